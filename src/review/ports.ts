@@ -1,0 +1,125 @@
+import type { Config } from '../config/schema.js';
+import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/types.js';
+
+export type { RawDiff } from '../diff/types.js';
+import type { Category, Finding } from './finding.js';
+
+/** Identifies the pull request (or local change) under review. */
+export interface ReviewTarget {
+  /** `owner/repo`, or a local label such as the repository folder name. */
+  repository: string;
+  /** Pull-request number; absent for a local diff. */
+  number?: number;
+  headSha: string;
+  baseSha?: string;
+  title?: string;
+  body?: string;
+  author?: string;
+  commitMessages?: string[];
+}
+
+/** The head version of one changed file. */
+export interface FileContent {
+  /** UTF-8 text; absent when the file is binary or too large. */
+  text?: string;
+  size: number;
+  binary: boolean;
+  tooLarge?: boolean;
+}
+
+/** Reads a change: a GitHub pull request, or a local git diff. */
+export interface PullRequestSource {
+  loadDiff(): Promise<RawDiff>;
+  /** Head version of `path`; `undefined` when it does not exist at head. */
+  readFile(path: string, maxBytes: number): Promise<FileContent | undefined>;
+}
+
+/** One file handed to the reviewer: selected, parsed, with its head text. */
+export interface ReviewFile {
+  diff: DiffFile;
+  classification: FileClassification;
+  lineMap: LineMap;
+  /** Head text; absent if it could not be read. */
+  headText?: string;
+}
+
+/** What the agent reviewer gets. */
+export interface ReviewerInput {
+  target: ReviewTarget;
+  files: ReviewFile[];
+  /** Rule findings, as hints: the reviewer should not repeat them. */
+  hints: Finding[];
+  config: Config;
+  /** Aborts the review at the per-review deadline. */
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  requests: number;
+  /** Estimated cost in US dollars, when the model's price is known. */
+  costUsd?: number;
+}
+
+/** What the agent reviewer returns. Findings are already zod-validated, but not yet confined or anchored. */
+export interface ReviewerOutput {
+  findings: Finding[];
+  questions: string[];
+  assessment?: string;
+  /** Visible notes about the run, e.g. "The agent was unavailable; rules only." or files not covered. */
+  notes: string[];
+  usage?: TokenUsage;
+}
+
+/** The judgement beyond rules: Claude as the backend-integration architect. */
+export interface Reviewer {
+  readonly name: string;
+  review(input: ReviewerInput): Promise<ReviewerOutput>;
+}
+
+/** A finding that could not be an inline comment, and why. */
+export interface SummaryFinding {
+  finding: Finding;
+  reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github';
+}
+
+/** The finished review, before rendering. */
+export interface ReviewResult {
+  target: ReviewTarget;
+  /** Findings anchored to commentable lines, ranked, within the cap. */
+  inline: Finding[];
+  /** Findings listed in the summary instead, with the reason. */
+  summaryOnly: SummaryFinding[];
+  /** Every file of the diff: reviewed or skipped, with the reason. */
+  files: FileClassification[];
+  questions: string[];
+  assessment?: string;
+  notes: string[];
+  /** Findings already posted in an earlier review of this PR (not repeated). */
+  alreadyPosted: number;
+  counts: Record<Category, number>;
+  usage?: TokenUsage;
+  /** Fingerprints of every finding of this review (inline and summary), for the marker. */
+  fingerprints: string[];
+  /** Line maps of the reviewed files, so a publisher can re-check anchors. */
+  lineMaps: Map<string, LineMap>;
+}
+
+/** Delivers a finished review: a GitHub PR review and check run, or stdout. */
+export interface Publisher {
+  publish(result: ReviewResult): Promise<void>;
+}
+
+/** Structured logger (pino-compatible subset). */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

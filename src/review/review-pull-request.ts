@@ -1,0 +1,151 @@
+import type { Config } from '../config/schema.js';
+import { classifyByPath, classifyWithContent, type ClassifyOptions } from '../diff/classify.js';
+import { buildLineMap } from '../diff/line-map.js';
+import { parseDiff } from '../diff/parse.js';
+import type { FileClassification, LineMap } from '../diff/types.js';
+import { enabledRules } from '../rules/registry.js';
+import { runRules } from '../rules/run-rules.js';
+import type { Rule } from '../rules/types.js';
+import { CATEGORIES, type Category, type Finding } from './finding.js';
+import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget } from './ports.js';
+import { selectFindings } from './select-findings.js';
+
+export interface ReviewPullRequestDeps {
+  source: PullRequestSource;
+  /** The agent reviewer; absent for a rules-only review. */
+  reviewer?: Reviewer;
+  /** Absent to only compute the review (the caller renders it). */
+  publisher?: Publisher;
+  config: Config;
+  target: ReviewTarget;
+  log: Logger;
+  /** Fingerprints an earlier review of this PR already posted. */
+  alreadyPosted?: ReadonlySet<string>;
+  /** Restrict findings to these paths (an incremental re-review); the diff and anchors stay the PR's. */
+  onlyPaths?: ReadonlySet<string>;
+  /** Rules to run; defaults to the registry filtered by `config.rules`. */
+  rules?: readonly Rule[];
+  /** Aborts the agent at the review deadline. */
+  signal?: AbortSignal;
+  /** How many head files to read at once. */
+  readConcurrency?: number;
+}
+
+/**
+ * The use case: one review of one change. Loads the diff through the source port, parses and
+ * classifies it, runs the rules on the selected files, asks the reviewer (if any) for judgement,
+ * merges, anchors and caps the findings, then hands the result to the publisher.
+ * Talks only to ports; every failure of a part is logged and noted, and the rest goes on.
+ */
+export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<ReviewResult> {
+  const { source, reviewer, publisher, config, target, log } = deps;
+  const notes: string[] = [];
+
+  const raw = await source.loadDiff();
+  const parsed = parseDiff(raw);
+  for (const w of parsed.warnings) {
+    log.warn({ warning: w }, 'diff warning');
+    notes.push(w);
+  }
+  if (raw.kind === 'files' && raw.truncated) notes.push('GitHub listed only the first 3,000 files of this pull request; the rest were not reviewed.');
+
+  const opts: ClassifyOptions = { include: config.paths.include, exclude: config.paths.exclude, maxFileBytes: config.max_file_bytes };
+  const lineMaps = new Map<string, LineMap>();
+  for (const f of parsed.files) if (!f.binary) lineMaps.set(f.path, buildLineMap(f));
+
+  // Pass 1 by path; pass 2 reads candidates' head content (bounded concurrency).
+  const verdicts: FileClassification[] = parsed.files.map((f) => classifyByPath(f, opts));
+  const candidates = verdicts.map((v, i) => (v.selected ? i : -1)).filter((i) => i >= 0);
+  const headTexts = new Map<string, string>();
+  await mapLimit(candidates, deps.readConcurrency ?? 8, async (i) => {
+    const file = parsed.files[i]!;
+    const verdict = verdicts[i]!;
+    try {
+      const content = await source.readFile(file.path, config.max_file_bytes);
+      verdicts[i] = classifyWithContent(verdict, content, opts);
+      if (verdicts[i]!.selected && content?.text !== undefined) headTexts.set(file.path, content.text);
+    } catch (err) {
+      log.warn({ path: file.path, err: (err as Error).message }, 'could not read head file');
+      notes.push(`Could not read \`${file.path}\` at the head commit; reviewed from the diff alone.`);
+    }
+  });
+
+  const selected: ReviewFile[] = [];
+  parsed.files.forEach((diff, i) => {
+    const classification = verdicts[i]!;
+    if (!classification.selected) return;
+    const lineMap = lineMaps.get(diff.path);
+    if (!lineMap) return;
+    const headText = headTexts.get(diff.path);
+    selected.push({ diff, classification, lineMap, ...(headText !== undefined ? { headText } : {}) });
+  });
+  const inScope = (path: string) => !deps.onlyPaths || deps.onlyPaths.has(path);
+
+  // Rules.
+  const rules = deps.rules ?? enabledRules(config.rules);
+  const ruleFindings: Finding[] = [];
+  let ruleErrors = 0;
+  for (const file of selected) {
+    const lang = file.classification.ruleLanguage;
+    if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
+    const res = runRules({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added }, rules);
+    ruleFindings.push(...res.findings);
+    for (const e of res.errors) {
+      ruleErrors++;
+      log.warn({ path: file.diff.path, error: e }, 'rule error');
+    }
+  }
+  if (ruleErrors > 0) notes.push(`${ruleErrors} rule check(s) could not run (see the logs); the other findings are complete.`);
+
+  // Agent.
+  let agentOut: ReviewerOutput | undefined;
+  if (reviewer && config.agent.enabled && selected.length > 0) {
+    try {
+      agentOut = await reviewer.review({
+        target,
+        files: selected.filter((f) => inScope(f.diff.path)),
+        hints: ruleFindings,
+        config,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      notes.push(...agentOut.notes);
+    } catch (err) {
+      log.error({ err: (err as Error).message, reviewer: reviewer.name }, 'agent reviewer failed; rules only');
+      notes.push('The agent reviewer was unavailable, so this review comes from the deterministic rules only.');
+    }
+  }
+
+  const all = [...ruleFindings, ...(agentOut?.findings ?? [])].filter((f) => inScope(f.path));
+  const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  for (const f of [...chosen.inline, ...chosen.summaryOnly.map((s) => s.finding)]) counts[f.category]++;
+
+  const result: ReviewResult = {
+    target,
+    inline: chosen.inline,
+    summaryOnly: chosen.summaryOnly,
+    files: verdicts,
+    questions: agentOut?.questions ?? [],
+    ...(agentOut?.assessment ? { assessment: agentOut.assessment } : {}),
+    notes,
+    alreadyPosted: chosen.alreadyPosted,
+    counts,
+    ...(agentOut?.usage ? { usage: agentOut.usage } : {}),
+    fingerprints: [...chosen.inline, ...chosen.summaryOnly.map((s) => s.finding)].map((f) => f.fingerprint),
+    lineMaps,
+  };
+  log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, files: verdicts.length, selected: selected.length }, 'review computed');
+  if (publisher) await publisher.publish(result);
+  return result;
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
