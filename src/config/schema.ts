@@ -4,8 +4,8 @@ import { CATEGORIES, CategorySchema, SeveritySchema } from '../review/finding.js
 /** Pull-request events that can start an automatic review. */
 export const TRIGGERS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
 
-/** Default Claude model: the current Sonnet. */
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+/** Default Claude model: the current Sonnet in the SDK's `Model` type (a test keeps it in that list). */
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 
 const categoriesDefault = Object.fromEntries(CATEGORIES.map((c) => [c, true])) as Record<(typeof CATEGORIES)[number], boolean>;
 
