@@ -37,6 +37,8 @@ export interface DiffFile {
   deletions: number;
   /** Set when the file could not be read as a diff (e.g. a malformed hunk); the file is skipped with this reason. */
   parseError?: string;
+  /** Set when the source sent no patch text for this file (GitHub's files API omits it for binary and very large files). */
+  noPatch?: boolean;
 }
 
 /**
