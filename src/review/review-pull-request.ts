@@ -99,24 +99,36 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
 
   // Agent.
   let agentOut: ReviewerOutput | undefined;
-  if (reviewer && config.agent.enabled && selected.length > 0) {
+  let agentFindings: Finding[] = [];
+  const agentFiles = selected.filter((f) => inScope(f.diff.path));
+  if (reviewer && config.agent.enabled && agentFiles.length > 0) {
     try {
       agentOut = await reviewer.review({
         target,
-        files: selected.filter((f) => inScope(f.diff.path)),
+        files: agentFiles,
         hints: ruleFindings,
         config,
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       notes.push(...agentOut.notes);
+      // Distrust model output: a finding on a file the reviewer was not given is made up, so it is dropped
+      // (and said so). Lines outside the diff are handled by selectFindings (summary, not dropped).
+      const given = new Set(agentFiles.map((f) => f.diff.path));
+      agentFindings = agentOut.findings.filter((f) => given.has(f.path)).map((f) => ({ ...f, source: 'agent' as const }));
+      const foreign = agentOut.findings.length - agentFindings.length;
+      if (foreign > 0) {
+        log.warn({ count: foreign, paths: [...new Set(agentOut.findings.filter((f) => !given.has(f.path)).map((f) => f.path))] }, 'agent findings on files it was not given');
+        notes.push(`${foreign} agent finding(s) about files outside the reviewed set were discarded.`);
+      }
     } catch (err) {
       log.error({ err: (err as Error).message, reviewer: reviewer.name }, 'agent reviewer failed; rules only');
       notes.push('The agent reviewer was unavailable, so this review comes from the deterministic rules only.');
     }
   }
 
-  const all = [...ruleFindings, ...(agentOut?.findings ?? [])].filter((f) => inScope(f.path));
+  const all = [...ruleFindings, ...agentFindings].filter((f) => inScope(f.path));
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   for (const f of [...chosen.inline, ...chosen.summaryOnly.map((s) => s.finding)]) counts[f.category]++;
 
@@ -131,7 +143,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     alreadyPosted: chosen.alreadyPosted,
     counts,
     ...(agentOut?.usage ? { usage: agentOut.usage } : {}),
-    fingerprints: [...chosen.inline, ...chosen.summaryOnly.map((s) => s.finding)].map((f) => f.fingerprint),
+    // Includes already-posted and merged fingerprints, so the newest marker alone prevents every repeat.
+    fingerprints: chosen.fingerprints,
     lineMaps,
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, files: verdicts.length, selected: selected.length }, 'review computed');

@@ -1,6 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { LineMap } from '../diff/types.js';
-import type { Finding } from './finding.js';
+import { anchorFinding } from './anchor-finding.js';
+import { atLeast, type Finding } from './finding.js';
+import { mergeFindings } from './merge-findings.js';
 import type { SummaryFinding } from './ports.js';
 
 export interface SelectFindingsInput {
@@ -15,18 +17,64 @@ export interface SelectFindingsInput {
 export interface SelectedFindings {
   /** Anchored to commentable lines, ranked (severity, then category), at most `max_inline_comments`. */
   inline: Finding[];
-  /** Everything else that survived filtering: not in the diff, or over the cap. */
+  /** Everything else that survived filtering, ranked: not in the diff, or over the cap. */
   summaryOnly: SummaryFinding[];
   /** How many findings were left out because an earlier review posted them. */
   alreadyPosted: number;
+  /** How many findings the configuration turned off (category off, or below `min_severity`). */
+  filtered: number;
+  /** How many findings were merged into another one (duplicates, or an agent finding on a rule's lines). */
+  merged: number;
+  /**
+   * Fingerprints for the review marker: every finding that passed the filters (inline, summary, or
+   * already posted), and the fingerprints merged into them, so the next review repeats none of them
+   * even if only the latest marker is read.
+   */
+  fingerprints: string[];
 }
 
 /**
  * Filters (category on/off, minimum severity), merges duplicates (same fingerprint, or a rule and an
  * agent finding on the same lines and category), ranks, anchors and caps. Nothing is dropped silently:
- * what cannot be inline goes to `summaryOnly` with the reason.
+ * what cannot be inline goes to `summaryOnly` with the reason, and the counts say what was filtered,
+ * merged or already posted. Inputs are not mutated.
+ *
+ * Order of the steps matters: the category filter runs first, the severity filter after merging (a merged
+ * finding takes the more severe severity), and `alreadyPosted` matches any fingerprint a finding stands for.
+ * See `anchorFinding` for how lines are anchored (agent findings may move up to 3 lines; rule findings never).
+ *
+ * @example selectFindings({ findings, config: defaultConfig(), lineMaps, alreadyPosted: new Set(['a1b2']) })
  */
 export function selectFindings(input: SelectFindingsInput): SelectedFindings {
-  void input;
-  throw new Error('selectFindings: not implemented yet');
+  const { config, lineMaps } = input;
+  const posted = input.alreadyPosted ?? new Set<string>();
+
+  const inCategory = input.findings.filter((f) => config.categories[f.category] !== false);
+  const merged = mergeFindings(inCategory);
+  const kept = merged.filter((m) => atLeast(m.finding.severity, config.min_severity));
+  const filtered = input.findings.length - inCategory.length + countFindings(merged) - countFindings(kept);
+
+  const fingerprints = [...new Set(kept.flatMap((m) => m.fingerprints))];
+  const fresh = kept.filter((m) => !m.fingerprints.some((fp) => posted.has(fp)));
+
+  const inline: Finding[] = [];
+  const summaryOnly: SummaryFinding[] = [];
+  for (const { finding } of fresh) {
+    const anchored = anchorFinding(finding, lineMaps.get(finding.path));
+    if (!anchored) summaryOnly.push({ finding, reason: 'not-in-diff' });
+    else if (inline.length < config.max_inline_comments) inline.push(anchored);
+    else summaryOnly.push({ finding, reason: 'over-cap' });
+  }
+
+  return {
+    inline,
+    summaryOnly,
+    alreadyPosted: kept.length - fresh.length,
+    filtered,
+    merged: inCategory.length - merged.length,
+    fingerprints,
+  };
 }
+
+/** How many input findings a list of merged findings stands for. */
+const countFindings = (list: ReadonlyArray<{ count: number }>): number => list.reduce((n, m) => n + m.count, 0);

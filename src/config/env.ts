@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/** Which parts a process runs: the webhook server, the review worker, or both (the default). */
+export const ROLES = ['web', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/**
+ * The environment, as Probot reads it plus arch-review's own keys. Empty strings count as unset, so a
+ * copied `.env.example` with blank values behaves like a missing key.
+ */
+const EnvSchema = z
+  .object({
+    APP_ID: int(1, Number.MAX_SAFE_INTEGER).optional(),
+    PRIVATE_KEY: z.string().optional(),
+    PRIVATE_KEY_PATH: z.string().optional(),
+    WEBHOOK_SECRET: z.string().optional(),
+    WEBHOOK_PATH: z.string().startsWith('/').default('/api/github/webhooks'),
+    WEBHOOK_PROXY_URL: z.url().optional(),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    LOG_LEVEL_IN_STRING: flag.default(false),
+    LOG_MESSAGE_KEY: z.string().default('msg'),
+    SENTRY_DSN: z.string().optional(),
+    GHE_HOST: z
+      .string()
+      .regex(/^[^/\s]+$/, 'must be a host name with an optional port, without protocol or path')
+      .optional(),
+    GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
+    GH_ORG: z.string().optional(),
+    NODE_ENV: z.string().optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    ANTHROPIC_API_KEY: z.string().optional(),
+    ANTHROPIC_BASE_URL: z.url().optional(),
+    WORKER_CONCURRENCY: int(1, 64).default(2),
+    REVIEW_ROLE: z.enum(ROLES).default('all'),
+    SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(25_000),
+    WORKER_PORT: int(0, 65535).optional(),
+  })
+  .superRefine((e, ctx) => {
+    // Split processes share jobs only through Redis: an in-memory queue would strand them.
+    if (e.REVIEW_ROLE !== 'all' && !e.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: `is required when REVIEW_ROLE is ${e.REVIEW_ROLE} (web and worker processes share jobs through Redis)` });
+    }
+    // Probot falls back to the secret "development" when none is set: never accept that for a real app.
+    if (e.APP_ID !== undefined && e.REVIEW_ROLE !== 'worker' && !e.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when APP_ID is set (webhooks must be verified)' });
+    }
+  });
+
+/** Every environment variable arch-review reads (`.env.example` documents each; a test keeps them in step). */
+export const ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
+
+/** The parsed environment. Secrets stay in their fields; nothing here is ever logged whole. */
+export interface AppEnv {
+  appId?: number;
+  /** Raw `PRIVATE_KEY` (PEM, escaped PEM or base64); resolve it with Probot's rules, see `resolvePrivateKey`. */
+  privateKey?: string;
+  privateKeyPath?: string;
+  webhookSecret?: string;
+  webhookPath: string;
+  webhookProxyUrl?: string;
+  port: number;
+  host?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: 'json' | 'pretty';
+  logLevelInString: boolean;
+  logMessageKey: string;
+  sentryDsn?: string;
+  /** GitHub REST base URL: `https://api.github.com`, or `<GHE_PROTOCOL>://<GHE_HOST>/api/v3`. */
+  baseUrl: string;
+  gheHost?: string;
+  ghOrg?: string;
+  nodeEnv?: string;
+  redisUrl?: string;
+  anthropicApiKey?: string;
+  anthropicBaseUrl?: string;
+  workerConcurrency: number;
+  role: Role;
+  /** Running jobs get this long to finish on SIGTERM before they are aborted. */
+  shutdownTimeoutMs: number;
+  /** A worker-only process serves `/healthz` and `/metrics` on this port when set. */
+  workerPort?: number;
+}
+
+/**
+ * Parses the environment once, at startup. Errors name the keys and what is wrong with them, never
+ * their values (they may be secrets).
+ *
+ * @example
+ * const env = readEnv({ APP_ID: '123', PRIVATE_KEY: pem, WEBHOOK_SECRET: 's3cret' });
+ * env.workerConcurrency; // 2
+ * @throws ConfigError listing every invalid key.
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const r = EnvSchema.safeParse(present);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${describeIssue(i)}`);
+    throw new ConfigError(`invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  const e = r.data;
+  return Object.freeze({
+    appId: e.APP_ID,
+    privateKey: e.PRIVATE_KEY,
+    privateKeyPath: e.PRIVATE_KEY_PATH,
+    webhookSecret: e.WEBHOOK_SECRET,
+    webhookPath: e.WEBHOOK_PATH,
+    webhookProxyUrl: e.WEBHOOK_PROXY_URL,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    // Probot's rule: pretty in development, JSON in production unless told otherwise.
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    logLevelInString: e.LOG_LEVEL_IN_STRING,
+    logMessageKey: e.LOG_MESSAGE_KEY,
+    sentryDsn: e.SENTRY_DSN,
+    baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : 'https://api.github.com',
+    gheHost: e.GHE_HOST,
+    ghOrg: e.GH_ORG,
+    nodeEnv: e.NODE_ENV,
+    redisUrl: e.REDIS_URL,
+    anthropicApiKey: e.ANTHROPIC_API_KEY,
+    anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    role: e.REVIEW_ROLE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workerPort: e.WORKER_PORT,
+  });
+}
+
+/** Zod's messages may quote the input (e.g. an invalid enum value); keep only the shape of the problem. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_type':
+      return `must be a ${issue.expected}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'regex' || issue.format === 'starts_with' ? issue.message : `must be a valid ${issue.format}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { ConfigSchema, type Config } from './schema.js';
+import { schemaShape } from './schema-keys.js';
+
+/** A path into the configuration: object keys and array indexes. */
+export type ConfigPath = ReadonlyArray<string | number>;
+
+/** Where something is in the configuration file; `undefined` when positions are not known. */
+export type Locate = (path: ConfigPath, what: 'key' | 'value') => { line: number; col: number } | undefined;
+
+/** Reads the value at `path` of the raw (unvalidated) data, for error messages. */
+type ValueAt = (path: ConfigPath) => unknown;
+
+/**
+ * Validates already-parsed configuration data against `ConfigSchema`. Unknown keys, at any depth, are
+ * reported as warnings and ignored; a key with no value (`null`) takes its default. Schema errors throw a
+ * `ConfigError` listing every problem, each as `file[:line:col]: path: what is expected`.
+ */
+export function validateConfig(data: unknown, file: string, locate: Locate = () => undefined): { config: Config; warnings: string[] } {
+  const where = (path: ConfigPath, what: 'key' | 'value'): string => {
+    const pos = locate(path, what);
+    return pos ? `${file}:${pos.line}:${pos.col}` : file;
+  };
+  if (data === undefined || data === null) return { config: ConfigSchema.parse({}), warnings: [] };
+  if (!isPlainObject(data)) {
+    throw new ConfigError(`expected a mapping of settings (key: value), received ${kindOf(data)}`, where([], 'value'));
+  }
+
+  const unknown: Array<{ path: ConfigPath; known: readonly string[] }> = [];
+  const pruned = prune(ConfigSchema, data, [], unknown);
+  const warnings = unknown.map(({ path, known }) => {
+    const key = String(path[path.length - 1]);
+    const near = closest(key, known);
+    const parent = path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : '';
+    return `${where(path, 'key')}: unknown key "${key}"${parent} (ignored${near ? `; did you mean "${near}"?` : ''})`;
+  });
+
+  const res = ConfigSchema.safeParse(pruned);
+  if (res.success) return { config: res.data, warnings };
+  const valueAt: ValueAt = (path) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pruned);
+  // In file order, so the list reads top to bottom like the file.
+  const [first, ...rest] = res.error.issues
+    .map((issue) => ({ pos: locate(issue.path as ConfigPath, 'value'), location: where(issue.path as ConfigPath, 'value'), text: describeIssue(issue, valueAt) }))
+    .sort((a, b) => (a.pos && b.pos ? a.pos.line - b.pos.line || a.pos.col - b.pos.col : 0));
+  const more = rest.map((r) => `\n${r.location}: ${r.text}`).join('');
+  throw new ConfigError(`${first!.text}${more}`, first!.location, { cause: res.error });
+}
+
+function prune(schema: z.ZodType, value: unknown, path: ConfigPath, unknown: Array<{ path: ConfigPath; known: readonly string[] }>): unknown {
+  const node = schemaShape(schema);
+  if (node.kind === 'array' && Array.isArray(value)) return value.map((v, i) => prune(node.element, v, [...path, i], unknown));
+  if ((node.kind !== 'object' && node.kind !== 'record') || !isPlainObject(value)) return value;
+  const known = node.kind === 'object' ? Object.keys(node.shape) : node.keys;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (known && !known.includes(key)) {
+      unknown.push({ path: [...path, key], known });
+      continue;
+    }
+    // `key:` with nothing after it means "use the default", as users expect from YAML.
+    if (v === null && node.kind === 'object') continue;
+    const child = node.kind === 'object' ? node.shape[key]! : node.value;
+    out[key] = prune(child, v, [...path, key], unknown);
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, valueAt: ValueAt): string {
+  const path = formatPath(issue.path as ConfigPath) || '(top level)';
+  const value = valueAt(issue.path as ConfigPath);
+  let text = issue.message.replace(/^Invalid (input|option): /, '');
+  if (issue.code === 'invalid_type' && value === undefined) text = `missing (required): expected ${issue.expected}`;
+  if (issue.code === 'invalid_value' || issue.code === 'too_big' || issue.code === 'too_small') text += `, received ${preview(value)}`;
+  if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof value === 'string' && /^(yes|no|on|off|y|n|true|false)$/i.test(value)) {
+    text += ` (write true or false, without quotes)`;
+  }
+  return `${path}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}
+
+/** `agent.model`, `path_instructions[0].path`. */
+export function formatPath(path: ConfigPath): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
+function preview(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the text ${preview(v)}`;
+  return `${typeof v} ${preview(v)}`;
+}
+
+/** The known key within edit distance 2 of `key` (a typo), if any. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { key: k, d };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

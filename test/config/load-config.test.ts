@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { ConfigError } from '../../src/errors.js';
+
+const FILE = '.github/arch-review.yml';
+
+/** The message of the ConfigError `text` raises. */
+function errorOf(text: string): string {
+  try {
+    loadConfig(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig: defaults', () => {
+  it.each([
+    ['no file', undefined],
+    ['an empty file', ''],
+    ['only comments', '# nothing here yet\n\n'],
+  ])('gives the defaults for %s', (_name, text) => {
+    expect(loadConfig(text)).toEqual({ config: defaultConfig(), warnings: [] });
+  });
+
+  it('treats a key with no value as its default', () => {
+    const { config, warnings } = loadConfig('agent:\npaths:\n  include:\nmax_inline_comments:\n');
+    expect(config).toEqual(defaultConfig());
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('loadConfig: a valid file', () => {
+  it('reads every key', () => {
+    const text = `
+triggers: [opened, synchronize]
+review_drafts: true
+ignore_bots: false
+ignore_authors: [renovate-bot]
+skip_labels: [wip]
+categories:
+  performance: false
+min_severity: medium
+max_inline_comments: 10
+paths:
+  include: ["scripts/billing/**"]
+  exclude: ["legacy/**"]
+path_instructions:
+  - path: "src/payments/**"
+    instructions: Payments must be idempotent.
+rules:
+  sql-string-building: false
+max_file_bytes: 100000
+agent:
+  enabled: false
+  model: claude-opus-4-1
+  max_tokens_per_review: 50000
+  min_confidence: 0.8
+check_run:
+  enabled: true
+  conclusion: failure
+  fail_on: medium
+`;
+    const { config, warnings } = loadConfig(text);
+    expect(warnings).toEqual([]);
+    expect(config).toEqual({
+      triggers: ['opened', 'synchronize'],
+      review_drafts: true,
+      ignore_bots: false,
+      ignore_authors: ['renovate-bot'],
+      skip_labels: ['wip'],
+      categories: { performance: false },
+      min_severity: 'medium',
+      max_inline_comments: 10,
+      paths: { include: ['scripts/billing/**'], exclude: ['legacy/**'] },
+      path_instructions: [{ path: 'src/payments/**', instructions: 'Payments must be idempotent.' }],
+      rules: { 'sql-string-building': false },
+      max_file_bytes: 100000,
+      agent: { enabled: false, model: 'claude-opus-4-1', max_tokens_per_review: 50000, min_confidence: 0.8 },
+      check_run: { enabled: true, conclusion: 'failure', fail_on: 'medium' },
+    });
+  });
+
+  it('fills nested defaults around the keys given', () => {
+    const { config } = loadConfig('agent:\n  model: claude-haiku-4-5\n');
+    expect(config.agent).toEqual({ ...defaultConfig().agent, model: 'claude-haiku-4-5' });
+  });
+});
+
+describe('loadConfig: errors name file, line, column and what is expected', () => {
+  it('a wrong type', () => {
+    expect(errorOf('min_severity: low\nmax_inline_comments: many\n')).toBe(`${FILE}:2:22: max_inline_comments: expected number, received string`);
+  });
+
+  it('a value not among the options', () => {
+    expect(errorOf('min_severity: critical\n')).toBe(`${FILE}:1:15: min_severity: expected one of "high"|"medium"|"low", received "critical"`);
+  });
+
+  it('a nested value out of range', () => {
+    expect(errorOf('agent:\n  enabled: true\n  min_confidence: 1.5\n')).toBe(`${FILE}:3:19: agent.min_confidence: too big: expected number to be <=1, received 1.5`);
+  });
+
+  it('a missing key in a list item, pointing at the item', () => {
+    expect(errorOf('path_instructions:\n  - path: "src/**"\n')).toBe(`${FILE}:2:5: path_instructions[0].instructions: missing (required): expected string`);
+  });
+
+  it('a YAML-1.1 boolean, with a hint', () => {
+    expect(errorOf('review_drafts: yes\n')).toBe(`${FILE}:1:16: review_drafts: expected boolean, received string (write true or false, without quotes)`);
+  });
+
+  it('every problem, in file order', () => {
+    const lines = errorOf('max_inline_comments: -1\nmin_severity: urgent\n').split('\n');
+    expect(lines).toEqual([
+      `${FILE}:1:22: max_inline_comments: too small: expected number to be >=0, received -1`,
+      `${FILE}:2:15: min_severity: expected one of "high"|"medium"|"low", received "urgent"`,
+    ]);
+  });
+
+  it('a YAML syntax error', () => {
+    expect(errorOf('agent:\n  model: "unterminated\n')).toMatch(new RegExp(`^${FILE}:3:1: invalid YAML: Missing closing "quote`));
+    expect(errorOf('agent: x: y\n')).toBe(`${FILE}:1:8: invalid YAML: Nested mappings are not allowed in compact mappings`);
+  });
+
+  it('a duplicate key', () => {
+    expect(errorOf('min_severity: low\nmin_severity: high\n')).toBe(`${FILE}:2:1: invalid YAML: Map keys must be unique`);
+  });
+
+  it('a file that is not a mapping', () => {
+    expect(errorOf('- min_severity: low\n')).toBe(`${FILE}:1:1: expected a mapping of settings (key: value), received a list`);
+  });
+
+  it('an alias bomb', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    expect(errorOf(bomb)).toMatch(new RegExp(`^${FILE}: invalid YAML: `));
+  });
+
+  it('uses the file name it is given, and sets the location on the error', () => {
+    try {
+      loadConfig('max_file_bytes: 0\n', 'config/custom.yml');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).location).toBe('config/custom.yml:1:17');
+      expect((err as Error).message).toMatch(/^config\/custom\.yml:1:17: max_file_bytes: too small/);
+    }
+  });
+});
+
+describe('loadConfig: unknown keys', () => {
+  it('warns about unknown keys at any depth, with their position, and still loads the rest', () => {
+    const text = ['min_severity: high', 'foo: 1', 'agent:', '  modle: claude-x', 'categories:', '  secuirty: false', 'path_instructions:', '  - path: "a/**"', '    instructions: Be strict.', '    priority: 1'].join('\n');
+    const { config, warnings } = loadConfig(text);
+    expect(warnings).toEqual([
+      `${FILE}:2:1: unknown key "foo" (ignored)`,
+      `${FILE}:4:3: unknown key "modle" in agent (ignored; did you mean "model"?)`,
+      `${FILE}:6:3: unknown key "secuirty" in categories (ignored; did you mean "security"?)`,
+      `${FILE}:10:5: unknown key "priority" in path_instructions[0] (ignored)`,
+    ]);
+    expect(config.min_severity).toBe('high');
+    expect(config.agent.model).toBe(defaultConfig().agent.model);
+    expect(config.categories).toEqual({});
+    expect(config.path_instructions).toEqual([{ path: 'a/**', instructions: 'Be strict.' }]);
+  });
+
+  it('does not treat rule ids as unknown keys', () => {
+    expect(loadConfig('rules:\n  any-rule-id: false\n').warnings).toEqual([]);
+  });
+});

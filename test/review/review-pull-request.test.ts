@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type Config } from '../../src/config/schema.js';
+import { fingerprint } from '../../src/review/fingerprint.js';
+import type { Finding } from '../../src/review/finding.js';
+import { silentLogger, type FileContent, type PullRequestSource, type Publisher, type ReviewResult, type Reviewer, type ReviewerInput, type ReviewerOutput } from '../../src/review/ports.js';
+import { reviewPullRequest, type ReviewPullRequestDeps } from '../../src/review/review-pull-request.js';
+import type { Rule } from '../../src/rules/types.js';
+
+const DIFF = `diff --git a/src/payments/client.ts b/src/payments/client.ts
+index 1111111..2222222 100644
+--- a/src/payments/client.ts
++++ b/src/payments/client.ts
+@@ -1,7 +1,8 @@
+ import { logger } from '../log.js';
+ 
+ export async function charge(amount: number): Promise<Response> {
+-  const res = await fetch('https://api.stripe.com/v1/charges', { method: 'POST' });
++  logger.info('charging');
++  const res = await fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount) });
+   return res;
+ }
+ 
+diff --git a/src/orders/repo.ts b/src/orders/repo.ts
+index 5555555..6666666 100644
+--- a/src/orders/repo.ts
++++ b/src/orders/repo.ts
+@@ -1,3 +1,4 @@
+ export async function loadOrder(id: string) {
++  await fetch(\`https://orders.internal/\${id}\`);
+   return id;
+ }
+diff --git a/README.md b/README.md
+index 3333333..4444444 100644
+--- a/README.md
++++ b/README.md
+@@ -1,2 +1,3 @@
+ # Shop
++Payments now log each charge.
+ 
+`;
+
+const CLIENT = [
+  "import { logger } from '../log.js';",
+  '',
+  'export async function charge(amount: number): Promise<Response> {',
+  "  logger.info('charging');",
+  "  const res = await fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount) });",
+  '  return res;',
+  '}',
+  '',
+  ...Array.from({ length: 22 }, (_, i) => `export const C${i} = ${i};`),
+].join('\n');
+const REPO = ['export async function loadOrder(id: string) {', '  await fetch(`https://orders.internal/${id}`);', '  return id;', '}'].join('\n');
+const HEAD: Record<string, string> = { 'src/payments/client.ts': CLIENT, 'src/orders/repo.ts': REPO, 'README.md': '# Shop\nPayments now log each charge.\n' };
+
+/** A deterministic rule for the test: a `fetch(` call without a `signal`. */
+const fetchWithoutTimeout: Rule = {
+  id: 'test-fetch-without-timeout',
+  category: 'resilience',
+  severity: 'high',
+  languages: ['typescript', 'tsx', 'javascript'],
+  title: 'fetch without a timeout',
+  why: 'A slow upstream holds the request open.',
+  fix: 'Pass `signal: AbortSignal.timeout(ms)`.',
+  check: (ctx) => ctx.lines.flatMap((text, i) => (text.includes('fetch(') && !text.includes('signal') ? [{ line: i + 1 }] : [])),
+};
+
+function source(): PullRequestSource & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    loadDiff: async () => ({ kind: 'unified', text: DIFF }),
+    readFile: async (path: string): Promise<FileContent | undefined> => {
+      reads.push(path);
+      const text = HEAD[path];
+      return text === undefined ? undefined : { text, size: text.length, binary: false };
+    },
+  };
+}
+
+const agentFinding = (over: Partial<Finding> & Pick<Finding, 'path' | 'line' | 'category'>): Finding => ({
+  side: 'RIGHT',
+  severity: 'medium',
+  title: 'Agent finding',
+  body: 'Agent body.',
+  source: 'agent',
+  fingerprint: fingerprint({ category: over.category, path: over.path, code: [`line ${over.line}`] }),
+  ...over,
+});
+
+const AGENT_FINDINGS: Finding[] = [
+  agentFinding({ path: 'src/payments/client.ts', line: 5, category: 'resilience', body: 'Stripe can take 30 seconds under load; the checkout worker pool drains while waiting.' }),
+  agentFinding({ path: 'src/payments/client.ts', line: 4, category: 'coupling', title: 'Global logger import', body: 'The client reaches for a global logger; inject it.' }),
+  agentFinding({ path: 'src/payments/client.ts', line: 25, category: 'abstraction', title: 'Constants belong in config', body: 'Move these constants.' }),
+  agentFinding({ path: 'src/ghost.ts', line: 1, category: 'security', title: 'Made-up file', body: 'Not in this change.' }),
+];
+
+function reviewer(out: Partial<ReviewerOutput> = {}): Reviewer & { inputs: ReviewerInput[] } {
+  const inputs: ReviewerInput[] = [];
+  return {
+    name: 'fake',
+    inputs,
+    review: async (input) => {
+      inputs.push(input);
+      return { findings: AGENT_FINDINGS, questions: ['Is the charge idempotent?'], assessment: 'Mostly fine.', notes: ['Agent note.'], ...out };
+    },
+  };
+}
+
+const throwingReviewer: Reviewer = {
+  name: 'down',
+  review: async () => {
+    throw new Error('503 from the model API');
+  },
+};
+
+function publisher(): Publisher & { published: ReviewResult[] } {
+  const published: ReviewResult[] = [];
+  return { published, publish: async (r) => void published.push(r) };
+}
+
+const run = (over: Partial<ReviewPullRequestDeps> = {}, config: Config = defaultConfig()) =>
+  reviewPullRequest({
+    source: source(),
+    config,
+    target: { repository: 'acme/shop', number: 7, headSha: 'abc123' },
+    log: silentLogger,
+    rules: [fetchWithoutTimeout],
+    ...over,
+  });
+
+const where = (fs: Finding[]) => fs.map((f) => `${f.path}:${f.line}:${f.source}:${f.category}`);
+
+describe('reviewPullRequest', () => {
+  it('reviews a small pull request: rule and agent findings inline, the rest in the summary, every file accounted for', async () => {
+    const pub = publisher();
+    const res = await run({ reviewer: reviewer(), publisher: pub });
+
+    expect(where(res.inline)).toEqual([
+      'src/orders/repo.ts:2:rule:resilience',
+      'src/payments/client.ts:5:rule:resilience',
+      'src/payments/client.ts:4:agent:coupling',
+    ]);
+    const merged = res.inline[1]!;
+    expect(merged.ruleId).toBe('test-fetch-without-timeout');
+    expect(merged.body).toContain('**Reviewer note:** Stripe can take 30 seconds');
+
+    expect(res.summaryOnly.map((s) => [s.finding.path, s.finding.line, s.reason])).toEqual([['src/payments/client.ts', 25, 'not-in-diff']]);
+
+    expect(res.files.map((f) => [f.path, f.selected, f.skipReason])).toEqual([
+      ['src/payments/client.ts', true, undefined],
+      ['src/orders/repo.ts', true, undefined],
+      ['README.md', false, 'docs'],
+    ]);
+    expect(res.questions).toEqual(['Is the charge idempotent?']);
+    expect(res.assessment).toBe('Mostly fine.');
+    expect(res.notes).toContain('Agent note.');
+    expect(res.notes).toContain('1 agent finding(s) about files outside the reviewed set were discarded.');
+    expect(res.counts).toMatchObject({ resilience: 2, coupling: 1, abstraction: 1, security: 0 });
+    expect(res.lineMaps.get('src/payments/client.ts')?.added).toEqual(new Set([4, 5]));
+    expect(pub.published).toEqual([res]);
+  });
+
+  it('gives the reviewer the selected files with their head text and the rule findings as hints', async () => {
+    const rev = reviewer();
+    await run({ reviewer: rev });
+    const input = rev.inputs[0]!;
+    expect(input.files.map((f) => f.diff.path)).toEqual(['src/payments/client.ts', 'src/orders/repo.ts']);
+    expect(input.files[0]!.headText).toBe(CLIENT);
+    expect(input.hints.map((h) => `${h.path}:${h.line}`)).toEqual(['src/payments/client.ts:5', 'src/orders/repo.ts:2']);
+  });
+
+  it('falls back to the rules when the reviewer throws, and says so', async () => {
+    const pub = publisher();
+    const res = await run({ reviewer: throwingReviewer, publisher: pub });
+    expect(where(res.inline)).toEqual(['src/orders/repo.ts:2:rule:resilience', 'src/payments/client.ts:5:rule:resilience']);
+    expect(res.summaryOnly).toEqual([]);
+    expect(res.notes).toContain('The agent reviewer was unavailable, so this review comes from the deterministic rules only.');
+    expect(res.questions).toEqual([]);
+    expect(pub.published).toHaveLength(1);
+  });
+
+  it('does not call the reviewer when the agent is turned off', async () => {
+    const rev = reviewer();
+    const res = await run({ reviewer: rev }, { ...defaultConfig(), agent: { ...defaultConfig().agent, enabled: false } });
+    expect(rev.inputs).toHaveLength(0);
+    expect(res.inline.every((f) => f.source === 'rule')).toBe(true);
+  });
+
+  it('restricts findings and the reviewer to onlyPaths, but still lists every file', async () => {
+    const rev = reviewer();
+    const res = await run({ reviewer: rev, onlyPaths: new Set(['src/orders/repo.ts']) });
+    expect(rev.inputs[0]!.files.map((f) => f.diff.path)).toEqual(['src/orders/repo.ts']);
+    expect(where(res.inline)).toEqual(['src/orders/repo.ts:2:rule:resilience']);
+    expect(res.summaryOnly).toEqual([]);
+    expect(res.files).toHaveLength(3);
+  });
+
+  it('does not repeat findings an earlier review posted, counts them, and keeps them in the marker fingerprints', async () => {
+    const first = await run({ reviewer: reviewer() });
+    const second = await run({ reviewer: reviewer(), alreadyPosted: new Set(first.fingerprints) });
+    expect(second.inline).toEqual([]);
+    expect(second.summaryOnly).toEqual([]);
+    expect(second.alreadyPosted).toBe(first.inline.length + first.summaryOnly.length);
+    expect(new Set(second.fingerprints)).toEqual(new Set(first.fingerprints));
+  });
+
+  it('posts only the new finding when one of two was posted before', async () => {
+    const first = await run();
+    const posted = first.inline.find((f) => f.path === 'src/orders/repo.ts')!;
+    const second = await run({ alreadyPosted: new Set([posted.fingerprint]) });
+    expect(where(second.inline)).toEqual(['src/payments/client.ts:5:rule:resilience']);
+    expect(second.alreadyPosted).toBe(1);
+  });
+
+  it('reviews a file from the diff alone when its head cannot be read, and notes it', async () => {
+    const src = source();
+    const failing: PullRequestSource = {
+      loadDiff: src.loadDiff,
+      readFile: async (path, max) => {
+        if (path === 'src/orders/repo.ts') throw new Error('GitHub 502');
+        return src.readFile(path, max);
+      },
+    };
+    const res = await run({ source: failing });
+    expect(res.notes).toContain('Could not read `src/orders/repo.ts` at the head commit; reviewed from the diff alone.');
+    expect(where(res.inline)).toEqual(['src/payments/client.ts:5:rule:resilience']);
+  });
+
+  it('reads the head only of files the path pass selected', async () => {
+    const src = source();
+    await run({ source: src });
+    expect(src.reads.sort()).toEqual(['src/orders/repo.ts', 'src/payments/client.ts']);
+  });
+});
