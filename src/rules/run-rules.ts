@@ -76,7 +76,7 @@ function toFinding(rule: Rule, m: RuleMatch, endLine: number | undefined, ctx: R
     ...(endLine ? { endLine } : {}),
     side: 'RIGHT',
     category: rule.category,
-    severity: rule.severity,
+    severity: m.severity ?? rule.severity,
     title: m.title ?? rule.title,
     body: ruleFindingBody(rule, m),
     ...(m.suggestion !== undefined ? { suggestion: m.suggestion } : {}),

@@ -37,6 +37,8 @@ export interface RuleMatch {
   detail?: string;
   /** Replacement text for lines line..endLine, rendered as a ```suggestion block. */
   suggestion?: string;
+  /** Overrides the rule severity for this match (e.g. an empty catch around a payment call is worse than one around a parse). */
+  severity?: Severity;
 }
 
 /** A rule is data plus a matcher. */

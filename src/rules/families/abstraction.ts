@@ -1,4 +1,5 @@
+import { vendorTypeInExportedSignature } from '../abstraction/vendor-type-in-exported-signature.js';
 import type { Rule } from '../types.js';
 
 /** Rules of the abstraction category. */
-export const abstractionRules: Rule[] = [];
+export const abstractionRules: Rule[] = [vendorTypeInExportedSignature];

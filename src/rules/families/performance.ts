@@ -1,4 +1,6 @@
+import { clientPerRequest } from '../performance/client-per-request.js';
+import { sequentialAwaitInLoop } from '../performance/sequential-await-in-loop.js';
 import type { Rule } from '../types.js';
 
 /** Rules of the performance category. */
-export const performanceRules: Rule[] = [];
+export const performanceRules: Rule[] = [clientPerRequest, sequentialAwaitInLoop];

@@ -1,0 +1,122 @@
+/** Folder names that mark business logic: domain models, services, use cases. */
+const BUSINESS_DIRS = new Set([
+  'domain',
+  'domains',
+  'core',
+  'services',
+  'service',
+  'usecases',
+  'usecase',
+  'use_cases',
+  'use-cases',
+  'application',
+  'business',
+  'model',
+  'models',
+  'entities',
+  'entity',
+]);
+
+/** File names (without extension) that are business modules on their own. */
+const BUSINESS_FILES = new Set(['services', 'models', 'domain', 'entities', 'usecases', 'use_cases']);
+
+/** Folder names that mark the edge, where vendor SDKs belong. They win over a business folder above them. */
+const EDGE_DIRS = new Set([
+  'adapters',
+  'adapter',
+  'integrations',
+  'integration',
+  'infrastructure',
+  'infra',
+  'clients',
+  'client',
+  'gateways',
+  'gateway',
+  'providers',
+  'provider',
+  'vendors',
+  'vendor',
+  'external',
+  'thirdparty',
+  'third_party',
+  'third-party',
+  'connectors',
+  'repositories',
+  'repository',
+  'persistence',
+]);
+
+/** Folder and file names of tests, fixtures and scripts: not production business logic. */
+const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|testdata|mocks?|scripts|migrations|e2e)(\/|$)|(\.|_)(test|spec)\.\w+$|_test\.go$|(^|\/)test_[^/]+\.py$|Tests?\.java$/i;
+
+/**
+ * A file name that says the module is itself the adapter (`stripe-client.ts`, `payment_gateway.py`,
+ * `S3StorageAdapter.java`): such files are the right home for vendor code even inside `services/`.
+ */
+const ADAPTER_WORDS = new Set(['adapter', 'adapters', 'client', 'clients', 'gateway', 'gateways', 'provider', 'providers', 'integration', 'integrations', 'connector', 'sdk', 'wrapper', 'api']);
+
+/** Words of a file or folder name: `StripePaymentGateway` → stripe, payment, gateway; `s3_client` → s3, client. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.toLowerCase());
+}
+
+/** Lowercased folder names of a repo-relative path (the file name left out). */
+function folders(path: string): string[] {
+  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p.length > 0);
+  return parts.slice(0, -1).map((p) => p.toLowerCase());
+}
+
+function baseName(path: string): string {
+  return path.replace(/\\/g, '/').split('/').pop() ?? path;
+}
+
+/**
+ * True when `path` is business logic: under a domain/service/use-case/model folder, not under an
+ * adapter/integration/infrastructure folder, not a test, and not named as an adapter itself.
+ * @example isBusinessLogicPath('src/services/billing.ts') // true
+ * @example isBusinessLogicPath('src/services/stripe/stripe-client.ts') // false: named as an adapter
+ */
+export function isBusinessLogicPath(path: string): boolean {
+  const dirs = folders(path);
+  if (NON_PRODUCTION.test(path.replace(/\\/g, '/'))) return false;
+  const stem = baseName(path).replace(/\.[^.]+$/, '');
+  // Django-style `billing/services.py` and `orders/models.py` are business modules as much as `services/` folders.
+  if (!dirs.some((d) => BUSINESS_DIRS.has(d)) && !BUSINESS_FILES.has(stem.toLowerCase())) return false;
+  if (dirs.some((d) => EDGE_DIRS.has(d))) return false;
+  return !nameWords(stem).some((w) => ADAPTER_WORDS.has(w));
+}
+
+/**
+ * True when the file or folder name says the module itself wraps `vendorKey` (`services/stripe.ts`,
+ * `services/slack/notify.py`): the vendor's own module is where its SDK belongs.
+ */
+export function isNamedAfterVendor(path: string, vendorKeys: readonly string[]): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const stemmed = parts.map((p, i) => (i === parts.length - 1 ? p.replace(/\.[^.]+$/, '') : p));
+  const words = new Set(stemmed.flatMap(nameWords));
+  return vendorKeys.some((k) => words.has(k));
+}
+
+const ROOT_FILE = /^(config|configuration|settings|conf|env|environment|main|app|server|bootstrap|container|wiring|di|composition[-_]?root|__main__|wsgi|asgi|manage)$/i;
+
+/**
+ * True for a composition root or config module, where reading the environment is right: `config.*`,
+ * `settings.py`, `main.*`, `index.*` at the root of `src/`, anything under `cmd/` or `config/`,
+ * `*Config.java`, `*Application.java`, `*Settings.*`.
+ */
+export function isCompositionRoot(path: string): boolean {
+  const dirs = folders(path);
+  const name = baseName(path);
+  const stem = name.replace(/\.[^.]+$/, '').replace(/\.(config|settings)$/i, '.$1');
+  if (dirs.some((d) => d === 'cmd' || d === 'config' || d === 'configuration' || d === 'settings' || d === 'bootstrap')) return true;
+  if (ROOT_FILE.test(stem)) return true;
+  if (/(config|configuration|settings|env)$/i.test(stem.replace(/[-_.]/g, ''))) return true;
+  if (/Application$/.test(stem)) return true;
+  if (/^index$/i.test(stem) && dirs.filter((d) => d !== 'src').length === 0) return true;
+  return false;
+}

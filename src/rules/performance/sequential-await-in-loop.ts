@@ -1,0 +1,157 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { externalCalls, isAwaited, javaExternalLabel, type ExternalCalls } from './external-calls.js';
+import { descendantsInScope, enclosingFunction, isAsync, isFunction, languageFamily, startLine, type LanguageFamily } from './function-scope.js';
+import { isComprehension, isLoop, iteratedCollection, iterationCallbackCall, loopBody, repeatingAncestor } from './loops.js';
+
+/**
+ * Names that say the loop already batches or pages (each iteration is one bounded batch, not one item),
+ * or that the order is the point (migrations, pipeline steps, SQL statements run in turn).
+ */
+const BATCHED_OR_ORDERED = /chunk|batch|page|window|slice|migrat|step|stage|statement|queries|script|ddl/i;
+/** Calls that say the pacing is deliberate (rate limits, polling). */
+const PACING = /(^|\.)(sleep|delay|wait|setTimeout|throttle|limiter|rateLimit\w*|backoff|acquire)$|^time\.Sleep$|^asyncio\.sleep$|^Thread\.sleep$/i;
+
+const LOOP_RULES: Record<LanguageFamily, { kind: string }[]> = {
+  js: [{ kind: 'for_in_statement' }, { kind: 'for_statement' }],
+  python: [{ kind: 'for_statement' }, { kind: 'list_comprehension' }, { kind: 'set_comprehension' }, { kind: 'dictionary_comprehension' }, { kind: 'generator_expression' }],
+  go: [{ kind: 'for_statement' }],
+  java: [{ kind: 'for_statement' }, { kind: 'enhanced_for_statement' }, { kind: 'lambda_expression' }],
+};
+
+/** The loop's exit statements that belong to it (not to a nested loop or switch): a loop that stops early is a search, not a batch. */
+function exitsEarly(loop: SgNode, family: LanguageFamily): boolean {
+  const body = isFunction(loop, family) ? loop.field('body') : loopBody(loop);
+  if (!body) return false;
+  const exits = descendantsInScope(body, family, (n) => n.kind() === 'break_statement' || n.kind() === 'return_statement');
+  return exits.some((e) => {
+    if (e.kind() === 'return_statement') return true;
+    for (let p = e.parent(); p && p.id() !== loop.id(); p = p.parent()) {
+      if (isLoop(p, family) || /switch|select|case/.test(p.kind() as string)) return false;
+    }
+    return true;
+  });
+}
+
+function describeLoop(loop: SgNode, collection: SgNode, family: LanguageFamily): string {
+  const over = collection.text().replace(/\s+/g, ' ');
+  const what = over.length > 40 ? 'the collection' : `\`${over}\``;
+  if (isFunction(loop, family)) {
+    const method = iterationCallbackCall(loop, family)?.field('name')?.text() ?? 'forEach';
+    return `the \`.${method}()\` callback over ${what}`;
+  }
+  if (isComprehension(loop)) return `the comprehension over ${what}`;
+  if (family === 'go' && /\.Next\(\)$/.test(over)) return `the \`${over}\` loop (once per row)`;
+  if (family === 'js' || family === 'java' || family === 'go') {
+    return /\b(len\(|\.length|\.size\(\))/.test(over) ? `the indexed loop (line ${startLine(loop)})` : `the loop over ${what}`;
+  }
+  return `the \`for\` loop over ${what}`;
+}
+
+/** Calls of this loop's own iterations (not of a nested loop, which is checked on its own) that go over the network one after another. */
+function sequentialCalls(loop: SgNode, family: LanguageFamily, ext: ExternalCalls): { node: SgNode; label: string }[] {
+  const body = isFunction(loop, family) ? loop.field('body') : loopBody(loop);
+  if (!body) return [];
+  const scope = isFunction(loop, family) ? loop : body;
+  const calls = descendantsInScope(scope, family, (n) => n.kind() === ext.callKind);
+  if (calls.some((c) => PACING.test((family === 'java' ? `${c.field('object')?.text() ?? ''}.${c.field('name')?.text() ?? ''}` : c.field('function')?.text() ?? '').replace(/^\./, '')))) return [];
+  const fn = isFunction(loop, family) ? loop : enclosingFunction(loop, family);
+  const asyncScope = !!fn && isAsync(fn);
+  const out: { node: SgNode; label: string }[] = [];
+  for (const c of calls) {
+    if (repeatingAncestor(c, family)?.id() !== loop.id()) continue;
+    // JS calls run concurrently unless awaited; in Python coroutines too (sync libraries block either way).
+    if (family === 'js' && !isAwaited(c, family)) continue;
+    const label = ext.label(c);
+    if (!label) continue;
+    // Blocking libraries run there and then even in `async def`; anything else un-awaited is a coroutine gathered later.
+    const direct = label.split(' (which')[0] ?? label;
+    if (family === 'python' && asyncScope && !isAwaited(c, family) && !/requests\.|urlopen|\.objects\.|\.query|cursor|\.execute/.test(direct)) continue;
+    out.push({ node: c, label });
+  }
+  return out;
+}
+
+/** Java method references handed to an iteration method: `ids.forEach(repo::findById)`, `ids.stream().map(client::fetch)`. */
+function javaMethodRefs(root: SgNode): { loop: SgNode; node: SgNode; label: string }[] {
+  const out: { loop: SgNode; node: SgNode; label: string }[] = [];
+  for (const ref of root.findAll({ rule: { kind: 'method_reference' } })) {
+    const call = ref.parent()?.kind() === 'argument_list' ? ref.parent()?.parent() : null;
+    const method = call?.field('name')?.text() ?? '';
+    if (!call || !/^(forEach|map|flatMap|peek|forEachOrdered)$/.test(method) || /parallel/i.test(call.field('object')?.text() ?? '')) continue;
+    const parts = ref.children().filter((c) => c.isNamed());
+    const receiver = parts[0]?.text() ?? '';
+    const target = parts[parts.length - 1]?.text() ?? '';
+    const label = javaExternalLabel(receiver, target);
+    if (label) out.push({ loop: call, node: ref, label: label.replace('.', '::').replace('(...)', '') });
+  }
+  return out;
+}
+
+/** `items.forEach(async (item) => { await … })`: forEach ignores the promises, so nothing waits for the work. */
+function asyncForEach(root: SgNode): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+    const callee = call.field('function');
+    if (callee?.kind() !== 'member_expression' || callee.field('property')?.text() !== 'forEach') continue;
+    const cb = call.field('arguments')?.children().find((c) => c.isNamed());
+    if (!cb || !isFunction(cb, 'js') || !isAsync(cb)) continue;
+    const awaits = descendantsInScope(cb, 'js', (n) => n.kind() === 'await_expression');
+    if (awaits.length === 0) continue;
+    const on = callee.field('object')?.text().replace(/\s+/g, ' ') ?? 'items';
+    out.push({
+      line: startLine(call),
+      title: '`forEach` with an async callback does not wait',
+      detail: `\`${on.length > 40 ? '…' : on}.forEach(async …)\` starts every callback at once and returns immediately: nothing waits for the awaited work, a rejection becomes an unhandled rejection (which crashes Node by default), and the caller continues (or responds) before the work is done. The calls are also unbounded in number.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * N+1: an external call or query awaited inside a loop over a collection, one round trip after another.
+ * Loops that stop early (searches), page or batch, or pace themselves on purpose are left alone.
+ */
+export const sequentialAwaitInLoop: Rule = {
+  id: 'sequential-await-in-loop',
+  category: 'performance',
+  severity: 'medium',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'External call once per item in a loop (N+1)',
+  why:
+    'Latency grows with the collection: 200 items × an 80 ms round trip is 16 s, far past any request timeout, and p99 multiplies by N. The work holds a connection and a request slot the whole time and sends N requests where one would do, which is what trips rate limits and saturates the database under load.',
+  fix:
+    'Fetch in one round trip: an `IN (...)` / `WHERE id = ANY($1)` query, `findMany({ where: { id: { in: ids } } })`, `Order.objects.filter(user__in=users)` or `select_related`, `findAllById`, a batch endpoint, `MGET`. When the API has no batch form, run the calls with bounded concurrency: `p-limit` with `Promise.all`, `asyncio.gather` behind an `asyncio.Semaphore`, `errgroup.Group` with `SetLimit`, `CompletableFuture` on a bounded executor.',
+  check(ctx: RuleContext): RuleMatch[] {
+    const family = languageFamily(ctx.language);
+    const root = ctx.root.root();
+    const ext = externalCalls(ctx);
+    const out: RuleMatch[] = family === 'js' ? asyncForEach(root) : [];
+    for (const loop of root.findAll({ rule: { any: LOOP_RULES[family] } })) {
+      if (loop.kind() === 'lambda_expression' && !iterationCallbackCall(loop, family)) continue;
+      const collection = iteratedCollection(loop, family);
+      if (!collection || exitsEarly(loop, family)) continue;
+      const variable = family === 'js' ? loop.field('left')?.text() : family === 'python' ? loop.field('left')?.text() : undefined;
+      if (BATCHED_OR_ORDERED.test(collection.text()) || (variable && BATCHED_OR_ORDERED.test(variable))) continue;
+      const calls = sequentialCalls(loop, family, ext);
+      if (calls.length === 0) continue;
+      const first = calls[0] as { node: SgNode; label: string };
+      const more = [...new Set(calls.slice(1).map((c) => c.label))].filter((l) => l !== first.label);
+      out.push({
+        line: startLine(first.node),
+        title: `${first.label.replace(/`/g, '').replace(/ \(which.*$/, '')} once per item in a loop (N+1)`,
+        detail: `${first.label} runs once per element of ${describeLoop(loop, collection, family)}, one round trip after another${more.length > 0 ? ` (and so do ${more.slice(0, 2).join(', ')})` : ''}: N items cost N sequential calls.`,
+      });
+    }
+    if (family === 'java') {
+      for (const ref of javaMethodRefs(root)) {
+        out.push({
+          line: startLine(ref.node),
+          title: `${ref.label.replace(/`/g, '')} once per item (N+1)`,
+          detail: `${ref.label} is called once per element by \`.${ref.loop.field('name')?.text() ?? 'map'}()\`, one round trip after another: N items cost N sequential calls.`,
+        });
+      }
+    }
+    return out.sort((a, b) => a.line - b.line);
+  },
+};
