@@ -1,0 +1,163 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { Metrics } from '../metrics.js';
+import type { JobQueue, ReviewJob } from '../queue/review-job.js';
+import type { Logger } from '../review/ports.js';
+import { decidePullRequest, isBotAccount } from './decide-pull-request.js';
+import { hasWriteAccess } from './has-write-access.js';
+import { helpComment } from './help-comment.js';
+import { loadRepoConfig } from './load-repo-config.js';
+import { parseCommand } from './parse-command.js';
+import type { RecentDeliveries } from './recent-deliveries.js';
+import { createRecentDeliveries } from './recent-deliveries.js';
+
+export interface ArchReviewAppDeps {
+  /** Where review jobs go; the handlers never run a review themselves. */
+  queue: JobQueue;
+  metrics?: Metrics;
+  /** Delivery ids already handled (redeliveries are ignored). */
+  deliveries?: RecentDeliveries;
+  /** Clock for `enqueuedAt`. */
+  now?: () => number;
+}
+
+/** Pull-request actions subscribed to; the repository config narrows them further. */
+export const PULL_REQUEST_EVENTS = [
+  'pull_request.opened',
+  'pull_request.reopened',
+  'pull_request.ready_for_review',
+  'pull_request.synchronize',
+] as const;
+
+type Outcome = 'enqueued' | 'already-queued' | 'skipped' | 'ignored' | 'duplicate' | 'denied' | 'help' | 'error';
+
+/**
+ * The Probot app: thin handlers that translate webhooks into review jobs. Each one decides (with the
+ * pure functions beside it), enqueues, and returns, so GitHub gets its answer in well under its
+ * 10-second limit; the review runs in the queue's worker.
+ *
+ * @example
+ * await server.load(createArchReviewApp({ queue }));
+ */
+export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunction {
+  const deliveries = deps.deliveries ?? createRecentDeliveries();
+  const now = deps.now ?? Date.now;
+  const count = (event: string, outcome: Outcome) => deps.metrics?.webhookDeliveries.inc({ event, outcome });
+
+  /** Runs a handler once per delivery id; a failed run forgets the id so GitHub's redelivery can retry. */
+  async function once(event: string, id: string, log: Logger, handle: () => Promise<Outcome>): Promise<void> {
+    if (!deliveries.claim(id)) {
+      log.info('redelivered webhook ignored');
+      count(event, 'duplicate');
+      return;
+    }
+    try {
+      count(event, await handle());
+    } catch (err) {
+      deliveries.release(id);
+      count(event, 'error');
+      throw err;
+    }
+  }
+
+  async function enqueue(job: ReviewJob, log: Logger): Promise<Outcome> {
+    const added = await deps.queue.enqueue(job);
+    log.info({ trigger: job.trigger, full: job.full }, added ? 'review queued' : 'review already queued for this head SHA');
+    return added ? 'enqueued' : 'already-queued';
+  }
+
+  return (app: Probot) => {
+    app.on([...PULL_REQUEST_EVENTS], async (context) => {
+      const { pull_request: pr, repository, installation } = context.payload;
+      const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: pr.number, sha: pr.head.sha });
+      await once('pull_request', context.id, log, async () => {
+        if (!installation) {
+          log.warn('pull_request delivery without an installation; ignored');
+          return 'ignored';
+        }
+        const config = await loadRepoConfig(context, log);
+        const decision = decidePullRequest(
+          {
+            action: context.payload.action,
+            state: pr.state,
+            draft: pr.draft ?? false,
+            author: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
+            labels: pr.labels.map((l) => l.name),
+          },
+          config,
+        );
+        if (!decision.review) {
+          log.info({ reason: decision.reason }, 'not reviewing');
+          return 'skipped';
+        }
+        return enqueue(
+          {
+            installationId: installation.id,
+            owner: repository.owner.login,
+            repo: repository.name,
+            number: pr.number,
+            headSha: pr.head.sha,
+            trigger: decision.trigger,
+            deliveryId: context.id,
+            full: false,
+            enqueuedAt: now(),
+          },
+          log,
+        );
+      });
+    });
+
+    app.on('issue_comment.created', async (context) => {
+      const { comment, issue, sender, repository, installation } = context.payload;
+      // Cheap filters first, without an API call: most comments are not commands.
+      if (!issue.pull_request || isBotAccount(sender)) return;
+      const command = parseCommand(comment.body);
+      if (!command) return;
+      const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: issue.number, commenter: sender.login });
+      await once('issue_comment', context.id, log, async () => {
+        if (!installation) {
+          log.warn('issue_comment delivery without an installation; ignored');
+          return 'ignored';
+        }
+        if (!(await mayCommand(context, sender.login))) {
+          log.info('command ignored: the commenter lacks write access');
+          return 'denied';
+        }
+        if (command.kind === 'help') {
+          await context.octokit.rest.issues.createComment(context.issue({ body: helpComment(command.unknown) }));
+          log.info('help posted');
+          return 'help';
+        }
+        await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: 'eyes' }));
+        const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
+        return enqueue(
+          {
+            installationId: installation.id,
+            owner: repository.owner.login,
+            repo: repository.name,
+            number: issue.number,
+            headSha: pr.head.sha,
+            trigger: command.full ? 'command-full' : 'command',
+            deliveryId: context.id,
+            full: command.full,
+            enqueuedAt: now(),
+          },
+          log.child({ sha: pr.head.sha }),
+        );
+      });
+    });
+
+    app.on(['installation', 'installation_repositories'], async (context) => {
+      const p = context.payload;
+      const repos = 'repositories_added' in p ? { added: p.repositories_added.length, removed: p.repositories_removed.length } : { repositories: p.repositories?.length };
+      const account = p.installation.account;
+      const owner = account && 'login' in account ? account.login : account?.slug;
+      context.log.info({ deliveryId: context.id, event: context.name, action: p.action, installationId: p.installation.id, account: owner, ...repos }, 'installation changed');
+      count(context.name, 'ignored');
+    });
+  };
+}
+
+async function mayCommand(context: Context<'issue_comment.created'>, username: string): Promise<boolean> {
+  const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username }));
+  return hasWriteAccess({ permission: data.permission, role_name: data.role_name });
+}

@@ -1,0 +1,34 @@
+/** A `/arch-review` command from a pull-request comment. */
+export type Command =
+  | { kind: 'review'; full: boolean }
+  | { kind: 'help'; /** The word that was not understood, if that is why help is shown. */ unknown?: string };
+
+const COMMAND = /^\s*\/arch-review(?:\s+(\S+))?\s*$/i;
+const FENCE = /^\s*(```|~~~)/;
+
+/**
+ * Finds the first `/arch-review` command in a comment: a line of its own, outside quotes (`> …`, a
+ * reply quoting an earlier command) and fenced code blocks (docs showing the command).
+ *
+ * @example
+ * parseCommand('/arch-review full'); // { kind: 'review', full: true }
+ * parseCommand('LGTM');              // undefined
+ */
+export function parseCommand(body: string): Command | undefined {
+  let inFence = false;
+  for (const line of body.split(/\r?\n/)) {
+    if (FENCE.test(line)) {
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence || /^\s*>/.test(line)) continue;
+    const m = COMMAND.exec(line);
+    if (!m) continue;
+    const arg = m[1]?.toLowerCase();
+    if (arg === undefined) return { kind: 'review', full: false };
+    if (arg === 'full') return { kind: 'review', full: true };
+    if (arg === 'help') return { kind: 'help' };
+    return { kind: 'help', unknown: m[1] };
+  }
+  return undefined;
+}

@@ -1,0 +1,111 @@
+import { toFileContent } from '../diff/file-content.js';
+import type { FileContent, PullRequestSource, RawDiff } from '../review/ports.js';
+import { gitHubErrorCodes, hasStatus, translateGitHubError } from './translate-error.js';
+import type { GitHubClient, PullRequestRef } from './types.js';
+
+/** GitHub lists at most this many files of a pull request. */
+export const MAX_LISTED_FILES = 3000;
+
+export interface GitHubSourceRef extends PullRequestRef {
+  headSha: string;
+  /** GitHub's `changed_files`, when known: tells a file list cut at the cap apart from a complete one. */
+  changedFiles?: number;
+  /** Aborts in-flight requests (a newer head SHA superseded the job). */
+  signal?: AbortSignal;
+}
+
+type RawFiles = Extract<RawDiff, { kind: 'files' }>['files'];
+
+/**
+ * The pull-request source port over GitHub. `loadDiff` asks for the whole unified diff; when GitHub
+ * answers 406 `too_large` (over 300 files or 20,000 lines) it falls back to the paginated files API,
+ * capped at 3,000 files. `readFile` reads the head version at `headSha`, capped at `maxBytes`.
+ *
+ * @example
+ * const source = createGitHubSource(octokit, { owner: 'acme', repo: 'api', number: 7, headSha });
+ * const raw = await source.loadDiff();
+ */
+export function createGitHubSource(octokit: GitHubClient, ref: GitHubSourceRef): PullRequestSource {
+  const base = { owner: ref.owner, repo: ref.repo };
+  const signalOpt = ref.signal ? { signal: ref.signal } : {};
+
+  async function loadFiles(): Promise<RawDiff> {
+    const files: RawFiles = [];
+    await octokit.paginate(
+      octokit.rest.pulls.listFiles,
+      { ...base, pull_number: ref.number, per_page: 100, request: signalOpt },
+      (response, done) => {
+        for (const f of response.data) {
+          if (files.length >= MAX_LISTED_FILES) break;
+          files.push({
+            filename: f.filename,
+            ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
+            status: f.status,
+            ...(f.patch !== undefined ? { patch: f.patch } : {}),
+            additions: f.additions,
+            deletions: f.deletions,
+          });
+        }
+        if (files.length >= MAX_LISTED_FILES) done();
+        return [];
+      },
+    );
+    const truncated = files.length >= MAX_LISTED_FILES || (ref.changedFiles !== undefined && ref.changedFiles > files.length);
+    return { kind: 'files', files, ...(truncated ? { truncated: true } : {}) };
+  }
+
+  return {
+    async loadDiff() {
+      try {
+        // The retry plugin retries 406; a diff that is too large stays too large, so ask once.
+        const { data } = await octokit.rest.pulls.get({
+          ...base,
+          pull_number: ref.number,
+          mediaType: { format: 'diff' },
+          request: { retries: 0, ...signalOpt },
+        });
+        return { kind: 'unified', text: typeof data === 'string' ? data : String(data) };
+      } catch (err) {
+        if (!(hasStatus(err, 406) && gitHubErrorCodes(err).includes('too_large'))) throw translateGitHubError(err);
+      }
+      try {
+        return await loadFiles();
+      } catch (err) {
+        throw translateGitHubError(err);
+      }
+    },
+
+    async readFile(path: string, maxBytes: number): Promise<FileContent | undefined> {
+      let data: unknown;
+      try {
+        ({ data } = await octokit.rest.repos.getContent({ ...base, path, ref: ref.headSha, request: signalOpt }));
+      } catch (err) {
+        if (hasStatus(err, 404)) return undefined;
+        throw translateGitHubError(err);
+      }
+      // A directory lists entries; a symlink or submodule has no text worth reviewing.
+      if (Array.isArray(data) || typeof data !== 'object' || data === null) return undefined;
+      const file = data as { type?: string; size?: number; encoding?: string; content?: string };
+      if (file.type !== 'file') return undefined;
+      const size = file.size ?? 0;
+      if (size > maxBytes) return { size, binary: false, tooLarge: true };
+      if (file.encoding === 'base64' && typeof file.content === 'string') {
+        return toFileContent(Buffer.from(file.content, 'base64'), size, maxBytes);
+      }
+      // Over 1 MB GitHub sends no content in JSON (`encoding: none`): ask for the raw bytes.
+      return toFileContent(await readRaw(path), size, maxBytes);
+    },
+  };
+
+  async function readRaw(path: string): Promise<Buffer> {
+    try {
+      const { data } = await octokit.rest.repos.getContent({ ...base, path, ref: ref.headSha, mediaType: { format: 'raw' }, request: signalOpt });
+      const raw: unknown = data;
+      if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+      if (raw instanceof ArrayBuffer) return Buffer.from(raw);
+      throw new Error(`unexpected raw content for ${path}`);
+    } catch (err) {
+      throw translateGitHubError(err);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Writable } from 'node:stream';
+import { getPrivateKey } from '@probot/get-private-key';
+import type { Logger as PinoLogger } from 'pino';
+import { Probot, ProbotOctokit, Server, run } from 'probot';
+import { createArchReviewApp } from './app/arch-review-app.js';
+import { countGitHubErrors } from './app/count-github-errors.js';
+import { createLogger } from './app/create-logger.js';
+import { createOpsHandler } from './app/ops-handler.js';
+import { runReviewJob } from './app/run-review-job.js';
+import type { AppEnv, Role } from './config/env.js';
+import { ConfigError } from './errors.js';
+import { resolveBotLogin } from './github/resolve-bot-login.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { createQueue } from './queue/create-queue.js';
+import type { JobProcessor, JobQueue } from './queue/review-job.js';
+import type { Reviewer } from './review/ports.js';
+
+export { createArchReviewApp } from './app/arch-review-app.js';
+export type { ArchReviewAppDeps } from './app/arch-review-app.js';
+export { readEnv } from './config/env.js';
+
+/** What a running process exposes to its entry point and to tests. */
+export interface RunningArchReview {
+  /** The port the webhook server (or a worker's ops server) listens on, once started. */
+  port?: number;
+  queue?: JobQueue;
+  metrics?: Metrics;
+  log: PinoLogger;
+  /** Graceful stop: no new webhooks, running reviews finish (up to SHUTDOWN_TIMEOUT_MS), then resolve. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Overrides `env.role` (the worker entry point passes `worker`). */
+  role?: Role;
+  /** Log records go here instead of stdout (tests). */
+  logDestination?: Writable;
+  /** The agent reviewer; without it reviews are rules-only. */
+  reviewer?: Reviewer;
+  /** Replaces the review itself (tests); receives the installation Octokit factory. */
+  processJob?: (deps: ProcessJobDeps) => JobProcessor;
+}
+
+/** What the default job processor needs from the composition root. */
+export interface ProcessJobDeps {
+  probot: Probot;
+  log: PinoLogger;
+  metrics: Metrics;
+  version: string;
+  reviewer?: Reviewer;
+}
+
+/** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * The default processor: authenticates as the job's installation (Probot's Octokit, so retries,
+ * throttling and GHE apply), then runs one review. The bot login is looked up once, on first use.
+ */
+export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
+  let botLogin: Promise<string> | undefined;
+  const getBotLogin = () => {
+    botLogin ??= deps.probot.auth().then((octokit) => resolveBotLogin(octokit));
+    return botLogin.catch((err: unknown) => {
+      botLogin = undefined; // try again with the next job
+      throw err;
+    });
+  };
+  return async (job, signal) => {
+    const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, sha: job.headSha, trigger: job.trigger });
+    const octokit = await deps.probot.auth(job.installationId);
+    await runReviewJob(
+      { octokit, job, log, reviewer: deps.reviewer, version: deps.version, botLogin: await getBotLogin(), metrics: deps.metrics },
+      signal,
+    );
+  };
+}
+
+/**
+ * The composition root: builds the logger, metrics, queue and Probot from the environment and
+ * starts what `role` asks for. `web` serves webhooks (and `/healthz`, `/metrics`) and enqueues;
+ * `worker` runs reviews; `all` does both in one process. Without APP_ID or a private key, a web
+ * process starts Probot's manifest setup flow (app.yml) instead, as `probot run` does.
+ *
+ * @example
+ * const app = await startArchReview(readEnv());
+ * process.once('SIGTERM', () => void app.stop().then(() => process.exit(0)));
+ */
+export async function startArchReview(env: AppEnv, options: StartOptions = {}): Promise<RunningArchReview> {
+  const role = options.role ?? env.role;
+  const log = await createLogger(env, options.logDestination);
+  const privateKey = resolvePrivateKey(env, log);
+
+  if (env.appId === undefined || privateKey === undefined) {
+    if (role === 'worker') throw new ConfigError('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run the worker');
+    log.info('APP_ID or PRIVATE_KEY missing: starting the GitHub App setup flow from app.yml');
+    // REDIS_URL is ours; Probot would use it for its own rate-limit store and fetch ioredis at run time.
+    const server = await run(() => undefined, { env: { ...process.env, REDIS_URL: undefined }, log });
+    return { port: server.port, log, stop: () => server.stop() };
+  }
+
+  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, log: log.child({ name: 'queue' }) });
+  const metrics = createMetrics({ queueDepth: () => queue.depth() });
+  const Octokit = ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit;
+  const probotOptions = { appId: env.appId, privateKey, secret: env.webhookSecret, baseUrl: env.baseUrl, log, Octokit };
+  const ops = createOpsHandler({ queue, metrics, usesRedis: env.redisUrl !== undefined });
+  const makeProcessor = options.processJob ?? reviewJobProcessor;
+  const version = packageVersion();
+
+  let probot: Probot | undefined;
+  let server: Server | undefined;
+  let opsServer: HttpServer | undefined;
+  let port: number | undefined;
+
+  if (role !== 'worker') {
+    server = new Server({
+      host: env.host,
+      port: env.port,
+      webhookPath: env.webhookPath,
+      webhookProxy: env.webhookProxyUrl,
+      log,
+      Probot: Probot.defaults(probotOptions),
+    });
+    await server.load(async (app, { addHandler }) => {
+      probot = app;
+      await createArchReviewApp({ queue, metrics })(app, { cwd: process.cwd(), addHandler });
+      addHandler(ops);
+    });
+    await server.start();
+    port = server.port;
+  } else {
+    probot = new Probot(probotOptions);
+    await probot.ready();
+    if (env.workerPort !== undefined) {
+      const handler = ops;
+      opsServer = createServer((req, res) => {
+        handler(req, res)
+          .then((done) => done || res.writeHead(404).end())
+          .catch(() => res.writeHead(500).end());
+      });
+      await new Promise<void>((resolve) => opsServer?.listen(env.workerPort, env.host, resolve));
+      const address = opsServer.address();
+      port = typeof address === 'object' && address ? address.port : undefined;
+      log.info(`worker health and metrics on port ${port}`);
+    }
+  }
+
+  if (role !== 'web') {
+    if (!probot) throw new Error('Probot did not initialise');
+    if (!options.reviewer && env.anthropicApiKey) log.warn('ANTHROPIC_API_KEY is set, but no agent reviewer is wired in: reviews use the deterministic rules only');
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer: options.reviewer }));
+    log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    queue,
+    metrics,
+    log,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('shutting down: no new webhooks; letting running reviews finish');
+        await server?.stop();
+        await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
+        const depth = await queue.depth().catch(() => undefined);
+        await queue.close(env.shutdownTimeoutMs);
+        log.info({ queue: depth }, 'stopped');
+      })()),
+  };
+}
+
+/** Probot's rules (PRIVATE_KEY as PEM, escaped or base64; else PRIVATE_KEY_PATH; else one *.pem in the cwd). */
+function resolvePrivateKey(env: AppEnv, log: PinoLogger): string | undefined {
+  try {
+    return getPrivateKey({ env: { PRIVATE_KEY: env.privateKey, PRIVATE_KEY_PATH: env.privateKeyPath } }) ?? undefined;
+  } catch (err) {
+    // The library's message names the variable, never its content.
+    log.error(err instanceof Error ? err.message : String(err));
+    throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is set but is not a usable private key');
+  }
+}

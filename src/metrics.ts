@@ -1,0 +1,76 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Outcomes a review can end with, for `reviews_total{outcome}` (an open set; these are the usual ones). */
+export type ReviewOutcome = 'published' | 'skipped' | 'superseded' | 'failed' | 'config-error';
+
+/** The Prometheus metrics of one process, on their own registry (no module-global state). */
+export interface Metrics {
+  readonly registry: Registry;
+  /** `reviews_total{outcome}`: finished review jobs. */
+  readonly reviewsTotal: Counter<'outcome'>;
+  /** `review_duration_seconds{outcome}`: wall time of one review job. */
+  readonly reviewDuration: Histogram<'outcome'>;
+  /** `findings_total{category,source}`: findings in published reviews. */
+  readonly findingsTotal: Counter<'category' | 'source'>;
+  /** `github_api_errors_total{status}`: failed GitHub requests (`status` is `network` without a response). */
+  readonly githubApiErrors: Counter<'status'>;
+  /** `queue_depth{state}`: jobs `waiting` and `active`, read when scraped. */
+  readonly queueDepth: Gauge<'state'>;
+  /** `webhook_deliveries_total{event,outcome}`: deliveries handled, by what came of them. */
+  readonly webhookDeliveries: Counter<'event' | 'outcome'>;
+}
+
+export interface MetricsOptions {
+  /** Read at scrape time for `queue_depth`. */
+  queueDepth?: () => Promise<{ waiting: number; active: number }>;
+  /** Also export Node's process metrics (CPU, memory, event loop lag). Default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * Creates the metrics served on `GET /metrics`.
+ *
+ * @example
+ * const metrics = createMetrics({ queueDepth: () => queue.depth() });
+ * metrics.reviewsTotal.inc({ outcome: 'published' });
+ */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const depth = options.queueDepth;
+  return {
+    registry,
+    reviewsTotal: new Counter({ name: 'reviews_total', help: 'Review jobs finished, by outcome.', labelNames: ['outcome'], registers: [registry] }),
+    reviewDuration: new Histogram({
+      name: 'review_duration_seconds',
+      help: 'Wall time of one review job, from start to publish.',
+      labelNames: ['outcome'],
+      buckets: [1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640],
+      registers: [registry],
+    }),
+    findingsTotal: new Counter({ name: 'findings_total', help: 'Findings in published reviews.', labelNames: ['category', 'source'], registers: [registry] }),
+    githubApiErrors: new Counter({ name: 'github_api_errors_total', help: 'GitHub API requests that failed, by HTTP status.', labelNames: ['status'], registers: [registry] }),
+    queueDepth: new Gauge({
+      name: 'queue_depth',
+      help: 'Review jobs waiting and running.',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        if (!depth) return;
+        try {
+          const d = await depth();
+          this.set({ state: 'waiting' }, d.waiting);
+          this.set({ state: 'active' }, d.active);
+        } catch {
+          // Queue store unreachable: leave the last values; /healthz reports the outage.
+        }
+      },
+    }),
+    webhookDeliveries: new Counter({
+      name: 'webhook_deliveries_total',
+      help: 'Webhook deliveries handled, by event and outcome.',
+      labelNames: ['event', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}

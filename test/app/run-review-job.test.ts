@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { runReviewJob, type RunReviewJobDeps } from '../../src/app/run-review-job.js';
+import { ExternalServiceError } from '../../src/errors.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { ReviewJob } from '../../src/queue/review-job.js';
+import type { Finding } from '../../src/review/finding.js';
+import { parseMarker, renderMarker } from '../../src/review/marker.js';
+import { silentLogger, type Reviewer, type ReviewerInput } from '../../src/review/ports.js';
+import { API, BOT_LOGIN, HEAD_SHA, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, testOctokit } from '../github/fixtures.js';
+import { useHttpMocks } from '../helpers/http.js';
+
+const nock = useHttpMocks();
+
+const OLD_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+const PATH = 'src/billing/invoice.ts';
+const DIFF = `diff --git a/${PATH} b/${PATH}
+index 1111111..2222222 100644
+--- a/${PATH}
++++ b/${PATH}
+@@ -1,4 +1,6 @@
+ export function total(items: number[]): number {
+-  return items.reduce((a, b) => a + b, 0);
++  const sum = items.reduce((a, b) => a + b, 0);
++  const rounded = Math.round(sum * 100) / 100;
++  return rounded;
+ }
+ 
+ export const CURRENCY = 'EUR';
+`;
+const HEAD_TEXT = "export function total(items: number[]): number {\n  const sum = items.reduce((a, b) => a + b, 0);\n  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n}\n\nexport const CURRENCY = 'EUR';\n";
+const CONFIG = '/contents/.github%2Farch-review.yml';
+const notFound = { message: 'Not Found', status: '404' };
+
+const agentFinding = (line: number, fp: string, severity: Finding['severity'] = 'medium'): Finding => ({
+  path: PATH,
+  line,
+  side: 'RIGHT',
+  category: 'performance',
+  severity,
+  title: `Rounding issue ${fp}`,
+  body: 'Floating-point rounding of money loses cents; use integer minor units.',
+  source: 'agent',
+  fingerprint: fp,
+});
+
+/** The agent reviewer, faked: two findings on added lines. */
+function fakeReviewer(findings = [agentFinding(2, 'fp-a'), agentFinding(3, 'fp-b')], onReview?: (i: ReviewerInput) => void): Reviewer & { calls: ReviewerInput[] } {
+  const calls: ReviewerInput[] = [];
+  return {
+    name: 'fake',
+    calls,
+    async review(input) {
+      calls.push(input);
+      onReview?.(input);
+      return { findings, questions: [], notes: [] };
+    },
+  };
+}
+
+const job = (over: Partial<ReviewJob> = {}): ReviewJob => ({
+  installationId: 1,
+  owner: REF.owner,
+  repo: REF.repo,
+  number: REF.number,
+  headSha: HEAD_SHA,
+  trigger: 'opened',
+  deliveryId: 'd-1',
+  full: false,
+  enqueuedAt: 0,
+  ...over,
+});
+
+const deps = (over: Partial<RunReviewJobDeps> = {}): RunReviewJobDeps => ({
+  octokit: testOctokit(),
+  job: job(),
+  log: silentLogger,
+  reviewer: fakeReviewer(),
+  botLogin: BOT_LOGIN,
+  version: '0.1.0',
+  ...over,
+});
+
+const botReview = (id: number, sha: string, fps: string[]) =>
+  reviewJson(id, { login: BOT_LOGIN, type: 'Bot' }, `Summary\n\n${renderMarker({ headSha: sha, fingerprints: fps, version: '0.1.0' })}`, sha);
+
+/** Mocks GitHub up to and including the prior-state read. */
+function mockStart(opts: { headSha?: string; config?: string; reviews?: object[] } = {}) {
+  nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3+json').reply(200, pullRequestJson({ headSha: opts.headSha ?? HEAD_SHA }));
+  nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, [commitJson(HEAD_SHA, 'Round invoice totals')]);
+  if (opts.headSha && opts.headSha !== HEAD_SHA) return;
+  if (opts.config === undefined) {
+    nock(API).get(REPO_PATH + CONFIG).reply(404, notFound);
+    nock(API).get(`/repos/${REF.owner}/.github${CONFIG}`).reply(404, notFound);
+  } else {
+    nock(API).get(REPO_PATH + CONFIG).reply(200, opts.config, { 'content-type': 'text/plain; charset=utf-8' });
+  }
+  nock(API).get(`${PR_PATH}/reviews`).query({ per_page: 100 }).reply(200, opts.reviews ?? []);
+}
+
+/** Mocks the check run: created in progress, then updated; records the bodies. */
+function mockCheckRun() {
+  const created: Array<Record<string, unknown>> = [];
+  const updates: Array<{ conclusion?: string; output: { title: string; summary: string; annotations: Array<{ start_line: number; annotation_level: string }> } }> = [];
+  nock(API)
+    .post(`${REPO_PATH}/check-runs`, (b: Record<string, unknown>) => (created.push(b), true))
+    .reply(201, checkRunJson(900));
+  nock(API)
+    .patch(`${REPO_PATH}/check-runs/900`, (b: (typeof updates)[number]) => (updates.push(b), true))
+    .reply(200, checkRunJson(900, 'completed'));
+  return { created, updates };
+}
+
+/** Mocks loading the diff and the head file. */
+function mockDiffAndContent() {
+  nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').reply(200, DIFF, { 'content-type': 'application/vnd.github.v3.diff; charset=utf-8' });
+  nock(API)
+    .get(`${REPO_PATH}/contents/${encodeURIComponent(PATH)}`)
+    .query({ ref: HEAD_SHA })
+    .reply(200, { type: 'file', encoding: 'base64', size: HEAD_TEXT.length, path: PATH, content: Buffer.from(HEAD_TEXT).toString('base64') });
+}
+
+function mockReview() {
+  const posted: Array<{ event: string; body: string; comments: Array<{ line: number; body: string }> }> = [];
+  nock(API)
+    .post(`${PR_PATH}/reviews`, (b: (typeof posted)[number]) => (posted.push(b), true))
+    .reply(200, createdReviewJson(4242));
+  return posted;
+}
+
+describe('runReviewJob', () => {
+  it('reviews a new pull request: one review, and a check run from in progress to completed', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    const posted = mockReview();
+    const metrics = createMetrics({ processMetrics: false });
+    const result = await runReviewJob(deps({ metrics }));
+
+    expect(result).toMatchObject({ status: 'published', via: 'review', inline: 2, summaryOnly: 0, rejected: 0 });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.event).toBe('COMMENT');
+    expect(posted[0]!.comments.map((c) => c.line)).toEqual([2, 3]);
+    expect(parseMarker(posted[0]!.body)).toEqual({ headSha: HEAD_SHA, fingerprints: ['fp-a', 'fp-b'], version: '0.1.0' });
+    expect(check.created[0]).toMatchObject({ name: 'arch-review', head_sha: HEAD_SHA, status: 'in_progress' });
+    expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: '2 findings: 2 medium' } });
+    expect(check.updates[0]!.output.annotations.map((a) => a.start_line)).toEqual([2, 3]);
+    expect(await metrics.registry.getSingleMetricAsString('reviews_total')).toContain('reviews_total{outcome="published"} 1');
+  });
+
+  it('skips a stale job whose head SHA is no longer the pull request’s', async () => {
+    mockStart({ headSha: 'fffffffffffffffffffffffffffffffffffffff1' });
+    const reviewer = fakeReviewer();
+    const result = await runReviewJob(deps({ reviewer }));
+    expect(result).toEqual({ status: 'stale', currentHeadSha: 'fffffffffffffffffffffffffffffffffffffff1' });
+    expect(reviewer.calls).toHaveLength(0);
+  });
+
+  it('does nothing for a head SHA this bot already reviewed', async () => {
+    mockStart({ reviews: [botReview(1, HEAD_SHA, ['fp-a', 'fp-b'])] });
+    const reviewer = fakeReviewer();
+    expect(await runReviewJob(deps({ reviewer }))).toEqual({ status: 'already-reviewed' });
+    expect(reviewer.calls).toHaveLength(0);
+  });
+
+  it('reviews the same SHA again when full, but never repeats a posted fingerprint', async () => {
+    mockStart({ reviews: [botReview(1, HEAD_SHA, ['fp-a'])] });
+    mockCheckRun();
+    mockDiffAndContent();
+    const posted = mockReview();
+    const result = await runReviewJob(deps({ job: job({ trigger: 'command-full', full: true }) }));
+    expect(result).toMatchObject({ status: 'published', inline: 1 });
+    expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
+    // The marker carries earlier fingerprints forward, so the newest marker alone prevents every repeat.
+    expect([...(parseMarker(posted[0]!.body)?.fingerprints ?? [])].sort()).toEqual(['fp-a', 'fp-b']);
+  });
+
+  it('trusts only the bot’s markers: a human’s marker does not hide findings', async () => {
+    mockStart({ reviews: [reviewJson(1, { login: 'mallory', type: 'User' }, renderMarker({ headSha: HEAD_SHA, fingerprints: ['fp-a', 'fp-b'], version: '0.1.0' }))] });
+    mockCheckRun();
+    mockDiffAndContent();
+    const posted = mockReview();
+    await runReviewJob(deps());
+    expect(posted[0]!.comments.map((c) => c.line)).toEqual([2, 3]);
+  });
+
+  it('on a push, reviews the paths changed since the last review and posts only new findings', async () => {
+    mockStart({ reviews: [botReview(1, OLD_SHA, ['fp-a'])] });
+    mockCheckRun();
+    nock(API)
+      .get(`${REPO_PATH}/compare/${OLD_SHA}...${HEAD_SHA}`)
+      .query({ per_page: 1 })
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: [{ sha: 's', filename: PATH, status: 'modified' }] });
+    mockDiffAndContent();
+    const posted = mockReview();
+    const reviewer = fakeReviewer();
+    const result = await runReviewJob(deps({ reviewer, job: job({ trigger: 'synchronize' }) }));
+    expect(result).toMatchObject({ status: 'published', via: 'review', inline: 1 });
+    expect(reviewer.calls[0]!.files.map((f) => f.diff.path)).toEqual([PATH]);
+    expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
+  });
+
+  it('on a push that changed none of the reviewed files, posts no review and says so on the check run', async () => {
+    mockStart({ reviews: [botReview(1, OLD_SHA, [])] });
+    const check = mockCheckRun();
+    nock(API)
+      .get(`${REPO_PATH}/compare/${OLD_SHA}...${HEAD_SHA}`)
+      .query({ per_page: 1 })
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: [{ sha: 's', filename: 'docs/README.md', status: 'modified' }] });
+    mockDiffAndContent();
+    const reviewer = fakeReviewer();
+    const result = await runReviewJob(deps({ reviewer, job: job({ trigger: 'synchronize' }) }));
+    expect(result).toMatchObject({ status: 'published', via: 'nothing-new', inline: 0 });
+    expect(reviewer.calls[0]?.files ?? []).toEqual([]);
+    expect(check.updates[0]!.output.summary).toContain('no review was posted');
+  });
+
+  it('reports a broken configuration as a failed check run quoting the line, and posts no review', async () => {
+    const text = 'max_inline_comments: 10\nmin_severity: critical\n';
+    nock(API).get(PR_PATH).reply(200, pullRequestJson());
+    nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, []);
+    nock(API).get(REPO_PATH + CONFIG).times(2).reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
+    const created: Array<{ status: string; conclusion: string; output: { summary: string; annotations: Array<{ path: string; start_line: number }> } }> = [];
+    nock(API)
+      .post(`${REPO_PATH}/check-runs`, (b: (typeof created)[number]) => (created.push(b), true))
+      .reply(201, checkRunJson(901, 'completed'));
+    const reviewer = fakeReviewer();
+    const result = await runReviewJob(deps({ reviewer }));
+    expect(result.status).toBe('config-error');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(created[0]!.output.summary).toMatch(/\.github\/arch-review\.yml:2:\d+: min_severity/);
+    expect(created[0]!.output.annotations[0]).toMatchObject({ path: '.github/arch-review.yml', start_line: 2 });
+    expect(reviewer.calls).toHaveLength(0);
+  });
+
+  it('creates no check run when check_run.enabled is false', async () => {
+    mockStart({ config: 'check_run:\n  enabled: false\n' });
+    mockDiffAndContent();
+    const posted = mockReview();
+    expect((await runReviewJob(deps())).status).toBe('published');
+    expect(posted).toHaveLength(1);
+  });
+
+  it('fails the check run when the policy says so and a finding reaches fail_on', async () => {
+    mockStart({ config: 'check_run:\n  conclusion: failure\n  fail_on: high\n' });
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    mockReview();
+    await runReviewJob(deps({ reviewer: fakeReviewer([agentFinding(2, 'fp-a', 'high'), agentFinding(3, 'fp-b', 'low')]) }));
+    expect(check.updates[0]!.conclusion).toBe('failure');
+    expect(check.updates[0]!.output.annotations.map((a) => a.annotation_level)).toEqual(['failure', 'notice']);
+  });
+
+  it('completes the check run neutral with the reason when the job fails, then rethrows for a retry', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    // The diff request runs with retries off (a 406 would only repeat), so the queue's retry is the one layer here.
+    nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').reply(502, { message: 'Server Error' });
+    const err = await runReviewJob(deps()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    expect((err as ExternalServiceError).retryable).toBe(true);
+    expect(check.updates[0]).toMatchObject({ conclusion: 'neutral' });
+    expect(check.updates[0]!.output.title).toContain('The review failed: github: GET /repos/Codertocat/Hello-World/pulls/2 -> 502');
+  });
+
+  it('posts nothing when its signal aborts during the review (a newer commit arrived)', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    const controller = new AbortController();
+    const reviewer = fakeReviewer(undefined, () => controller.abort(new Error(`superseded by ${'b'.repeat(40)}`)));
+    const result = await runReviewJob(deps({ reviewer }), controller.signal);
+    expect(result).toEqual({ status: 'aborted' });
+    expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'Review stopped before publishing' } });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ExternalServiceError } from '../../src/errors.js';
+import { configErrorCheckOutcome, failureCheckOutcome, reviewCheckOutcome } from '../../src/github/check-run-outcome.js';
+import { config, finding } from '../review/factories.js';
+import { reviewResult } from './review-result.js';
+
+const failOnHigh = config({ check_run: { enabled: true, conclusion: 'failure', fail_on: 'high' } });
+
+describe('reviewCheckOutcome', () => {
+  it('is neutral by default, even with a high finding', () => {
+    const out = reviewCheckOutcome(reviewResult([finding({ severity: 'high' })]), config());
+    expect(out.conclusion).toBe('neutral');
+    expect(out.title).toBe('1 finding: 1 high');
+  });
+
+  it('fails when the policy is failure and a finding reaches fail_on, counting summary-only findings', () => {
+    const result = reviewResult([finding({ severity: 'low', line: 5 })], [{ finding: finding({ severity: 'high', line: 200 }), reason: 'not-in-diff' }]);
+    const out = reviewCheckOutcome(result, failOnHigh);
+    expect(out.conclusion).toBe('failure');
+    expect(out.annotations.map((a) => [a.start_line, a.annotation_level])).toEqual([
+      [5, 'notice'],
+      [200, 'failure'],
+    ]);
+  });
+
+  it('stays neutral under the failure policy when nothing reaches fail_on', () => {
+    expect(reviewCheckOutcome(reviewResult([finding({ severity: 'medium' })]), failOnHigh).conclusion).toBe('neutral');
+  });
+
+  it('annotates new-side findings only, with their range', () => {
+    const out = reviewCheckOutcome(reviewResult([finding({ line: 5, endLine: 7 }), finding({ line: 3, side: 'LEFT' })]), config());
+    expect(out.annotations).toHaveLength(1);
+    expect(out.annotations[0]).toMatchObject({ path: 'src/pay.ts', start_line: 5, end_line: 7, annotation_level: 'warning' });
+  });
+
+  it('says when nothing new was found and links the review', () => {
+    const out = reviewCheckOutcome(reviewResult([], [], { alreadyPosted: 3 }), config(), { reviewUrl: 'https://github.com/o/r/pull/2#pullrequestreview-9' });
+    expect(out.title).toBe('No new findings (3 posted earlier)');
+    expect(out.summary.startsWith('[Open the review](https://github.com/o/r/pull/2#pullrequestreview-9)')).toBe(true);
+  });
+});
+
+describe('configErrorCheckOutcome', () => {
+  it('fails, quotes the error with its line and annotates that line', () => {
+    const err = new ConfigError('max_inline_comments: expected number, received string', '.github/arch-review.yml:3:22');
+    const out = configErrorCheckOutcome(err);
+    expect(out.conclusion).toBe('failure');
+    expect(out.summary).toContain('.github/arch-review.yml:3:22: max_inline_comments: expected number, received string');
+    expect(out.annotations).toEqual([expect.objectContaining({ path: '.github/arch-review.yml', start_line: 3, annotation_level: 'failure' })]);
+  });
+
+  it('does not annotate a file of another repository', () => {
+    expect(configErrorCheckOutcome(new ConfigError('bad', 'acme/.github:.github/arch-review.yml:2:1')).annotations).toEqual([]);
+  });
+});
+
+describe('failureCheckOutcome', () => {
+  it('is neutral and says why for project errors', () => {
+    const out = failureCheckOutcome(new ExternalServiceError('github', 'GET /repos/o/r/pulls/2 -> 401: Bad credentials (check APP_ID / PRIVATE_KEY)'));
+    expect(out.conclusion).toBe('neutral');
+    expect(out.title).toContain('The review failed: github: GET /repos/o/r/pulls/2 -> 401');
+    expect(out.summary).toContain('check APP_ID / PRIVATE_KEY');
+  });
+
+  it('names only the type of a foreign error, whose message may carry anything', () => {
+    const out = failureCheckOutcome(new TypeError('token ghs_secret123 leaked'));
+    expect(out.title).toContain('TypeError');
+    expect(JSON.stringify(out)).not.toContain('ghs_secret123');
+  });
+});

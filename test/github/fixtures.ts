@@ -1,0 +1,88 @@
+import { createRequire } from 'node:module';
+import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import { ProbotOctokit } from 'probot';
+import type { GitHubClient, PullRequestRef } from '../../src/github/types.js';
+
+/** GitHub's REST root, as nock scopes take it. */
+export const API = 'https://api.github.com';
+/** The repository of GitHub's own example payloads. */
+export const REF: PullRequestRef = { owner: 'Codertocat', repo: 'Hello-World', number: 2 };
+export const REPO_PATH = `/repos/${REF.owner}/${REF.repo}`;
+export const PR_PATH = `${REPO_PATH}/pulls/${REF.number}`;
+export const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+export const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
+export const BOT_LOGIN = 'arch-review[bot]';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A real Probot Octokit (retry, throttling, pagination, config plugins) with a test token. Throttling
+ * is off (no waiting on rate limits); retry stays on, with millisecond back-off, so a test sees what
+ * the retry plugin would do.
+ */
+export function testOctokit(): GitHubClient {
+  return new ProbotOctokit({ auth: { token: 'test-token' }, throttle: { enabled: false }, retry: { retryAfterBaseValue: 1 }, log: silent });
+}
+
+type Json = Record<string, unknown>;
+const definitions = createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
+
+/** `GET /repos/{owner}/{repo}/pulls/{n}` as GitHub answers it: the documented example pull request, with changes. */
+export function pullRequestJson(over: { headSha?: string; state?: string; changedFiles?: number; body?: string | null; title?: string } = {}): Json {
+  const def = definitions.find((d) => d.name === 'pull_request');
+  const example = (def?.examples as unknown as Json[]).find((e) => e.action === 'opened')!;
+  const pr = structuredClone(example.pull_request) as Json & { head: Json; base: Json };
+  pr.head.sha = over.headSha ?? HEAD_SHA;
+  pr.base.sha = BASE_SHA;
+  if (over.state) pr.state = over.state;
+  if (over.changedFiles !== undefined) pr.changed_files = over.changedFiles;
+  if (over.body !== undefined) pr.body = over.body;
+  if (over.title !== undefined) pr.title = over.title;
+  return pr;
+}
+
+/** One entry of `GET …/pulls/{n}/commits`. */
+export function commitJson(sha: string, message: string): Json {
+  return {
+    sha,
+    node_id: 'C_kwDOABCD',
+    commit: { author: { name: 'Monalisa Octocat', email: 'mona@github.com', date: '2024-01-01T00:00:00Z' }, committer: { name: 'GitHub', email: 'noreply@github.com', date: '2024-01-01T00:00:00Z' }, message, tree: { sha: 'tree', url: '' }, url: '', comment_count: 0 },
+    url: `${API}${REPO_PATH}/commits/${sha}`,
+    html_url: `https://github.com/${REF.owner}/${REF.repo}/commit/${sha}`,
+    parents: [],
+  };
+}
+
+/** One entry of `GET …/pulls/{n}/reviews`. */
+export function reviewJson(id: number, user: { login: string; type: 'Bot' | 'User' }, body: string, commitId = HEAD_SHA): Json {
+  return {
+    id,
+    node_id: `PRR_${id}`,
+    user: { login: user.login, id: 1000 + id, type: user.type, site_admin: false },
+    body,
+    state: 'COMMENTED',
+    html_url: `https://github.com/${REF.owner}/${REF.repo}/pull/${REF.number}#pullrequestreview-${id}`,
+    pull_request_url: `${API}${PR_PATH}`,
+    author_association: user.type === 'Bot' ? 'NONE' : 'OWNER',
+    submitted_at: '2024-01-01T00:00:00Z',
+    commit_id: commitId,
+  };
+}
+
+/** What `POST …/pulls/{n}/reviews` answers. */
+export function createdReviewJson(id: number, state: 'COMMENTED' | 'PENDING' = 'COMMENTED'): Json {
+  return { ...reviewJson(id, { login: BOT_LOGIN, type: 'Bot' }, ''), state };
+}
+
+/** What `POST /repos/{o}/{r}/check-runs` answers. */
+export function checkRunJson(id: number, status = 'in_progress'): Json {
+  return { id, head_sha: HEAD_SHA, node_id: `CR_${id}`, name: 'arch-review', status, conclusion: null, html_url: `https://github.com/${REF.owner}/${REF.repo}/runs/${id}` };
+}
+
+/** GitHub's 422 body for a review comment it cannot place. */
+export const UNPROCESSABLE = {
+  message: 'Unprocessable Entity',
+  errors: ['Line could not be resolved'],
+  documentation_url: 'https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request',
+  status: '422',
+};

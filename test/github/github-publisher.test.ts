@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { createGitHubPublisher, MAX_BODY, type ReviewComment } from '../../src/github/github-publisher.js';
+import type { Finding } from '../../src/review/finding.js';
+import { parseMarker } from '../../src/review/marker.js';
+import { silentLogger } from '../../src/review/ports.js';
+import { finding } from '../review/factories.js';
+import { useHttpMocks } from '../helpers/http.js';
+import { API, HEAD_SHA, PR_PATH, REF, REPO_PATH, UNPROCESSABLE, createdReviewJson, testOctokit } from './fixtures.js';
+import { reviewResult } from './review-result.js';
+
+const nock = useHttpMocks();
+
+interface ReviewRequest {
+  commit_id: string;
+  event?: string;
+  body?: string;
+  comments: Array<ReviewComment & { position?: number }>;
+}
+
+const publisher = (over: Partial<Parameters<typeof createGitHubPublisher>[2]> = {}) =>
+  createGitHubPublisher(testOctokit(), REF, { headSha: HEAD_SHA, version: '0.1.0', log: silentLogger, ...over });
+
+/**
+ * A fake of GitHub's review endpoint: rejects (422) any review carrying a comment on a line in `badLines`
+ * (or a submitted review `rejectBody` refuses); pending reviews are accepted and can be deleted.
+ */
+function fakeReviews(opts: { badLines?: number[]; rejectBody?: (r: ReviewRequest) => boolean } = {}) {
+  const requests: ReviewRequest[] = [];
+  const deleted: number[] = [];
+  let nextId = 100;
+  nock(API)
+    .persist()
+    .post(`${PR_PATH}/reviews`)
+    .reply((_uri, body) => {
+      const r = body as ReviewRequest;
+      requests.push(r);
+      const bad = r.comments.some((c) => opts.badLines?.includes(c.line)) || (r.event !== undefined && opts.rejectBody?.(r) === true);
+      if (bad) return [422, UNPROCESSABLE];
+      return [200, createdReviewJson(nextId++, r.event ? 'COMMENTED' : 'PENDING')];
+    });
+  // Probes (and so deletions) happen only once GitHub has rejected something.
+  if (opts.badLines || opts.rejectBody) nock(API)
+    .persist()
+    .delete(/\/pulls\/2\/reviews\/\d+$/)
+    .reply((uri) => {
+      deleted.push(Number(uri.split('/').pop()));
+      return [200, createdReviewJson(Number(uri.split('/').pop()), 'PENDING')];
+    });
+  return { requests, deleted, submitted: () => requests.filter((r) => r.event !== undefined), probes: () => requests.filter((r) => r.event === undefined) };
+}
+
+const at = (line: number, over: Partial<Finding> = {}) => finding({ line, fingerprint: `fp-${line}`, title: `Finding on line ${line}`, ...over });
+
+describe('createGitHubPublisher', () => {
+  it('posts one COMMENT review with line-based comments and the marker, never position', async () => {
+    const gh = fakeReviews();
+    const pub = publisher();
+    await pub.publish(reviewResult([at(5), at(10, { endLine: 12 }), at(3, { side: 'LEFT' })]));
+    expect(gh.requests).toHaveLength(1);
+    const req = gh.requests[0]!;
+    expect(req.event).toBe('COMMENT');
+    expect(req.commit_id).toBe(HEAD_SHA);
+    expect(req.comments.map(({ body: _b, ...c }) => c)).toEqual([
+      { path: 'src/pay.ts', line: 5, side: 'RIGHT' },
+      { path: 'src/pay.ts', line: 12, side: 'RIGHT', start_line: 10, start_side: 'RIGHT' },
+      { path: 'src/pay.ts', line: 3, side: 'LEFT' },
+    ]);
+    expect(req.comments.every((c) => c.position === undefined && c.body.includes('Finding on line'))).toBe(true);
+    expect(parseMarker(req.body!)).toEqual({ headSha: HEAD_SHA, fingerprints: ['fp-5', 'fp-10', 'fp-3'], version: '0.1.0' });
+    expect(pub.outcome()).toMatchObject({ kind: 'review', reviewId: 100, rejected: [] });
+  });
+
+  it('moves a comment whose line is not in the diff to the summary instead of posting it', async () => {
+    const gh = fakeReviews();
+    const pub = publisher();
+    await pub.publish(reviewResult([at(5), at(300), at(78, { endLine: 92 })]));
+    expect(gh.requests[0]!.comments.map((c) => c.line)).toEqual([5]);
+    const outcome = pub.outcome()!;
+    expect(outcome.result.summaryOnly.map((s) => [s.finding.line, s.reason])).toEqual([
+      [300, 'not-in-diff'],
+      [78, 'not-in-diff'],
+    ]);
+    expect(gh.requests[0]!.body).toContain('Finding on line 300');
+  });
+
+  it('finds the comments GitHub rejects by bisection and posts the rest, with them in the summary', async () => {
+    const lines = Array.from({ length: 64 }, (_, i) => i + 1);
+    const gh = fakeReviews({ badLines: [3, 41] });
+    const pub = publisher();
+    await pub.publish(reviewResult(lines.map((l) => at(l))));
+    const submitted = gh.submitted();
+    expect(submitted).toHaveLength(2);
+    expect(submitted[1]!.comments.map((c) => c.line)).toEqual(lines.filter((l) => l !== 3 && l !== 41));
+    expect(submitted[1]!.body).toContain('Finding on line 3');
+    expect(submitted[1]!.body).toContain('Finding on line 41');
+    const outcome = pub.outcome()!;
+    expect(outcome.kind).toBe('review');
+    expect(outcome.rejected.map((f) => f.line)).toEqual([3, 41]);
+    expect(outcome.result.summaryOnly.map((s) => s.reason)).toEqual(['rejected-by-github', 'rejected-by-github']);
+    // Every probe is a pending review, deleted right away: nothing extra is ever visible.
+    expect(gh.deleted.length).toBe(gh.probes().filter((p) => !p.comments.some((c) => c.line === 3 || c.line === 41)).length);
+    // O(k log n): 2 bad of 64 take at most 2·k·log2(n)+1 probes, far fewer than one per comment.
+    expect(gh.probes().length).toBeLessThanOrEqual(2 * 2 * Math.log2(64) + 1);
+  });
+
+  it('keeps the comments under a short body when GitHub rejects only the body', async () => {
+    const gh = fakeReviews({ rejectBody: (r) => (r.body ?? '').includes('## ') || (r.body ?? '').length > 2000 });
+    const pub = publisher();
+    await pub.publish(reviewResult([at(5), at(6)], [{ finding: at(200), reason: 'not-in-diff' }]));
+    const last = gh.submitted().at(-1)!;
+    expect(last.comments.map((c) => c.line)).toEqual([5, 6]);
+    expect(last.body).toContain('GitHub did not accept the full summary');
+    expect(parseMarker(last.body!)?.fingerprints).toEqual(['fp-5', 'fp-6', 'fp-200']);
+    expect(pub.outcome()).toMatchObject({ kind: 'review', rejected: [] });
+  });
+
+  it('posts a single PR comment when no review can be posted at all', async () => {
+    const gh = fakeReviews({ badLines: [5], rejectBody: () => true });
+    let comment: { body: string } | undefined;
+    nock(API)
+      .post(`${REPO_PATH}/issues/2/comments`, (b: { body: string }) => ((comment = b), true))
+      .reply(201, { id: 555, html_url: `https://github.com/${REF.owner}/${REF.repo}/pull/2#issuecomment-555`, body: '' });
+    const pub = publisher();
+    await pub.publish(reviewResult([at(5), at(6)]));
+    expect(gh.submitted().length).toBeGreaterThanOrEqual(2);
+    expect(comment?.body).toContain('Finding on line 5');
+    expect(comment?.body).toContain('Finding on line 6');
+    expect(pub.outcome()).toMatchObject({ kind: 'comment', commentId: 555 });
+    expect(pub.outcome()!.result.inline).toEqual([]);
+  });
+
+  it('cuts a body over 65,536 characters and keeps the marker whole', async () => {
+    const gh = fakeReviews();
+    const many = Array.from({ length: 60 }, (_, i) => ({ finding: at(1000 + i, { body: `Why it matters. ${'x'.repeat(3000)}` }), reason: 'over-cap' as const }));
+    await publisher().publish(reviewResult([at(5)], many));
+    const body = gh.requests[0]!.body!;
+    expect(body.length).toBeLessThanOrEqual(MAX_BODY);
+    expect(parseMarker(body)?.fingerprints).toHaveLength(61);
+  });
+
+  it('posts nothing on a re-review with nothing new, when told so', async () => {
+    const pub = publisher({ skipWhenNothingNew: true });
+    await pub.publish(reviewResult([], [], { alreadyPosted: 2 }));
+    expect(pub.outcome()?.kind).toBe('nothing-new');
+  });
+
+  it('posts nothing once its signal has aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('superseded'));
+    const pub = publisher({ signal: controller.signal });
+    await pub.publish(reviewResult([at(5)]));
+    expect(pub.outcome()?.kind).toBe('superseded');
+  });
+
+  it('adds extra notes to the summary', async () => {
+    const gh = fakeReviews();
+    await publisher({ extraNotes: ['Configuration: unknown key "max_comments" (ignored)'] }).publish(reviewResult([at(5)]));
+    expect(gh.requests[0]!.body).toContain('unknown key');
+  });
+});

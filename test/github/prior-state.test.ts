@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { botLoginOf, loadPriorState } from '../../src/github/prior-state.js';
+import { renderMarker } from '../../src/review/marker.js';
+import { useHttpMocks } from '../helpers/http.js';
+import { API, BOT_LOGIN, PR_PATH, REF, reviewJson, testOctokit } from './fixtures.js';
+
+const nock = useHttpMocks();
+const bot = { login: BOT_LOGIN, type: 'Bot' as const };
+const marked = (sha: string, fps: string[]) => `## arch-review\n\nSummary.\n\n${renderMarker({ headSha: sha, fingerprints: fps, version: '0.1.0' })}`;
+
+describe('loadPriorState', () => {
+  it('unions fingerprints of every bot review across pages and takes the newest reviewed SHA', async () => {
+    nock(API)
+      .get(`${PR_PATH}/reviews`)
+      .query({ per_page: 100 })
+      .reply(200, [reviewJson(10, bot, marked('aaa1111', ['fp1', 'fp2'])), reviewJson(11, { login: 'octocat', type: 'User' }, 'LGTM')], {
+        link: `<${API}/repositories/1/pulls/2/reviews?per_page=100&page=2>; rel="next"`,
+      });
+    nock(API).get('/repositories/1/pulls/2/reviews').query({ per_page: 100, page: 2 }).reply(200, [reviewJson(12, bot, marked('bbb2222', ['fp3']))]);
+    const prior = await loadPriorState(testOctokit(), REF, BOT_LOGIN);
+    expect([...prior.posted].sort()).toEqual(['fp1', 'fp2', 'fp3']);
+    expect([...prior.reviewedShas].sort()).toEqual(['aaa1111', 'bbb2222']);
+    expect(prior.lastReviewedSha).toBe('bbb2222');
+    expect(prior.reviews).toBe(2);
+  });
+
+  it('ignores markers in reviews by humans, other bots, or a user named like the bot', async () => {
+    nock(API)
+      .get(`${PR_PATH}/reviews`)
+      .query({ per_page: 100 })
+      .reply(200, [
+        reviewJson(1, { login: 'mallory', type: 'User' }, marked('ccc3333', ['fake'])),
+        reviewJson(2, { login: 'other-app[bot]', type: 'Bot' }, marked('ddd4444', ['other'])),
+        reviewJson(3, { login: BOT_LOGIN, type: 'User' }, marked('eee5555', ['spoof'])),
+        reviewJson(4, bot, 'a review without a marker'),
+      ]);
+    const prior = await loadPriorState(testOctokit(), REF, 'arch-review');
+    expect(prior.posted.size).toBe(0);
+    expect(prior.reviewedShas.size).toBe(0);
+    expect(prior.lastReviewedSha).toBeUndefined();
+  });
+
+  it('accepts the app slug or the bot login', () => {
+    expect(botLoginOf('arch-review')).toBe('arch-review[bot]');
+    expect(botLoginOf('arch-review[bot]')).toBe('arch-review[bot]');
+  });
+});
