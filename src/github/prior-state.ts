@@ -18,8 +18,8 @@ export interface PriorState {
 export const botLoginOf = (slugOrLogin: string): string => (slugOrLogin.endsWith('[bot]') ? slugOrLogin : `${slugOrLogin}[bot]`);
 
 /**
- * Reads the state earlier runs kept in GitHub: lists every review of the pull request (paginated) and
- * takes markers only from reviews written by this app's bot (`type: Bot` and login `<slug>[bot]`), so a
+ * Reads the state earlier runs kept in GitHub: lists every review and comment of the pull request (paginated) and
+ * takes markers only from reviews and PR comments (the fallback when no review could be posted) written by this app's bot (`type: Bot` and login `<slug>[bot]`), so a
  * marker pasted into a human's review cannot suppress findings or fake a reviewed SHA.
  *
  * @example
@@ -28,20 +28,30 @@ export const botLoginOf = (slugOrLogin: string): string => (slugOrLogin.endsWith
  */
 export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef, botLogin: string): Promise<PriorState> {
   const login = botLoginOf(botLogin);
+  const params = { owner: ref.owner, repo: ref.repo, per_page: 100 } as const;
   let reviews;
+  let comments;
   try {
-    reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner: ref.owner, repo: ref.repo, pull_number: ref.number, per_page: 100 });
+    // Reviews carry the marker normally; a plain PR comment carries it when no review could be posted.
+    [reviews, comments] = await Promise.all([
+      octokit.paginate(octokit.rest.pulls.listReviews, { ...params, pull_number: ref.number }),
+      octokit.paginate(octokit.rest.issues.listComments, { ...params, issue_number: ref.number }),
+    ]);
   } catch (err) {
     throw translateGitHubError(err);
   }
+  const posts = [
+    ...reviews.map((r) => ({ user: r.user, body: r.body, at: r.submitted_at ?? '' })),
+    ...comments.map((c) => ({ user: c.user, body: c.body, at: c.created_at })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+
   const reviewedShas = new Set<string>();
   const posted = new Set<string>();
   let lastReviewedSha: string | undefined;
   let count = 0;
-  // GitHub lists reviews oldest first; sort by id anyway so "last" never depends on page order.
-  for (const review of [...reviews].sort((a, b) => a.id - b.id)) {
-    if (review.user?.type !== 'Bot' || review.user.login !== login || !review.body) continue;
-    const marker = parseMarker(review.body);
+  for (const post of posts) {
+    if (post.user?.type !== 'Bot' || post.user.login !== login || !post.body) continue;
+    const marker = parseMarker(post.body);
     if (!marker) continue;
     count++;
     reviewedShas.add(marker.headSha);

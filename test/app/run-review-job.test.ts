@@ -6,7 +6,7 @@ import type { ReviewJob } from '../../src/queue/review-job.js';
 import type { Finding } from '../../src/review/finding.js';
 import { parseMarker, renderMarker } from '../../src/review/marker.js';
 import { silentLogger, type Reviewer, type ReviewerInput } from '../../src/review/ports.js';
-import { API, BOT_LOGIN, HEAD_SHA, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, testOctokit } from '../github/fixtures.js';
+import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, testOctokit } from '../github/fixtures.js';
 import { useHttpMocks } from '../helpers/http.js';
 
 const nock = useHttpMocks();
@@ -95,6 +95,7 @@ function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]
     nock(API).get(REPO_PATH + CONFIG).reply(200, opts.config, { 'content-type': 'text/plain; charset=utf-8' });
   }
   nock(API).get(`${PR_PATH}/reviews`).query({ per_page: 100 }).reply(200, opts.reviews ?? []);
+  nock(API).get(ISSUE_COMMENTS_PATH).query({ per_page: 100 }).reply(200, []);
 }
 
 /** Mocks the check run: created in progress, then updated; records the bodies. */

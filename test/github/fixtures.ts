@@ -9,6 +9,8 @@ export const API = 'https://api.github.com';
 export const REF: PullRequestRef = { owner: 'Codertocat', repo: 'Hello-World', number: 2 };
 export const REPO_PATH = `/repos/${REF.owner}/${REF.repo}`;
 export const PR_PATH = `${REPO_PATH}/pulls/${REF.number}`;
+/** The pull request's conversation comments (where the fallback comment and its marker live). */
+export const ISSUE_COMMENTS_PATH = `${REPO_PATH}/issues/${REF.number}/comments`;
 export const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 export const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 export const BOT_LOGIN = 'arch-review[bot]';

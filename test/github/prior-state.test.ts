@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { botLoginOf, loadPriorState } from '../../src/github/prior-state.js';
 import { renderMarker } from '../../src/review/marker.js';
 import { useHttpMocks } from '../helpers/http.js';
-import { API, BOT_LOGIN, PR_PATH, REF, reviewJson, testOctokit } from './fixtures.js';
+import { API, BOT_LOGIN, ISSUE_COMMENTS_PATH, PR_PATH, REF, reviewJson, testOctokit } from './fixtures.js';
 
 const nock = useHttpMocks();
 const bot = { login: BOT_LOGIN, type: 'Bot' as const };
@@ -17,6 +17,7 @@ describe('loadPriorState', () => {
         link: `<${API}/repositories/1/pulls/2/reviews?per_page=100&page=2>; rel="next"`,
       });
     nock(API).get('/repositories/1/pulls/2/reviews').query({ per_page: 100, page: 2 }).reply(200, [reviewJson(12, bot, marked('bbb2222', ['fp3']))]);
+    noComments();
     const prior = await loadPriorState(testOctokit(), REF, BOT_LOGIN);
     expect([...prior.posted].sort()).toEqual(['fp1', 'fp2', 'fp3']);
     expect([...prior.reviewedShas].sort()).toEqual(['aaa1111', 'bbb2222']);
@@ -34,10 +35,29 @@ describe('loadPriorState', () => {
         reviewJson(3, { login: BOT_LOGIN, type: 'User' }, marked('eee5555', ['spoof'])),
         reviewJson(4, bot, 'a review without a marker'),
       ]);
+    nock(API)
+      .get(ISSUE_COMMENTS_PATH)
+      .query({ per_page: 100 })
+      .reply(200, [commentJson(5, { login: 'mallory', type: 'User' }, marked('fff6666', ['forged']), '2026-01-01T00:00:00Z')]);
     const prior = await loadPriorState(testOctokit(), REF, 'arch-review');
     expect(prior.posted.size).toBe(0);
     expect(prior.reviewedShas.size).toBe(0);
     expect(prior.lastReviewedSha).toBeUndefined();
+  });
+
+  it('reads the marker of the fallback PR comment posted when no review could be posted', async () => {
+    nock(API)
+      .get(`${PR_PATH}/reviews`)
+      .query({ per_page: 100 })
+      .reply(200, [{ ...reviewJson(10, bot, marked('aaa1111', ['fp1'])), submitted_at: '2026-01-01T00:00:00Z' }]);
+    nock(API)
+      .get(ISSUE_COMMENTS_PATH)
+      .query({ per_page: 100 })
+      .reply(200, [commentJson(20, bot, marked('bbb2222', ['fp2']), '2026-01-02T00:00:00Z')]);
+    const prior = await loadPriorState(testOctokit(), REF, BOT_LOGIN);
+    expect([...prior.posted].sort()).toEqual(['fp1', 'fp2']);
+    expect(prior.lastReviewedSha).toBe('bbb2222');
+    expect(prior.reviews).toBe(2);
   });
 
   it('accepts the app slug or the bot login', () => {
@@ -45,3 +65,11 @@ describe('loadPriorState', () => {
     expect(botLoginOf('arch-review[bot]')).toBe('arch-review[bot]');
   });
 });
+
+function noComments() {
+  nock(API).get(ISSUE_COMMENTS_PATH).query({ per_page: 100 }).reply(200, []);
+}
+
+function commentJson(id: number, user: { login: string; type: 'Bot' | 'User' }, body: string, createdAt: string) {
+  return { id, user: { login: user.login, id: 2000 + id, type: user.type }, body, created_at: createdAt, updated_at: createdAt };
+}
