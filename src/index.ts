@@ -12,6 +12,7 @@ import { createOpsHandler } from './app/ops-handler.js';
 import { runReviewJob } from './app/run-review-job.js';
 import type { AppEnv, Role } from './config/env.js';
 import { ConfigError } from './errors.js';
+import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -113,7 +114,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, log: log.child({ name: 'queue' }) });
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const Octokit = ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit;
-  const probotOptions = { appId: env.appId, privateKey, secret: env.webhookSecret, baseUrl: env.baseUrl, log, Octokit };
+  // Every GitHub request gets its own timeout at the transport, under Probot's retry and throttling.
+  const request = { fetch: fetchWithTimeout(env.githubTimeoutMs) };
+  const probotOptions = { appId: env.appId, privateKey, secret: env.webhookSecret, baseUrl: env.baseUrl, log, Octokit, request };
   const ops = createOpsHandler({ queue, metrics, usesRedis: env.redisUrl !== undefined });
   const makeProcessor = options.processJob ?? reviewJobProcessor;
   const version = packageVersion();

@@ -45,6 +45,7 @@ const EnvSchema = z
     WORKER_CONCURRENCY: int(1, 64).default(2),
     REVIEW_ROLE: z.enum(ROLES).default('all'),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(25_000),
+    GITHUB_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     WORKER_PORT: int(0, 65535).optional(),
   })
   .superRefine((e, ctx) => {
@@ -89,6 +90,8 @@ export interface AppEnv {
   role: Role;
   /** Running jobs get this long to finish on SIGTERM before they are aborted. */
   shutdownTimeoutMs: number;
+  /** Each HTTP request to GitHub is aborted after this long (retries get a fresh timer). */
+  githubTimeoutMs: number;
   /** A worker-only process serves `/healthz` and `/metrics` on this port when set. */
   workerPort?: number;
 }
@@ -135,6 +138,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     workerConcurrency: e.WORKER_CONCURRENCY,
     role: e.REVIEW_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    githubTimeoutMs: e.GITHUB_TIMEOUT_MS,
     workerPort: e.WORKER_PORT,
   });
 }
