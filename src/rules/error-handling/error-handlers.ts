@@ -1,0 +1,96 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import { isTsLike } from '../ast/function-scope.js';
+import { fieldOf, kindOf } from '../ast/node-text.js';
+
+/** One `catch`/`except` clause, in the same shape for TS/JS, Python and Java. */
+export interface ErrorHandler {
+  /** The `catch_clause` / `except_clause`. */
+  node: SgNode;
+  /** Its body block (null for a malformed clause). */
+  body: SgNode | null;
+  /** The body's statements, without comments and without Python `pass` / `...`. */
+  statements: SgNode[];
+  /** What the `try` guards: its block, plus Java try-with-resources declarations. */
+  guarded: SgNode[];
+  /** The name the error is bound to (`e` in `catch (e)`, `except X as e`), if any. */
+  param?: string;
+  /** Caught type names; empty means everything (TS/JS `catch`, Python bare `except:`). */
+  types: string[];
+  /** True when a comment (other than a TODO/FIXME) explains the handler. */
+  commented: boolean;
+}
+
+const TRY_KINDS = new Set(['try_statement', 'try_with_resources_statement']);
+/** Comment node kinds differ by grammar (and a rule naming a kind the grammar lacks is rejected). */
+const commentRule = (language: RuleLanguage) =>
+  language === 'java' ? { rule: { any: [{ kind: 'line_comment' }, { kind: 'block_comment' }] } } : { rule: { kind: 'comment' } };
+
+/** Every catch/except clause in the file (TS/JS, Python, Java). */
+export function errorHandlers(root: SgNode, language: RuleLanguage): ErrorHandler[] {
+  const kind = language === 'python' ? 'except_clause' : 'catch_clause';
+  if (language === 'go') return [];
+  return root.findAll({ rule: { kind } }).flatMap((node) => {
+    const tryNode = node.parent();
+    if (!tryNode || !TRY_KINDS.has(kindOf(tryNode))) return [];
+    return [describe(node, tryNode, language)];
+  });
+}
+
+function describe(node: SgNode, tryNode: SgNode, language: RuleLanguage): ErrorHandler {
+  const body = isTsLike(language) ? fieldOf(node, 'body') : (node.children().find((c) => kindOf(c) === 'block') ?? null);
+  const statements = (body?.children() ?? []).filter((c) => c.isNamed() && !isFiller(c));
+  const guarded = tryNode.children().filter((c) => {
+    const k = kindOf(c);
+    return k === 'resource_specification' || ((k === 'block' || k === 'statement_block') && c.id() === fieldOf(tryNode, 'body')?.id());
+  });
+  const explains = (c: SgNode): boolean => !/\b(todo|fixme|xxx)\b/i.test(c.text());
+  // A comment inside the clause, or on the line just above it (`# the server may close early` before `except`).
+  let prev = node.prev();
+  while (prev && !prev.isNamed()) prev = prev.prev();
+  const above = !!prev && /comment/.test(kindOf(prev)) && prev.range().end.line === node.range().start.line - 1 && explains(prev);
+  const commented = above || node.findAll(commentRule(language)).some(explains);
+  return { node, body, statements, guarded, ...binding(node, language), commented };
+}
+
+/** Comments, and the Python placeholders that make an empty block legal. */
+function isFiller(n: SgNode): boolean {
+  const k = kindOf(n);
+  if (k === 'comment' || k === 'line_comment' || k === 'block_comment' || k === 'pass_statement' || k === 'empty_statement') return true;
+  return k === 'expression_statement' && n.text().trim() === '...';
+}
+
+function binding(node: SgNode, language: RuleLanguage): { param?: string; types: string[] } {
+  if (isTsLike(language)) {
+    const p = fieldOf(node, 'parameter');
+    return p && kindOf(p) === 'identifier' ? { param: p.text(), types: [] } : { types: [] };
+  }
+  if (language === 'java') {
+    const formal = node.children().find((c) => kindOf(c) === 'catch_formal_parameter');
+    const types = (formal?.find({ rule: { kind: 'catch_type' } })?.children() ?? []).filter((c) => c.isNamed()).map((c) => c.text().split('.').pop() ?? '');
+    const name = formal?.children().filter((c) => kindOf(c) === 'identifier').pop()?.text();
+    return name ? { param: name, types } : { types };
+  }
+  // Python: `except:`, `except T:`, `except (A, B):`, `except T as e:`.
+  const value = fieldOf(node, 'value') ?? node.children().find((c) => c.isNamed() && kindOf(c) !== 'block' && kindOf(c) !== 'comment');
+  if (!value) return { types: [] };
+  let typeExpr: SgNode = value;
+  let param: string | undefined;
+  if (kindOf(value) === 'as_pattern') {
+    typeExpr = value.children().find((c) => c.isNamed()) ?? value;
+    param = value.find({ rule: { kind: 'as_pattern_target' } })?.text();
+  }
+  const typeNodes = kindOf(typeExpr) === 'tuple' || kindOf(typeExpr) === 'parenthesized_expression' ? typeExpr.children().filter((c) => c.isNamed()) : [typeExpr];
+  const types = typeNodes.map((t) => t.text().split('.').pop() ?? '');
+  return param ? { param, types } : { types };
+}
+
+/** True when the handler catches everything or a catch-all base type. */
+export function catchesEverything(h: ErrorHandler): boolean {
+  return h.types.length === 0 || h.types.some((t) => t === 'Exception' || t === 'BaseException' || t === 'Throwable');
+}
+
+/** True when the error is bound to a name that says "ignored on purpose" (`ignored`, `_`, `_err`, `expected`). */
+export function namedAsIgnored(h: ErrorHandler): boolean {
+  return h.param !== undefined && /^(_\w*|ignored?|expected|unused)$/i.test(h.param);
+}

@@ -1,0 +1,39 @@
+import type { SgNode } from '@ast-grep/napi';
+import { fieldOf, kindOf } from '../ast/node-text.js';
+
+/** Names Go code gives errors: `err`, `errSend`, `closeErr`. */
+export const GO_ERR_NAME = /^(err|err[A-Z0-9_]\w*|\w+Err)$/;
+
+/** The error variable tested by `if err != nil { … }`, or null when the if is anything else. */
+export function goErrName(ifNode: SgNode): string | null {
+  const cond = fieldOf(ifNode, 'condition')?.text() ?? '';
+  const m = /^\s*(\w+)\s*!=\s*nil\s*$/.exec(cond);
+  return m?.[1] && GO_ERR_NAME.test(m[1]) ? m[1] : null;
+}
+
+/** The statements of a Go block, without comments. */
+export function goStatements(block: SgNode | null): SgNode[] {
+  const list = block?.children().find((c) => kindOf(c) === 'statement_list');
+  return (list?.children() ?? []).filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+}
+
+/**
+ * The call that produced the error an `if err != nil` tests: the if's own initializer
+ * (`if err := f(); err != nil`), else the statement just before it (`resp, err := client.Do(req)`).
+ */
+export function goErrorSource(ifNode: SgNode, errName: string): SgNode | null {
+  const init = fieldOf(ifNode, 'initializer');
+  if (init) return assignedCall(init, errName);
+  let prev = ifNode.prev();
+  while (prev && (!prev.isNamed() || kindOf(prev) === 'comment')) prev = prev.prev();
+  return prev ? assignedCall(prev, errName) : null;
+}
+
+function assignedCall(stmt: SgNode, errName: string): SgNode | null {
+  const k = kindOf(stmt);
+  if (k !== 'short_var_declaration' && k !== 'assignment_statement') return null;
+  const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
+  if (!left?.children().some((c) => kindOf(c) === 'identifier' && c.text() === errName)) return null;
+  const value = right?.children().find((c) => c.isNamed());
+  return value && kindOf(value) === 'call_expression' ? value : null;
+}

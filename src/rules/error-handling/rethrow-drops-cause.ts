@@ -1,0 +1,208 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { externalCallsIn } from '../ast/external-call.js';
+import { findInScope, isTsLike } from '../ast/function-scope.js';
+import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { catchesEverything, errorHandlers, type ErrorHandler } from './error-handlers.js';
+import { GO_ERR_NAME, goErrName } from './go-errors.js';
+
+/**
+ * A handler that throws a new error without the one it caught: JS `throw new Error(msg)` without `{ cause }`,
+ * Python `raise X(...)` without `from`, Go `fmt.Errorf` with `%v` or `errors.New` inside `if err != nil`,
+ * Java `throw new XException(msg)` without `e`.
+ */
+export const rethrowDropsCause: Rule = {
+  id: 'rethrow-drops-cause',
+  category: 'error-handling',
+  severity: 'medium',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'Rethrow drops the original error',
+  why:
+    'The error that reaches the logs no longer carries the original failure (vendor status, response body, stack trace): on-call sees "charge failed" and cannot tell a card decline from a timeout or a bug, and `errors.Is`/`instanceof` checks upstream stop matching.',
+  fix:
+    'Chain the original error: `new PaymentError("charge failed", { cause: err })` in JS/TS, `raise PaymentError("charge failed") from err` in Python, `fmt.Errorf("charge customer: %w", err)` in Go, `new PaymentException("charge failed", e)` in Java.',
+  check(ctx: RuleContext): RuleMatch[] {
+    const root = ctx.root.root();
+    if (ctx.language === 'go') return goMatches(root, ctx.lines);
+    return errorHandlers(root, ctx.language).flatMap((h) => handlerMatches(h, ctx));
+  },
+};
+
+/** Java exception types that wrap a remote or I/O failure, whose details are worth keeping. */
+const JAVA_IO_TYPES = /(IO|Rest|Http|Sql|SQL|DataAccess|Stripe|Timeout|Client|Remote|Connect|Socket|Kafka|Jms|Amqp|Aws|Sdk|Service)\w*Exception$/;
+/** JS error classes that take `{ cause }` as their second argument. */
+const BUILTIN_ERRORS = /^(Error|TypeError|RangeError|SyntaxError|ReferenceError|EvalError|URIError)$/;
+
+function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
+  const { language } = ctx;
+  if (!h.body) return [];
+  const external = h.guarded.some((g) => externalCallsIn(g, language).length > 0);
+  const throwKind = language === 'python' ? 'raise_statement' : 'throw_statement';
+  const throws = findInScope(h.body, { rule: { kind: throwKind } }, language).filter((t) => ownHandler(t, language)?.id() === h.node.id());
+  const out: RuleMatch[] = [];
+  for (const t of throws) {
+    const thrown = t.children().find((c) => c.isNamed() && kindOf(c) !== 'comment');
+    if (!thrown) continue; // bare `raise` re-raises with the traceback
+    if (language === 'python') {
+      if (fieldOf(t, 'cause') || (h.param && thrown.text() === h.param)) continue;
+      // `raise ConnectionError(e, request=request)` wraps the caught error itself.
+      const passed = h.param && kindOf(thrown) === 'call' && (fieldOf(thrown, 'arguments')?.children() ?? []).some((a) => a.text() === h.param || (kindOf(a) === 'keyword_argument' && fieldOf(a, 'value')?.text() === h.param));
+      if (passed) continue;
+      if (kindOf(thrown) === 'identifier' && !/^[A-Z]/.test(thrown.text())) continue; // `raise err` of another bound error
+      // Python keeps the caught error as __context__ anyway; it matters where the cause carries a remote failure.
+      if (!external && !catchesEverything(h)) continue;
+      out.push({
+        line: lineOf(t),
+        detail: `\`${quote(t.text())}\` inside \`except\` has no \`from\`: the caught error becomes an implicit "during handling, another exception occurred" context instead of the cause, and error reporters that follow \`__cause__\` lose it.`,
+        ...pythonSuggestion(t, h, ctx.lines),
+      });
+      continue;
+    }
+    const creation = isTsLike(language) ? 'new_expression' : 'object_creation_expression';
+    if (kindOf(thrown) !== creation) continue;
+    if (h.param) {
+      const uses = referencesTo(h.body, h.param, language);
+      const passed = uses.some((u) => isDirectArgument(u, thrown));
+      if (passed) continue;
+      // TS/JS: any use of the error means it was inspected or logged (`err.code === 'ENOENT'`); Java: outside the throw.
+      if (isTsLike(language) ? uses.length > 0 : uses.some((u) => !within(u, thrown))) continue;
+    } else if (!external) {
+      continue; // `catch { throw new BadRequest('invalid JSON') }`: the author chose not to bind it
+    }
+    if (language === 'java' && !external && !catchesEverything(h) && !h.types.some((x) => x === 'RuntimeException' || JAVA_IO_TYPES.test(x))) continue;
+    const type = (fieldOf(thrown, isTsLike(language) ? 'constructor' : 'type')?.text() ?? 'Error').split('.').pop() ?? 'Error';
+    out.push({
+      line: lineOf(t),
+      detail: h.param
+        ? `\`throw new ${type}(…)\` inside \`catch (${h.param})\` does not pass \`${h.param}\` on: the original error${external ? ' from the external call' : ''} and its stack trace are lost.`
+        : `\`throw new ${type}(…)\` in a \`catch\` that does not bind the error: the original failure of the external call and its stack trace are lost.`,
+      ...causeSuggestion(t, thrown, type, h, ctx),
+    });
+  }
+  return out;
+}
+
+/** The catch/except clause a throw belongs to (the nearest one). */
+function ownHandler(t: SgNode, language: RuleLanguage): SgNode | undefined {
+  const kind = language === 'python' ? 'except_clause' : 'catch_clause';
+  return t.ancestors().find((a) => kindOf(a) === kind);
+}
+
+function referencesTo(scope: SgNode, name: string, language: RuleLanguage): SgNode[] {
+  const kinds = isTsLike(language) ? [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier' }] : [{ kind: 'identifier' }];
+  return scope.findAll({ rule: { any: kinds } }).filter((n) => n.text() === name);
+}
+
+function within(node: SgNode, container: SgNode): boolean {
+  return node.ancestors().some((a) => a.id() === container.id());
+}
+
+/** True when `ref` is passed as-is to the thrown constructor: `new X(msg, e)`, `new X(msg, { cause: err })`, `{ cause }`. */
+function isDirectArgument(ref: SgNode, thrown: SgNode): boolean {
+  const args = fieldOf(thrown, 'arguments');
+  if (!args) return false;
+  const parent = ref.parent();
+  if (parent?.id() === args.id()) return true;
+  if (kindOf(ref) === 'shorthand_property_identifier') return parent?.parent()?.id() === args.id();
+  return !!parent && kindOf(parent) === 'pair' && parent.parent()?.parent()?.id() === args.id();
+}
+
+function causeSuggestion(t: SgNode, thrown: SgNode, type: string, h: ErrorHandler, ctx: RuleContext): Pick<RuleMatch, 'suggestion'> {
+  const args = fieldOf(thrown, 'arguments');
+  if (!h.param || !args || !isSingleLine(t)) return {};
+  const argList = args.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+  if (argList.length !== 1 || referencesTo(args, h.param, ctx.language).length > 0) return {};
+  let extra: string;
+  if (isTsLike(ctx.language)) {
+    if (!BUILTIN_ERRORS.test(type) && !inheritsErrorConstructor(ctx.root.root(), type)) return {};
+    extra = `, { cause: ${h.param} }`;
+  } else {
+    extra = `, ${h.param}`;
+  }
+  return { suggestion: insertBeforeClose(ctx.lines[lineOf(t) - 1] ?? '', thrown.text(), args.text(), extra) ?? undefined };
+}
+
+/** A class declared in this file that extends Error without its own constructor, so it accepts `{ cause }`. */
+function inheritsErrorConstructor(root: SgNode, name: string): boolean {
+  const cls = root.findAll({ rule: { kind: 'class_declaration' } }).find((c) => fieldOf(c, 'name')?.text() === name);
+  if (!cls || !/\bextends\s+\w*Error\b/.test(cls.text().split('{')[0] ?? '')) return false;
+  return !cls.find({ rule: { kind: 'method_definition', has: { field: 'name', regex: '^constructor$' } } });
+}
+
+/** Inserts `extra` before the closing parenthesis of `argsText` inside `exprText` on `line`; null when not found once. */
+function insertBeforeClose(line: string, exprText: string, argsText: string, extra: string): string | null {
+  const at = line.indexOf(exprText);
+  if (at < 0 || line.indexOf(exprText, at + 1) >= 0) return null;
+  const argsAt = exprText.lastIndexOf(argsText);
+  if (argsAt < 0) return null;
+  const close = at + argsAt + argsText.length - 1;
+  return `${line.slice(0, close)}${extra}${line.slice(close)}`;
+}
+
+function pythonSuggestion(t: SgNode, h: ErrorHandler, lines: readonly string[]): Pick<RuleMatch, 'suggestion'> {
+  if (!h.param || !isSingleLine(t)) return {};
+  const line = lines[lineOf(t) - 1] ?? '';
+  const end = line.indexOf(t.text());
+  if (end < 0) return {};
+  const stop = end + t.text().length;
+  return { suggestion: `${line.slice(0, stop)} from ${h.param}${line.slice(stop)}` };
+}
+
+/** Go: `fmt.Errorf("…: %v", err)` and `errors.New(…)` returned from `if err != nil` without `err`. */
+function goMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^fmt\\.Errorf$' } } })) {
+    const m = goErrorfWithoutWrap(call, lines);
+    if (m) out.push(m);
+  }
+  for (const ifNode of root.findAll({ rule: { kind: 'if_statement' } })) {
+    const errName = goErrName(ifNode);
+    const block = fieldOf(ifNode, 'consequence');
+    if (!errName || !block) continue;
+    if (block.findAll({ rule: { kind: 'identifier', regex: `^${errName}$` } }).length > 0) continue;
+    for (const ret of findInScope(block, { rule: { kind: 'return_statement' } }, 'go')) {
+      const fresh = ret.find({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^(errors\\.New|fmt\\.Errorf)$' } } });
+      if (!fresh) continue;
+      out.push({
+        line: lineOf(ret),
+        detail: `\`${quote(fresh.text())}\` is returned from \`if ${errName} != nil\` without \`${errName}\`: the underlying error is dropped, so callers and logs only see the new message and \`errors.Is\`/\`errors.As\` cannot find the cause.`,
+      });
+    }
+  }
+  return out;
+}
+
+const VERB = /%[-+# 0]*(\d+|\*)?(\.(\d+|\*))?[a-zA-Z%]/g;
+
+function goErrorfWithoutWrap(call: SgNode, lines: readonly string[]): RuleMatch | null {
+  const args = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+  const format = args[0];
+  if (!format || kindOf(format) !== 'interpreted_string_literal') return null;
+  const fmt = format.text();
+  if (fmt.includes('%w')) return null; // already wraps one error: the others are described on purpose
+  const verbs = [...fmt.matchAll(VERB)].filter((v) => v[0] !== '%%');
+  const dropped: Array<{ verb: RegExpMatchArray; arg: SgNode }> = [];
+  verbs.forEach((verb, i) => {
+    const arg = args[i + 1];
+    if (!arg || !/[vs]$/.test(verb[0])) return;
+    const isErr = kindOf(arg) === 'identifier' && GO_ERR_NAME.test(arg.text());
+    const isErrString = /^(\w+)\.Error\(\)$/.exec(arg.text())?.[1];
+    if (isErr || (isErrString && GO_ERR_NAME.test(isErrString))) dropped.push({ verb, arg });
+  });
+  const first = dropped[0];
+  if (!first) return null;
+  const match: RuleMatch = {
+    line: lineOf(call),
+    detail: `\`${quote(call.text())}\` formats \`${first.arg.text()}\` with \`${first.verb[0]}\`: the result is a new error that only carries the text, so \`errors.Is\`/\`errors.As\` cannot see the cause. Use \`%w\`.`,
+  };
+  if (!isSingleLine(call) || dropped.some((d) => kindOf(d.arg) !== 'identifier')) return match;
+  let newFmt = fmt;
+  for (const d of [...dropped].reverse()) {
+    const at = d.verb.index ?? -1;
+    newFmt = `${newFmt.slice(0, at)}%w${newFmt.slice(at + d.verb[0].length)}`;
+  }
+  const line = lines[lineOf(call) - 1] ?? '';
+  if (line.split(fmt).length !== 2) return match;
+  return { ...match, suggestion: line.replace(fmt, () => newFmt) };
+}

@@ -1,0 +1,194 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { callLabel, calleeSegments, externalCallsIn, isExternalCall } from '../ast/external-call.js';
+import { enclosingLoop, isFunctionNode, isTsLike } from '../ast/function-scope.js';
+import { endLineOf, fieldOf, kindOf, lineOf } from '../ast/node-text.js';
+import { catchesEverything, errorHandlers, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
+import { isLoggerReference, isLoggingCall, isLoggingStatement } from './logging-call.js';
+import { goErrName, goStatements, goErrorSource } from './go-errors.js';
+
+/**
+ * An error that is dropped: an empty `catch`/`except`, a handler that only logs around an external call,
+ * `.catch(() => {})`, or a Go error that is only logged or assigned to `_`.
+ * Medium; high when the dropped error comes from an external call (HTTP, SDK, database, queue).
+ */
+export const swallowedError: Rule = {
+  id: 'swallowed-error',
+  category: 'error-handling',
+  severity: 'medium',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'Error swallowed',
+  why:
+    'A swallowed failure looks like success: the request still returns 200, the webhook is not retried, the record is silently missing, and nobody is alerted; the first sign is a customer report, with nothing to trace it to.',
+  fix:
+    'Handle the error or let it propagate: rethrow or return it wrapped with its cause (`throw new PaymentError("…", { cause: err })`, `raise … from err`, `return fmt.Errorf("…: %w", err)`), or turn it into an explicit result (`res.status(502)`, `next(err)`, a failed status on the record). If ignoring it is really intended, catch only the expected error and say why in a comment.',
+  check(ctx: RuleContext): RuleMatch[] {
+    const root = ctx.root.root();
+    if (ctx.language === 'go') return goMatches(root);
+    const matches = errorHandlers(root, ctx.language).flatMap((h) => handlerMatch(h, ctx.language));
+    if (isTsLike(ctx.language)) matches.push(...promiseCatchMatches(root, ctx.language));
+    return matches;
+  },
+};
+
+const keyword = (language: RuleLanguage): string => (language === 'python' ? 'except' : 'catch');
+
+function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
+  const externals = h.guarded.flatMap((g) => externalCallsIn(g, language));
+  const external = externals[0];
+  // Logging and carrying on is graceful degradation for a cache; not for a payment, an order or a message.
+  const critical = externals.find((c) => !isBestEffort(c, language));
+  const at = { line: lineOf(h.node), endLine: endLineOf(h.node) };
+  const what = external ? `a failure of \`${callLabel(external)}\`` : 'any error raised in the `try` block';
+  if (h.statements.length === 0) {
+    if (h.commented || namedAsIgnored(h) || inErrorPath(h.node, language) || inTeardown(h.node, language)) return [];
+    // `except KeyError: pass` is an idiom; a narrow except only matters around a call out.
+    if (language === 'python' && !catchesEverything(h) && !external) return [];
+    return [
+      {
+        ...at,
+        severity: external ? 'high' : 'medium',
+        title: external ? 'External call failure swallowed' : 'Error swallowed by an empty handler',
+        detail: `This \`${keyword(language)}\` is empty: ${what} is silently discarded and the code carries on as if it succeeded.`,
+      },
+    ];
+  }
+  if (!h.statements.every((s) => isLoggingStatement(s, language))) return [];
+  const onlyStackTrace = language === 'java' && h.statements.every((s) => /\.printStackTrace\(\)|^System\.(out|err)\./.test(s.text()));
+  // A loop that logs one item's failure and moves on (or retries) is isolating failures, not hiding them.
+  if (!onlyStackTrace && (!critical || enclosingLoop(h.node, language))) return [];
+  const logged = critical ? `a failure of \`${callLabel(critical)}\`` : what;
+  return [
+    {
+      ...at,
+      severity: external ? 'high' : 'medium',
+      title: external ? 'External call failure only logged' : 'Error only printed',
+      detail: onlyStackTrace
+        ? `This \`catch\` only prints the stack trace of ${logged} and carries on: the caller sees success and nothing is propagated.`
+        : `This \`${keyword(language)}\` only logs ${logged} and carries on: the caller gets neither an error nor a result, so the failure is invisible upstream.`,
+    },
+  ];
+}
+
+const BEST_EFFORT = /redis|rdb|cache|memcache|metrics|statsd|analytics|tracker|telemetry/i;
+
+/** Calls whose failure a service is expected to survive: caches, metrics, analytics. */
+function isBestEffort(call: SgNode, language: RuleLanguage): boolean {
+  return calleeSegments(call, language).some((s) => BEST_EFFORT.test(s));
+}
+
+/** `.catch(() => {})`, `.catch(console.error)`, `.catch((e) => logger.warn(e))` on a promise. */
+function promiseCatchMatches(root: SgNode, language: RuleLanguage): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'member_expression', has: { field: 'property', regex: '^catch$' } } } })) {
+    const args = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+    if (args.length !== 1 || !args[0]) continue;
+    const verdict = handlerVerdict(args[0], language);
+    if (!verdict || explainedAbove(call)) continue;
+    const receiver = fieldOf(fieldOf(call, 'function') ?? call, 'object');
+    // \`p.catch(() => {})\` on a stored promise marks a rejection handled elsewhere; cleanup while
+    // already failing (\`handle.close().catch(() => {})\` in a catch that rethrows) must not mask the first error.
+    if (!receiver || kindOf(receiver) !== 'call_expression' || inErrorPath(call, language) || isCleanup(receiver, language)) continue;
+    const external = receiver ? [receiver, ...receiver.findAll({ rule: { kind: 'call_expression' } })].find((c) => isExternalCall(c, language)) : undefined;
+    // Fire-and-forget work that logs its failure is a choice; only a call out whose failure is merely logged is flagged.
+    if (verdict === 'logs' && (!external || isBestEffort(external, language))) continue;
+    const what = external ? `a failure of \`${callLabel(external)}\`` : 'the rejection';
+    out.push({
+      line: lineOf(args[0]),
+      endLine: endLineOf(args[0]),
+      severity: external ? 'high' : 'medium',
+      title: external ? (verdict === 'empty' ? 'External call failure swallowed' : 'External call failure only logged') : 'Promise rejection swallowed',
+      detail:
+        verdict === 'empty'
+          ? `\`.catch()\` with an empty handler discards ${what}: callers see success.`
+          : `\`.catch()\` only logs ${what} and resolves the promise anyway: callers see success.`,
+    });
+  }
+  return out;
+}
+
+/** True when the node runs while already handling an error (inside a catch/except/finally of its own function). */
+function inErrorPath(node: SgNode, language: RuleLanguage): boolean {
+  for (const a of node.ancestors()) {
+    if (isFunctionNode(a, language)) return false;
+    if (/^(catch_clause|except_clause|finally_clause)$/.test(kindOf(a)) && a.id() !== node.id()) return true;
+  }
+  return false;
+}
+
+const TEARDOWN = /^(close|shutdown|cleanup|clean_up|dispose|teardown|tear_down|stop|disconnect|release|destroy|__del__|__exit__|__aexit__|finalize|onModuleDestroy|onApplicationShutdown)$/i;
+
+/** True inside a close()/shutdown()/__exit__ method, where swallowing a secondary failure is the norm. */
+function inTeardown(node: SgNode, language: RuleLanguage): boolean {
+  const fn = node.ancestors().find((a) => isFunctionNode(a, language));
+  const name = fn ? fieldOf(fn, 'name')?.text() : undefined;
+  return !!name && TEARDOWN.test(name);
+}
+
+const CLEANUP = /^(close|unlink|rm|rmdir|destroy|release|end|disconnect|quit|abort|cancel|kill|dispose|terminate|removeListener)$/;
+
+/** `handle.close()`, `fs.unlink(tmp)`: releasing a resource, whose failure there is nothing to do about. */
+function isCleanup(call: SgNode, language: RuleLanguage): boolean {
+  const segs = calleeSegments(call, language);
+  return CLEANUP.test(segs[segs.length - 1] ?? '');
+}
+
+/** True when a comment on the line just above the statement says why the rejection is dropped. */
+function explainedAbove(call: SgNode): boolean {
+  const stmt = call.ancestors().find((a) => kindOf(a) === 'expression_statement');
+  const prev = stmt?.prev();
+  return !!stmt && !!prev && kindOf(prev) === 'comment' && endLineOf(prev) === lineOf(stmt) - 1 && !/\b(todo|fixme)\b/i.test(prev.text());
+}
+
+/** 'empty' for `() => {}`, 'logs' for a handler that only logs, null for anything that handles the error. */
+function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'logs' | null {
+  const k = kindOf(handler);
+  if (k === 'member_expression') return isLoggerReference(handler, language) ? 'logs' : null;
+  if (k !== 'arrow_function' && k !== 'function_expression' && k !== 'function') return null;
+  const body = fieldOf(handler, 'body');
+  if (!body) return null;
+  if (kindOf(body) !== 'statement_block') return isLoggingCall(body, language) ? 'logs' : null;
+  const children = body.children().filter((c) => c.isNamed());
+  if (children.some((c) => kindOf(c) === 'comment')) return null;
+  if (children.length === 0) return 'empty';
+  return children.every((s) => isLoggingStatement(s, language)) ? 'logs' : null;
+}
+
+/** Go: `if err != nil { log.Println(err) }` with no return, and errors of external calls assigned to `_`. */
+function goMatches(root: SgNode): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  for (const ifNode of root.findAll({ rule: { kind: 'if_statement' } })) {
+    const errName = goErrName(ifNode);
+    if (!errName || fieldOf(ifNode, 'alternative')) continue;
+    const statements = goStatements(fieldOf(ifNode, 'consequence'));
+    if (!statements.every((s) => isLoggingStatement(s, 'go'))) continue;
+    const source = goErrorSource(ifNode, errName);
+    if (!source || !isExternalCall(source, 'go') || enclosingLoop(ifNode, 'go')) continue;
+    if (statements.length > 0 && isBestEffort(source, 'go')) continue;
+    const label = callLabel(source);
+    out.push({
+      line: lineOf(ifNode),
+      endLine: endLineOf(ifNode),
+      severity: 'high',
+      title: 'External call error only logged',
+      detail:
+        statements.length === 0
+          ? `This \`if ${errName} != nil\` block is empty: the error from \`${label}\` is dropped and execution continues with a nil or partial result.`
+          : `This \`if ${errName} != nil\` block only logs the error from \`${label}\` and falls through: execution continues with a nil or partial result and the caller never learns of the failure.`,
+    });
+  }
+  for (const stmt of root.findAll({ rule: { any: [{ kind: 'assignment_statement' }, { kind: 'short_var_declaration' }] } })) {
+    const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
+    const lastLeft = left?.children().filter((c) => c.isNamed()).pop();
+    const values = right?.children().filter((c) => c.isNamed()) ?? [];
+    if (lastLeft?.text() !== '_' || values.length !== 1 || !values[0] || !isExternalCall(values[0], 'go')) continue;
+    out.push({
+      line: lineOf(stmt),
+      severity: 'high',
+      title: 'External call error discarded',
+      detail: `The error returned by \`${callLabel(values[0])}\` is assigned to \`_\`: a failed call is indistinguishable from a successful one.`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { isTsLike } from '../ast/function-scope.js';
+import { goTimeoutMatches } from './http-timeout-go.js';
+import { javaTimeoutMatches } from './http-timeout-java.js';
+import { jsTimeoutMatches } from './http-timeout-js.js';
+import { pythonTimeoutMatches } from './http-timeout-python.js';
+
+/** An outbound HTTP call (or client) with no timeout, in a client whose default is to wait forever. */
+export const httpCallWithoutTimeout: Rule = {
+  id: 'http-call-without-timeout',
+  category: 'resilience',
+  severity: 'high',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'Outbound HTTP call without a timeout',
+  why:
+    'Without a timeout, one slow or hung vendor holds every request that calls it: threads, sockets and connection-pool slots pile up behind it, latency spreads to every caller, and a partial outage upstream becomes a full outage here.',
+  fix:
+    'Give every outbound call an explicit timeout: `fetch(url, { signal: AbortSignal.timeout(10_000) })`, axios `{ timeout: 10_000 }` (once on `axios.create`), got `timeout: { request: 10_000 }`, `requests.get(url, timeout=(3.05, 10))`, `urlopen(url, timeout=10)`, `&http.Client{Timeout: 10 * time.Second}` instead of the default client, a RestTemplate request factory with connect/read timeouts, `HttpRequest.newBuilder().timeout(Duration.ofSeconds(10))`, WebClient with `HttpClient.create().responseTimeout(Duration.ofSeconds(10))`.',
+  check(ctx: RuleContext): RuleMatch[] {
+    if (isTsLike(ctx.language)) return jsTimeoutMatches(ctx);
+    if (ctx.language === 'python') return pythonTimeoutMatches(ctx);
+    if (ctx.language === 'go') return goTimeoutMatches(ctx);
+    return javaTimeoutMatches(ctx);
+  },
+};
