@@ -1,0 +1,57 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import { CALL_KIND, callLabel } from '../ast/external-call.js';
+import { lineOf, quote } from '../ast/node-text.js';
+import type { Rule, RuleMatch } from '../types.js';
+import { isLoggingCall, loggedArguments } from './logging-calls.js';
+import { isSecretName } from './secret-names.js';
+import { namesNothingElse, secretReferences } from './secret-references.js';
+import { stringValue } from './syntax.js';
+
+/** Go key/value logging (`slog.Info("msg", "token", tok)`, zap `Infow`): a credential-named key followed by its value. */
+function keyValueSecrets(args: SgNode[], language: RuleLanguage): SgNode[] {
+  if (language !== 'go') return [];
+  const out: SgNode[] = [];
+  args.forEach((a, i) => {
+    const key = stringValue(a, language);
+    const value = args[i + 1];
+    if (key && !key.interpolated && isSecretName(key.value) && value && namesNothingElse(value, language)) out.push(value);
+  });
+  return out;
+}
+
+/**
+ * `secret-in-log`: a credential passed to a logger or print call. A value counts as a credential by its
+ * name (`token`, `apiKey`, `password`, `authorization`, `clientSecret`, `privateKey`…, judged on the last
+ * word so `tokenCount` and `passwordResetUrl` do not count), by the header or env var it was read from
+ * (`req.get('Authorization')`, `os.Getenv("API_KEY")`), or because it is a whole request header map.
+ * Masked, hashed, measured or tested values (`mask(token)`, `token.slice(-4)`, `len(token)`, `!!token`)
+ * are not reported.
+ */
+export const secretInLog: Rule = {
+  id: 'secret-in-log',
+  category: 'security',
+  severity: 'high',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'Secret written to logs',
+  why:
+    'Log lines are shipped to aggregators and third-party vendors, kept for months and readable by far more people than the secret store; a token or password in a log is a leaked credential that anyone with log access can replay, and PCI DSS and SOC 2 treat it as an incident.',
+  fix:
+    'Log something that identifies the credential without revealing it (the user or key id, or the last four characters), and set up redaction for structured fields and header maps: pino `redact: [\'req.headers.authorization\']`, a `logging.Filter` or structlog processor, a zap/slog `ReplaceAttr` hook, a Logback masking pattern.',
+  check(ctx) {
+    const matches: RuleMatch[] = [];
+    for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
+      if (!isLoggingCall(call, ctx.language)) continue;
+      const args = loggedArguments(call, ctx.language);
+      const refs = [...args.flatMap((a) => secretReferences(a, ctx.language)), ...keyValueSecrets(args, ctx.language)];
+      const first = refs[0];
+      if (!first) continue;
+      const named = [...new Set(refs.map((r) => `\`${quote(r.text(), 50)}\``))].slice(0, 3).join(', ');
+      matches.push({
+        line: lineOf(first),
+        detail: `\`${callLabel(call, ctx.language)}\` writes ${named} to the log in clear text.`,
+      });
+    }
+    return matches.sort((a, b) => a.line - b.line);
+  },
+};

@@ -1,0 +1,136 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
+import { isTsLike } from '../ast/function-scope.js';
+import { importStatements } from '../ast/import-bindings.js';
+import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { isComparedValue, isSignatureOperand } from './signature-operands.js';
+import { argumentsOf, lastName } from './syntax.js';
+
+/** One comparison of a signature: the node, its two sides, and whether it tests inequality. */
+export interface SignatureComparison {
+  node: SgNode;
+  left: SgNode;
+  right: SgNode;
+  negated: boolean;
+  /** How it compares, for the finding: `===`, `.equals()`, `bytes.Equal`. */
+  how: string;
+}
+
+const EQUALITY = /^(==|===|!=|!==)$/;
+
+function pair(node: SgNode, left: SgNode | null | undefined, right: SgNode | null | undefined, negated: boolean, how: string, language: RuleLanguage): SignatureComparison | null {
+  if (!left || !right) return null;
+  // `self.signature == other.signature` is value equality of two objects, not a check of a received signature.
+  const l = lastName(left, language);
+  if (l && l === lastName(right, language)) return null;
+  const sig = (isSignatureOperand(left, language) && isComparedValue(right, language)) || (isSignatureOperand(right, language) && isComparedValue(left, language));
+  return sig ? { node, left, right, negated, how } : null;
+}
+
+/**
+ * Comparisons of a signature or HMAC with a non-constant-time operation, under `scope`: `==`/`===`/`!=`
+ * (JS, Python, Go, Java), `a.equals(b)` (Buffer, Java String), `bytes.Equal` (Go), `Arrays.equals` /
+ * `Objects.equals` (Java).
+ */
+export function signatureComparisons(scope: SgNode, language: RuleLanguage): SignatureComparison[] {
+  const out: SignatureComparison[] = [];
+  const binaryKind = language === 'python' ? 'comparison_operator' : 'binary_expression';
+  for (const b of scope.findAll({ rule: { kind: binaryKind } })) {
+    if (language === 'python') {
+      const operands = b.children().filter((c) => c.isNamed());
+      const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
+      if (operands.length !== 2 || ops.length !== 1 || !/^(==|!=)$/.test(ops[0] ?? '')) continue;
+      const c = pair(b, operands[0], operands[1], ops[0] === '!=', `\`${ops[0]}\``, language);
+      if (c) out.push(c);
+      continue;
+    }
+    const op = fieldOf(b, 'operator')?.text() ?? '';
+    if (!EQUALITY.test(op)) continue;
+    const c = pair(b, fieldOf(b, 'left'), fieldOf(b, 'right'), op.startsWith('!'), `\`${op}\``, language);
+    if (c) out.push(c);
+  }
+  for (const call of scope.findAll({ rule: { kind: CALL_KIND[language] } })) {
+    const segs = calleeSegments(call, language);
+    const method = segs[segs.length - 1] ?? '';
+    const args = argumentsOf(call);
+    const parent = call.parent();
+    const negated = !!parent && (kindOf(parent) === 'unary_expression' || kindOf(parent) === 'not_operator');
+    const target = negated && parent ? parent : call;
+    if (/^(equals|equalsIgnoreCase|contentEquals)$/.test(method) && args.length === 1 && (isTsLike(language) || language === 'java')) {
+      const callee = calleeOf(call, language);
+      const receiver = fieldOf(callee, 'object');
+      const c = pair(target, receiver, args[0], negated, `\`.${method}()\``, language);
+      if (c && !(segs.length === 2 && /^(Arrays|Objects|MessageDigest)$/.test(segs[0] ?? ''))) out.push(c);
+    }
+    const helper = segs.join('.');
+    if (/^(bytes\.Equal|strings\.EqualFold|reflect\.DeepEqual|Arrays\.equals|Objects\.equals)$/.test(helper) && args.length === 2) {
+      const c = pair(target, args[0], args[1], negated, `\`${helper}\``, language);
+      if (c) out.push(c);
+    }
+  }
+  return out.sort((a, b) => a.node.range().start.index - b.node.range().start.index);
+}
+
+const CONSTANT_TIME: Record<'js' | 'python' | 'go' | 'java', string> = {
+  js: '`crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b))` after checking the lengths match',
+  python: '`hmac.compare_digest(a, b)`',
+  go: '`hmac.Equal(a, b)` (or `subtle.ConstantTimeCompare`)',
+  java: '`MessageDigest.isEqual(a.getBytes(UTF_8), b.getBytes(UTF_8))`',
+};
+
+/** A one-line rewrite with the constant-time helper, where the import it needs is already there. */
+function suggestionFor(c: SignatureComparison, ctx: RuleContext): string | undefined {
+  if (!isSingleLine(c.node)) return undefined;
+  const modules = importStatements(ctx.root, ctx.language).map((s) => s.module);
+  let replacement: string;
+  if (ctx.language === 'python' && modules.includes('hmac')) {
+    replacement = `${c.negated ? 'not ' : ''}hmac.compare_digest(${c.left.text()}, ${c.right.text()})`;
+  } else if (ctx.language === 'go' && modules.includes('crypto/hmac')) {
+    const bytes = (n: SgNode): string => (c.how === '`bytes.Equal`' ? n.text() : `[]byte(${n.text()})`);
+    replacement = `${c.negated ? '!' : ''}hmac.Equal(${bytes(c.left)}, ${bytes(c.right)})`;
+  } else return undefined;
+  const line = ctx.lines[lineOf(c.node) - 1];
+  const text = c.node.text();
+  if (line === undefined || line.indexOf(text) < 0 || line.indexOf(text) !== line.lastIndexOf(text)) return undefined;
+  return line.replace(text, () => replacement);
+}
+
+/** Source that computes HMACs or handles webhooks. */
+const SIGNATURE_CONTEXT = /hmac|Mac\.getInstance|webhook|signing.?secret|(stripe|hub|slack|twilio|shopify|svix|paddle)-signature/i;
+
+const family = (language: RuleLanguage): 'js' | 'python' | 'go' | 'java' =>
+  isTsLike(language) ? 'js' : language === 'python' ? 'python' : language === 'go' ? 'go' : 'java';
+
+/**
+ * `signature-compare-not-constant-time`: a webhook signature or HMAC compared with `==`, `===`, `.equals`,
+ * `bytes.Equal` or `Arrays.equals`, which return at the first differing byte. Comparisons with
+ * `null`/`undefined`/literals (presence checks) and of lengths are not reported.
+ */
+export const signatureCompareNotConstantTime: Rule = {
+  id: 'signature-compare-not-constant-time',
+  category: 'security',
+  severity: 'high',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'Signature compared in non-constant time',
+  why:
+    'An ordinary comparison stops at the first differing byte, so response timing tells an attacker how many leading bytes of a forged signature are right; given enough requests they can forge a valid signature and post fake payment or repository events to the webhook.',
+  fix:
+    'Compare signatures with a constant-time function: `crypto.timingSafeEqual` (Node, equal-length Buffers), `hmac.compare_digest` (Python), `hmac.Equal` (Go), `MessageDigest.isEqual` (Java) — or let the provider SDK verify (`stripe.webhooks.constructEvent`, `@octokit/webhooks` `verify`).',
+  check(ctx) {
+    const matches: RuleMatch[] = [];
+    // `sig == actual` means something else in a file about `inspect.signature` or AST node kinds: only code
+    // that computes HMACs or handles webhooks compares signatures in the sense this rule is about.
+    if (!SIGNATURE_CONTEXT.test(ctx.source)) return matches;
+    for (const c of signatureComparisons(ctx.root.root(), ctx.language)) {
+      const suggestion = suggestionFor(c, ctx);
+      matches.push({
+        line: lineOf(c.node),
+        detail: `\`${quote(c.node.text(), 60)}\` compares a signature with ${c.how}, which leaks timing. Use ${CONSTANT_TIME[family(ctx.language)]}.`,
+        ...(suggestion !== undefined ? { suggestion } : {}),
+      });
+    }
+    return matches.sort((a, b) => a.line - b.line);
+  },
+};

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { check, lines } from '../helpers/rules.js';
+
+const RULE = 'signature-compare-not-constant-time';
+
+describe('signature-compare-not-constant-time (TypeScript/JavaScript)', () => {
+  it('flags a GitHub HMAC compared with !==', () => {
+    const src = `import crypto from 'node:crypto';
+
+export function verifyGithub(req: Request, secret: string): boolean {
+  const signature = req.get('X-Hub-Signature-256') ?? '';
+  const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(req.rawBody).digest('hex');
+  if (signature !== expected) return false;
+  return true;
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([6]);
+    expect(findings[0]?.title).toBe('Signature compared in non-constant time');
+    expect(findings[0]?.body).toContain('`signature !== expected` compares a signature with `!==`');
+    expect(findings[0]?.body).toContain('crypto.timingSafeEqual');
+    expect(findings[0]?.suggestion).toBeUndefined();
+  });
+
+  it('flags a digest compared straight against the header, and Buffer.equals', () => {
+    const src = `export function valid(req, secret) {
+  const digest = crypto.createHmac('sha256', secret).update(req.rawBody).digest('base64');
+  const ok = crypto.createHmac('sha256', secret).update(req.rawBody).digest('base64') == req.headers['x-shopify-hmac-sha256'];
+  return ok && Buffer.from(digest).equals(Buffer.from(req.headers['x-shopify-hmac-sha256']));
+}
+`;
+    expect(lines(check(RULE, 'javascript', src))).toEqual([3, 4]);
+  });
+
+  it('does not flag equality of two objects or signatures outside HMAC and webhook code', () => {
+    const src = `export function sameShape(member: Node, other: Node): boolean {
+  if (member.type === AST_NODE_TYPES.TSCallSignatureDeclaration) return true;
+  return member.signature === other.signature;
+}
+export function sameApi(sig: string, actual: string): boolean {
+  return sig === actual;
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('does not flag timingSafeEqual, presence checks or length checks', () => {
+    const src = `export function verify(signature: string | undefined, body: Buffer, secret: string): boolean {
+  const expected = crypto.createHmac('sha256', secret).update(body).digest('hex');
+  if (signature === undefined || typeof signature !== 'string') return false;
+  if (signature.length !== expected.length) return false;
+  if (sigVersion === 'v1') return crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  return false;
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('does not report a comparison on an unchanged line', () => {
+    const src = `const expected = sign(body);
+if (signature !== expected) throw new Error('bad signature');
+`;
+    expect(check(RULE, 'typescript', src, { changed: [1] })).toEqual([]);
+  });
+});
+
+describe('signature-compare-not-constant-time (Python)', () => {
+  it('flags != on an HMAC and suggests hmac.compare_digest', () => {
+    const src = `import hashlib
+import hmac
+
+def verify(request, secret: bytes) -> bool:
+    signature = request.headers.get("X-Hub-Signature-256", "")
+    expected = "sha256=" + hmac.new(secret, request.data, hashlib.sha256).hexdigest()
+    if signature != expected:
+        return False
+    return True
+`;
+    const findings = check(RULE, 'python', src);
+    expect(lines(findings)).toEqual([7]);
+    expect(findings[0]?.suggestion).toBe('    if not hmac.compare_digest(signature, expected):');
+  });
+
+  it('does not flag hmac.compare_digest or a None check', () => {
+    const src = `import hmac
+
+def verify(signature, expected) -> bool:
+    if signature is None or signature == "":
+        return False
+    return hmac.compare_digest(signature, expected)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+});
+
+describe('signature-compare-not-constant-time (Go)', () => {
+  it('flags == on a signature and suggests hmac.Equal', () => {
+    const src = `package webhooks
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+func valid(body []byte, sig string, secret []byte) bool {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	expected := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	return sig == expected
+}
+`;
+    const findings = check(RULE, 'go', src);
+    expect(lines(findings)).toEqual([13]);
+    expect(findings[0]?.suggestion).toBe('\treturn hmac.Equal([]byte(sig), []byte(expected))');
+  });
+
+  it('flags bytes.Equal on MACs', () => {
+    const src = `package webhooks
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+)
+
+func valid(message, messageMAC, key []byte) bool {
+	mac := hmac.New(sha256.New, key)
+	mac.Write(message)
+	expectedMAC := mac.Sum(nil)
+	return bytes.Equal(messageMAC, expectedMAC)
+}
+`;
+    const findings = check(RULE, 'go', src);
+    expect(lines(findings)).toEqual([13]);
+    expect(findings[0]?.body).toContain('`bytes.Equal`');
+    expect(findings[0]?.suggestion).toBe('\treturn hmac.Equal(messageMAC, expectedMAC)');
+  });
+
+  it('does not flag hmac.Equal or an empty-header check', () => {
+    const src = `package webhooks
+
+func valid(sig string, expectedMAC, messageMAC []byte) bool {
+	if sig == "" {
+		return false
+	}
+	return hmac.Equal(messageMAC, expectedMAC)
+}
+`;
+    expect(check(RULE, 'go', src)).toEqual([]);
+  });
+});
+
+describe('signature-compare-not-constant-time (Java)', () => {
+  it('flags String.equals and Arrays.equals on signatures', () => {
+    const src = `public class SignatureVerifier {
+    public boolean verify(String payload, String signatureHeader) {
+        String expectedSignature = "sha256=" + hmacHex(payload);
+        if (!expectedSignature.equals(signatureHeader)) return false;
+        return Arrays.equals(computeHmac(payload), decode(signatureHeader));
+    }
+}
+`;
+    const findings = check(RULE, 'java', src);
+    expect(lines(findings)).toEqual([4, 5]);
+    expect(findings[0]?.body).toContain('MessageDigest.isEqual');
+  });
+
+  it('does not flag MessageDigest.isEqual or a null check', () => {
+    const src = `public class SignatureVerifier {
+    public boolean verify(byte[] payload, byte[] signature, SecretKeySpec key) throws Exception {
+        if (signature == null) return false;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(key);
+        byte[] expectedSignature = mac.doFinal(payload);
+        return MessageDigest.isEqual(expectedSignature, signature);
+    }
+}
+`;
+    expect(check(RULE, 'java', src)).toEqual([]);
+  });
+});
