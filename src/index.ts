@@ -6,6 +6,7 @@ import { getPrivateKey } from '@probot/get-private-key';
 import type { Logger as PinoLogger } from 'pino';
 import { Probot, ProbotOctokit, Server, run } from 'probot';
 import { createArchReviewApp } from './app/arch-review-app.js';
+import { createAnthropicReviewer } from './agent/anthropic-reviewer.js';
 import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
 import { createOpsHandler } from './app/ops-handler.js';
@@ -161,8 +162,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
 
   if (role !== 'web') {
     if (!probot) throw new Error('Probot did not initialise');
-    if (!options.reviewer && env.anthropicApiKey) log.warn('ANTHROPIC_API_KEY is set, but no agent reviewer is wired in: reviews use the deterministic rules only');
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer: options.reviewer }));
+    const reviewer = options.reviewer ?? createAgentReviewer(env, log);
+    log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY): rules only' }, 'reviewer');
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
   }
 
@@ -182,6 +184,17 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         log.info({ queue: depth }, 'stopped');
       })()),
   };
+}
+
+/** The Claude reviewer when ANTHROPIC_API_KEY is set; otherwise reviews are rules-only. */
+function createAgentReviewer(env: AppEnv, log: PinoLogger): Reviewer | undefined {
+  if (!env.anthropicApiKey) return undefined;
+  return createAnthropicReviewer({
+    apiKey: env.anthropicApiKey,
+    log: log.child({ name: 'agent' }),
+    ...(env.anthropicBaseUrl ? { baseURL: env.anthropicBaseUrl } : {}),
+    ...(env.agentDeadlineMs ? { deadlineMs: env.agentDeadlineMs } : {}),
+  });
 }
 
 /** Probot's rules (PRIVATE_KEY as PEM, escaped or base64; else PRIVATE_KEY_PATH; else one *.pem in the cwd). */

@@ -42,6 +42,7 @@ const EnvSchema = z
       .optional(),
     ANTHROPIC_API_KEY: z.string().optional(),
     ANTHROPIC_BASE_URL: z.url().optional(),
+    ARCH_REVIEW_AGENT_DEADLINE_MS: int(1_000, 3_600_000).optional(),
     WORKER_CONCURRENCY: int(1, 64).default(2),
     REVIEW_ROLE: z.enum(ROLES).default('all'),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(25_000),
@@ -86,6 +87,8 @@ export interface AppEnv {
   redisUrl?: string;
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
+  /** Hard deadline of the agent part of one review; the review then goes out with what it has. */
+  agentDeadlineMs?: number;
   workerConcurrency: number;
   role: Role;
   /** Running jobs get this long to finish on SIGTERM before they are aborted. */
@@ -135,6 +138,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     redisUrl: e.REDIS_URL,
     anthropicApiKey: e.ANTHROPIC_API_KEY,
     anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+    agentDeadlineMs: e.ARCH_REVIEW_AGENT_DEADLINE_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     role: e.REVIEW_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -1,0 +1,81 @@
+import type { Finding } from '../review/finding.js';
+import type { ReviewTarget } from '../review/ports.js';
+import type { MatchedInstruction } from './match-path-instructions.js';
+import { maskSecrets } from './mask-secrets.js';
+import { neutralizeTags } from './neutralize-tags.js';
+import { untrustedBlock } from './untrusted-block.js';
+
+export interface UserMessageInput {
+  target: ReviewTarget;
+  /** 1-based position of this request in the review, and how many there are. */
+  request: { index: number; count: number };
+  /** Paths of this request's files, and how many files the whole review selected. */
+  paths: readonly string[];
+  totalFiles: number;
+  /** Output of `renderFileForPrompt` for each file of the request. */
+  renderedFiles: readonly string[];
+  /** Rule findings on this request's files. */
+  hints: readonly Finding[];
+  instructions: readonly MatchedInstruction[];
+}
+
+const MAX_HINTS = 60;
+const MAX_COMMITS = 30;
+
+/**
+ * The per-PR part of the prompt (the user message): what this request covers, the author's text in
+ * `untrusted_*` blocks, the repository's path instructions, the rule findings as hints, and the changed
+ * files. Everything here changes per pull request, so it comes after the cached system prompt.
+ *
+ * @example buildUserMessage({ target, request: { index: 1, count: 1 }, paths, totalFiles: 1, renderedFiles, hints: [], instructions: [] })
+ */
+export function buildUserMessage(input: UserMessageInput): string {
+  const { target, request } = input;
+  const where = [`Repository: ${clean(target.repository)}`, target.number !== undefined ? `pull request #${target.number}` : 'a local change'].join(', ');
+  const scope =
+    request.count > 1 || input.paths.length < input.totalFiles
+      ? `This is request ${request.index} of ${request.count}. It covers ${input.paths.length} of the ${input.totalFiles} backend/integration files selected for review: ${input.paths.map(clean).join(', ')}. Other requests cover the rest; review only these.`
+      : `This request covers all ${input.paths.length} backend/integration file(s) selected for review.`;
+
+  const parts = [`<review_request>\n${where}.\n${scope}\n</review_request>`];
+  if (target.title) parts.push(untrustedBlock('untrusted_pr_title', target.title, 300));
+  if (target.body?.trim()) parts.push(untrustedBlock('untrusted_pr_description', target.body, 4000));
+  if (target.commitMessages && target.commitMessages.length > 0) {
+    const msgs = target.commitMessages.slice(0, MAX_COMMITS).map((m) => `- ${m.trim().slice(0, 300).replace(/\n/g, '\n  ')}`);
+    if (target.commitMessages.length > MAX_COMMITS) msgs.push(`- … ${target.commitMessages.length - MAX_COMMITS} more commits`);
+    parts.push(untrustedBlock('untrusted_commit_messages', msgs.join('\n'), 6000));
+  }
+  if (input.instructions.length > 0) {
+    const text = input.instructions.map((i) => `For files matching \`${i.glob}\` (${i.paths.join(', ')}):\n${i.instructions.trim()}`).join('\n\n');
+    parts.push(`<repository_instructions>\n${clean(text)}\n</repository_instructions>`);
+  }
+  parts.push(`<rule_findings>\n${hintLines(input.hints)}\n</rule_findings>`);
+  parts.push(`<changed_files>\n${input.renderedFiles.join('\n\n')}\n</changed_files>`);
+  parts.push(
+    'Review the changed files above as described in your instructions. Report only problems on "+" or " " lines, ' +
+      'not already in <rule_findings>; return no findings if there are none. Answer with the structured output only.',
+  );
+  return parts.join('\n\n');
+}
+
+function clean(text: string): string {
+  return neutralizeTags(maskSecrets(text));
+}
+
+/**
+ * One line per file: `path: 12 rule-id; 30-32 other-rule`. Rule ids name the problem (that is what they
+ * are for), so titles, categories and severities would only repeat them at several tokens a hint.
+ */
+function hintLines(hints: readonly Finding[]): string {
+  if (hints.length === 0) return '(none)';
+  const byPath = new Map<string, Finding[]>();
+  for (const h of hints.slice(0, MAX_HINTS)) byPath.set(h.path, [...(byPath.get(h.path) ?? []), h]);
+  const lines = [...byPath].map(([path, list]) => {
+    const items = [...list]
+      .sort((a, b) => a.line - b.line)
+      .map((h) => `${h.endLine && h.endLine !== h.line ? `${h.line}-${h.endLine}` : h.line} ${h.ruleId ? clean(h.ruleId) : `${h.category}: ${clean(h.title)}`}`);
+    return `${clean(path)}: ${items.join('; ')}`;
+  });
+  if (hints.length > MAX_HINTS) lines.push(`… ${hints.length - MAX_HINTS} more of the same kinds`);
+  return lines.join('\n');
+}
