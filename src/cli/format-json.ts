@@ -1,0 +1,49 @@
+import type { SkipReason } from '../diff/types.js';
+import type { Finding } from '../review/finding.js';
+import type { ReviewResult, ReviewTarget, SummaryFinding, TokenUsage } from '../review/ports.js';
+import { allFindings, summarizeResult, type ReviewSummary } from './summarize-result.js';
+
+/** The document `--format json` prints. Documented in the README's CLI section; `version` changes on a breaking change. */
+export interface JsonReport {
+  version: 1;
+  target: Pick<ReviewTarget, 'repository' | 'headSha' | 'baseSha'>;
+  summary: ReviewSummary;
+  /** Every finding (inline, then summary-only), each a `Finding` exactly as the review model defines it. */
+  findings: Finding[];
+  /** Findings that could not be inline comments, by fingerprint, with the reason. */
+  summaryOnly: Array<{ fingerprint: string; reason: SummaryFinding['reason'] }>;
+  /** Every file of the diff, reviewed or skipped, with the reason. */
+  files: Array<{ path: string; selected: boolean; reason: string; skipReason?: SkipReason; language?: string }>;
+  questions: string[];
+  assessment?: string;
+  notes: string[];
+  usage?: TokenUsage;
+}
+
+/** Builds the JSON report of a review (a plain object; see `formatJson` for the text). */
+export function toJsonReport(result: ReviewResult): JsonReport {
+  const { repository, headSha, baseSha } = result.target;
+  return {
+    version: 1,
+    target: { repository, headSha, ...(baseSha ? { baseSha } : {}) },
+    summary: summarizeResult(result),
+    findings: allFindings(result),
+    summaryOnly: result.summaryOnly.map((s) => ({ fingerprint: s.finding.fingerprint, reason: s.reason })),
+    files: result.files.map((f) => ({
+      path: f.path,
+      selected: f.selected,
+      reason: f.reason,
+      ...(f.skipReason ? { skipReason: f.skipReason } : {}),
+      ...(f.language ? { language: f.language } : {}),
+    })),
+    questions: result.questions,
+    ...(result.assessment ? { assessment: result.assessment } : {}),
+    notes: result.notes,
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
+}
+
+/** The review as pretty-printed JSON, ending in a newline. */
+export function formatJson(result: ReviewResult): string {
+  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}
