@@ -15,6 +15,7 @@ import { defaultConfig } from '../src/config/schema.js';
 import type { FileContent, PullRequestSource } from '../src/review/ports.js';
 import { silentLogger } from '../src/review/ports.js';
 import { reviewPullRequest } from '../src/review/review-pull-request.js';
+import { createRuleWorkerPool } from '../src/workers/rule-worker-pool.js';
 import { generateChange } from './pipeline/generate-change.js';
 
 const RUNS = 5;
@@ -45,7 +46,9 @@ async function measure(target: number): Promise<SizeResult> {
     },
   };
   const config = defaultConfig();
-  const review = () => reviewPullRequest({ source, config, target: { repository: 'bench', headSha: 'bench' }, log: silentLogger });
+  // As the CLI and the app run it: rules spread over the cores by the worker pool for large changes.
+  const pool = createRuleWorkerPool();
+  const review = () => reviewPullRequest({ source, config, target: { repository: 'bench', headSha: 'bench' }, log: silentLogger, ruleRunner: pool.run });
 
   const warm = await review();
   const runsMs: number[] = [];

@@ -19,7 +19,8 @@ import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
 import type { JobProcessor, JobQueue } from './queue/review-job.js';
-import type { Reviewer } from './review/ports.js';
+import type { Reviewer, RuleRunner } from './review/ports.js';
+import { createRuleWorkerPool, type RuleWorkerPool } from './workers/rule-worker-pool.js';
 
 export { createArchReviewApp } from './app/arch-review-app.js';
 export type { ArchReviewAppDeps } from './app/arch-review-app.js';
@@ -54,6 +55,8 @@ export interface ProcessJobDeps {
   metrics: Metrics;
   version: string;
   reviewer?: Reviewer;
+  /** Where the rules run: the worker-thread pool, shared by every review of this process. */
+  ruleRunner?: RuleRunner;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -83,7 +86,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, sha: job.headSha, trigger: job.trigger });
     const octokit = await deps.probot.auth(job.installationId);
     await runReviewJob(
-      { octokit, job, log, reviewer: deps.reviewer, version: deps.version, botLogin: await getBotLogin(), metrics: deps.metrics },
+      { octokit, job, log, reviewer: deps.reviewer, version: deps.version, botLogin: await getBotLogin(), metrics: deps.metrics, ruleRunner: deps.ruleRunner },
       signal,
     );
   };
@@ -123,6 +126,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   const version = packageVersion();
 
   let probot: Probot | undefined;
+  let rulePool: RuleWorkerPool | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -164,7 +168,8 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     if (!probot) throw new Error('Probot did not initialise');
     const reviewer = options.reviewer ?? createAgentReviewer(env, log);
     log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY): rules only' }, 'reviewer');
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer }));
+    rulePool = createRuleWorkerPool();
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
   }
 
@@ -181,6 +186,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
         const depth = await queue.depth().catch(() => undefined);
         await queue.close(env.shutdownTimeoutMs);
+        await rulePool?.close();
         log.info({ queue: depth }, 'stopped');
       })()),
   };

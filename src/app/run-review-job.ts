@@ -11,7 +11,7 @@ import { loadPriorState } from '../github/prior-state.js';
 import type { GitHubClient, PullRequestRef } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
 import type { ReviewJob } from '../queue/review-job.js';
-import type { Logger, Reviewer } from '../review/ports.js';
+import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
 
@@ -27,6 +27,8 @@ export interface RunReviewJobDeps {
   /** Written into the marker; defaults to this package's version. */
   version?: string;
   metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal'>;
+  /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
+  ruleRunner?: RuleRunner;
 }
 
 /** What one job came to. Thrown errors (the queue retries them) are not among these. */
@@ -157,6 +159,7 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
     await reviewPullRequest({
       source,
       ...(deps.reviewer ? { reviewer: deps.reviewer } : {}),
+      ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
       publisher,
       config,
       target: pr.target,

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ArchReviewError, InputError } from '../errors.js';
 import { SEVERITIES, atLeast, type Severity } from '../review/finding.js';
 import type { PullRequestSource, ReviewResult, ReviewTarget } from '../review/ports.js';
+import { createRuleWorkerPool } from '../workers/rule-worker-pool.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { createReviewer } from './create-reviewer.js';
@@ -129,7 +130,13 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
   for (const w of loaded.warnings) log.warn(w);
 
   const reviewer = opts.agent ? createReviewer(io.env, { config: loaded.config, log }) : undefined;
-  const result = await reviewPullRequest({ source, config: loaded.config, target, log, ...(reviewer ? { reviewer } : {}) });
+  const pool = createRuleWorkerPool();
+  let result;
+  try {
+    result = await reviewPullRequest({ source, config: loaded.config, target, log, ruleRunner: pool.run, ...(reviewer ? { reviewer } : {}) });
+  } finally {
+    await pool.close();
+  }
   io.stdout.write(render(result, opts.format, pkg));
 
   if (opts.failOn) {

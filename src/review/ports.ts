@@ -2,6 +2,8 @@ import type { Config } from '../config/schema.js';
 import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/types.js';
 
 export type { RawDiff } from '../diff/types.js';
+import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
+import type { Rule } from '../rules/types.js';
 import type { Category, Finding } from './finding.js';
 
 /** Identifies the pull request (or local change) under review. */
@@ -112,6 +114,12 @@ export interface ReviewResult {
 export interface Publisher {
   publish(result: ReviewResult): Promise<void>;
 }
+
+/**
+ * Runs the rules over the selected files (one result per input, same order). The default runs in
+ * this thread; a worker-thread pool spreads a large change over the machine's cores.
+ */
+export type RuleRunner = (inputs: readonly RunRulesInput[], rules: readonly Rule[]) => Promise<RunRulesResult[]>;
 
 /** Structured logger (pino-compatible subset). */
 export interface Logger {

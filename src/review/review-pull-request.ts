@@ -4,10 +4,11 @@ import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
 import type { FileClassification, LineMap } from '../diff/types.js';
 import { enabledRules } from '../rules/registry.js';
-import { runRules } from '../rules/run-rules.js';
+import { runRulesInProcess } from '../rules/run-rules-in-process.js';
+import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
-import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget } from './ports.js';
+import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
 
 export interface ReviewPullRequestDeps {
@@ -25,6 +26,8 @@ export interface ReviewPullRequestDeps {
   onlyPaths?: ReadonlySet<string>;
   /** Rules to run; defaults to the registry filtered by `config.rules`. */
   rules?: readonly Rule[];
+  /** Where the rules run; defaults to this thread (`runRulesInProcess`). */
+  ruleRunner?: RuleRunner;
   /** Aborts the agent at the review deadline. */
   signal?: AbortSignal;
   /** How many head files to read at once. */
@@ -83,18 +86,22 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
 
   // Rules.
   const rules = deps.rules ?? enabledRules(config.rules);
-  const ruleFindings: Finding[] = [];
-  let ruleErrors = 0;
+  const ruleInputs: RunRulesInput[] = [];
   for (const file of selected) {
     const lang = file.classification.ruleLanguage;
     if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
-    const res = runRules({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added }, rules);
+    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added });
+  }
+  const ruleResults = await (deps.ruleRunner ?? runRulesInProcess)(ruleInputs, rules);
+  const ruleFindings: Finding[] = [];
+  let ruleErrors = 0;
+  ruleResults.forEach((res, i) => {
     ruleFindings.push(...res.findings);
     for (const e of res.errors) {
       ruleErrors++;
-      log.warn({ path: file.diff.path, error: e }, 'rule error');
+      log.warn({ path: ruleInputs[i]?.path, error: e }, 'rule error');
     }
-  }
+  });
   if (ruleErrors > 0) notes.push(`${ruleErrors} rule check(s) could not run (see the logs); the other findings are complete.`);
 
   // Agent.

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALL_RULES } from '../../src/rules/registry.js';
+import { runRulesInProcess } from '../../src/rules/run-rules-in-process.js';
+import type { RunRulesInput } from '../../src/rules/run-rules.js';
+import type { Rule } from '../../src/rules/types.js';
+import { createRuleWorkerPool } from '../../src/workers/rule-worker-pool.js';
+
+const all = (src: string) => new Set(src.split('\n').map((_, i) => i + 1));
+const ts = `import axios from 'axios';\nexport async function charge(id: string) {\n  const res = await axios.post('https://api.example.com/charges', { id });\n  return res.data;\n}\n`;
+const py = `import requests\n\ndef fetch_orders(since):\n    return requests.get("https://api.example.com/orders", params={"since": since}).json()\n`;
+const go = `package billing\n\nimport "net/http"\n\nfunc Ping(url string) error {\n\t_, err := http.Get(url)\n\treturn err\n}\n`;
+const inputs: RunRulesInput[] = [
+  { path: 'src/billing/charge.ts', language: 'typescript', source: ts, changedLines: all(ts) },
+  { path: 'worker/orders.py', language: 'python', source: py, changedLines: all(py) },
+  { path: 'pkg/billing/ping.go', language: 'go', source: go, changedLines: all(go) },
+];
+
+describe('createRuleWorkerPool', () => {
+  const pool = createRuleWorkerPool({ size: 2, minChangedLines: 0 });
+  afterAll(() => pool.close());
+
+  it('finds in worker threads exactly what the rules find in this thread, in input order', async () => {
+    const expected = await runRulesInProcess(inputs, ALL_RULES);
+    const actual = await pool.run(inputs, ALL_RULES);
+    expect(actual).toEqual(expected);
+    expect(pool.stats()).toEqual({ workerTasks: 3, fallbacks: 0 });
+    expect(actual.map((r) => r.findings.some((f) => f.ruleId === 'http-call-without-timeout'))).toEqual([true, true, true]);
+  });
+
+  it('runs only the rules it was given', async () => {
+    const only = ALL_RULES.filter((r) => r.id === 'domain-imports-vendor-sdk');
+    const [res] = await pool.run([inputs[0]!], only);
+    expect(res?.findings.every((f) => f.ruleId === 'domain-imports-vendor-sdk')).toBe(true);
+  });
+
+  it('runs rules that are not in the registry in this thread (they cannot be loaded in a worker)', async () => {
+    const custom: Rule = {
+      id: 'custom-todo',
+      category: 'abstraction',
+      severity: 'low',
+      languages: ['typescript'],
+      title: 'Custom',
+      why: 'why',
+      fix: 'fix',
+      check: () => [{ line: 2 }],
+    };
+    const [res] = await pool.run([inputs[0]!], [custom]);
+    expect(res?.findings.map((f) => [f.ruleId, f.line])).toEqual([['custom-todo', 2]]);
+    expect(pool.stats().workerTasks).toBe(4); // unchanged by this run
+  });
+
+  it('runs a small change in this thread, without starting workers', async () => {
+    const small = createRuleWorkerPool({ size: 2 });
+    const [res] = await small.run([inputs[0]!], ALL_RULES);
+    expect(res?.findings.length).toBeGreaterThan(0);
+    expect(small.stats().workerTasks).toBe(0);
+    await small.close();
+  });
+});
