@@ -15,7 +15,8 @@ export async function startProcess(role?: Role): Promise<void> {
   }
   let app: Awaited<ReturnType<typeof startArchReview>>;
   try {
-    const env = readEnv();
+    // The entry point's role is validated like REVIEW_ROLE (a worker needs REDIS_URL, not WEBHOOK_SECRET).
+    const env = readEnv(role ? { ...process.env, REVIEW_ROLE: role } : process.env);
     app = await startArchReview(env, { role });
   } catch (err) {
     // Known configuration problems get their message only; anything else its stack.

@@ -2,10 +2,9 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { Metrics } from '../metrics.js';
 import type { JobQueue, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
-import { decidePullRequest, isBotAccount } from './decide-pull-request.js';
+import { decidePullRequest, isBotAccount, type PullRequestFacts } from './decide-pull-request.js';
 import { hasWriteAccess } from './has-write-access.js';
 import { helpComment } from './help-comment.js';
-import { loadRepoConfig } from './load-repo-config.js';
 import { parseCommand } from './parse-command.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import { createRecentDeliveries } from './recent-deliveries.js';
@@ -20,7 +19,7 @@ export interface ArchReviewAppDeps {
   now?: () => number;
 }
 
-/** Pull-request actions subscribed to; the repository config narrows them further. */
+/** Pull-request actions subscribed to; the repository config narrows them further (in the worker). */
 export const PULL_REQUEST_EVENTS = [
   'pull_request.opened',
   'pull_request.reopened',
@@ -74,17 +73,10 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
           log.warn('pull_request delivery without an installation; ignored');
           return 'ignored';
         }
-        const config = await loadRepoConfig(context, log);
-        const decision = decidePullRequest(
-          {
-            action: context.payload.action,
-            state: pr.state,
-            draft: pr.draft ?? false,
-            author: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
-            labels: pr.labels.map((l) => l.name),
-          },
-          config,
-        );
+        // Only what needs no API call is decided here, so the delivery is answered at once; the
+        // repository's filters (drafts, authors, labels, triggers) are applied by the worker, which
+        // loads the config and the pull request's current state anyway.
+        const decision = decidePullRequest(facts(context.payload), undefined);
         if (!decision.review) {
           log.info({ reason: decision.reason }, 'not reviewing');
           return 'skipped';
@@ -154,6 +146,17 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
       context.log.info({ deliveryId: context.id, event: context.name, action: p.action, installationId: p.installation.id, account: owner, ...repos }, 'installation changed');
       count(context.name, 'ignored');
     });
+  };
+}
+
+function facts(payload: Context<'pull_request'>['payload']): PullRequestFacts {
+  const pr = payload.pull_request;
+  return {
+    action: payload.action,
+    state: pr.state,
+    draft: pr.draft ?? false,
+    author: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
+    labels: pr.labels.map((l) => l.name),
   };
 }
 

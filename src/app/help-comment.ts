@@ -10,7 +10,7 @@ export function helpComment(unknown?: string): string {
     '| command | what it does |',
     '| --- | --- |',
     '| `/arch-review` | Review the changes since the last review (or the whole pull request if none). |',
-    '| `/arch-review full` | Review the whole pull request again, repeating earlier findings. |',
+    '| `/arch-review full` | Review the whole pull request again, even a commit already reviewed (findings already posted are not repeated). |',
     '| `/arch-review help` | Show this list. |',
     '',
     'Commands are accepted from people with write, maintain or admin access to the repository. Settings live in `.github/arch-review.yml`.',

@@ -11,6 +11,7 @@ import { loadPriorState } from '../github/prior-state.js';
 import type { GitHubClient, PullRequestRef } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
 import type { ReviewJob } from '../queue/review-job.js';
+import { decidePullRequest } from './decide-pull-request.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
@@ -36,6 +37,8 @@ export type ReviewJobResult =
   /** The PR's head moved on: a newer job reviews the newer commit. */
   | { status: 'stale'; currentHeadSha: string }
   | { status: 'closed' }
+  /** The repository's filters say no (draft, ignored author or bot, skip label, trigger not enabled). */
+  | { status: 'skipped'; reason: string }
   /** A marked review of this head SHA exists and the job is not `full`. */
   | { status: 'already-reviewed' }
   /** The configuration cannot be used: a failed check run says why; no review. */
@@ -55,6 +58,7 @@ export type ReviewJobResult =
 const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
   stale: 'skipped',
   closed: 'skipped',
+  skipped: 'skipped',
   'already-reviewed': 'skipped',
   'config-error': 'config-error',
   aborted: 'superseded',
@@ -66,7 +70,8 @@ const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
  *
  * 1. Stale check: if the PR's head is no longer `job.headSha`, skip (a newer job is coming).
  * 2. Configuration (`.github/arch-review.yml`, org defaults via `_extends`): a broken file completes a
- *    `failure` check run quoting the error and its line, and nothing else happens.
+ *    `failure` check run quoting the error and its line, and nothing else happens. Automatic triggers
+ *    then pass the repository's filters (drafts, bots, ignored authors, skip labels, triggers).
  * 3. Prior state from this bot's review markers: a head SHA already reviewed is a no-op unless `job.full`.
  * 4. The `arch-review` check run goes in progress (unless `check_run.enabled` is false).
  * 5. On `synchronize`, only paths changed since the last reviewed SHA are reviewed (all when the
@@ -119,6 +124,24 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
     return { status: 'config-error', message: err.message };
   }
   for (const warning of warnings) log.info({ warning }, 'configuration warning');
+
+  // Automatic triggers obey the repository's filters, on the pull request as it is now; commands don't.
+  if (job.trigger !== 'command' && job.trigger !== 'command-full') {
+    const decision = decidePullRequest(
+      {
+        action: job.trigger,
+        state: pr.state,
+        draft: pr.draft,
+        author: { login: pr.authorLogin ?? 'ghost', type: pr.authorType ?? 'User' },
+        labels: pr.labels,
+      },
+      config,
+    );
+    if (!decision.review) {
+      log.info({ reason: decision.reason }, 'not reviewing');
+      return { status: 'skipped', reason: decision.reason };
+    }
+  }
 
   const prior = await loadPriorState(octokit, ref, deps.botLogin);
   if (prior.reviewedShas.has(job.headSha) && !job.full) {

@@ -7,6 +7,13 @@ import { renderSummary } from '../review/render.js';
 import { stripInvisible } from '../review/sanitize.js';
 import { MAX_CHECK_SUMMARY, type CheckAnnotation, type CheckRunOutcome } from './check-run.js';
 
+/**
+ * At most this many annotations (three update requests). Findings are ranked, so the most severe are
+ * kept; every finding is still in the summary. Without a cap a 10k-line change produced 500+
+ * annotations, and the throttled updates kept a worker busy for ~7 s after the review was posted.
+ */
+export const MAX_ANNOTATIONS = 150;
+
 /** Where `.github/arch-review.yml` lives in the repository. */
 export const CONFIG_FILE = '.github/arch-review.yml';
 
@@ -21,13 +28,15 @@ export const CONFIG_FILE = '.github/arch-review.yml';
 export function reviewCheckOutcome(result: ReviewResult, config: Config, opts: { reviewUrl?: string; note?: string } = {}): CheckRunOutcome {
   const findings = [...result.inline, ...result.summaryOnly.map((s) => s.finding)];
   const failing = config.check_run.conclusion === 'failure' && findings.some((f) => atLeast(f.severity, config.check_run.fail_on));
-  const lead = [opts.note, opts.reviewUrl ? `[Open the review](${opts.reviewUrl})` : undefined].filter(Boolean).join('\n\n');
+  const onNewSide = findings.filter((f) => f.side === 'RIGHT');
+  const capNote = onNewSide.length > MAX_ANNOTATIONS ? `Annotations show the ${MAX_ANNOTATIONS} most severe of ${onNewSide.length} findings; the review lists all of them.` : undefined;
+  const lead = [opts.note, capNote, opts.reviewUrl ? `[Open the review](${opts.reviewUrl})` : undefined].filter(Boolean).join('\n\n');
   const room = MAX_CHECK_SUMMARY - lead.length - 2;
   return {
     conclusion: failing ? 'failure' : 'neutral',
     title: titleFor(findings, result.alreadyPosted),
     summary: lead ? `${lead}\n\n${renderSummary(result, { maxLength: room })}` : renderSummary(result, { maxLength: room }),
-    annotations: findings.filter((f) => f.side === 'RIGHT').map((f) => toAnnotation(f, failing && atLeast(f.severity, config.check_run.fail_on))),
+    annotations: onNewSide.slice(0, MAX_ANNOTATIONS).map((f) => toAnnotation(f, failing && atLeast(f.severity, config.check_run.fail_on))),
   };
 }
 

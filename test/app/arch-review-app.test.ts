@@ -23,18 +23,6 @@ beforeEach(async () => {
 
 const receive = (name: string, payload: object, id = `delivery-${++delivery}`) => probot.receive({ id, name, payload } as never);
 
-/** Installation token, then `.github/arch-review.yml` in the repo (and, when absent, in the org's `.github` repo). */
-function mockConfig(yaml?: string, { newToken = true } = {}) {
-  const api = nock(API);
-  if (newToken) api.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, { token: 'ghs_test', permissions: {} });
-  if (yaml === undefined) {
-    api.get(`${REPO}/contents/.github%2Farch-review.yml`).reply(404).get('/repos/Codertocat/.github/contents/.github%2Farch-review.yml').reply(404);
-  } else {
-    api.get(`${REPO}/contents/.github%2Farch-review.yml`).reply(200, yaml, { 'content-type': 'text/plain; charset=utf-8' });
-  }
-  return api;
-}
-
 function mockPermission(permission: string, role_name = permission) {
   return nock(API)
     .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
@@ -44,8 +32,8 @@ function mockPermission(permission: string, role_name = permission) {
 }
 
 describe('pull_request events', () => {
-  it('queues one review job at the head SHA when a pull request is opened', async () => {
-    mockConfig();
+  // useHttpMocks disables the network: any GitHub call from these handlers would fail the test.
+  it('queues one review job at the head SHA when a pull request is opened, without any GitHub call', async () => {
     await receive('pull_request', pullRequestPayload('opened'));
     expect(queue.jobs).toEqual([
       {
@@ -63,51 +51,21 @@ describe('pull_request events', () => {
   });
 
   it('queues synchronize, reopened and ready_for_review too', async () => {
-    for (const action of ['synchronize', 'reopened', 'ready_for_review']) {
-      mockConfig(undefined, { newToken: action === 'synchronize' });
-      await receive('pull_request', pullRequestPayload(action));
-    }
+    for (const action of ['synchronize', 'reopened', 'ready_for_review']) await receive('pull_request', pullRequestPayload(action));
     expect(queue.jobs.map((j) => j.trigger)).toEqual(['synchronize', 'reopened', 'ready_for_review']);
   });
 
-  it('skips a draft pull request', async () => {
-    mockConfig();
-    await receive('pull_request', pullRequestPayload('opened', { draft: true }));
-    expect(queue.jobs).toEqual([]);
-  });
-
-  it('reviews a draft when the repository sets review_drafts', async () => {
-    mockConfig('review_drafts: true\n');
-    await receive('pull_request', pullRequestPayload('opened', { draft: true }));
-    expect(queue.jobs).toHaveLength(1);
-  });
-
-  it('skips a pull request opened by a bot', async () => {
-    mockConfig();
-    await receive('pull_request', pullRequestPayload('opened', { user: { login: 'dependabot[bot]', type: 'Bot', id: 49699333 } }));
-    expect(queue.jobs).toEqual([]);
-  });
-
-  it('skips a pull request carrying a skip label', async () => {
-    mockConfig();
-    await receive('pull_request', pullRequestPayload('opened', { labels: [{ id: 1, name: 'no-arch-review' }] }));
-    expect(queue.jobs).toEqual([]);
-  });
-
-  it('skips a trigger the repository turned off', async () => {
-    mockConfig('triggers: [opened]\n');
-    await receive('pull_request', pullRequestPayload('synchronize'));
-    expect(queue.jobs).toEqual([]);
-  });
-
-  it('queues the review anyway when the repository config is invalid, for the worker to report', async () => {
-    mockConfig('max_inline_comments: lots\n');
-    await receive('pull_request', pullRequestPayload('opened', { draft: true }));
+  it('leaves the repository filters (drafts, bots, labels) to the worker, which has the config', async () => {
+    await receive('pull_request', pullRequestPayload('opened', { draft: true, labels: [{ id: 1, name: 'no-arch-review' }] }));
     expect(queue.jobs.map((j) => j.headSha)).toEqual([HEAD]);
   });
 
+  it('ignores a pull request that is not open', async () => {
+    await receive('pull_request', pullRequestPayload('synchronize', { state: 'closed' }));
+    expect(queue.jobs).toEqual([]);
+  });
+
   it('queues one job for a redelivered webhook (same delivery id)', async () => {
-    mockConfig();
     await receive('pull_request', pullRequestPayload('opened'), 'same-id');
     await receive('pull_request', pullRequestPayload('opened'), 'same-id');
     expect(queue.jobs).toHaveLength(1);
@@ -124,11 +82,8 @@ describe('pull_request events', () => {
     const { probot: p } = testProbot();
     await p.load(createArchReviewApp({ queue: flaky }));
     const deliver = () => p.receive({ id: 'retry-id', name: 'pull_request', payload: pullRequestPayload('opened') } as never);
-    mockConfig();
     await expect(deliver()).rejects.toThrow();
     fail = false;
-    // The installation token is cached by now: only the config is read again.
-    mockConfig(undefined, { newToken: false });
     await deliver();
     expect(flaky.jobs.map((j) => j.deliveryId)).toEqual(['retry-id']);
   });

@@ -84,8 +84,11 @@ const botReview = (id: number, sha: string, fps: string[]) =>
   reviewJson(id, { login: BOT_LOGIN, type: 'Bot' }, `Summary\n\n${renderMarker({ headSha: sha, fingerprints: fps, version: '0.1.0' })}`, sha);
 
 /** Mocks GitHub up to and including the prior-state read. */
-function mockStart(opts: { headSha?: string; config?: string; reviews?: object[] } = {}) {
-  nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3+json').reply(200, pullRequestJson({ headSha: opts.headSha ?? HEAD_SHA }));
+function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]; pr?: object; skipped?: boolean } = {}) {
+  nock(API)
+    .get(PR_PATH)
+    .matchHeader('accept', 'application/vnd.github.v3+json')
+    .reply(200, { ...pullRequestJson({ headSha: opts.headSha ?? HEAD_SHA }), ...opts.pr });
   nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, [commitJson(HEAD_SHA, 'Round invoice totals')]);
   if (opts.headSha && opts.headSha !== HEAD_SHA) return;
   if (opts.config === undefined) {
@@ -94,6 +97,7 @@ function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]
   } else {
     nock(API).get(REPO_PATH + CONFIG).reply(200, opts.config, { 'content-type': 'text/plain; charset=utf-8' });
   }
+  if (opts.skipped) return;
   nock(API).get(`${PR_PATH}/reviews`).query({ per_page: 100 }).reply(200, opts.reviews ?? []);
   nock(API).get(ISSUE_COMMENTS_PATH).query({ per_page: 100 }).reply(200, []);
 }
@@ -154,6 +158,36 @@ describe('runReviewJob', () => {
     const result = await runReviewJob(deps({ reviewer }));
     expect(result).toEqual({ status: 'stale', currentHeadSha: 'fffffffffffffffffffffffffffffffffffffff1' });
     expect(reviewer.calls).toHaveLength(0);
+  });
+
+  it('applies the repository filters to automatic triggers: drafts, bot authors, skip labels, triggers', async () => {
+    const cases: Array<{ pr?: object; config?: string; trigger?: ReviewJob['trigger']; reason: RegExp }> = [
+      { pr: { draft: true }, reason: /draft/ },
+      { pr: { user: { login: 'dependabot[bot]', type: 'Bot', id: 49699333 } }, reason: /bot/ },
+      { pr: { labels: [{ id: 1, name: 'No-Arch-Review' }] }, reason: /skip_labels/ },
+      { config: 'triggers: [opened]\n', trigger: 'synchronize', reason: /not in triggers/ },
+    ];
+    for (const c of cases) {
+      mockStart({ ...(c.pr ? { pr: c.pr } : {}), ...(c.config ? { config: c.config } : {}), skipped: true });
+      const reviewer = fakeReviewer();
+      const result = await runReviewJob(deps({ reviewer, job: job({ trigger: c.trigger ?? 'opened' }) }));
+      expect(result).toEqual({ status: 'skipped', reason: expect.stringMatching(c.reason) });
+      expect(reviewer.calls).toHaveLength(0);
+    }
+  });
+
+  it('reviews a draft when the repository sets review_drafts, and on request whatever the filters say', async () => {
+    mockStart({ pr: { draft: true }, config: 'review_drafts: true\n' });
+    mockCheckRun();
+    mockDiffAndContent();
+    mockReview();
+    expect(await runReviewJob(deps())).toMatchObject({ status: 'published' });
+
+    mockStart({ pr: { labels: [{ id: 1, name: 'no-arch-review' }] } });
+    mockCheckRun();
+    mockDiffAndContent();
+    mockReview();
+    expect(await runReviewJob(deps({ job: job({ trigger: 'command' }) }))).toMatchObject({ status: 'published' });
   });
 
   it('does nothing for a head SHA this bot already reviewed', async () => {

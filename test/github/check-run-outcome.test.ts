@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExternalServiceError } from '../../src/errors.js';
-import { configErrorCheckOutcome, failureCheckOutcome, reviewCheckOutcome } from '../../src/github/check-run-outcome.js';
+import { MAX_ANNOTATIONS, configErrorCheckOutcome, failureCheckOutcome, reviewCheckOutcome } from '../../src/github/check-run-outcome.js';
 import { config, finding } from '../review/factories.js';
 import { reviewResult } from './review-result.js';
 
@@ -31,6 +31,14 @@ describe('reviewCheckOutcome', () => {
     const out = reviewCheckOutcome(reviewResult([finding({ line: 5, endLine: 7 }), finding({ line: 3, side: 'LEFT' })]), config());
     expect(out.annotations).toHaveLength(1);
     expect(out.annotations[0]).toMatchObject({ path: 'src/pay.ts', start_line: 5, end_line: 7, annotation_level: 'warning' });
+  });
+
+  it('keeps the most severe annotations when there are more than the cap, and says so', () => {
+    const many = Array.from({ length: MAX_ANNOTATIONS + 10 }, (_, i) => finding({ line: i + 1, severity: i < 5 ? 'high' : 'low' }));
+    const out = reviewCheckOutcome(reviewResult(many), config());
+    expect(out.annotations).toHaveLength(MAX_ANNOTATIONS);
+    expect(out.annotations.slice(0, 5).every((a) => a.annotation_level === 'warning')).toBe(true);
+    expect(out.summary).toContain(`Annotations show the ${MAX_ANNOTATIONS} most severe of ${MAX_ANNOTATIONS + 10} findings`);
   });
 
   it('says when nothing new was found and links the review', () => {

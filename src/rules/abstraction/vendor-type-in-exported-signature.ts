@@ -100,8 +100,8 @@ const isPublicJsMember = (m: SgNode): boolean => {
   return acc !== 'private' && acc !== 'protected' && name?.kind() !== 'private_property_identifier';
 };
 
-/** The type annotations of a function's parameters and result (not default values, not bodies). */
-function jsFunctionTypes(fn: SgNode): SgNode[] {
+/** The type annotations of a function's parameters and result (not default values, not bodies); TS/JS and Python name the fields alike. */
+function functionTypes(fn: SgNode): SgNode[] {
   const types: SgNode[] = [];
   for (const p of fn.field('parameters')?.children() ?? []) {
     const t = p.field('type');
@@ -120,12 +120,12 @@ function jsSignatures(root: SgNode): Signature[] {
     const kind = decl.kind();
     const name = decl.field('name')?.text() ?? 'default';
     if (kind === 'function_declaration' || kind === 'generator_function_declaration') {
-      out.push({ label: `\`${name}()\``, types: jsFunctionTypes(decl) });
+      out.push({ label: `\`${name}()\``, types: functionTypes(decl) });
     } else if (kind === 'lexical_declaration' || kind === 'variable_declaration') {
       for (const d of decl.findAll({ rule: { kind: 'variable_declarator' } })) {
         const value = d.field('value');
         if (value && (value.kind() === 'arrow_function' || value.kind() === 'function_expression' || value.kind() === 'function')) {
-          out.push({ label: `\`${d.field('name')?.text() ?? 'default'}()\``, types: jsFunctionTypes(value) });
+          out.push({ label: `\`${d.field('name')?.text() ?? 'default'}()\``, types: functionTypes(value) });
         }
       }
     } else if (kind === 'class_declaration' || kind === 'abstract_class_declaration') {
@@ -133,10 +133,10 @@ function jsSignatures(root: SgNode): Signature[] {
         if (!isPublicJsMember(m)) continue;
         const member = m.field('name')?.text() ?? '';
         if (m.kind() === 'method_definition' && member !== 'constructor') {
-          out.push({ label: `\`${name}.${member}()\``, types: jsFunctionTypes(m) });
+          out.push({ label: `\`${name}.${member}()\``, types: functionTypes(m) });
         } else if (m.kind() === 'public_field_definition' || m.kind() === 'abstract_method_signature' || m.kind() === 'method_signature') {
           const t = m.field('type');
-          const types = m.kind() === 'public_field_definition' ? (t ? [t] : []) : jsFunctionTypes(m);
+          const types = m.kind() === 'public_field_definition' ? (t ? [t] : []) : functionTypes(m);
           out.push({ label: `\`${name}.${member}\``, types });
         }
       }
@@ -150,17 +150,6 @@ function jsSignatures(root: SgNode): Signature[] {
   return out;
 }
 
-function pythonFunctionTypes(fn: SgNode): SgNode[] {
-  const types: SgNode[] = [];
-  for (const p of fn.field('parameters')?.children() ?? []) {
-    const t = p.field('type');
-    if (t) types.push(t);
-  }
-  const ret = fn.field('return_type');
-  if (ret) types.push(ret);
-  return types;
-}
-
 const isPublicPy = (name: string | undefined): boolean => !!name && !name.startsWith('_');
 
 function pythonSignatures(root: SgNode): Signature[] {
@@ -168,12 +157,12 @@ function pythonSignatures(root: SgNode): Signature[] {
   const topLevel = root.children().map((c) => (c.kind() === 'decorated_definition' ? c.field('definition') ?? c : c));
   for (const d of topLevel) {
     const name = d.field('name')?.text();
-    if (d.kind() === 'function_definition' && isPublicPy(name)) out.push({ label: `\`${name}()\``, types: pythonFunctionTypes(d) });
+    if (d.kind() === 'function_definition' && isPublicPy(name)) out.push({ label: `\`${name}()\``, types: functionTypes(d) });
     if (d.kind() === 'class_definition' && isPublicPy(name)) {
       for (const m of d.field('body')?.children() ?? []) {
         const fn = m.kind() === 'decorated_definition' ? m.field('definition') : m;
         const member = fn?.field('name')?.text();
-        if (fn?.kind() === 'function_definition' && isPublicPy(member)) out.push({ label: `\`${name}.${member}()\``, types: pythonFunctionTypes(fn) });
+        if (fn?.kind() === 'function_definition' && isPublicPy(member)) out.push({ label: `\`${name}.${member}()\``, types: functionTypes(fn) });
       }
     }
   }
