@@ -1,0 +1,518 @@
+import { createPublicKey, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseServedDiff } from './parse-served-diff.js';
+import type { ServedFile } from './parse-served-diff.js';
+
+/** One request the fake answered, as the tests assert on it. */
+export interface RecordedRequest {
+  method: string;
+  /** The path as sent, without the query string (GHE paths start with `/api/v3`). */
+  path: string;
+  /** The path below `/api/v3` (what GitHub's docs call the route). */
+  route: string;
+  query: Record<string, string>;
+  accept: string;
+  authorization: string;
+  body: unknown;
+  status: number;
+  /** `performance.now()` when the answer was sent (same clock as a test or benchmark in this process). */
+  at: number;
+}
+
+/** A pull request the fake serves: its diff and the head version of its files. */
+export interface FakePullRequestInit {
+  number: number;
+  headSha: string;
+  baseSha?: string;
+  title?: string;
+  /** The description (`body`) of the pull request; default: one plain sentence. */
+  body?: string;
+  diff: string;
+  headFiles: ReadonlyMap<string, string>;
+}
+
+/** A review comment as `pulls.createReview` takes it. */
+export interface ReviewComment {
+  path: string;
+  line?: number;
+  side?: 'LEFT' | 'RIGHT';
+  start_line?: number;
+  start_side?: 'LEFT' | 'RIGHT';
+  position?: number;
+  body: string;
+}
+
+/** A review as the fake stores it; `state` is PENDING until submitted. */
+export interface FakeReview {
+  id: number;
+  number: number;
+  state: 'PENDING' | 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED';
+  /** The `event` of the create call (`undefined` for a pending review). */
+  event?: string;
+  body: string;
+  commitId: string;
+  comments: ReviewComment[];
+  deleted: boolean;
+  submittedAt?: string;
+}
+
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  /** Every status the run went through, in order (`in_progress`, `completed`). */
+  statuses: string[];
+  conclusion?: string;
+  output?: { title?: string; summary?: string; annotations?: unknown[] };
+}
+
+/** How the fake misbehaves for the next scenario; `reset()` restores these defaults. */
+export interface FakeKnobs {
+  /** Answer this many upcoming `POST …/pulls/{n}/reviews` with 500. */
+  failCreateReview: number;
+  /** Answer the diff media type with 406 `too_large` (GitHub does so by itself over 300 files or 20,000 lines, and so does the fake). */
+  diffTooLarge: boolean;
+  /** Collaborator permission by login (`admin`, `maintain`, `write`, `triage`, `read`); others get `none`. */
+  permissions: Record<string, string>;
+  /** `.github/arch-review.yml` of the repository; undefined answers 404 (no configuration). */
+  repoConfig?: string;
+}
+
+export interface FakeGitHubOptions {
+  owner: string;
+  repo: string;
+  appId: number;
+  appSlug: string;
+  /** The token `POST /app/installations/{id}/access_tokens` hands out. */
+  installationToken: string;
+  /** The app's public key: when given, app JWTs are verified (RS256, `iss` = appId). */
+  publicKey?: string | KeyObject;
+}
+
+/** A fake GitHub Enterprise REST API on 127.0.0.1, served under `/api/v3` (GHE_HOST=<host>, GHE_PROTOCOL=http). */
+export interface FakeGitHub {
+  /** `127.0.0.1:<port>`, for GHE_HOST. */
+  host: string;
+  requests: RecordedRequest[];
+  reviews: FakeReview[];
+  checkRuns: FakeCheckRun[];
+  issueComments: { id: number; number: number; body: string; createdAt: string }[];
+  reactions: { commentId: number; content: string }[];
+  /** Why each 422 was answered (a review comment off the diff, a second pending review, …). */
+  rejections: string[];
+  knobs: FakeKnobs;
+  addPullRequest(pr: FakePullRequestInit): void;
+  /** The served diff's files, for the tests' own anchoring checks. */
+  diffFiles(number: number): ReadonlyMap<string, ServedFile>;
+  /** Reviews that were submitted (not pending, not deleted). */
+  submittedReviews(number?: number): FakeReview[];
+  /** Requests matching `method` and a route pattern. */
+  calls(method: string, route: RegExp): RecordedRequest[];
+  /** Forgets everything recorded and the knobs; keeps pull requests and issued tokens. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface StoredPull {
+  init: FakePullRequestInit;
+  files: Map<string, ServedFile>;
+  diffLines: number;
+  contents: Map<string, { base64: string; size: number }>;
+}
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const DOCS = 'https://docs.github.com/enterprise-server/rest';
+
+const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, diffTooLarge: false, permissions: {} });
+
+/**
+ * Starts a fake GitHub that behaves like the real one where arch-review depends on it: installation
+ * tokens for a valid app JWT, a pull request's JSON, diff (or 406 `too_large`), paginated files and
+ * commits, file contents at a ref, reviews (pending ones too: create, list, delete, submit) with
+ * GitHub's 422 for a comment on a line that is not in the diff, check runs, issue comments,
+ * reactions, collaborator permissions, compare and `.github/arch-review.yml`. Every request is
+ * recorded with the status it got.
+ *
+ * @example
+ * const github = await startFakeGitHub({ owner: 'acme', repo: 'payments', appId: 1, appSlug: 'arch-review', installationToken: 'ghs_x' });
+ * github.addPullRequest({ number: 7, headSha, diff, headFiles });
+ */
+export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
+  const publicKey = options.publicKey === undefined ? undefined : typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+  const pulls = new Map<number, StoredPull>();
+  const tokens = new Set<string>();
+  const botUser = { login: `${options.appSlug}[bot]`, id: 9_000_001, type: 'Bot' };
+  let nextId = 1000;
+  let base = '';
+
+  const fake: FakeGitHub = {
+    host: '',
+    requests: [],
+    reviews: [],
+    checkRuns: [],
+    issueComments: [],
+    reactions: [],
+    rejections: [],
+    knobs: defaultKnobs(),
+    addPullRequest(init) {
+      pulls.set(init.number, { init, files: parseServedDiff(init.diff), diffLines: init.diff.split('\n').length, contents: new Map() });
+    },
+    diffFiles(number) {
+      const pr = pulls.get(number);
+      if (!pr) throw new Error(`no pull request #${number}`);
+      return pr.files;
+    },
+    submittedReviews(number) {
+      return fake.reviews.filter((r) => !r.deleted && r.state !== 'PENDING' && (number === undefined || r.number === number));
+    },
+    calls(method, route) {
+      return fake.requests.filter((r) => r.method === method && route.test(r.route));
+    },
+    reset() {
+      fake.requests.length = 0;
+      fake.reviews.length = 0;
+      fake.checkRuns.length = 0;
+      fake.issueComments.length = 0;
+      fake.reactions.length = 0;
+      fake.rejections.length = 0;
+      fake.knobs = defaultKnobs();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+
+  const repoPrefix = `/repos/${options.owner}/${options.repo}`;
+
+  function reject(reason: string, errors: unknown[] = [reason]): Answer {
+    fake.rejections.push(reason);
+    return { status: 422, body: { message: 'Unprocessable Entity', errors, documentation_url: `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`, status: '422' } };
+  }
+
+  function notFound(): Answer {
+    return { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
+  }
+
+  function page<T>(items: readonly T[], path: string, query: Record<string, string>): Answer {
+    const perPage = Math.min(100, Number(query.per_page ?? 30));
+    const current = Math.max(1, Number(query.page ?? 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const links: string[] = [];
+    const url = (p: number) => `<${base}${path}?per_page=${perPage}&page=${p}>`;
+    if (current < last) links.push(`${url(current + 1)}; rel="next"`, `${url(last)}; rel="last"`);
+    if (current > 1) links.push(`${url(1)}; rel="first"`, `${url(current - 1)}; rel="prev"`);
+    return { status: 200, body: items.slice((current - 1) * perPage, current * perPage), ...(links.length ? { headers: { link: links.join(', ') } } : {}) };
+  }
+
+  function pullJson(pr: StoredPull) {
+    const { init } = pr;
+    let additions = 0;
+    let deletions = 0;
+    for (const f of pr.files.values()) {
+      additions += f.additions;
+      deletions += f.deletions;
+    }
+    return {
+      url: `${base}${repoPrefix}/pulls/${init.number}`,
+      html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${init.number}`,
+      id: 100_000 + init.number,
+      number: init.number,
+      state: 'open',
+      locked: false,
+      draft: false,
+      title: init.title ?? `Pull request #${init.number}`,
+      body: init.body ?? 'Adds the Stripe webhook and the CRM sync.',
+      user: { login: 'octocat', id: 1, type: 'User' },
+      labels: [],
+      head: { label: `${options.owner}:feature`, ref: 'feature', sha: init.headSha, repo: { name: options.repo, full_name: `${options.owner}/${options.repo}` } },
+      base: { label: `${options.owner}:main`, ref: 'main', sha: init.baseSha ?? '0'.repeat(40), repo: { name: options.repo, full_name: `${options.owner}/${options.repo}` } },
+      merged: false,
+      commits: 1,
+      additions,
+      deletions,
+      changed_files: pr.files.size,
+    };
+  }
+
+  function fileJson(f: ServedFile) {
+    return {
+      sha: '1'.repeat(40),
+      filename: f.filename,
+      status: f.status,
+      additions: f.additions,
+      deletions: f.deletions,
+      changes: f.additions + f.deletions,
+      ...(f.patch !== undefined ? { patch: f.patch } : {}),
+      ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
+    };
+  }
+
+  function reviewJson(r: FakeReview) {
+    return {
+      id: r.id,
+      node_id: `PRR_${r.id}`,
+      user: botUser,
+      body: r.body,
+      state: r.state,
+      html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${r.number}#pullrequestreview-${r.id}`,
+      commit_id: r.commitId,
+      ...(r.submittedAt ? { submitted_at: r.submittedAt } : {}),
+    };
+  }
+
+  /** GitHub's checks on a review's comments: each on a file of the diff, on a line of it, ranges inside one hunk. */
+  function commentProblem(pr: StoredPull, c: ReviewComment): string | undefined {
+    const file = pr.files.get(c.path);
+    if (!file) return `Path could not be resolved: ${c.path}`;
+    if (c.position !== undefined) {
+      const patchLines = file.patch?.split('\n').length ?? 0;
+      return c.position >= 1 && c.position < patchLines ? undefined : 'Position is invalid';
+    }
+    if (typeof c.line !== 'number') return 'Line could not be resolved';
+    const side = c.side ?? 'RIGHT';
+    const lines = side === 'RIGHT' ? file.right : file.left;
+    const hunk = lines.get(c.line);
+    if (hunk === undefined) return 'Line could not be resolved';
+    if (c.start_line !== undefined) {
+      const startSide = c.start_side ?? side;
+      const startHunk = (startSide === 'RIGHT' ? file.right : file.left).get(c.start_line);
+      if (startHunk === undefined) return 'Start line could not be resolved';
+      if (c.start_line >= c.line && startSide === side) return 'Start line must precede the end line.';
+      if (startHunk !== hunk) return 'start_line must be part of the same hunk as the line.';
+    }
+    return undefined;
+  }
+
+  function createReview(pr: StoredPull, body: Record<string, unknown>): Answer {
+    if (fake.knobs.failCreateReview > 0) {
+      fake.knobs.failCreateReview--;
+      return { status: 500, body: { message: 'Server Error' } };
+    }
+    if (body.commit_id !== undefined && body.commit_id !== pr.init.headSha) return reject('commit_id is not part of the pull request');
+    const event = typeof body.event === 'string' ? body.event : undefined;
+    if (event !== undefined && !['COMMENT', 'APPROVE', 'REQUEST_CHANGES'].includes(event)) return reject(`Invalid event ${event}`);
+    const text = typeof body.body === 'string' ? body.body : '';
+    if (text.length > 65_536) return reject('Body is too long (maximum is 65536 characters)');
+    if (event === undefined && fake.reviews.some((r) => r.number === pr.init.number && r.state === 'PENDING' && !r.deleted)) {
+      return reject('User can only have one pending review per pull request');
+    }
+    const comments = Array.isArray(body.comments) ? (body.comments as ReviewComment[]) : [];
+    const problems = comments.map((c) => commentProblem(pr, c)).filter((p): p is string => p !== undefined);
+    if (problems.length > 0) return reject(`review comment off the diff: ${problems.join('; ')}`, problems);
+    const state = event === undefined ? 'PENDING' : event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
+    const review: FakeReview = { id: nextId++, number: pr.init.number, state, ...(event ? { event, submittedAt: new Date().toISOString() } : {}), body: text, commitId: pr.init.headSha, comments, deleted: false };
+    fake.reviews.push(review);
+    return { status: 200, body: reviewJson(review) };
+  }
+
+  /** A file at `ref` (the head commit of a served pull request), or the repository's config file. */
+  function contentOf(path: string, ref: string | undefined, accept: string): Answer {
+    const config = path === '.github/arch-review.yml' ? fake.knobs.repoConfig : undefined;
+    const head = [...pulls.values()].find((p) => p.init.headSha === ref);
+    const text = config ?? (ref !== undefined ? head?.init.headFiles.get(path) : undefined);
+    if (text === undefined) return notFound();
+    if (accept.includes('raw')) return { status: 200, text, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    let cached = head?.contents.get(path);
+    if (!cached || config !== undefined) {
+      const bytes = Buffer.from(text, 'utf8');
+      cached = { base64: bytes.toString('base64').replace(/.{60}/g, '$&\n'), size: bytes.length };
+      if (config === undefined) head?.contents.set(path, cached);
+    }
+    return {
+      status: 200,
+      body: { type: 'file', encoding: 'base64', size: cached.size, name: path.split('/').pop(), path, content: cached.base64, sha: '2'.repeat(40) },
+    };
+  }
+
+  function verifyJwt(authorization: string): boolean {
+    const m = /^bearer (.+)$/i.exec(authorization);
+    if (!m) return false;
+    const [header, payload, signature] = m[1]!.split('.');
+    if (!header || !payload || !signature) return false;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
+      if (String(claims.iss) !== String(options.appId)) return false;
+      if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return false;
+      if (!publicKey) return true;
+      return verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
+    } catch {
+      return false;
+    }
+  }
+
+  function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: Record<string, unknown>): Answer {
+    if (!path.startsWith('/api/v3/')) return notFound();
+    const r = path.slice('/api/v3'.length);
+    const authorization = headers.authorization ?? '';
+    const accept = String(headers.accept ?? '');
+
+    // App-level routes take the app's JWT.
+    if (r.startsWith('/app')) {
+      if (!verifyJwt(authorization)) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: DOCS } };
+      if (method === 'GET' && r === '/app') return { status: 200, body: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: options.owner } } };
+      const tokenRoute = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(r);
+      if (method === 'POST' && tokenRoute) {
+        tokens.add(options.installationToken);
+        return {
+          status: 201,
+          body: { token: options.installationToken, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'write', metadata: 'read' }, repository_selection: 'all' },
+        };
+      }
+      return notFound();
+    }
+
+    const token = /^token (.+)$/i.exec(authorization)?.[1];
+    if (!token || !tokens.has(token)) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
+
+    // Organization-wide config (`<owner>/.github`) is looked up when the repository has none.
+    if (!r.startsWith(`${repoPrefix}/`)) return notFound();
+    const rest = r.slice(repoPrefix.length);
+    let m: RegExpExecArray | null;
+
+    if ((m = /^\/contents\/(.+)$/.exec(rest)) && method === 'GET') {
+      const path = decodeURIComponent(m[1]!);
+      return contentOf(path, query.ref, accept);
+    }
+    if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
+      const login = decodeURIComponent(m[1]!);
+      const role = fake.knobs.permissions[login] ?? 'none';
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+      return { status: 200, body: { permission, role_name: role, user: { login, type: 'User' } } };
+    }
+    if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === 'POST') {
+      fake.reactions.push({ commentId: Number(m[1]), content: String(body.content) });
+      return { status: 201, body: { id: nextId++, content: body.content } };
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const number = Number(m[1]);
+      const json = (c: FakeGitHub['issueComments'][number]) => ({ id: c.id, user: botUser, body: c.body, created_at: c.createdAt, html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${c.number}#issuecomment-${c.id}` });
+      if (method === 'GET') return page(fake.issueComments.filter((c) => c.number === number).map(json), `/api/v3${r}`, query);
+      if (method === 'POST') {
+        const comment = { id: nextId++, number, body: String(body.body), createdAt: new Date().toISOString() };
+        fake.issueComments.push(comment);
+        return { status: 201, body: json(comment) };
+      }
+    }
+    if (rest === '/check-runs' && method === 'POST') {
+      const run: FakeCheckRun = { id: nextId++, name: String(body.name), headSha: String(body.head_sha), statuses: [String(body.status ?? 'queued')], ...(body.conclusion ? { conclusion: String(body.conclusion) } : {}), ...(body.output ? { output: body.output as FakeCheckRun['output'] } : {}) };
+      fake.checkRuns.push(run);
+      return { status: 201, body: { id: run.id, name: run.name, head_sha: run.headSha, status: run.statuses.at(-1) } };
+    }
+    if ((m = /^\/check-runs\/(\d+)$/.exec(rest)) && method === 'PATCH') {
+      const run = fake.checkRuns.find((c) => c.id === Number(m![1]));
+      if (!run) return notFound();
+      if (body.status) run.statuses.push(String(body.status));
+      if (body.conclusion) run.conclusion = String(body.conclusion);
+      if (body.output) run.output = body.output as FakeCheckRun['output'];
+      return { status: 200, body: { id: run.id, status: run.statuses.at(-1), conclusion: run.conclusion ?? null } };
+    }
+    if ((m = /^\/compare\/([^/]+)$/.exec(rest)) && method === 'GET') {
+      const [, head] = decodeURIComponent(m[1]!).split('...');
+      const pr = [...pulls.values()].find((p) => p.init.headSha === head);
+      if (!pr) return notFound();
+      return { status: 200, body: { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, files: [...pr.files.values()].map(fileJson) } };
+    }
+
+    if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
+    const pr = pulls.get(Number(m[1]));
+    if (!pr) return notFound();
+    const sub = m[2] ?? '';
+    const prPath = `${repoPrefix}/pulls/${pr.init.number}`;
+
+    if (sub === '' && method === 'GET') {
+      if (accept.includes('diff')) {
+        if (fake.knobs.diffTooLarge || pr.files.size > 300 || pr.diffLines > 20_000) {
+          return {
+            status: 406,
+            body: {
+              message: "Sorry, the diff exceeded the maximum number of lines (20000). Consider using 'List pull requests files' API or locally cloning the repository instead.",
+              errors: [{ resource: 'PullRequest', field: 'diff', code: 'too_large' }],
+              documentation_url: `${DOCS}/pulls/pulls#list-pull-requests-files`,
+              status: '406',
+            },
+          };
+        }
+        return { status: 200, text: pr.init.diff, headers: { 'content-type': 'application/vnd.github.v3.diff; charset=utf-8' } };
+      }
+      return { status: 200, body: pullJson(pr) };
+    }
+    if (sub === '/commits' && method === 'GET') {
+      return page([{ sha: pr.init.headSha, commit: { message: 'Add the Stripe webhook and the CRM sync' } }], `/api/v3${prPath}/commits`, query);
+    }
+    if (sub === '/files' && method === 'GET') return page([...pr.files.values()].map(fileJson), `/api/v3${prPath}/files`, query);
+    if (sub === '/reviews' && method === 'GET') {
+      return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `/api/v3${prPath}/reviews`, query);
+    }
+    if (sub === '/reviews' && method === 'POST') return createReview(pr, body);
+    if ((m = /^\/reviews\/(\d+)(\/events)?$/.exec(sub))) {
+      const review = fake.reviews.find((x) => x.id === Number(m![1]) && x.number === pr.init.number && !x.deleted);
+      if (!review) return notFound();
+      if (method === 'DELETE' && !m[2]) {
+        if (review.state !== 'PENDING') return reject('Can not delete a non-pending pull request review');
+        review.deleted = true;
+        return { status: 200, body: reviewJson(review) };
+      }
+      if (method === 'POST' && m[2]) {
+        if (review.state !== 'PENDING') return reject('Can not submit a non-pending pull request review');
+        const event = String(body.event);
+        review.event = event;
+        review.submittedAt = new Date().toISOString();
+        review.state = event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
+        if (typeof body.body === 'string') review.body = body.body;
+        return { status: 200, body: reviewJson(review) };
+      }
+    }
+    return notFound();
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake.invalid');
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      const query = Object.fromEntries(url.searchParams);
+      const method = req.method ?? 'GET';
+      let answer: Answer;
+      try {
+        answer = route(method, url.pathname, query, req.headers, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+      } catch (err) {
+        answer = { status: 500, body: { message: `fake GitHub failed: ${(err as Error).message}` } };
+      }
+      fake.requests.push({
+        method,
+        path: url.pathname,
+        route: url.pathname.replace(/^\/api\/v3/, ''),
+        query,
+        accept: String(req.headers.accept ?? ''),
+        authorization: String(req.headers.authorization ?? ''),
+        body,
+        status: answer.status,
+        at: performance.now(),
+      });
+      const headers = { 'content-type': JSON_TYPE, ...answer.headers };
+      res.writeHead(answer.status, headers).end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+    });
+  }
+
+  const server: Server = createServer(handle);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  fake.host = `127.0.0.1:${port}`;
+  base = `http://${fake.host}`;
+  return fake;
+}

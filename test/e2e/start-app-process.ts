@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { ENV_KEYS } from '../../src/config/env.js';
+import { REPO_ROOT } from './build-once.js';
+
+/** A port nobody listens on right now (picked by the OS, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real server, started with `npm start`. */
+export interface AppProcess {
+  pid: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Everything the process wrote so far, stdout and stderr interleaved. */
+  output(): string;
+  /** SIGTERM to the process group (npm and node), then SIGKILL if it has not exited in `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/**
+ * Spawns `npm start` in the repository with exactly `env` (plus PATH and HOME; every other variable
+ * arch-review reads is set empty, so a developer's `.env` or shell cannot leak in) and waits until
+ * `GET /healthz` answers 200.
+ *
+ * @example
+ * const app = await startAppProcess({ APP_ID: '1', PRIVATE_KEY: pem, WEBHOOK_SECRET: 's', PORT: String(port), HOST: '127.0.0.1' });
+ */
+export async function startAppProcess(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+  const port = Number(env.PORT);
+  const blank = Object.fromEntries(ENV_KEYS.map((k) => [k, '']));
+  const child = spawn('npm', ['start'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...blank, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() reaches node behind npm
+  });
+  const chunks: string[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
+  child.stderr.on('data', (c: Buffer) => chunks.push(c.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+  const output = () => chunks.join('');
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn npm start');
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`npm start exited with ${exitCode} before it was ready:\n${output()}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      process.kill(-pid, 'SIGKILL');
+      throw new Error(`npm start was not ready within ${readyTimeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    pid,
+    url,
+    output,
+    async stop(graceMs = 10_000) {
+      if (exitCode !== undefined) return exitCode;
+      process.kill(-pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
