@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { classifyByPath, classifyWithContent, type ClassifyOptions } from '../diff/classify.js';
+import { contentFromDiff } from '../diff/content-from-diff.js';
 import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
 import type { FileClassification, LineMap } from '../diff/types.js';
@@ -56,7 +57,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const lineMaps = new Map<string, LineMap>();
   for (const f of parsed.files) if (!f.binary) lineMaps.set(f.path, buildLineMap(f));
 
-  // Pass 1 by path; pass 2 reads candidates' head content (bounded concurrency).
+  // Pass 1 by path; pass 2 reads candidates' head content (bounded concurrency). A file the diff
+  // adds whole needs no read: its one hunk is the file.
   const verdicts: FileClassification[] = parsed.files.map((f) => classifyByPath(f, opts));
   const candidates = verdicts.map((v, i) => (v.selected ? i : -1)).filter((i) => i >= 0);
   const headTexts = new Map<string, string>();
@@ -64,7 +66,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     const file = parsed.files[i]!;
     const verdict = verdicts[i]!;
     try {
-      const content = await source.readFile(file.path, config.max_file_bytes);
+      const content = contentFromDiff(file) ?? (await source.readFile(file.path, config.max_file_bytes));
       verdicts[i] = classifyWithContent(verdict, content, opts);
       if (verdicts[i]!.selected && content?.text !== undefined) headTexts.set(file.path, content.text);
     } catch (err) {
