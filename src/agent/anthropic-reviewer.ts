@@ -239,7 +239,13 @@ export class AnthropicReviewer implements Reviewer {
     const unreviewed = [...missed('failed'), ...missed('skipped')];
     if (stop) {
       const done = outcomes.some((o) => o.status === 'done');
-      notes.push(unreviewed.length > 0 && done ? `${stop.note} The agent did not review: ${list(unreviewed)}.` : stop.note);
+      notes.push(
+        unreviewed.length > 0 && done
+          ? `${stop.note} The agent did not review ${list(unreviewed)}: those files have rule findings only.`
+          : /rules only/.test(stop.note)
+            ? stop.note
+            : `${stop.note} This review has the rule findings only.`,
+      );
     } else if (missed('skipped').length > 0) {
       notes.push(`The agent reviewer ran out of its token budget (\`agent.max_tokens_per_review\`) before ${list(missed('skipped'))}.`);
     } else if (missed('failed').length > 0) {

@@ -242,7 +242,7 @@ describe('AnthropicReviewer', () => {
     );
     const out = await reviewer({ maxInputTokensPerRequest: 8_000, concurrency: 1 }).review(reviewerInput(files));
     expect(out.findings.map((f) => f.path)).toEqual(['src/svc0.ts']);
-    expect(out.notes.join('\n')).toContain('The Anthropic API was failing (500, after retries). The agent did not review: `src/svc1.ts`.');
+    expect(out.notes.join('\n')).toContain('The Anthropic API was failing (500, after retries). The agent did not review `src/svc1.ts`: those files have rule findings only.');
   });
 
   it('degrades to a note when the API stays overloaded through the SDK retries', async () => {
@@ -251,7 +251,7 @@ describe('AnthropicReviewer', () => {
     const out = await reviewer({ maxRetries: 1 }).review(payInput());
     expect(cap.bodies).toHaveLength(2);
     expect(out.findings).toEqual([]);
-    expect(out.notes).toEqual(['The Anthropic API was overloaded (529, after retries).']);
+    expect(out.notes).toEqual(['The Anthropic API was overloaded (529, after retries). This review has the rule findings only.']);
     expect(out.usage).toBeUndefined();
   });
 
@@ -271,7 +271,7 @@ describe('AnthropicReviewer', () => {
     const started = Date.now();
     const out = await reviewer({ deadlineMs: 150 }).review(payInput());
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(out.notes).toEqual(['The agent reviewer reached its 0.2 s deadline before it finished.']);
+    expect(out.notes).toEqual(['The agent reviewer reached its 0.2 s deadline before it finished. This review has the rule findings only.']);
     http.abortPendingRequests();
   });
 
@@ -281,7 +281,7 @@ describe('AnthropicReviewer', () => {
     setTimeout(() => ctrl.abort(), 50);
     const out = await reviewer().review(payInput({ signal: ctrl.signal }));
     expect(out.findings).toEqual([]);
-    expect(out.notes).toEqual(['The agent reviewer was stopped at the review deadline before it finished.']);
+    expect(out.notes).toEqual(['The agent reviewer was stopped at the review deadline before it finished. This review has the rule findings only.']);
     http.abortPendingRequests();
   });
 });
