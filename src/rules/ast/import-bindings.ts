@@ -32,6 +32,26 @@ const TS_JS = new Set<RuleLanguage>(['typescript', 'tsx', 'javascript']);
  * Go (import specs) and Java (import declarations).
  */
 export function importStatements(root: SgRoot, language: RuleLanguage): ImportStatement[] {
+  return [...memo(root, language).statements];
+}
+
+interface Imports {
+  statements: ImportStatement[];
+  names?: Map<string, { module: string; imported: string }>;
+}
+
+/** Several rules read the imports of the same file: walk them once per parsed tree (and language). */
+const cache = new WeakMap<SgRoot, Map<RuleLanguage, Imports>>();
+
+function memo(root: SgRoot, language: RuleLanguage): Imports {
+  let byLanguage = cache.get(root);
+  if (!byLanguage) cache.set(root, (byLanguage = new Map()));
+  let found = byLanguage.get(language);
+  if (!found) byLanguage.set(language, (found = { statements: readImports(root, language) }));
+  return found;
+}
+
+function readImports(root: SgRoot, language: RuleLanguage): ImportStatement[] {
   if (TS_JS.has(language)) return jsImports(root.root());
   if (language === 'python') return pythonImports(root.root());
   if (language === 'go') return goImports(root.root());
@@ -43,11 +63,14 @@ export function importStatements(root: SgRoot, language: RuleLanguage): ImportSt
  * e.g. `Client` → `twilio.rest.Client`; Java: the fully qualified type).
  */
 export function importedNames(root: SgRoot, language: RuleLanguage): Map<string, { module: string; imported: string }> {
-  const out = new Map<string, { module: string; imported: string }>();
-  for (const s of importStatements(root, language)) {
-    for (const n of s.names) out.set(n.local, { module: s.module, imported: n.imported });
+  const imports = memo(root, language);
+  if (!imports.names) {
+    imports.names = new Map();
+    for (const s of imports.statements) {
+      for (const n of s.names) imports.names.set(n.local, { module: s.module, imported: n.imported });
+    }
   }
-  return out;
+  return new Map(imports.names);
 }
 
 function lines(n: SgNode): { line: number; endLine: number } {
@@ -66,9 +89,10 @@ function jsImports(root: SgNode): ImportStatement[] {
   for (const st of root.findAll({ rule: { kind: 'import_statement' } })) {
     const module = stringValue(st.field('source'));
     if (!module) continue;
-    const typeOnly = st.children().some((c) => c.text() === 'type' && !c.isNamed());
+    const parts = st.children();
+    const typeOnly = parts.some((c) => c.text() === 'type' && !c.isNamed());
     const names: ImportedName[] = [];
-    const clause = st.children().find((c) => c.kind() === 'import_clause');
+    const clause = parts.find((c) => c.kind() === 'import_clause');
     for (const c of clause?.children() ?? []) {
       if (c.kind() === 'identifier') names.push({ local: c.text(), imported: 'default' });
       else if (c.kind() === 'namespace_import') {
@@ -85,7 +109,11 @@ function jsImports(root: SgNode): ImportStatement[] {
     out.push({ module, ...lines(st), typeOnly, names });
   }
   // CommonJS and dynamic imports: `const Stripe = require('stripe')`, `const { Pool } = require('pg')`, `await import('openai')`.
-  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+  // The callee is matched in ast-grep (not per call in JS): a file has many calls and few requires.
+  const requireOrImport = { kind: 'call_expression', has: { field: 'function', any: [{ regex: '^require$' }, { kind: 'import' }] } };
+  // Without the word `require` or an `import(` in the file there is nothing to search for.
+  const calls = /require|import\s*[(/]/.test(root.text()) ? root.findAll({ rule: requireOrImport }) : [];
+  for (const call of calls) {
     const fn = call.field('function');
     if (!fn || (fn.text() !== 'require' && fn.kind() !== 'import')) continue;
     const args = call.field('arguments')?.children().filter((c) => c.isNamed()) ?? [];
@@ -167,11 +195,12 @@ function goImports(root: SgNode): ImportStatement[] {
 function javaImports(root: SgNode): ImportStatement[] {
   const out: ImportStatement[] = [];
   for (const st of root.findAll({ rule: { kind: 'import_declaration' } })) {
-    const id = st.children().find((c) => c.kind() === 'scoped_identifier' || c.kind() === 'identifier');
+    const parts = st.children();
+    const id = parts.find((c) => c.kind() === 'scoped_identifier' || c.kind() === 'identifier');
     if (!id) continue;
     const module = id.text();
-    const wildcard = st.children().some((c) => c.kind() === 'asterisk');
-    const isStatic = st.children().some((c) => c.text() === 'static');
+    const wildcard = parts.some((c) => c.kind() === 'asterisk');
+    const isStatic = parts.some((c) => c.text() === 'static');
     const simple = module.split('.').pop() ?? module;
     const names = wildcard || isStatic ? [] : [{ local: simple, imported: '*' }];
     out.push({ module, ...lines(st), typeOnly: false, names });

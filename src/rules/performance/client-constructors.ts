@@ -3,6 +3,9 @@ import { importedNames } from '../ast/import-bindings.js';
 import type { RuleContext } from '../types.js';
 import { languageFamily } from './function-scope.js';
 
+/** `^(a|b)$` for ast-grep (Rust regex): matches exactly one of `words`. */
+const oneOf = (words: Iterable<string>): string => `^(${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
+
 /** A place where an SDK, HTTP or database client (with its connection pool) is built. */
 export interface ClientConstruction {
   node: SgNode;
@@ -46,6 +49,8 @@ const JS_CLASSES: Record<string, { names: RegExp; holds: string }> = {
 };
 /** Constructors unambiguous enough to recognise without their import in view. */
 const JS_KNOWN_CLASS = /^(Stripe|PrismaClient|Kafka|MongoClient|Octokit|(S3|DynamoDB|SQS|SNS|SES|SESv2|Lambda|Kinesis|SecretsManager|SSM|EventBridge|CloudWatch|CloudWatchLogs|STS|CognitoIdentityProvider|Firehose|KMS|Athena|StepFunctions|SFN)Client)$/;
+/** {@link JS_KNOWN_CLASS} without its anchors: a constructor it matches is somewhere in the source. */
+const JS_KNOWN_CLASS_IN_SOURCE = new RegExp(JS_KNOWN_CLASS.source.replace(/^\^/, '').replace(/\$$/, ''));
 /** Factory calls: module → function names (`default` = calling the module itself, e.g. `twilio(sid, token)`). */
 const JS_FACTORIES: Record<string, { names: RegExp; holds: string }> = {
   axios: { names: /^create$/, holds: HTTP },
@@ -63,7 +68,16 @@ function jsConstructions(ctx: RuleContext): ClientConstruction[] {
   const names = importedNames(ctx.root, ctx.language);
   const out: ClientConstruction[] = [];
   const root = ctx.root.root();
-  for (const n of root.findAll({ rule: { kind: 'new_expression' } })) {
+  // ast-grep keeps only constructors that can qualify (a known class named in the source, a name
+  // imported from a client module, a member of one); the checks below decide. Most `new` and calls of a
+  // file are neither, and a file with no candidate at all is not searched.
+  const classLocals = [...names].filter(([, b]) => JS_CLASSES[b.module] !== undefined || b.module === 'aws-sdk' || b.module.startsWith('aws-sdk/') || b.module.startsWith('@aws-sdk/client-')).map(([local]) => local);
+  const ctorRules = [
+    ...(JS_KNOWN_CLASS_IN_SOURCE.test(ctx.source) ? [{ kind: 'identifier', regex: JS_KNOWN_CLASS.source }] : []),
+    ...(classLocals.length > 0 ? [{ kind: 'identifier', regex: oneOf(classLocals) }, { kind: 'member_expression', has: { field: 'object', regex: oneOf(classLocals) } }] : []),
+  ];
+  const newRule = { kind: 'new_expression', has: { field: 'constructor', any: ctorRules } };
+  for (const n of ctorRules.length > 0 ? root.findAll({ rule: newRule }) : []) {
     const ctor = n.field('constructor');
     if (!ctor) continue;
     const text = ctor.text();
@@ -84,7 +98,15 @@ function jsConstructions(ctx: RuleContext): ClientConstruction[] {
     }
     if (holds) out.push({ node: n, label: `\`new ${text}(...)\``, holds, args: n.field('arguments') });
   }
-  for (const n of root.findAll({ rule: { kind: 'call_expression' } })) {
+  const factoryLocals = [...names].filter(([, b]) => JS_FACTORIES[b.module] !== undefined).map(([local]) => local);
+  const objects = !names.has('axios') && ctx.source.includes('axios') ? [...factoryLocals, 'axios'] : factoryLocals;
+  const calleeRules = [
+    ...(ctx.source.includes('require') ? [{ kind: 'call_expression', regex: '^require' }] : []),
+    ...(objects.length > 0 ? [{ kind: 'member_expression', has: { field: 'object', kind: 'identifier', regex: oneOf(objects) } }] : []),
+    ...(factoryLocals.length > 0 ? [{ kind: 'identifier', regex: oneOf(factoryLocals) }] : []),
+  ];
+  const callRule = { kind: 'call_expression', has: { field: 'function', any: calleeRules } };
+  for (const n of calleeRules.length > 0 ? root.findAll({ rule: callRule }) : []) {
     const callee = n.field('function');
     if (!callee) continue;
     let module: string | undefined;
@@ -159,6 +181,21 @@ const PY_FACTORIES: Record<string, string> = {
   'sendgrid.SendGridAPIClient': SDK,
 };
 
+/** Every callee text that {@link qualifyPython} turns into a key of {@link PY_FACTORIES}, given the file's imports. */
+function pythonFactoryCallees(names: Map<string, { module: string; imported: string }>): string[] {
+  const out = new Set<string>();
+  for (const key of Object.keys(PY_FACTORIES)) {
+    if (!names.has(key.split('.')[0] ?? key)) out.add(key);
+  }
+  for (const [local, b] of names) {
+    const base = b.imported === '*' ? b.module : `${b.module}.${b.imported}`;
+    for (const key of Object.keys(PY_FACTORIES)) {
+      if (key === base || key.startsWith(`${base}.`)) out.add(local + key.slice(base.length));
+    }
+  }
+  return [...out];
+}
+
 /** `b3.client` with `import boto3 as b3` → `boto3.client`; `Client` with `from twilio.rest import Client` → `twilio.rest.Client`. */
 export function qualifyPython(text: string, names: Map<string, { module: string; imported: string }>): string {
   const [head, ...rest] = text.split('.');
@@ -171,7 +208,12 @@ export function qualifyPython(text: string, names: Map<string, { module: string;
 function pythonConstructions(ctx: RuleContext): ClientConstruction[] {
   const names = importedNames(ctx.root, ctx.language);
   const out: ClientConstruction[] = [];
-  for (const n of ctx.root.root().findAll({ rule: { kind: 'call' } })) {
+  // The callee texts that qualify to a factory under this file's imports: when none is in the source,
+  // no call can be one (and the tree is not searched); else ast-grep looks for those callees alone.
+  const callees = pythonFactoryCallees(names).filter((c) => ctx.source.includes(c));
+  if (callees.length === 0) return out;
+  const rule = { kind: 'call', has: { field: 'function', any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: oneOf(callees) } };
+  for (const n of ctx.root.root().findAll({ rule })) {
     const fn = n.field('function');
     if (!fn || (fn.kind() !== 'identifier' && fn.kind() !== 'attribute')) continue;
     const qualified = qualifyPython(fn.text(), names);
@@ -203,7 +245,10 @@ function goConstructions(ctx: RuleContext): ClientConstruction[] {
   const names = importedNames(ctx.root, ctx.language);
   const out: ClientConstruction[] = [];
   const root = ctx.root.root();
-  for (const n of root.findAll({ rule: { kind: 'call_expression' } })) {
+  // Only packages imported from a factory's path can qualify: ast-grep looks for calls on those names alone.
+  const packages = [...names].filter(([, b]) => GO_FACTORIES.some((f) => f.path.test(b.module))).map(([local]) => local);
+  const callRule = { kind: 'call_expression', has: { field: 'function', kind: 'selector_expression', has: { field: 'operand', kind: 'identifier', regex: oneOf(packages) } } };
+  for (const n of packages.length > 0 ? root.findAll({ rule: callRule }) : []) {
     const callee = n.field('function');
     if (callee?.kind() !== 'selector_expression') continue;
     const pkg = callee.field('operand');
@@ -215,7 +260,8 @@ function goConstructions(ctx: RuleContext): ClientConstruction[] {
   }
   // A new http.Transport is a new connection pool. A bare `&http.Client{Timeout: …}` shares
   // http.DefaultTransport, so it costs an allocation, not connections: not flagged.
-  for (const n of root.findAll({ rule: { kind: 'composite_literal' } })) {
+  const transports = names.get('http')?.module === 'net/http' ? root.findAll({ rule: { kind: 'composite_literal', has: { field: 'type', regex: '^http\\.Transport$' } } }) : [];
+  for (const n of transports) {
     const type = n.field('type')?.text();
     if (type !== 'http.Transport' || names.get('http')?.module !== 'net/http') continue;
     out.push({ node: n, label: '`&http.Transport{...}`', holds: HTTP, args: n.field('body') });
@@ -224,6 +270,9 @@ function goConstructions(ctx: RuleContext): ClientConstruction[] {
 }
 
 const JAVA_NEW = /^(RestTemplate|OkHttpClient|OkHttpClient\.Builder|StripeClient|JedisPool|Jedis|HikariDataSource|KafkaProducer|KafkaConsumer|MongoClient|AmazonS3Client|BasicDataSource)$/;
+/** The class names of {@link JAVA_NEW}, unanchored (generic arguments follow): ast-grep's pre-filter. */
+const JAVA_NEW_WORDS = JAVA_NEW.source.replace(/^\^/, '').replace(/\$$/, '');
+const JAVA_NEW_IN_SOURCE = new RegExp(JAVA_NEW_WORDS);
 const JAVA_STATIC: { type: RegExp; method: RegExp }[] = [
   { type: /^HttpClient$/, method: /^(newHttpClient|newBuilder)$/ },
   { type: /^DriverManager$/, method: /^getConnection$/ },
@@ -238,13 +287,22 @@ const JAVA_STATIC: { type: RegExp; method: RegExp }[] = [
 function javaConstructions(ctx: RuleContext): ClientConstruction[] {
   const out: ClientConstruction[] = [];
   const root = ctx.root.root();
-  for (const n of root.findAll({ rule: { kind: 'object_creation_expression' } })) {
+  // A class name that appears nowhere in the source cannot be constructed: the tree is searched only
+  // when one does, once for both shapes (`new RestTemplate()`, `HttpClient.newHttpClient()`).
+  const shapes = [
+    ...(JAVA_NEW_IN_SOURCE.test(ctx.source) ? [{ kind: 'object_creation_expression', has: { field: 'type', regex: JAVA_NEW_WORDS } }] : []),
+    ...(JAVA_STATIC_IN_SOURCE.some((re) => re.test(ctx.source)) ? [{ kind: 'method_invocation', has: { field: 'object', regex: JAVA_STATIC.map((s) => `(?:${s.type.source})`).join('|') } }] : []),
+  ];
+  const news: SgNode[] = [];
+  const statics: SgNode[] = [];
+  for (const n of shapes.length > 0 ? root.findAll({ rule: { any: shapes } }) : []) (n.kind() === 'object_creation_expression' ? news : statics).push(n);
+  for (const n of news) {
     const type = n.field('type')?.text().replace(/<.*>$/s, '') ?? '';
     if (!JAVA_NEW.test(type)) continue;
     const holds = /Template|OkHttp/.test(type) ? HTTP : /Jedis/.test(type) ? 'Redis connection pool' : /Kafka/.test(type) ? BROKER : /Stripe/.test(type) ? SDK : POOL;
     out.push({ node: n, label: `\`new ${type}(...)\``, holds, args: n.field('arguments') });
   }
-  for (const n of root.findAll({ rule: { kind: 'method_invocation' } })) {
+  for (const n of statics) {
     const type = n.field('object')?.text() ?? '';
     const method = n.field('name')?.text() ?? '';
     if (!JAVA_STATIC.some((s) => s.type.test(type) && s.method.test(method))) continue;
@@ -253,6 +311,9 @@ function javaConstructions(ctx: RuleContext): ClientConstruction[] {
   }
   return out;
 }
+
+/** The type patterns of {@link JAVA_STATIC} without their anchors: a receiver they match is somewhere in the source. */
+const JAVA_STATIC_IN_SOURCE = JAVA_STATIC.map((s) => new RegExp(s.type.source.replace(/^\^/, '').replace(/\$$/, '')));
 
 /** Every client construction in the file, whatever its context. */
 export function clientConstructions(ctx: RuleContext): ClientConstruction[] {

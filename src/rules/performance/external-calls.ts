@@ -159,32 +159,46 @@ export function isAwaited(call: SgNode, family: LanguageFamily): boolean {
  */
 export function externalCalls(ctx: RuleContext): ExternalCalls {
   const family = languageFamily(ctx.language);
-  const names = importedNames(ctx.root, ctx.language);
+  // Java labels calls by receiver and method alone: its imports are not read.
+  const names = family === 'java' ? new Map<string, { module: string; imported: string }>() : importedNames(ctx.root, ctx.language);
   const vendorLocals = new Set([...names].filter(([, b]) => vendorOfModule(ctx.language, b.module)).map(([local]) => local));
   const callKind = family === 'python' ? 'call' : family === 'java' ? 'method_invocation' : 'call_expression';
   const direct = (call: SgNode): string | undefined =>
     family === 'js' ? jsDirect(call, vendorLocals) : family === 'python' ? pyDirect(call, names, vendorLocals) : family === 'go' ? goDirect(call, names) : javaDirect(call);
 
   // Same-file helpers, by name → the first external call they make (JS and Python: the common N+1 shape `await getUser(id)`).
-  const helpers = new Map<string, string>();
+  // Each helper is walked only when a call names it: most files have many functions and few calls to check.
+  const candidates = new Map<string, SgNode[]>();
   if (family === 'js' || family === 'python') {
     const root = ctx.root.root();
     const kinds = family === 'js' ? ['function_declaration', 'method_definition', 'arrow_function'] : ['function_definition'];
     for (const fn of root.findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
       const name = functionName(fn, family);
-      if (!name || helpers.has(name)) continue;
-      const inner = descendantsInScope(fn, family, (n) => n.kind() === callKind).map(direct).find((l) => l !== undefined);
-      if (inner) helpers.set(name, inner);
+      if (!name) continue;
+      const fns = candidates.get(name);
+      if (fns) fns.push(fn);
+      else candidates.set(name, [fn]);
     }
   }
+  const helpers = new Map<string, string | undefined>();
+  const helper = (name: string): string | undefined => {
+    if (helpers.has(name)) return helpers.get(name);
+    let inner: string | undefined;
+    for (const fn of candidates.get(name) ?? []) {
+      inner = descendantsInScope(fn, family, (n) => n.kind() === callKind).map(direct).find((l) => l !== undefined);
+      if (inner) break;
+    }
+    helpers.set(name, inner);
+    return inner;
+  };
   return {
     callKind,
     label(call) {
       const own = direct(call);
       if (own) return own;
-      if (helpers.size === 0) return undefined;
+      if (candidates.size === 0) return undefined;
       const callee = call.field('function')?.text().replace(/^(this|self)\./, '');
-      const via = callee ? helpers.get(callee) : undefined;
+      const via = callee && candidates.has(callee) ? helper(callee) : undefined;
       return via ? `\`${callee}(...)\` (which calls ${via})` : undefined;
     },
   };

@@ -1,7 +1,8 @@
 import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { externalCalls, isAwaited, javaExternalLabel, type ExternalCalls } from './external-calls.js';
-import { descendantsInScope, enclosingFunction, isAsync, isFunction, languageFamily, startLine, type LanguageFamily } from './function-scope.js';
+import { enclosingFunction, isAsync, isFunction, kindedInScope, kindsInScope, languageFamily, startLine, type LanguageFamily } from './function-scope.js';
 import { isComprehension, isLoop, iteratedCollection, iterationCallbackCall, loopBody, repeatingAncestor } from './loops.js';
 
 /**
@@ -19,12 +20,29 @@ const LOOP_RULES: Record<LanguageFamily, { kind: string }[]> = {
   java: [{ kind: 'for_statement' }, { kind: 'enhanced_for_statement' }, { kind: 'lambda_expression' }],
 };
 
-/** The loop's exit statements that belong to it (not to a nested loop or switch): a loop that stops early is a search, not a batch. */
-function exitsEarly(loop: SgNode, family: LanguageFamily): boolean {
+/** Statements that leave a loop: every supported grammar names them the same. */
+const EXIT_KINDS = ['break_statement', 'return_statement'];
+
+/** What a loop's own iterations contain (not a nested function's): its exit statements and its calls, found in one search. */
+interface LoopScope {
+  exits: SgNode[];
+  calls: SgNode[];
+}
+
+function loopScope(loop: SgNode, family: LanguageFamily, language: RuleLanguage, callKind: string): LoopScope | null {
   const body = isFunction(loop, family) ? loop.field('body') : loopBody(loop);
-  if (!body) return false;
-  const exits = descendantsInScope(body, family, (n) => n.kind() === 'break_statement' || n.kind() === 'return_statement');
-  return exits.some((e) => {
+  if (!body) return null;
+  // A callback's statements are all in its body, so searching the whole callback finds the same exits.
+  const scope = isFunction(loop, family) ? loop : body;
+  const out: LoopScope = { exits: [], calls: [] };
+  for (const { node, kind } of kindedInScope(scope, language, [callKind, ...EXIT_KINDS])) (kind === callKind ? out.calls : out.exits).push(node);
+  return out;
+}
+
+/** The loop's exit statements that belong to it (not to a nested loop or switch): a loop that stops early is a search, not a batch. */
+function exitsEarly(loop: SgNode, family: LanguageFamily, own: LoopScope | null): boolean {
+  if (!own) return false;
+  return own.exits.some((e) => {
     if (e.kind() === 'return_statement') return true;
     for (let p = e.parent(); p && p.id() !== loop.id(); p = p.parent()) {
       if (isLoop(p, family) || /switch|select|case/.test(p.kind() as string)) return false;
@@ -49,13 +67,12 @@ function describeLoop(loop: SgNode, collection: SgNode, family: LanguageFamily):
 }
 
 /** Calls of this loop's own iterations (not of a nested loop, which is checked on its own) that go over the network one after another. */
-function sequentialCalls(loop: SgNode, family: LanguageFamily, ext: ExternalCalls): { node: SgNode; label: string }[] {
-  const body = isFunction(loop, family) ? loop.field('body') : loopBody(loop);
-  if (!body) return [];
-  const scope = isFunction(loop, family) ? loop : body;
-  const calls = descendantsInScope(scope, family, (n) => n.kind() === ext.callKind);
+function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | null, ext: ExternalCalls): { node: SgNode; label: string }[] {
+  if (!own) return [];
+  const calls = own.calls;
   if (calls.some((c) => PACING.test((family === 'java' ? `${c.field('object')?.text() ?? ''}.${c.field('name')?.text() ?? ''}` : c.field('function')?.text() ?? '').replace(/^\./, '')))) return [];
-  const fn = isFunction(loop, family) ? loop : enclosingFunction(loop, family);
+  // Only Python asks whether the scope is async: the walk up to the function is done for it alone.
+  const fn = family !== 'python' ? null : isFunction(loop, family) ? loop : enclosingFunction(loop, family);
   const asyncScope = !!fn && isAsync(fn);
   const out: { node: SgNode; label: string }[] = [];
   for (const c of calls) {
@@ -89,14 +106,16 @@ function javaMethodRefs(root: SgNode): { loop: SgNode; node: SgNode; label: stri
 }
 
 /** `items.forEach(async (item) => { await … })`: forEach ignores the promises, so nothing waits for the work. */
-function asyncForEach(root: SgNode): RuleMatch[] {
+function asyncForEach(root: SgNode, language: RuleLanguage): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+  // ast-grep finds the `.forEach(...)` calls; the callback checks stay here.
+  const forEachCall = { kind: 'call_expression', has: { field: 'function', kind: 'member_expression', has: { field: 'property', regex: '^forEach$' } } };
+  for (const call of root.findAll({ rule: forEachCall })) {
     const callee = call.field('function');
     if (callee?.kind() !== 'member_expression' || callee.field('property')?.text() !== 'forEach') continue;
     const cb = call.field('arguments')?.children().find((c) => c.isNamed());
     if (!cb || !isFunction(cb, 'js') || !isAsync(cb)) continue;
-    const awaits = descendantsInScope(cb, 'js', (n) => n.kind() === 'await_expression');
+    const awaits = kindsInScope(cb, language, ['await_expression']);
     if (awaits.length === 0) continue;
     const on = callee.field('object')?.text().replace(/\s+/g, ' ') ?? 'items';
     out.push({
@@ -126,14 +145,16 @@ export const sequentialAwaitInLoop: Rule = {
     const family = languageFamily(ctx.language);
     const root = ctx.root.root();
     const ext = externalCalls(ctx);
-    const out: RuleMatch[] = family === 'js' ? asyncForEach(root) : [];
+    const out: RuleMatch[] = family === 'js' ? asyncForEach(root, ctx.language) : [];
     for (const loop of root.findAll({ rule: { any: LOOP_RULES[family] } })) {
       if (loop.kind() === 'lambda_expression' && !iterationCallbackCall(loop, family)) continue;
       const collection = iteratedCollection(loop, family);
-      if (!collection || exitsEarly(loop, family)) continue;
+      if (!collection) continue;
+      const own = loopScope(loop, family, ctx.language, ext.callKind);
+      if (exitsEarly(loop, family, own)) continue;
       const variable = family === 'js' ? loop.field('left')?.text() : family === 'python' ? loop.field('left')?.text() : undefined;
       if (BATCHED_OR_ORDERED.test(collection.text()) || (variable && BATCHED_OR_ORDERED.test(variable))) continue;
-      const calls = sequentialCalls(loop, family, ext);
+      const calls = sequentialCalls(loop, family, own, ext);
       if (calls.length === 0) continue;
       const first = calls[0] as { node: SgNode; label: string };
       const more = [...new Set(calls.slice(1).map((c) => c.label))].filter((l) => l !== first.label);
