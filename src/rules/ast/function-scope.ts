@@ -1,5 +1,6 @@
 import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
+import { parseSource } from '../parse-source.js';
 
 const TS_FUNCTIONS = ['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function'];
 
@@ -40,9 +41,48 @@ export function belongsTo(node: SgNode, scope: SgNode, language: RuleLanguage): 
   return false;
 }
 
+const functionRules = new Map<RuleLanguage, NapiConfig>();
+
+/** A rule matching the function kinds of `language` that its grammar has (a rule naming an unknown kind is rejected). */
+function functionRule(language: RuleLanguage): NapiConfig {
+  let rule = functionRules.get(language);
+  if (!rule) {
+    const probe = parseSource(language, '').root();
+    const kinds = [...FUNCTION_KINDS[language]].filter((kind) => {
+      try {
+        probe.findAll({ rule: { kind } });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    rule = { rule: { any: kinds.map((kind) => ({ kind })) } };
+    functionRules.set(language, rule);
+  }
+  return rule;
+}
+
 /** Descendants of `scope` matching `matcher` that belong to it (see {@link belongsTo}). */
 export function findInScope(scope: SgNode, matcher: string | NapiConfig, language: RuleLanguage): SgNode[] {
-  return scope.findAll(matcher).filter((n) => n.id() !== scope.id() && belongsTo(n, scope, language));
+  const scopeId = scope.id();
+  const found = scope.findAll(matcher);
+  if (found.length === 0) return found;
+  // Same answer as filtering with belongsTo, without an ancestor walk per match: whatever matches
+  // inside a function nested in `scope` (that function itself aside) belongs to that function.
+  const nested = scope.findAll(functionRule(language));
+  const foreign = new Set<number>();
+  for (const fn of nested) {
+    const fnId = fn.id();
+    if (fnId === scopeId) continue;
+    for (const n of fn.findAll(matcher)) {
+      const id = n.id();
+      if (id !== fnId) foreign.add(id);
+    }
+  }
+  return found.filter((n) => {
+    const id = n.id();
+    return id !== scopeId && !foreign.has(id);
+  });
 }
 
 const TS_LOOPS = ['for_statement', 'for_in_statement', 'while_statement', 'do_statement'];

@@ -1,5 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
+import type { RuleContext } from '../types.js';
+import { externalCallsIn } from '../ast/external-call.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 
@@ -26,6 +28,34 @@ const TRY_KINDS = new Set(['try_statement', 'try_with_resources_statement']);
 const commentRule = (language: RuleLanguage) =>
   language === 'java' ? { rule: { any: [{ kind: 'line_comment' }, { kind: 'block_comment' }] } } : { rule: { kind: 'comment' } };
 
+/**
+ * Keyed on the context, not on `ctx.root`: every SgNode holds a strong native reference to its SgRoot, so
+ * nodes cached under the root would keep the root (and the whole native tree) alive forever.
+ */
+const handlersByFile = new WeakMap<RuleContext, ErrorHandler[]>();
+
+/** {@link errorHandlers} of the file, computed once per rule context for every rule that needs them (callers must not mutate them). */
+export function fileErrorHandlers(ctx: RuleContext): ErrorHandler[] {
+  let handlers = handlersByFile.get(ctx);
+  if (!handlers) {
+    handlers = errorHandlers(ctx.root.root(), ctx.language);
+    handlersByFile.set(ctx, handlers);
+  }
+  return handlers;
+}
+
+const externalsByHandler = new WeakMap<ErrorHandler, SgNode[]>();
+
+/** The external calls the `try` of a handler makes itself, in source order, computed once per handler. */
+export function guardedExternalCalls(h: ErrorHandler, language: RuleLanguage): SgNode[] {
+  let calls = externalsByHandler.get(h);
+  if (!calls) {
+    calls = h.guarded.flatMap((g) => externalCallsIn(g, language));
+    externalsByHandler.set(h, calls);
+  }
+  return calls;
+}
+
 /** Every catch/except clause in the file (TS/JS, Python, Java). */
 export function errorHandlers(root: SgNode, language: RuleLanguage): ErrorHandler[] {
   const kind = language === 'python' ? 'except_clause' : 'catch_clause';
@@ -40,17 +70,43 @@ export function errorHandlers(root: SgNode, language: RuleLanguage): ErrorHandle
 function describe(node: SgNode, tryNode: SgNode, language: RuleLanguage): ErrorHandler {
   const body = isTsLike(language) ? fieldOf(node, 'body') : (node.children().find((c) => kindOf(c) === 'block') ?? null);
   const statements = (body?.children() ?? []).filter((c) => c.isNamed() && !isFiller(c));
-  const guarded = tryNode.children().filter((c) => {
+  // Only some handlers need what the `try` guards, or whether they are explained: worked out on first read.
+  let guarded: SgNode[] | undefined;
+  let commented: boolean | undefined;
+  return {
+    node,
+    body,
+    statements,
+    get guarded(): SgNode[] {
+      return (guarded ??= guardedBy(tryNode));
+    },
+    ...binding(node, language),
+    get commented(): boolean {
+      return (commented ??= isCommented(node, language));
+    },
+  };
+}
+
+/** What a `try` guards: its block, plus Java try-with-resources declarations. */
+function guardedBy(tryNode: SgNode): SgNode[] {
+  let tryBodyId: number | undefined | null = null;
+  return tryNode.children().filter((c) => {
     const k = kindOf(c);
-    return k === 'resource_specification' || ((k === 'block' || k === 'statement_block') && c.id() === fieldOf(tryNode, 'body')?.id());
+    if (k === 'resource_specification') return true;
+    if (k !== 'block' && k !== 'statement_block') return false;
+    if (tryBodyId === null) tryBodyId = fieldOf(tryNode, 'body')?.id();
+    return c.id() === tryBodyId;
   });
+}
+
+/** True when a comment (other than a TODO/FIXME) sits inside the clause or on the line just above it. */
+function isCommented(node: SgNode, language: RuleLanguage): boolean {
   const explains = (c: SgNode): boolean => !/\b(todo|fixme|xxx)\b/i.test(c.text());
   // A comment inside the clause, or on the line just above it (`# the server may close early` before `except`).
   let prev = node.prev();
   while (prev && !prev.isNamed()) prev = prev.prev();
   const above = !!prev && /comment/.test(kindOf(prev)) && prev.range().end.line === node.range().start.line - 1 && explains(prev);
-  const commented = above || node.findAll(commentRule(language)).some(explains);
-  return { node, body, statements, guarded, ...binding(node, language), commented };
+  return above || node.findAll(commentRule(language)).some(explains);
 }
 
 /** Comments, and the Python placeholders that make an empty block legal. */

@@ -129,27 +129,36 @@ function prefixStatement(lines: readonly string[], stmt: SgNode, prefix: string)
   return `${indent}${prefix}${line.slice(indent.length)}`;
 }
 
+const TASK_STARTERS = /^(create_task|ensure_future)$/;
+
 /** Python: coroutines called without `await`, and `asyncio.create_task(...)` results thrown away. */
 function pythonMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
   // `name()` resolves to a module-level `async def`; `self.name()` to an `async def` of the same class.
   const coroutines = new Set<string>();
+  // The bare names in `coroutines`: a statement calling none of them (nor create_task) needs no further look.
+  const coroutineNames = new Set<string>();
   for (const fn of root.findAll({ rule: { kind: 'function_definition' } })) {
     if (!fn.children().some((c) => kindOf(c) === 'async')) continue;
     const cls = fn.ancestors().find((a) => kindOf(a) === 'class_definition' || isFunctionNode(a, 'python'));
     const owner = cls && kindOf(cls) === 'class_definition' ? `${cls.id()}.` : cls ? null : '';
-    if (owner !== null) coroutines.add(`${owner}${fieldOf(fn, 'name')?.text() ?? ''}`);
+    const name = fieldOf(fn, 'name')?.text() ?? '';
+    if (owner !== null) {
+      coroutines.add(`${owner}${name}`);
+      coroutineNames.add(name);
+    }
   }
   const out: RuleMatch[] = [];
   for (const stmt of root.findAll({ rule: { kind: 'expression_statement', has: { kind: 'call' } } })) {
     const call = stmt.children().find((c) => c.isNamed());
     if (!call || kindOf(call) !== 'call') continue;
+    const segs = calleeSegments(call, 'python');
+    const name = segs[segs.length - 1] ?? '';
+    if (!TASK_STARTERS.test(name) && !coroutineNames.has(name)) continue;
     const fn = enclosingFunction(stmt, 'python');
     if (!fn) continue;
     const inAsync = fn.children().some((c) => kindOf(c) === 'async');
-    const segs = calleeSegments(call, 'python');
-    const name = segs[segs.length - 1] ?? '';
     const label = callLabel(call);
-    if (inAsync && /^(create_task|ensure_future)$/.test(name) && (segs.length === 1 || /^(asyncio|loop|self\.loop|tg)$/.test(segs.slice(0, -1).join('.')))) {
+    if (inAsync && TASK_STARTERS.test(name) && (segs.length === 1 || /^(asyncio|loop|self\.loop|tg)$/.test(segs.slice(0, -1).join('.')))) {
       out.push({
         line: lineOf(stmt),
         title: 'Task reference dropped',

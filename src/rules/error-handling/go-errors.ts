@@ -4,6 +4,9 @@ import { fieldOf, kindOf } from '../ast/node-text.js';
 /** Names Go code gives errors: `err`, `errSend`, `closeErr`. */
 export const GO_ERR_NAME = /^(err|err[A-Z0-9_]\w*|\w+Err)$/;
 
+/** `if` statements whose condition mentions `nil`: a native superset of those {@link goErrName} accepts. */
+export const GO_NIL_CHECK_IF = { rule: { kind: 'if_statement', has: { field: 'condition', regex: 'nil' } } };
+
 /** The error variable tested by `if err != nil { … }`, or null when the if is anything else. */
 export function goErrName(ifNode: SgNode): string | null {
   const cond = fieldOf(ifNode, 'condition')?.text() ?? '';

@@ -1,11 +1,10 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { externalCallsIn } from '../ast/external-call.js';
 import { findInScope, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
-import { catchesEverything, errorHandlers, type ErrorHandler } from './error-handlers.js';
-import { GO_ERR_NAME, goErrName } from './go-errors.js';
+import { catchesEverything, fileErrorHandlers, guardedExternalCalls, type ErrorHandler } from './error-handlers.js';
+import { GO_ERR_NAME, GO_NIL_CHECK_IF, goErrName } from './go-errors.js';
 
 /**
  * A handler that throws a new error without the one it caught: JS `throw new Error(msg)` without `{ cause }`,
@@ -25,7 +24,7 @@ export const rethrowDropsCause: Rule = {
   check(ctx: RuleContext): RuleMatch[] {
     const root = ctx.root.root();
     if (ctx.language === 'go') return goMatches(root, ctx.lines);
-    return errorHandlers(root, ctx.language).flatMap((h) => handlerMatches(h, ctx));
+    return fileErrorHandlers(ctx).flatMap((h) => handlerMatches(h, ctx));
   },
 };
 
@@ -37,10 +36,14 @@ const BUILTIN_ERRORS = /^(Error|TypeError|RangeError|SyntaxError|ReferenceError|
 function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
   const { language } = ctx;
   if (!h.body) return [];
-  const external = h.guarded.some((g) => externalCallsIn(g, language).length > 0);
   const throwKind = language === 'python' ? 'raise_statement' : 'throw_statement';
   const throws = findInScope(h.body, { rule: { kind: throwKind } }, language).filter((t) => ownHandler(t, language)?.id() === h.node.id());
+  // Most handlers throw nothing: the external calls of the `try` are looked up only for those that do.
+  if (throws.length === 0) return [];
+  const external = guardedExternalCalls(h, language).length > 0;
   const out: RuleMatch[] = [];
+  // The handler's references to its error are the same for every throw in it: looked up once, on first need.
+  let paramUses: SgNode[] | undefined;
   for (const t of throws) {
     const thrown = t.children().find((c) => c.isNamed() && kindOf(c) !== 'comment');
     if (!thrown) continue; // bare `raise` re-raises with the traceback
@@ -62,7 +65,7 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
     const creation = isTsLike(language) ? 'new_expression' : 'object_creation_expression';
     if (kindOf(thrown) !== creation) continue;
     if (h.param) {
-      const uses = referencesTo(h.body, h.param, language);
+      const uses = (paramUses ??= referencesTo(h.body, h.param, language));
       const passed = uses.some((u) => isDirectArgument(u, thrown));
       if (passed) continue;
       // TS/JS: any use of the error means it was inspected or logged (`err.code === 'ENOENT'`); Java: outside the throw.
@@ -91,7 +94,8 @@ function ownHandler(t: SgNode, language: RuleLanguage): SgNode | undefined {
 
 function referencesTo(scope: SgNode, name: string, language: RuleLanguage): SgNode[] {
   const kinds = isTsLike(language) ? [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier' }] : [{ kind: 'identifier' }];
-  return scope.findAll({ rule: { any: kinds } }).filter((n) => n.text() === name);
+  // The name test runs natively; the exact comparison stays as the final word.
+  return scope.findAll({ rule: { any: kinds, regex: `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` } }).filter((n) => n.text() === name);
 }
 
 function within(node: SgNode, container: SgNode): boolean {
@@ -156,7 +160,7 @@ function goMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
     const m = goErrorfWithoutWrap(call, lines);
     if (m) out.push(m);
   }
-  for (const ifNode of root.findAll({ rule: { kind: 'if_statement' } })) {
+  for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
     const errName = goErrName(ifNode);
     const block = fieldOf(ifNode, 'consequence');
     if (!errName || !block) continue;

@@ -1,12 +1,12 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { callLabel, calleeSegments, externalCallsIn, isExternalCall } from '../ast/external-call.js';
+import { callLabel, calleeSegments, isExternalCall } from '../ast/external-call.js';
 import { enclosingLoop, isFunctionNode, isTsLike } from '../ast/function-scope.js';
 import { endLineOf, fieldOf, kindOf, lineOf } from '../ast/node-text.js';
-import { catchesEverything, errorHandlers, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
+import { catchesEverything, fileErrorHandlers, guardedExternalCalls, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
 import { isLoggerReference, isLoggingCall, isLoggingStatement } from './logging-call.js';
-import { goErrName, goStatements, goErrorSource } from './go-errors.js';
+import { GO_NIL_CHECK_IF, goErrName, goStatements, goErrorSource } from './go-errors.js';
 
 /**
  * An error that is dropped: an empty `catch`/`except`, a handler that only logs around an external call,
@@ -26,7 +26,7 @@ export const swallowedError: Rule = {
   check(ctx: RuleContext): RuleMatch[] {
     const root = ctx.root.root();
     if (ctx.language === 'go') return goMatches(root);
-    const matches = errorHandlers(root, ctx.language).flatMap((h) => handlerMatch(h, ctx.language));
+    const matches = fileErrorHandlers(ctx).flatMap((h) => handlerMatch(h, ctx.language));
     if (isTsLike(ctx.language)) matches.push(...promiseCatchMatches(root, ctx.language));
     return matches;
   },
@@ -35,14 +35,16 @@ export const swallowedError: Rule = {
 const keyword = (language: RuleLanguage): string => (language === 'python' ? 'except' : 'catch');
 
 function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
-  const externals = h.guarded.flatMap((g) => externalCallsIn(g, language));
+  // The cheap verdicts first: only an empty or log-only handler needs the external calls of its `try`.
+  if (h.statements.length > 0 && !h.statements.every((s) => isLoggingStatement(s, language))) return [];
+  if (h.statements.length === 0 && (h.commented || namedAsIgnored(h) || inErrorPath(h.node, language) || inTeardown(h.node, language))) return [];
+  const externals = guardedExternalCalls(h, language);
   const external = externals[0];
   // Logging and carrying on is graceful degradation for a cache; not for a payment, an order or a message.
   const critical = externals.find((c) => !isBestEffort(c, language));
   const at = { line: lineOf(h.node), endLine: endLineOf(h.node) };
   const what = external ? `a failure of \`${callLabel(external)}\`` : 'any error raised in the `try` block';
   if (h.statements.length === 0) {
-    if (h.commented || namedAsIgnored(h) || inErrorPath(h.node, language) || inTeardown(h.node, language)) return [];
     // `except KeyError: pass` is an idiom; a narrow except only matters around a call out.
     if (language === 'python' && !catchesEverything(h) && !external) return [];
     return [
@@ -54,7 +56,6 @@ function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
       },
     ];
   }
-  if (!h.statements.every((s) => isLoggingStatement(s, language))) return [];
   const onlyStackTrace = language === 'java' && h.statements.every((s) => /\.printStackTrace\(\)|^System\.(out|err)\./.test(s.text()));
   // A loop that logs one item's failure and moves on (or retries) is isolating failures, not hiding them.
   if (!onlyStackTrace && (!critical || enclosingLoop(h.node, language))) return [];
@@ -158,7 +159,7 @@ function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'log
 /** Go: `if err != nil { log.Println(err) }` with no return, and errors of external calls assigned to `_`. */
 function goMatches(root: SgNode): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const ifNode of root.findAll({ rule: { kind: 'if_statement' } })) {
+  for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
     const errName = goErrName(ifNode);
     if (!errName || fieldOf(ifNode, 'alternative')) continue;
     const statements = goStatements(fieldOf(ifNode, 'consequence'));
@@ -178,7 +179,8 @@ function goMatches(root: SgNode): RuleMatch[] {
           : `This \`if ${errName} != nil\` block only logs the error from \`${label}\` and falls through: execution continues with a nil or partial result and the caller never learns of the failure.`,
     });
   }
-  for (const stmt of root.findAll({ rule: { any: [{ kind: 'assignment_statement' }, { kind: 'short_var_declaration' }] } })) {
+  // Only an assignment to `_` counts, so statements without an underscore are skipped natively.
+  for (const stmt of root.findAll({ rule: { any: [{ kind: 'assignment_statement' }, { kind: 'short_var_declaration' }], regex: '_' } })) {
     const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
     const lastLeft = left?.children().filter((c) => c.isNamed()).pop();
     const values = right?.children().filter((c) => c.isNamed()) ?? [];

@@ -12,7 +12,7 @@ export function goTimeoutMatches(ctx: RuleContext): RuleMatch[] {
   const ctxDeadlines = /context\.With(Timeout|Deadline)\(/.test(ctx.source);
   const importsTime = /^\s*(import\s+)?"time"\s*$/m.test(ctx.source);
   const out: RuleMatch[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call_expression' } })) {
+  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^(http\\.|new$)' } } })) {
     const fn = fieldOf(call, 'function')?.text() ?? '';
     const label = `${fn}(…)`;
     if (/^http\.(Get|Post|Head|PostForm)$/.test(fn)) {
@@ -24,7 +24,7 @@ export function goTimeoutMatches(ctx: RuleContext): RuleMatch[] {
     }
   }
   if (ctxDeadlines) return out;
-  for (const lit of root.findAll({ rule: { kind: 'composite_literal' } })) {
+  for (const lit of root.findAll({ rule: { kind: 'composite_literal', has: { field: 'type', regex: '^http\\.Client$' } } })) {
     if (fieldOf(lit, 'type')?.text() !== 'http.Client') continue;
     const body = fieldOf(lit, 'body');
     const keys = (body?.findAll({ rule: { kind: 'keyed_element' } }) ?? [])

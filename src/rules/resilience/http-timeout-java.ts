@@ -12,7 +12,7 @@ export function javaTimeoutMatches(ctx: RuleContext): RuleMatch[] {
   const src = ctx.source;
   const out: RuleMatch[] = [];
   if (!/setRequestFactory|RequestFactory\s*\(|setConnectTimeout|setReadTimeout/.test(src)) {
-    for (const created of root.findAll({ rule: { kind: 'object_creation_expression' } })) {
+    for (const created of root.findAll({ rule: { kind: 'object_creation_expression', has: { field: 'type', regex: '^RestTemplate$' } } })) {
       if (fieldOf(created, 'type')?.text() !== 'RestTemplate' || fieldOf(created, 'arguments')?.text().replace(/\s/g, '') !== '()') continue;
       out.push({
         line: lineOf(created),
@@ -23,7 +23,8 @@ export function javaTimeoutMatches(ctx: RuleContext): RuleMatch[] {
   const webClientTimeouts = /responseTimeout|\.timeout\(|ReadTimeoutHandler|CONNECT_TIMEOUT_MILLIS/.test(src);
   const requestTimeouts = /\.timeout\(/.test(src);
   const buildsRequests = /HttpRequest\s*\.\s*newBuilder/.test(src);
-  for (const call of root.findAll({ rule: { kind: 'method_invocation' } })) {
+  // Every case below starts its chain (the receiver) at one of these names, so ast-grep can skip the other calls natively.
+  for (const call of root.findAll({ rule: { kind: 'method_invocation', has: { field: 'object', regex: 'WebClient|HttpRequest|HttpClient' } } })) {
     const segs = calleeSegments(call, 'java');
     const [head, first, ...rest] = segs;
     const last = segs[segs.length - 1];

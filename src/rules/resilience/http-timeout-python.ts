@@ -17,7 +17,9 @@ export function pythonTimeoutMatches(ctx: RuleContext): RuleMatch[] {
   const sessionDefaults = (/HTTPAdapter/.test(ctx.source) && /timeout/.test(ctx.source)) || /class\s+\w+\(\s*(requests\.)?Session\s*\)/.test(ctx.source);
   const urlopenImported = /from\s+urllib\.request\s+import[^\n]*\burlopen\b/.test(ctx.source);
   const out: RuleMatch[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call' } })) {
+  // Every kind of call below has a callee naming requests, urlopen or a session: ast-grep skips the rest natively.
+  const names = ['requests', 'urlopen', ...[...sessions].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))];
+  for (const call of root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: names.join('|') } } })) {
     const callee = fieldOf(call, 'function');
     if (!callee) continue;
     const text = callee.text();

@@ -23,17 +23,25 @@ const NOT_A_SECRET_VALUE = [
   /^(pk|sk|rk)_test_|^pk_live_/, // Stripe test and publishable keys: no money moves, publishable keys are public
 ];
 
-/** True when a literal assigned to a credential-named variable looks like a real credential. */
-function looksLikeSecretValue(value: string, name: string): boolean {
+/** The checks of {@link looksLikeSecretValue} that do not depend on the name. */
+function couldBeSecretValue(value: string): boolean {
   if (value.length < 8 || value.length > 500) return false;
   if (NOT_A_SECRET_VALUE.some((re) => re.test(value))) return false;
   // `api-key-header` or `x_api_key` are names, not keys: a credential has a digit or a symbol.
   if (!/[A-Za-z]/.test(value) || !(/\d/.test(value) || /[^A-Za-z0-9\-_.]/.test(value))) return false;
-  if (new Set(value).size < 5 || hasSequentialRun(value)) return false;
+  return new Set(value).size >= 5 && !hasSequentialRun(value);
+}
+
+/** True when a literal assigned to a credential-named variable looks like a real credential. */
+function looksLikeSecretValue(value: string, name: string): boolean {
+  if (!couldBeSecretValue(value)) return false;
   // Dev defaults that repeat the name (`password = "password123"`, `secret = "my-secret-1"`).
   const flat = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   return !splitWords(name).some((w) => w.length >= 4 && flat.includes(w) && flat.length <= w.length + 6);
 }
+
+/** An `Authorization` header value with its credential. */
+const AUTH_VALUE = /^(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{16,})$/;
 
 /** `A`/`An` before a label: "an AWS access key ID", "a Stripe live secret key". */
 const article = (label: string, capital = false): string => (/^[AEIOU]/i.test(label) ? (capital ? 'An' : 'an') : capital ? 'A' : 'a');
@@ -66,9 +74,8 @@ function checkLiteral(lit: SgNode, ctx: RuleContext, testPath: boolean): RuleMat
   if (!s) return null;
   if (s.value.length < 8) return null;
   const line = lineOf(lit);
-  const target = assignedName(lit, ctx.language);
 
-  const pemLine = line + Math.max(lit.text().split('\n').findIndex((l) => l.includes('-----BEGIN')), 0);
+  const pemLine = s.value.includes('-----BEGIN') ? line + Math.max(lit.text().split('\n').findIndex((l) => l.includes('-----BEGIN')), 0) : line;
   const pem = s.value.includes('-----BEGIN') ? pemPrivateKeyIn(ctx.lines.slice(pemLine - 1, pemLine + 3).join('\n')) : null;
   if (pem) {
     return {
@@ -79,6 +86,9 @@ function checkLiteral(lit: SgNode, ctx: RuleContext, testPath: boolean): RuleMat
   }
 
   const hit = findSecretShape(s.value);
+  // Finding the assigned name walks the tree: skip it for values no credential check below could accept.
+  if (!hit && (s.interpolated || testPath || (!AUTH_VALUE.test(s.value) && !couldBeSecretValue(s.value)))) return null;
+  const target = assignedName(lit, ctx.language);
   if (hit) {
     // An UPPER_SNAKE constant already names its setting; anything else gets the vendor's usual variable.
     const envName = target && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(target.name) ? target.name : hit.shape.envName;
@@ -93,7 +103,7 @@ function checkLiteral(lit: SgNode, ctx: RuleContext, testPath: boolean): RuleMat
 
   if (s.interpolated || testPath || !target || !isSecretName(target.name)) return null;
   const isAuthHeader = splitWords(target.name).at(-1) === 'authorization';
-  const credential = isAuthHeader ? /^(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{16,})$/.exec(s.value)?.[1] : s.value;
+  const credential = isAuthHeader ? AUTH_VALUE.exec(s.value)?.[1] : s.value;
   if (!credential || (!isAuthHeader && !looksLikeSecretValue(credential, target.name)) || hasSequentialRun(credential)) return null;
   const awsSecret = /^[A-Za-z0-9/+=]{40}$/.test(credential) && splitWords(target.name).includes('aws');
   const envName = awsSecret ? 'AWS_SECRET_ACCESS_KEY' : toEnvName(target.name);
@@ -137,7 +147,9 @@ export const hardcodedSecret: Rule = {
         matches.push(m);
       }
     }
-    for (const comment of findKinds(root, COMMENT_KINDS[ctx.language], ctx.language)) {
+    // A comment holding a PEM block means the source holds one: most files have none.
+    const comments = ctx.source.includes('-----BEGIN') ? findKinds(root, COMMENT_KINDS[ctx.language], ctx.language) : [];
+    for (const comment of comments) {
       if (!comment.text().includes('-----BEGIN')) continue;
       const offset = comment.text().split('\n').findIndex((l) => l.includes('-----BEGIN'));
       const line = lineOf(comment) + Math.max(offset, 0);

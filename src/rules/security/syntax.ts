@@ -78,9 +78,11 @@ export function stringValue(node: SgNode, language: RuleLanguage): StringValue |
   if (!STRING_KINDS[language].includes(k)) return null;
   const text = node.text();
   if (k === 'template_string' || k === 'string' && language === 'python') {
-    const parts = node.children().filter((c) => kindOf(c) === 'template_substitution' || kindOf(c) === 'interpolation');
+    // One children() call and one kind() per child: both cross into native code.
+    const children = node.children().map((c) => ({ c, kind: kindOf(c) }));
+    const parts = children.filter((x) => x.kind === 'template_substitution' || x.kind === 'interpolation').map((x) => x.c);
     if (k === 'template_string' && parts.length === 0) return { value: text.slice(1, -1), interpolated: false, parts: [] };
-    const fragments = node.children().filter((c) => kindOf(c) === 'string_fragment' || kindOf(c) === 'string_content' || kindOf(c) === 'escape_sequence');
+    const fragments = children.filter((x) => x.kind === 'string_fragment' || x.kind === 'string_content' || x.kind === 'escape_sequence').map((x) => x.c);
     const exprs = parts.map((p) => p.children().find((c) => c.isNamed() && kindOf(c) !== 'format_specifier' && kindOf(c) !== 'type_conversion') ?? p);
     return { value: fragments.map((f) => f.text()).join(''), interpolated: parts.length > 0, parts: exprs };
   }
