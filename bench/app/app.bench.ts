@@ -25,7 +25,7 @@ import { demoPullRequest } from '../../test/e2e/demo-pull-request.js';
 import { startFakeGitHub } from '../../test/e2e/fake-github.js';
 import type { FakeGitHub } from '../../test/e2e/fake-github.js';
 import { readMetric } from '../../test/e2e/read-metric.js';
-import { freePort, startAppProcess } from '../../test/e2e/start-app-process.js';
+import { startAppAgainst } from '../../test/e2e/start-app-process.js';
 import { pullRequestOpenedPayload } from '../../test/e2e/webhook-payloads.js';
 
 const { values: args } = parseArgs({
@@ -198,19 +198,11 @@ async function main(): Promise<void> {
   for (const n of LOAD_PRS) github.addPullRequest({ ...demo, number: n, headSha: sha(`current-head-${n}`) });
   const demoLines = [...github.diffFiles(DEMO_PR).values()].reduce((n, f) => n + f.additions + f.deletions, 0);
 
-  const port = await freePort();
-  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
-  const app = await startAppProcess({
-    APP_ID: String(APP_ID),
-    PRIVATE_KEY: keys.privateKey,
-    WEBHOOK_SECRET: SECRET,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: 'http',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    NODE_ENV: 'production',
+  const { app, webhookUrl } = await startAppAgainst(github, {
+    appId: APP_ID,
+    privateKey: keys.privateKey,
+    webhookSecret: SECRET,
+    env: { LOG_LEVEL: 'info', NODE_ENV: 'production' },
   });
   let ack: AckResult;
   let reviews: ReviewTiming[];

@@ -8,6 +8,7 @@ import type { CliIo } from '../../src/cli/run-cli.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { CATEGORIES, type Category, type Finding } from '../../src/review/finding.js';
 import type { ReviewResult } from '../../src/review/ports.js';
+import { finding as reviewFinding } from '../review/factories.js';
 
 /** Runs the CLI in-process with captured stdout/stderr. */
 export async function run(argv: string[], opts: { cwd?: string; stdin?: string; stdinIsTTY?: boolean; env?: Record<string, string> } = {}) {
@@ -63,21 +64,13 @@ export function commitAll(cwd: string, message: string): string {
   return git(cwd, 'rev-parse', 'HEAD');
 }
 
-/** A finding with defaults. */
+/** The review core's finding factory, with a body that has the why/fix parts the formats lay out. */
 export function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    path: 'src/pay.ts',
-    line: 10,
-    side: 'RIGHT',
-    category: 'resilience',
-    severity: 'medium',
-    title: 'HTTP call without a timeout',
+  return reviewFinding({
     body: 'The call to the payments API has no timeout.\n\n**Why it matters:** A slow provider holds every worker. Threads pile up.\n\n**Fix:** Pass `AbortSignal.timeout(5000)` (e.g. on `fetch`). Retry with backoff.',
-    source: 'rule',
-    ruleId: 'http-call-without-timeout',
     fingerprint: `fp-${over.path ?? 'src/pay.ts'}-${over.line ?? 10}-${over.category ?? 'resilience'}`,
     ...over,
-  };
+  });
 }
 
 /** A review result with defaults; counts are computed from the findings. */

@@ -15,7 +15,7 @@ import type { FakeAnthropic, FakeAnthropicReply, FakeUsage, RecordedAnthropicReq
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub, FakePullRequestInit, FakeReview } from './fake-github.js';
 import { readMetric } from './read-metric.js';
-import { freePort, startAppProcess } from './start-app-process.js';
+import { startAppAgainst } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
@@ -134,21 +134,12 @@ describe('the GitHub App process with the Claude reviewer, against a fake Anthro
     github = await startFakeGitHub({ ...REPO, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
     github.knobs.repoConfig = `agent:\n  model: ${MODEL}\n`;
     anthropic = await startFakeAnthropic({ apiKey: API_KEY, respond: route });
-    const port = await freePort();
-    webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
-    app = await startAppProcess({
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY: KEYS.privateKey,
-      WEBHOOK_SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: 'http',
-      ANTHROPIC_API_KEY: API_KEY,
-      ANTHROPIC_BASE_URL: anthropic.baseUrl,
-      LOG_LEVEL: 'debug',
-      LOG_FORMAT: 'json',
-    });
+    ({ app, webhookUrl } = await startAppAgainst(github, {
+      appId: APP_ID,
+      privateKey: KEYS.privateKey,
+      webhookSecret: WEBHOOK_SECRET,
+      env: { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: anthropic.baseUrl },
+    }));
   }, 240_000);
 
   afterAll(async () => {

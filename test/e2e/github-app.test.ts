@@ -12,7 +12,7 @@ import { demoPullRequest } from './demo-pull-request.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { readMetric } from './read-metric.js';
-import { freePort, startAppProcess } from './start-app-process.js';
+import { startAppAgainst } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload } from './webhook-payloads.js';
 
@@ -85,19 +85,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
   beforeAll(async () => {
     await buildOnce();
     github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    const port = await freePort();
-    webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
-    app = await startAppProcess({
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY: KEYS.privateKey,
-      WEBHOOK_SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: 'http',
-      LOG_LEVEL: 'debug',
-      LOG_FORMAT: 'json',
-    });
+    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
   }, 240_000);
 
   afterAll(async () => {

@@ -85,3 +85,37 @@ export async function startAppProcess(env: Record<string, string>, readyTimeoutM
     },
   };
 }
+
+/** A started app wired to a fake GitHub Enterprise, and where to send its webhooks. */
+export interface AppAgainstFake {
+  app: AppProcess;
+  webhookUrl: string;
+}
+
+/**
+ * Starts the real server (`npm start`) as a GitHub App against a fake GitHub Enterprise on this
+ * machine (`GHE_HOST` + `GHE_PROTOCOL=http`), on a free port, with JSON logs; `env` adds or
+ * overrides variables (e.g. `ANTHROPIC_API_KEY`, `LOG_LEVEL`).
+ *
+ * @example
+ * const { app, webhookUrl } = await startAppAgainst(github, { appId: 1, privateKey: pem, webhookSecret: 's' });
+ */
+export async function startAppAgainst(
+  github: { host: string },
+  opts: { appId: number; privateKey: string; webhookSecret: string; env?: Record<string, string> },
+): Promise<AppAgainstFake> {
+  const port = await freePort();
+  const app = await startAppProcess({
+    APP_ID: String(opts.appId),
+    PRIVATE_KEY: opts.privateKey,
+    WEBHOOK_SECRET: opts.webhookSecret,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: 'http',
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+    ...opts.env,
+  });
+  return { app, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks` };
+}
