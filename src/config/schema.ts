@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
   max_inline_comments: z.number().int().min(0).max(100).default(25),
   paths: z
     .object({
-      /** Globs of files always reviewed (when they have a supported language), overriding the classifier. */
+      /** Globs of files always reviewed, overriding the path and language verdicts (not deleted, binary or too-large files). */
       include: z.array(z.string()).default([]),
       /** Globs of files never reviewed. */
       exclude: z.array(z.string()).default([]),
