@@ -15,7 +15,7 @@
  *
  * Bounded: the load loop sends exactly rate x seconds deliveries and every wait has a deadline.
  */
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateChange } from '../pipeline/generate-change.js';
@@ -26,6 +26,7 @@ import { startFakeGitHub } from '../../test/e2e/fake-github.js';
 import type { FakeGitHub } from '../../test/e2e/fake-github.js';
 import { readMetric } from '../../test/e2e/read-metric.js';
 import { startAppAgainst } from '../../test/e2e/start-app-process.js';
+import { throwawayCredentials } from '../../test/e2e/throwaway-credentials.js';
 import { pullRequestOpenedPayload } from '../../test/e2e/webhook-payloads.js';
 
 const { values: args } = parseArgs({
@@ -45,7 +46,8 @@ const OWNER = 'acme';
 const REPO = 'payments';
 const INSTALLATION_ID = 4242;
 const APP_ID = 31337;
-const SECRET = `whsec_${randomBytes(18).toString('hex')}`;
+const CREDENTIALS = throwawayCredentials();
+const SECRET = CREDENTIALS.webhookSecret;
 const DEMO_PR = 7;
 const BIG_PR = 8;
 /** PRs the load phase spreads over; the fake's head for them never matches, so their jobs end as stale. */
@@ -184,12 +186,8 @@ async function timeReviews(github: FakeGitHub, appUrl: string, webhookUrl: strin
 
 async function main(): Promise<void> {
   const built = await buildOnce();
-  const keys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const github = await startFakeGitHub({ owner: OWNER, repo: REPO, appId: APP_ID, appSlug: 'arch-review-bench', installationToken: `ghs_${randomBytes(27).toString('base64url')}`, publicKey: keys.publicKey });
+  const { keys } = CREDENTIALS;
+  const github = await startFakeGitHub({ owner: OWNER, repo: REPO, appId: APP_ID, appSlug: 'arch-review-bench', installationToken: CREDENTIALS.installationToken, publicKey: keys.publicKey });
   const demo = demoPullRequest(DEMO_PR, sha('demo'));
   github.addPullRequest(demo);
   const big = generateChange(10_000);

@@ -4,7 +4,7 @@
  * for every scenario; each scenario is its own pull request, and the fake Anthropic answers according
  * to the pull request number the prompt names. Assertions are on what the two fakes received.
  */
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_OUTPUT_FORMAT } from '../../src/agent/output-format.js';
 import { buildOnce } from './build-once.js';
@@ -16,6 +16,7 @@ import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub, FakePullRequestInit, FakeReview } from './fake-github.js';
 import { readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
+import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
@@ -24,13 +25,7 @@ const APP_ID = 31338;
 const APP_SLUG = 'arch-review-agent-e2e';
 // Made at test time and thrown away: nothing here is a real credential.
 const API_KEY = `sk-ant-test-${randomBytes(24).toString('base64url')}`;
-const WEBHOOK_SECRET = `whsec_${randomBytes(18).toString('hex')}`;
-const INSTALLATION_TOKEN = `ghs_${randomBytes(27).toString('base64url')}`;
-const KEYS = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
 /** Set in the repository's `.github/arch-review.yml`: not the default model, so its use is visible. */
 const MODEL = 'claude-sonnet-4-6';
 const POLL = { timeout: 30_000, interval: 50 };

@@ -3,7 +3,7 @@
  * Enterprise on 127.0.0.1, fed signed deliveries built from GitHub's own example payloads. Every
  * assertion is on what the fake GitHub saw.
  */
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
@@ -13,20 +13,14 @@ import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
+import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 4242 };
 const APP_ID = 31337;
 const APP_SLUG = 'arch-review-e2e';
-// Made at test time and thrown away: nothing here is a real credential.
-const WEBHOOK_SECRET = `whsec_${randomBytes(18).toString('hex')}`;
-const INSTALLATION_TOKEN = `ghs_${randomBytes(27).toString('base64url')}`;
-const KEYS = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
 
 const POLL = { timeout: 20_000, interval: 50 };
 const REVIEWS = /^\/repos\/acme\/payments\/pulls\/7\/reviews$/;
