@@ -21,11 +21,14 @@ export class ExternalServiceError extends ArchReviewError {
   readonly service: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
-  constructor(service: string, message: string, opts: { status?: number; retryable?: boolean; cause?: unknown } = {}) {
+  /** How long the service asked us to wait before trying again (`retry-after`, a rate-limit reset), in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(service: string, message: string, opts: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
     super(`${service}: ${message}`, { cause: opts.cause });
     this.service = service;
     this.status = opts.status;
     this.retryable = opts.retryable ?? false;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

@@ -19,6 +19,7 @@ import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
 import type { JobProcessor, JobQueue } from './queue/review-job.js';
+import { reviewJobsOnly } from './queue/review-job.js';
 import type { Reviewer, RuleRunner } from './review/ports.js';
 import { createRuleWorkerPool, type RuleWorkerPool } from './workers/rule-worker-pool.js';
 
@@ -82,14 +83,14 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
       throw err;
     });
   };
-  return async (job, signal) => {
+  return reviewJobsOnly(async (job, signal) => {
     const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, sha: job.headSha, trigger: job.trigger });
     const octokit = await deps.probot.auth(job.installationId);
     await runReviewJob(
       { octokit, job, log, reviewer: deps.reviewer, version: deps.version, botLogin: await getBotLogin(), metrics: deps.metrics, ruleRunner: deps.ruleRunner },
       signal,
     );
-  };
+  });
 }
 
 /**

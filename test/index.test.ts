@@ -5,6 +5,7 @@ import { readEnv } from '../src/config/env.js';
 import { startArchReview } from '../src/index.js';
 import type { RunningArchReview } from '../src/index.js';
 import type { ReviewJob } from '../src/queue/review-job.js';
+import { reviewJobsOnly } from '../src/queue/review-job.js';
 import { LogCapture, TEST_PRIVATE_KEY } from './app/probot-harness.js';
 import { startFakeGitHub } from './app/fake-github.js';
 import type { FakeGitHub } from './app/fake-github.js';
@@ -69,12 +70,12 @@ describe('startArchReview (the composition root)', () => {
     app = await startArchReview(env, {
       logDestination: logs,
       // Stands in for the review: uses the installation Octokit the way runReviewJob does, and logs.
-      processJob: ({ probot, log }) => async (job) => {
+      processJob: ({ probot, log }) => reviewJobsOnly(async (job) => {
         const octokit = await probot.auth(job.installationId);
         const { data } = await octokit.rest.pulls.get({ owner: job.owner, repo: job.repo, pull_number: job.number });
         log.info({ job, head: data.head.sha }, 'processed');
         processed.push(job);
-      },
+      }),
     });
     return port;
   }
@@ -141,7 +142,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('web and worker as separ
     const processed: ReviewJob[] = [];
     const web = await startArchReview(readEnv({ ...common, PORT: String(webPort), REVIEW_ROLE: 'web' }), { processJob: () => async () => expect.unreachable('the web process must not run reviews') });
     const worker = await startArchReview(readEnv({ ...common, WORKER_PORT: String(workerPort), REVIEW_ROLE: 'worker' }), {
-      processJob: () => async (job) => void processed.push(job),
+      processJob: () => reviewJobsOnly(async (job) => void processed.push(job)),
     });
     try {
       expect((await deliver(webPort, 'pull_request', pullRequestPayload('opened'), { id: 'split-1' })).status).toBe(200);

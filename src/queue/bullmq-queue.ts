@@ -3,8 +3,8 @@ import type { Job } from 'bullmq';
 import { ConfigError, ExternalServiceError, InputError, ModelOutputError } from '../errors.js';
 import type { Logger } from '../review/ports.js';
 import { silentLogger } from '../review/ports.js';
-import type { JobProcessor, JobQueue, ReviewJob } from './review-job.js';
-import { ReviewJobSchema, prKey } from './review-job.js';
+import type { JobProcessor, JobQueue, QueueJob, ReviewJob } from './review-job.js';
+import { QueueJobSchema, ReviewJobSchema, isCommandJob, prKey, queueKey } from './review-job.js';
 
 export interface BullmqQueueOptions {
   /** `redis://` or `rediss://` URL (REDIS_URL). */
@@ -32,7 +32,8 @@ export interface BullmqQueueOptions {
  * re-run a commit already reviewed, while a redelivered command still dedupes. BullMQ rejects custom
  * ids containing `:`; GitHub names and SHAs never contain one.
  */
-export function bullmqJobId(job: ReviewJob): string {
+export function bullmqJobId(job: QueueJob): string {
+  if (isCommandJob(job)) return queueKey(job);
   const base = `${prKey(job)}@${job.headSha}`;
   return job.trigger === 'command' || job.trigger === 'command-full' ? `${base}~${job.deliveryId}` : base;
 }
@@ -83,7 +84,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   const active = new Map<string, AbortController>();
   let closing = false;
 
-  const latestKey = (job: ReviewJob) => `${prefix}:${name}:latest:${prKey(job)}`;
+  const latestKey = (job: QueueJob) => `${prefix}:${name}:latest:${prKey(job)}`;
   const LATEST_TTL_S = 14 * 24 * 3600;
 
   async function isSuperseded(job: ReviewJob, id: string): Promise<boolean> {
@@ -93,8 +94,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   }
 
   async function process(bjob: Job, processor: JobProcessor, brokerSignal?: AbortSignal): Promise<void> {
-    const job = ReviewJobSchema.parse(bjob.data);
+    const job = QueueJobSchema.parse(bjob.data);
     const id = bjob.id ?? bullmqJobId(job);
+    if (isCommandJob(job)) {
+      await processor(job, new AbortController().signal, { attempt: bjob.attemptsMade + 1, maxAttempts: attempts });
+      return;
+    }
     const ctx = { pr: prKey(job), sha: job.headSha, deliveryId: job.deliveryId, attempt: bjob.attemptsMade + 1 };
     if (await isSuperseded(job, id)) {
       log.info(ctx, 'skipping a review job superseded by a newer head SHA');
@@ -118,7 +123,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         .catch(() => undefined); // Redis hiccup: the review re-checks the head SHA itself.
     }, pollMs);
     try {
-      await processor(job, controller.signal);
+      await processor(job, controller.signal, { attempt: bjob.attemptsMade + 1, maxAttempts: attempts });
       // Stopped by a shutdown, not finished: fail this try so BullMQ runs it again later.
       if (controller.signal.aborted && !superseded) throw new Error('review interrupted by shutdown');
     } catch (err) {
@@ -169,8 +174,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         if (await queue.getJob(id)) return false;
         const client = await queue.getBackend().client;
         const key = latestKey(job);
-        const previous = await client.get(key);
-        await client.set(key, id, { EX: LATEST_TTL_S });
+        const previous = isCommandJob(job) ? null : await client.get(key);
+        if (!isCommandJob(job)) await client.set(key, id, { EX: LATEST_TTL_S });
         await queue.add('review', job, {
           jobId: id,
           attempts,

@@ -1,7 +1,7 @@
 import type { Logger } from '../review/ports.js';
 import { silentLogger } from '../review/ports.js';
-import type { JobProcessor, JobQueue, ReviewJob } from './review-job.js';
-import { prKey } from './review-job.js';
+import type { JobProcessor, JobQueue, QueueJob } from './review-job.js';
+import { isCommandJob, queueKey } from './review-job.js';
 
 export interface InProcessQueueOptions {
   /** Jobs run at once (different PRs; one PR never runs twice at once). Default 2. */
@@ -10,7 +10,7 @@ export interface InProcessQueueOptions {
 }
 
 interface Running {
-  job: ReviewJob;
+  job: QueueJob;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -31,13 +31,14 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const log = options.log ?? silentLogger;
   /** Waiting jobs by PR key, in arrival order (a replaced job keeps its PR's place in line). */
-  const waiting = new Map<string, ReviewJob>();
+  const waiting = new Map<string, QueueJob>();
   const running = new Map<string, Running>();
   let processor: JobProcessor | undefined;
   let closing = false;
   let idle: (() => void) | undefined;
 
-  const sameWork = (a: ReviewJob, b: ReviewJob) => a.headSha === b.headSha;
+  const sameWork = (a: QueueJob, b: QueueJob) => !isCommandJob(a) && !isCommandJob(b) && a.headSha === b.headSha;
+  const shaOf = (job: QueueJob) => (isCommandJob(job) ? undefined : job.headSha);
 
   function pump(): void {
     const proc = processor;
@@ -53,16 +54,16 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     if (running.size === 0 && (waiting.size === 0 || closing) && idle) idle();
   }
 
-  function run(key: string, job: ReviewJob, proc: JobProcessor): void {
+  function run(key: string, job: QueueJob, proc: JobProcessor): void {
     const controller = new AbortController();
     const entry: Running = { job, controller, done: Promise.resolve() };
     running.set(key, entry);
     entry.done = (async () => {
       try {
-        await proc(job, controller.signal);
+        await proc(job, controller.signal, { attempt: 1, maxAttempts: 1 });
       } catch (err) {
-        if (controller.signal.aborted) log.info({ pr: key, sha: job.headSha }, 'review job aborted');
-        else log.error({ err, pr: key, sha: job.headSha, deliveryId: job.deliveryId }, 'review job failed');
+        if (controller.signal.aborted) log.info({ pr: key, sha: shaOf(job) }, 'review job aborted');
+        else log.error({ err, pr: key, sha: shaOf(job), deliveryId: job.deliveryId }, 'review job failed');
       } finally {
         running.delete(key);
         pump();
@@ -73,23 +74,23 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   return {
     async enqueue(job) {
       if (closing) {
-        log.warn({ pr: prKey(job), sha: job.headSha }, 'queue is closing; job not accepted');
+        log.warn({ pr: queueKey(job), sha: shaOf(job) }, 'queue is closing; job not accepted');
         return false;
       }
-      const key = prKey(job);
+      const key = queueKey(job);
       const queued = waiting.get(key);
       const active = running.get(key);
       if (queued && sameWork(queued, job)) {
         // Same head SHA twice (e.g. opened + a command): keep one job, but a full re-review request sticks.
-        if (job.full && !queued.full) waiting.set(key, { ...queued, full: true, trigger: job.trigger });
+        if (!isCommandJob(job) && !isCommandJob(queued) && job.full && !queued.full) waiting.set(key, { ...queued, full: true, trigger: job.trigger });
         return false;
       }
       if (!queued && active && sameWork(active.job, job) && !active.controller.signal.aborted) return false;
       if (active && !sameWork(active.job, job) && !active.controller.signal.aborted) {
-        log.info({ pr: key, sha: active.job.headSha, newerSha: job.headSha }, 'aborting review of a superseded head SHA');
-        active.controller.abort(new Error(`superseded by ${job.headSha}`));
+        log.info({ pr: key, sha: shaOf(active.job), newerSha: shaOf(job) }, 'aborting review of a superseded head SHA');
+        active.controller.abort(new Error(`superseded by ${shaOf(job) ?? 'a newer job'}`));
       }
-      if (queued) log.debug({ pr: key, sha: queued.headSha, newerSha: job.headSha }, 'replacing a waiting job with a newer head SHA');
+      if (queued) log.debug({ pr: key, sha: shaOf(queued), newerSha: shaOf(job) }, 'replacing a waiting job with a newer head SHA');
       waiting.set(key, job);
       pump();
       return true;

@@ -1,45 +1,111 @@
 import { z } from 'zod';
 
-/** Why a review runs. */
-export const TriggerSchema = z.enum(['opened', 'reopened', 'ready_for_review', 'synchronize', 'command', 'command-full']);
+/** Why a review runs. `reconcile`: the reconciler found an open PR whose head has no completed check run. */
+export const TriggerSchema = z.enum(['opened', 'reopened', 'ready_for_review', 'synchronize', 'command', 'command-full', 'reconcile']);
 export type Trigger = z.infer<typeof TriggerSchema>;
 
-/**
- * One unit of work: review pull request `number` of `owner/repo` at `headSha`. Handlers build it and
- * enqueue it; a worker runs it. Plain JSON so it crosses Redis unchanged.
- */
-export const ReviewJobSchema = z.object({
+const Target = {
   installationId: z.number().int(),
-  owner: z.string(),
-  repo: z.string(),
+  owner: z.string().min(1),
+  repo: z.string().min(1),
   number: z.number().int().positive(),
-  headSha: z.string().min(7),
-  trigger: TriggerSchema,
   /** X-GitHub-Delivery of the webhook that asked for it (for logs and dedupe). */
   deliveryId: z.string(),
-  /** Re-review everything, even a head SHA already reviewed (`/arch-review full`). */
-  full: z.boolean().default(false),
   /** Epoch ms when enqueued. */
   enqueuedAt: z.number(),
+};
+
+/**
+ * One unit of review work: review pull request `number` of `owner/repo` at `headSha`. Handlers (and
+ * command jobs, the reconciler, a stale job handing over to the newer head) build it and enqueue it;
+ * a worker runs it. Plain JSON so it crosses Redis unchanged.
+ */
+export const ReviewJobSchema = z.object({
+  /** Absent in jobs written before command jobs existed. */
+  type: z.literal('review').optional(),
+  ...Target,
+  headSha: z.string().min(7),
+  trigger: TriggerSchema,
+  /** Re-review everything, even a head SHA already reviewed (`/arch-review full`). */
+  full: z.boolean().default(false),
+  /** The command comment that asked for this review, when a command did: the worker answers it. */
+  commentId: z.number().int().optional(),
 });
 export type ReviewJob = z.infer<typeof ReviewJobSchema>;
 
-/** The coalescing key: one pending job per pull request. */
+/**
+ * A `/arch-review` command, enqueued by the webhook handler without any API call. The worker checks
+ * the commenter's permission, reacts, reads the PR's head and then enqueues (or answers) the work.
+ */
+export const CommandJobSchema = z.object({
+  type: z.literal('command'),
+  ...Target,
+  commentId: z.number().int(),
+  commenter: z.string().min(1),
+  command: z.enum(['review', 'full', 'help']),
+  /** The word that was not understood, when that is why help is asked for. */
+  unknown: z.string().optional(),
+});
+export type CommandJob = z.infer<typeof CommandJobSchema>;
+
+/** Everything a queue carries. */
+export const QueueJobSchema = z.union([CommandJobSchema, ReviewJobSchema]);
+export type QueueJob = ReviewJob | CommandJob;
+
+export const isCommandJob = (job: QueueJob): job is CommandJob => job.type === 'command';
+
+/** The coalescing key of review jobs: one pending review per pull request. */
 export const prKey = (job: Pick<ReviewJob, 'owner' | 'repo' | 'number'>): string => `${job.owner}/${job.repo}#${job.number}`;
 
-/** What a queue runs for each job. The signal aborts when the job is superseded by a newer head SHA or on shutdown. */
-export type JobProcessor = (job: ReviewJob, signal: AbortSignal) => Promise<void>;
+/**
+ * A queue's key for a job: review jobs coalesce per PR (newest head wins); each command job is its
+ * own key (it never replaces or aborts a review).
+ */
+export const queueKey = (job: QueueJob): string => (isCommandJob(job) ? `${prKey(job)}!cmd-${job.deliveryId}` : prKey(job));
+
+/** What a processor knows about the try it runs. */
+export interface JobAttempt {
+  /** 1 for the first try. */
+  attempt: number;
+  /** Tries in all (the first included); when `attempt === maxAttempts`, a failure is final. */
+  maxAttempts: number;
+}
+
+/**
+ * What a queue runs for each job. The signal aborts when the job is superseded by a newer head SHA or
+ * on shutdown (its `reason` says which: an `Error` whose message starts with `superseded` or
+ * `shutting down`). A thrown error is retried with backoff (honouring `retryAfterMs` of an
+ * `ExternalServiceError`) unless it is permanent, up to `maxAttempts`.
+ */
+export type JobProcessor = (job: QueueJob, signal: AbortSignal, attempt: JobAttempt) => Promise<void>;
+
+/**
+ * A processor for review jobs only (tests and tools that enqueue no commands): a command job reaching
+ * it is a programming error.
+ */
+export function reviewJobsOnly(run: (job: ReviewJob, signal: AbortSignal, attempt: JobAttempt) => Promise<void>): JobProcessor {
+  return (job, signal, attempt) => {
+    if (isCommandJob(job)) throw new Error(`a command job reached a review-only processor (${job.deliveryId})`);
+    return run(job, signal, attempt);
+  };
+}
 
 /** The queue port: in-process by default, BullMQ on Redis when REDIS_URL is set. */
 export interface JobQueue {
   /** Adds a job. A newer head SHA for the same PR replaces a queued (not yet started) one. Returns false if it was a duplicate. */
-  enqueue(job: ReviewJob): Promise<boolean>;
+  enqueue(job: QueueJob): Promise<boolean>;
   /** Starts processing with `processor` (workers). Web-only processes never call it. */
   start(processor: JobProcessor): Promise<void>;
   /** Jobs waiting plus running. */
   depth(): Promise<{ waiting: number; active: number }>;
   /** True when the backing store is reachable (always true in-process). */
   healthy(): Promise<boolean>;
-  /** Stops taking jobs; waits for running jobs up to `timeoutMs`, then returns (BullMQ puts unfinished jobs back). */
+  /**
+   * Stops taking jobs and drains within `timeoutMs`: running jobs finish and (in-process) waiting jobs
+   * still run while time remains; then running jobs are aborted with a `shutting down` reason. BullMQ
+   * keeps unfinished jobs in Redis; the in-process queue logs what it could not run (the reconciler
+   * picks it up on the next start). Never takes longer than `timeoutMs` plus a few seconds, even when
+   * the backing store is down.
+   */
   close(timeoutMs?: number): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { reviewJobsOnly } from '../../src/queue/review-job.js';
 import { describe, expect, it } from 'vitest';
 import { createInProcessQueue } from '../../src/queue/in-process-queue.js';
 import { job, queueContract, waitFor } from './queue-contract.js';
@@ -11,7 +12,7 @@ describe('in-process queue', () => {
     await q.enqueue(job(1, sha));
     expect(await q.enqueue(job(1, sha, { trigger: 'command-full', full: true }))).toBe(false);
     const seen: boolean[] = [];
-    await q.start(async (j) => void seen.push(j.full));
+    await q.start(reviewJobsOnly(async (j) => void seen.push(j.full)));
     await waitFor(() => seen.length === 1);
     expect(seen).toEqual([true]);
     await q.close();
@@ -20,10 +21,10 @@ describe('in-process queue', () => {
   it('keeps running other jobs after one fails', async () => {
     const q = createInProcessQueue({ concurrency: 1 });
     const seen: number[] = [];
-    await q.start(async (j) => {
+    await q.start(reviewJobsOnly(async (j) => {
       seen.push(j.number);
       if (j.number === 1) throw new Error('boom');
-    });
+    }));
     await q.enqueue(job(1, 'a'.repeat(40)));
     await q.enqueue(job(2, 'a'.repeat(40)));
     await waitFor(() => seen.length === 2);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobQueue, ReviewJob } from '../../src/queue/review-job.js';
+import { reviewJobsOnly } from '../../src/queue/review-job.js';
 
 /** Builds a fresh, empty queue for one test. */
 export type MakeQueue = (opts: { concurrency: number }) => Promise<JobQueue>;
@@ -49,7 +50,7 @@ export function queueContract(name: string, make: MakeQueue): void {
     it('runs an enqueued job with the data it was given', async () => {
       const q = await open();
       const seen: ReviewJob[] = [];
-      await q.start(async (j) => void seen.push(j));
+      await q.start(reviewJobsOnly(async (j) => void seen.push(j)));
       const j = job(1, 'a'.repeat(40), { trigger: 'opened' });
       expect(await q.enqueue(j)).toBe(true);
       await waitFor(() => seen.length === 1);
@@ -63,7 +64,7 @@ export function queueContract(name: string, make: MakeQueue): void {
       expect(await q.enqueue(job(2, sha, { trigger: 'ready_for_review' }))).toBe(false);
       expect((await q.depth()).waiting).toBe(1);
       const seen: string[] = [];
-      await q.start(async (j) => void seen.push(j.headSha));
+      await q.start(reviewJobsOnly(async (j) => void seen.push(j.headSha)));
       await waitFor(() => seen.length === 1);
       await sleep(150);
       expect(seen).toEqual([sha]);
@@ -76,7 +77,7 @@ export function queueContract(name: string, make: MakeQueue): void {
       await q.enqueue(job(4, '9'.repeat(40)));
       expect((await q.depth()).waiting).toBe(2);
       const seen: string[] = [];
-      await q.start(async (j) => void seen.push(`${j.number}@${j.headSha[0]}`));
+      await q.start(reviewJobsOnly(async (j) => void seen.push(`${j.number}@${j.headSha[0]}`)));
       await waitFor(() => seen.length === 2);
       await sleep(150);
       expect(seen.sort()).toEqual(['3@2', '4@9']);
@@ -85,13 +86,13 @@ export function queueContract(name: string, make: MakeQueue): void {
     it('aborts a running job when a newer head SHA of its PR arrives, then runs the newer one', async () => {
       const q = await open();
       const events: string[] = [];
-      await q.start(async (j, signal) => {
+      await q.start(reviewJobsOnly(async (j, signal) => {
         events.push(`start ${j.headSha[0]}`);
         if (j.headSha.startsWith('1')) {
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
           events.push(`aborted ${j.headSha[0]}`);
         }
-      });
+      }));
       await q.enqueue(job(5, '1'.repeat(40)));
       await waitFor(() => events.includes('start 1'));
       await q.enqueue(job(5, '2'.repeat(40)));
