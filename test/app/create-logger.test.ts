@@ -27,3 +27,52 @@ describe('createLogger', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'shown' })]);
   });
 });
+
+describe('createLogger: payloads and long lines', () => {
+  const MARK = 'PAYLOADTEXT';
+  /** A webhook payload of about 1 MB whose every string contains MARK. */
+  const bigPayload = () => ({ action: 'opened', pull_request: { body: `${MARK} `.repeat(90_000), title: MARK }, filler: Array.from({ length: 200 }, (_, i) => ({ [`k${i}`]: `${MARK}-${i}` })) });
+  const lines = (out: LogCapture) => out.text.trim().split('\n');
+
+  it('logs an error carrying a 1 MB webhook event (as @octokit/webhooks attaches it) as one short line without payload text', async () => {
+    const out = new LogCapture();
+    const log = await createLogger(settings, out);
+    const event = { id: 'delivery-1', name: 'pull_request', payload: bigPayload() };
+    // What Probot's error handler and its node middleware log: the error, and the AggregateError wrapping it.
+    const inner = Object.assign(new Error('handler failed'), { event, status: 500 });
+    const aggregate = Object.assign(new AggregateError([inner], 'handler failed'), { event });
+    log.child({ name: 'event', id: event.id }).error(inner);
+    log.error(aggregate);
+    // The wrong-signature case: the raw body string itself rides on the error.
+    log.error(Object.assign(new Error('signature does not match'), { event: { id: 'd2', name: 'push', payload: `{"x":"${MARK.repeat(100_000)}"}`, signature: 'sha256=0' } }), 'verify the secret');
+    // Probot's own debug record shape, `{ event }`, at error level so it shows.
+    log.error({ event }, 'Webhook received');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines(out)).toHaveLength(4);
+    for (const line of lines(out)) {
+      expect(Buffer.byteLength(line)).toBeLessThan(16 * 1024);
+      expect(line).not.toContain(MARK);
+      const record = JSON.parse(line) as Record<string, unknown>;
+      expect(record.level).toBe('error');
+    }
+    const [first, second] = lines(out).map((l) => JSON.parse(l) as { err: { message: string; event: { id: string; payload: string }; aggregateErrors?: { event: { payload: string } }[] }; msg: string });
+    expect(first!.err).toMatchObject({ message: 'handler failed', event: { id: 'delivery-1', payload: '[redacted]' } });
+    expect(first!.msg).toBe('handler failed');
+    expect(second!.err.aggregateErrors?.[0]?.event.payload).toBe('[redacted]');
+  });
+
+  it('cuts long strings, long messages and wide records so no line reaches 16 KB', async () => {
+    const out = new LogCapture();
+    const log = await createLogger(settings, out);
+    log.warn({ note: 'x'.repeat(1_000_000) }, 'y'.repeat(1_000_000));
+    log.warn({ escaped: '\u0001'.repeat(50_000), list: Array.from({ length: 10_000 }, (_, i) => i) }, 'escapes');
+    log.warn(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`field${i}`, 'z'.repeat(1_500)])), 'wide');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines(out)).toHaveLength(3);
+    for (const line of lines(out)) expect(Buffer.byteLength(line)).toBeLessThan(16 * 1024);
+    const [long, escaped] = lines(out).map((l) => JSON.parse(l) as { note?: string; msg: string; list?: unknown[] });
+    expect(long!.note).toMatch(/^x+…\[1000000 chars\]$/);
+    expect(long!.msg).toMatch(/^y+…\[1000000 chars\]$/);
+    expect(escaped!.list).toHaveLength(21);
+  });
+});
