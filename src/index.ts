@@ -11,6 +11,7 @@ import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
 import { createOpsHandler } from './app/ops-handler.js';
 import { runReviewJob } from './app/run-review-job.js';
+import { withWebhookEdge } from './app/webhook-edge.js';
 import type { AppEnv, Role } from './config/env.js';
 import { ConfigError } from './errors.js';
 import { fetchWithTimeout } from './github/fetch-with-timeout.js';
@@ -139,7 +140,13 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
       webhookPath: env.webhookPath,
       webhookProxy: env.webhookProxyUrl,
       log,
-      Probot: Probot.defaults(probotOptions),
+      // The edge (size limit, signature, schema) replaces Probot's own webhook middleware.
+      Probot: withWebhookEdge(Probot.defaults(probotOptions), {
+        secret: env.webhookSecret ?? '',
+        maxBytes: env.webhookMaxBytes,
+        log: log.child({ name: 'webhook-edge' }),
+        onRejected: (event) => metrics.webhookDeliveries.inc({ event, outcome: 'rejected' }),
+      }),
     });
     await server.load(async (app, { addHandler }) => {
       probot = app;

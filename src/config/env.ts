@@ -22,6 +22,7 @@ const EnvSchema = z
     WEBHOOK_SECRET: z.string().optional(),
     WEBHOOK_PATH: z.string().startsWith('/').default('/api/github/webhooks'),
     WEBHOOK_PROXY_URL: z.url().optional(),
+    WEBHOOK_MAX_BYTES: int(1_024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
     PORT: int(0, 65535).default(3000),
     HOST: z.string().optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -72,6 +73,8 @@ export interface AppEnv {
   webhookSecret?: string;
   webhookPath: string;
   webhookProxyUrl?: string;
+  /** Webhook bodies over this many bytes are refused (413) unread; GitHub caps payloads at 25 MB. */
+  webhookMaxBytes: number;
   port: number;
   host?: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -123,6 +126,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     webhookSecret: e.WEBHOOK_SECRET,
     webhookPath: e.WEBHOOK_PATH,
     webhookProxyUrl: e.WEBHOOK_PROXY_URL,
+    webhookMaxBytes: e.WEBHOOK_MAX_BYTES,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
