@@ -175,7 +175,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
   it('rejects a delivery with a bad signature before any GitHub call', async () => {
     const payload = pullRequestOpenedPayload(TARGET, shaFor('forged'));
     const forged = await deliver('pull_request', payload, { signature: `sha256=${'0'.repeat(64)}` });
-    // Probot (@octokit/webhooks) answers a signature mismatch with 400.
+    // The webhook edge (src/app/webhook-edge.ts) answers a signature mismatch with 400, as Probot did.
     expect(forged.status).toBe(400);
     expect(forged.body).toMatch(/signature does not match/i);
     const unsigned = await deliver('pull_request', payload, { signature: 'sha1=deadbeef' });
