@@ -27,6 +27,12 @@ export interface WebhookEdgeOptions {
   log: Logger;
   /** Bodies larger than this are refused with 413, unread (`WEBHOOK_MAX_BYTES`). */
   maxBytes?: number;
+  /**
+   * At most this many body bytes are held at once, over all deliveries being read (default twice
+   * `maxBytes`); a delivery that would go over is refused with 503. Many large forged bodies sent
+   * at once then cost a bounded amount of memory instead of all of it.
+   */
+  maxInFlightBytes?: number;
   /** After this long the delivery is answered 202 and the handlers go on (GitHub's limit is 10 s). */
   ackTimeoutMs?: number;
   /** Called once per refused delivery (metrics). `event` is a known event name or `other`. */
@@ -37,7 +43,7 @@ export interface WebhookEdgeOptions {
 export type ServerHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 const EVENT_NAME = /^[a-z_]{1,64}$/;
-const DELIVERY_ID = /^[\w.:-]{1,128}$/;
+const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
 const JSON_CONTENT = /^\s*application\/json\s*(?:;|$)/i;
 
@@ -51,7 +57,8 @@ class Refusal {
 
 /**
  * The webhook edge, in front of Probot's own middleware: for POSTs to the webhook path it limits
- * the body size while streaming (413, the rest never read), checks the `X-Hub-Signature-256` HMAC
+ * the body size while streaming (413, the rest never read) and the bytes held over all deliveries
+ * being read (503), checks the `X-Hub-Signature-256` HMAC
  * on the raw bytes in constant time, parses the JSON and validates the fields the handlers use
  * (see `webhook-schemas.ts`), and only then hands the event to Probot. A forged, oversized or
  * malformed delivery gets a 4xx with a short reason, never a 500, and nothing here logs a payload
@@ -71,6 +78,7 @@ export function createWebhookEdge(options: WebhookEdgeOptions): ServerHandler {
   const maxBytes = options.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
   const ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
   const path = trimSlashes(options.path);
+  const budget = byteBudget(options.maxInFlightBytes ?? 2 * maxBytes);
 
   return async (req, res) => {
     if (requestPath(req.url) !== path) return false;
@@ -79,7 +87,7 @@ export function createWebhookEdge(options: WebhookEdgeOptions): ServerHandler {
     const known = event !== undefined && EVENT_NAME.test(event) ? event : undefined;
     const context = { deliveryId: id !== undefined && DELIVERY_ID.test(id) ? id : '[invalid]', event: known ?? '[invalid]' };
     try {
-      const delivery = await readDelivery(req, { secret: options.secret, maxBytes });
+      const delivery = await readDelivery(req, { secret: options.secret, maxBytes, budget });
       const check = checkPayload(delivery.name, delivery.payload);
       if (!check.ok) throw new Refusal(400, `malformed ${delivery.name} payload: ${check.reason}`);
       return await handOver(delivery, res, options, ackTimeoutMs, context);
@@ -88,14 +96,15 @@ export function createWebhookEdge(options: WebhookEdgeOptions): ServerHandler {
       options.log.warn({ ...context, status: err.status, reason: err.reason }, 'webhook delivery refused');
       options.onRejected?.(known !== undefined && known in EVENT_SCHEMAS ? known : 'other', err.status);
       answer(res, err.status, JSON.stringify({ error: err.reason }), 'application/json');
-      if (err.status === 413) res.once('finish', () => req.destroy());
+      // Stop a body that is still coming: nothing more of it will be read.
+      if (err.status === 413 || err.status === 503) res.once('finish', () => req.destroy());
       return true;
     }
   };
 }
 
 /** Checks headers, reads the body within the limit, verifies the signature, parses the JSON. */
-async function readDelivery(req: IncomingMessage, opts: { secret: string; maxBytes: number }): Promise<VerifiedDelivery> {
+async function readDelivery(req: IncomingMessage, opts: { secret: string; maxBytes: number; budget: ByteBudget }): Promise<VerifiedDelivery> {
   if (req.method !== 'POST') throw new Refusal(405, `use POST for webhook deliveries, not ${req.method === undefined ? '?' : req.method.slice(0, 10)}`);
   const declared = req.headers['content-length'];
   // Before any byte of the body is read: a declared size over the limit is refused unread.
@@ -111,26 +120,55 @@ async function readDelivery(req: IncomingMessage, opts: { secret: string; maxByt
   if (!sent) throw new Refusal(400, 'invalid X-Hub-Signature-256 (expected sha256=<64 hex digits>)');
 
   const hmac = createHmac('sha256', opts.secret);
-  const chunks = await readBody(req, opts.maxBytes, (chunk) => hmac.update(chunk));
-  // Constant time: both sides are 32 bytes, compared without an early exit. A forged body is
-  // dropped here, before it is ever joined into one buffer or decoded.
-  if (!timingSafeEqual(hmac.digest(), Buffer.from(sent[1]!, 'hex'))) throw new Refusal(400, 'signature does not match the payload and the webhook secret');
-  const body = Buffer.concat(chunks);
-  chunks.length = 0;
-
+  let held = 0;
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch {
-    throw new Refusal(400, 'body is not valid UTF-8 JSON');
+    const chunks = await readBody(req, opts.maxBytes, (chunk) => {
+      if (!opts.budget.take(chunk.length)) throw new Refusal(503, 'too many large deliveries at once; try again');
+      held += chunk.length;
+      hmac.update(chunk);
+    });
+    // Constant time: both sides are 32 bytes, compared without an early exit. A forged body is
+    // dropped here, before it is ever joined into one buffer or decoded.
+    if (!timingSafeEqual(hmac.digest(), Buffer.from(sent[1]!, 'hex'))) throw new Refusal(400, 'signature does not match the payload and the webhook secret');
+    const body = Buffer.concat(chunks);
+    chunks.length = 0;
+    try {
+      payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    } catch {
+      throw new Refusal(400, 'body is not valid UTF-8 JSON');
+    }
+  } finally {
+    opts.budget.give(held);
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Refusal(400, `malformed ${name} payload: (payload): expected object`);
   return { id, name, payload: payload as Record<string, unknown> };
 }
 
+interface ByteBudget {
+  /** Takes `n` bytes if they fit; `false` (and nothing taken) if they do not. */
+  take(n: number): boolean;
+  give(n: number): void;
+}
+
+function byteBudget(limit: number): ByteBudget {
+  let used = 0;
+  return {
+    take(n) {
+      if (used + n > limit) return false;
+      used += n;
+      return true;
+    },
+    give(n) {
+      used -= n;
+    },
+  };
+}
+
 /**
  * Reads the request body, at most `maxBytes` of it, feeding each chunk to `onChunk` as it arrives.
- * Past the limit it stops reading (the rest is never buffered) and refuses with 413.
+ * Past the limit it stops reading (the rest is never buffered) and refuses with 413; if `onChunk`
+ * throws, it stops reading and rejects with that error.
  */
 function readBody(req: IncomingMessage, maxBytes: number, onChunk: (chunk: Buffer) => void): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
@@ -142,16 +180,20 @@ function readBody(req: IncomingMessage, maxBytes: number, onChunk: (chunk: Buffe
       req.off('error', onError);
       req.off('aborted', onAborted);
     };
+    const stop = (err: unknown) => {
+      cleanup();
+      chunks.length = 0;
+      req.pause();
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        chunks.length = 0;
-        req.pause();
-        reject(new Refusal(413, `body over ${maxBytes} bytes`));
-        return;
+      if (size > maxBytes) return stop(new Refusal(413, `body over ${maxBytes} bytes`));
+      try {
+        onChunk(chunk);
+      } catch (err) {
+        return stop(err);
       }
-      onChunk(chunk);
       chunks.push(chunk);
     };
     const onEnd = () => {
@@ -201,7 +243,8 @@ async function handOver(
 function answer(res: ServerResponse, status: number, body: string, type: string): void {
   if (res.headersSent) return;
   const headers: Record<string, string> = { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) };
-  if (status === 413) headers.connection = 'close';
+  if (status === 413 || status === 503) headers.connection = 'close';
+  if (status === 503) headers['retry-after'] = '1';
   res.writeHead(status, headers).end(body);
 }
 

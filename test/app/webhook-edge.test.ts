@@ -152,6 +152,32 @@ describe('the webhook edge', () => {
     expect(receive).not.toHaveBeenCalled();
   });
 
+  it('holds at most maxInFlightBytes of bodies at once: a delivery that would go over gets 503, and the budget comes back', async () => {
+    const edge = createWebhookEdge({ secret: SECRET, path: PATH, log: pino({ level: 'silent' }), receive: async () => undefined, maxBytes: 64 * 1024, maxInFlightBytes: 100 * 1024 });
+    const slow = streamingRequest();
+    const slowAnswer = fakeResponse();
+    const slowDone = edge(slow.req, slowAnswer);
+    slow.push(Buffer.alloc(60 * 1024, 0x20)); // held, not finished
+    await new Promise((r) => setTimeout(r, 10));
+    const second = streamingRequest();
+    const secondAnswer = fakeResponse();
+    const secondDone = edge(second.req, secondAnswer);
+    second.push(Buffer.alloc(50 * 1024, 0x20)); // 110 KB in flight: over the budget
+    await secondDone;
+    expect(secondAnswer.statusCode).toBe(503);
+    slow.end();
+    await slowDone;
+    expect(slowAnswer.statusCode).toBe(400); // read to the end, then refused for its signature
+    // Everything held was given back: a third body of 90 KB fits again (and fails only its signature).
+    const third = streamingRequest();
+    const thirdAnswer = fakeResponse();
+    const thirdDone = edge(third.req, thirdAnswer);
+    third.push(Buffer.alloc(60 * 1024, 0x20));
+    third.end();
+    await thirdDone;
+    expect(thirdAnswer.statusCode).toBe(400);
+  });
+
   it('answers 202 when the handlers outlast the ack timeout, as Probot does, and lets them finish', async () => {
     let finished = false;
     const { port } = await serveEdge({
@@ -237,6 +263,17 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A webhook request whose body the test pushes piece by piece. */
+function streamingRequest() {
+  const body = new Readable({ read() {} });
+  const req = Object.assign(body, {
+    method: 'POST',
+    url: PATH,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'd', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+  }) as unknown as IncomingMessage;
+  return { req, push: (chunk: Buffer) => body.push(chunk), end: () => body.push(null) };
 }
 
 /** Just enough of a ServerResponse for the edge: records the status and the body. */
