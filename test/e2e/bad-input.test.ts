@@ -108,7 +108,8 @@ describe('bad input at the webhook edge of the app process (npm start)', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, memory(nodePid, 'VmRSS'))), 5);
     try {
-      for (let i = 0; i < 3; i++) {
+      // Ten in a row: memory must level off, not climb with each forged body.
+      for (let i = 0; i < 10; i++) {
         const answer = await deliverWebhook(webhookUrl, { event: 'pull_request', id: `forged-${i}`, payload: {}, body: payload, secret: WEBHOOK_SECRET, signature: `sha256=${'0'.repeat(64)}` }, 30_000);
         expect(answer.status).toBe(400);
         expect(answer.body).toMatch(/signature does not match/);
@@ -117,10 +118,40 @@ describe('bad input at the webhook edge of the app process (npm start)', () => {
       clearInterval(sampler);
     }
     peak = Math.max(peak, memory(nodePid, 'VmRSS'));
-    console.info(`app RSS: ${(before / MiB).toFixed(0)} MiB at rest, ${(peak / MiB).toFixed(0)} MiB at most while three 20 MB forged bodies came in`);
+    console.info(`app RSS: ${(before / MiB).toFixed(0)} MiB at rest, ${(peak / MiB).toFixed(0)} MiB at most while ten 20 MB forged bodies came in, one after another`);
     expect(peak - before).toBeLessThan(100 * MiB);
     expect(github.requests).toEqual([]);
-    expect(await metric('webhook_deliveries_total', { event: 'pull_request', outcome: 'rejected' })).toBe(3);
+    expect(await metric('webhook_deliveries_total', { event: 'pull_request', outcome: 'rejected' })).toBe(10);
+  }, 120_000);
+
+  it('keeps memory bounded when six 20 MB forged bodies arrive at once (each 400, or 503 past the in-flight budget)', async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const before = memory(nodePid, 'VmRSS');
+    const body = Buffer.from(JSON.stringify({ zen: `${MARK} `.repeat(Math.ceil((20 * MiB) / (MARK.length + 1))) }));
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, memory(nodePid, 'VmRSS'))), 5);
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => postRaw(body, { 'x-github-event': 'ping', 'x-github-delivery': `parallel-${i}`, 'x-hub-signature-256': `sha256=${'1'.repeat(64)}` })),
+    ).finally(() => clearInterval(sampler));
+    peak = Math.max(peak, memory(nodePid, 'VmRSS'));
+    console.info(`app RSS: ${(before / MiB).toFixed(0)} MiB at rest, ${(peak / MiB).toFixed(0)} MiB at most with six 20 MB forged bodies at once: ${statuses.join(', ')}`);
+    for (const s of statuses) expect([400, 503, 'reset']).toContain(s);
+    expect(statuses).toContain(400);
+    expect(peak - before).toBeLessThan(100 * MiB);
+  }, 120_000);
+
+  it('takes a correctly signed 20 MB delivery (an event it does not handle) with 200, without growing by 100 MB', async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const before = memory(nodePid, 'VmRSS');
+    const body = Buffer.from(JSON.stringify({ ref: 'refs/heads/main', commits: Array.from({ length: 20_000 }, (_, i) => ({ id: String(i), message: `${MARK} `.repeat(70) })) }));
+    expect(body.length).toBeGreaterThan(20 * MiB);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, memory(nodePid, 'VmRSS'))), 5);
+    const status = await postRaw(body, { 'x-github-event': 'push', 'x-github-delivery': 'signed-big', 'x-hub-signature-256': sign(body) }).finally(() => clearInterval(sampler));
+    peak = Math.max(peak, memory(nodePid, 'VmRSS'));
+    console.info(`app RSS: ${(before / MiB).toFixed(0)} MiB at rest, ${(peak / MiB).toFixed(0)} MiB at most while a signed 20 MB push came in`);
+    expect(status).toBe(200);
+    expect(peak - before).toBeLessThan(100 * MiB);
   }, 120_000);
 
   it('refuses a body over WEBHOOK_MAX_BYTES (25 MiB) with 413 before reading it', async () => {
