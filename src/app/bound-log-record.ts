@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 
 /** No log line may be longer than this (bytes of JSON, before the newline). */
@@ -26,16 +27,18 @@ export function boundLogRecord(record: Record<string, unknown>, maxChars = 12_00
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (value === undefined) continue;
-    out[key] = PAYLOAD_KEYS.has(key) ? CENSOR : bound(value, 0, state);
+    // pino-http's request and response: its own serializers pick a few small fields from them.
+    if (value instanceof IncomingMessage || value instanceof ServerResponse) out[key] = value;
+    else out[key] = PAYLOAD_KEYS.has(key) ? CENSOR : bound(value, 0, state);
   }
-  if (JSON.stringify(out).length <= maxChars) return out;
+  if (JSON.stringify(out, skipHttp).length <= maxChars) return out;
   // Still too long (many mid-sized fields): keep the scalars that are short, summarize the rest.
   const small: Record<string, unknown> = { truncated: true };
   let size = 0;
   for (const [key, value] of Object.entries(out)) {
     const isErr = typeof value === 'object' && value !== null && 'message' in value;
     const kept = isErr ? { type: (value as { type?: unknown }).type, message: cut(String((value as { message?: unknown }).message), 500) } : value;
-    const len = JSON.stringify(kept)?.length ?? 0;
+    const len = JSON.stringify(kept, skipHttp)?.length ?? 0;
     if (len < 1_000 && size + len < maxChars / 2) {
       small[key] = kept;
       size += len;
@@ -54,6 +57,9 @@ export function boundString(text: string, max = LIMITS.string): string {
 }
 
 const cut = boundString;
+
+/** Leaves pino-http's objects out of a size estimate (their serializers keep a few fields). */
+const skipHttp = (_key: string, value: unknown) => (value instanceof IncomingMessage || value instanceof ServerResponse ? '[http]' : value);
 
 function bound(value: unknown, depth: number, state: { nodes: number; seen: WeakSet<object> }): unknown {
   if (++state.nodes > LIMITS.nodes) return '[…]';

@@ -53,8 +53,10 @@ const lineGuard = {
   hooks: {
     logMethod(this: PinoLogger, args: unknown[], method: (...a: unknown[]) => void) {
       const [first] = args;
-      // pino takes an error's whole message as the record's message; cut it here.
-      if (first instanceof Error && typeof args[1] !== 'string') args.splice(1, 0, first.message);
+      // pino takes an error's whole message as the record's message (for `log.error(err)` and
+      // `log.error({ err })`); give it the message here, so it is cut like any other.
+      const err = first instanceof Error ? first : (first as { err?: unknown } | undefined)?.err;
+      if (err instanceof Error && typeof args[1] !== 'string') args.splice(1, 0, err.message);
       method.apply(this, args.map((a) => (typeof a === 'string' ? boundString(a) : a)));
     },
     streamWrite(line: string): string {

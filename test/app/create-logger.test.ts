@@ -1,3 +1,6 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/create-logger.js';
 import { LogCapture } from './probot-harness.js';
@@ -74,5 +77,26 @@ describe('createLogger: payloads and long lines', () => {
     expect(long!.note).toMatch(/^x+…\[1000000 chars\]$/);
     expect(long!.msg).toMatch(/^y+…\[1000000 chars\]$/);
     expect(escaped!.list).toHaveLength(21);
+  });
+
+  it('cuts the message pino takes from an error given as { err }', async () => {
+    const out = new LogCapture();
+    const log = await createLogger(settings, out);
+    log.error({ err: new Error('m'.repeat(100_000)), deliveryId: 'd1' });
+    await new Promise((r) => setTimeout(r, 20));
+    const [line] = lines(out);
+    expect(Buffer.byteLength(line!)).toBeLessThan(16 * 1024);
+    expect(JSON.parse(line!)).toMatchObject({ deliveryId: 'd1', msg: expect.stringMatching(/^m+…\[100000 chars\]$/) as unknown });
+  });
+
+  it("leaves HTTP requests and responses to their serializers (Probot's request log keeps its status code)", async () => {
+    const out = new LogCapture();
+    const log = await createLogger(settings, out);
+    const req = new IncomingMessage(new Socket());
+    const res = new ServerResponse(req);
+    res.writeHead(201); // headers "sent": the serializer reports the status
+    log.child({ name: 'http' }, { serializers: { res: pino.stdSerializers.res } }).info({ res, responseTime: 3 }, 'request completed');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(lines(out)[0]!)).toMatchObject({ name: 'http', res: { statusCode: 201 }, responseTime: 3 });
   });
 });
