@@ -44,7 +44,7 @@ export type ServerHandler = (req: IncomingMessage, res: ServerResponse) => Promi
 
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
-const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 const JSON_CONTENT = /^\s*application\/json\s*(?:;|$)/i;
 
 /** A refusal: the status, and a short reason for the sender and the log (never payload text). */

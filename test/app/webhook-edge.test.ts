@@ -81,6 +81,13 @@ describe('the webhook edge', () => {
     expect(received).toEqual([{ id: 'delivery-1', name: 'pull_request', payload: JSON.parse(validBodies.pull_request) as unknown }]);
   });
 
+  it('reads the signature hex in either case', async () => {
+    const { port, received } = await serveEdge();
+    const answer = await post(port, validBodies.pull_request, { 'x-hub-signature-256': sign(validBodies.pull_request).toUpperCase().replace('SHA256=', 'sha256=') });
+    expect(answer.status).toBe(200);
+    expect(received).toHaveLength(1);
+  });
+
   it('refuses a wrong signature with 400 before the app sees it, and logs no payload text', async () => {
     const { port, received, logs } = await serveEdge();
     const body = validBodies.pull_request.replace('"payments"', '"PAYLOADTEXT"');
