@@ -45,9 +45,8 @@ export interface GitHubPublisherOptions {
   /** Notes added to the summary, e.g. configuration warnings. */
   extraNotes?: readonly string[];
   /**
-   * This app's bot (`<slug>` or `<slug>[bot]`): how a re-sent write recognises its own review or comment.
-   * Without it, a review POST whose answer was lost is not re-sent (the error is retryable, and a job
-   * retry reads the markers before reviewing again).
+   * This app's bot (`<slug>` or `<slug>[bot]`): how a re-sent write recognises its own review or comment
+   * (this bot's, with this head SHA's marker). Without it, only a bot's post with exactly the body sent counts.
    */
   botLogin?: string;
   /** Sends of one review, comment or probe at most (default 4), and the back-off between them. */
@@ -91,7 +90,8 @@ class Rejected extends Error {}
  * Writes are idempotent: a review or comment POST is sent without Octokit's automatic retry, and when
  * its outcome is unknown (no answer, a reset, a timeout, a 5xx: GitHub may have applied it), the
  * publisher lists the PR's reviews (or comments) and takes this bot's one whose marker has this head
- * SHA as the outcome before sending again, so one SHA never gets two reviews. A probe whose outcome is
+ * SHA (`botLogin`; without it, a bot's with exactly the body sent) as the outcome before sending again,
+ * so one SHA never gets two reviews. A probe whose outcome is
  * unknown is cleaned up (our pending reviews deleted) before the next one. Attempts are bounded
  * (`writeRetry`), and waits honour `retry-after`.
  *
@@ -110,8 +110,12 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
 
   const retry: WriteRetry = { ...DEFAULT_WRITE_RETRY, ...opts.writeRetry };
   const login = opts.botLogin ? botLoginOf(opts.botLogin) : undefined;
-  const ours = (user: { login?: string; type?: string } | null | undefined): boolean => user?.type === 'Bot' && user.login === login;
-  const markedForHead = (body: string | null | undefined): boolean => !!body && parseMarker(body)?.headSha === opts.headSha;
+  /** A post that is the outcome of sending `sent`: this bot's with this head SHA's marker (or, login unknown, a bot's with exactly `sent`). */
+  const isOurs = (post: { user?: { login?: string; type?: string } | null; body?: string | null }, sent: string): boolean => {
+    if (post.user?.type !== 'Bot' || !post.body) return false;
+    if (login === undefined) return post.body === sent;
+    return post.user.login === login && parseMarker(post.body)?.headSha === opts.headSha;
+  };
 
   /**
    * Sends a write GitHub must apply at most once. When an attempt's outcome is unknown, `applied()` looks
@@ -151,26 +155,26 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   }
 
   /** This bot's submitted review of this head SHA (by its marker), if GitHub has one. */
-  async function findOwnReview(): Promise<{ id: number; url?: string } | undefined> {
+  async function findOwnReview(sent: string): Promise<{ id: number; url?: string } | undefined> {
     let reviews;
     try {
       reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...params, per_page: 100 });
     } catch (err) {
       throw translateGitHubError(err);
     }
-    const found = reviews.filter((r) => r.state !== 'PENDING' && ours(r.user) && markedForHead(r.body)).at(-1);
+    const found = reviews.filter((r) => r.state !== 'PENDING' && isOurs(r, sent)).at(-1);
     return found ? { id: found.id, ...(found.html_url ? { url: found.html_url } : {}) } : undefined;
   }
 
   /** This bot's PR comment carrying this head SHA's marker (the fallback), if GitHub has one. */
-  async function findOwnComment(): Promise<{ id: number; url?: string } | undefined> {
+  async function findOwnComment(sent: string): Promise<{ id: number; url?: string } | undefined> {
     let comments;
     try {
       comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
     } catch (err) {
       throw translateGitHubError(err);
     }
-    const found = comments.filter((c) => ours(c.user) && markedForHead(c.body)).at(-1);
+    const found = comments.filter((c) => isOurs(c, sent)).at(-1);
     return found ? { id: found.id, ...(found.html_url ? { url: found.html_url } : {}) } : undefined;
   }
 
@@ -208,7 +212,7 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
     let cleaned = false;
     for (;;) {
       try {
-        return await writeOnce('review', send, login ? findOwnReview : undefined);
+        return await writeOnce('review', send, () => findOwnReview(body));
       } catch (err) {
         if (!hasStatus(err, 422)) throw translateGitHubError(err);
         const message = gitHubMessage(err) ?? 'Unprocessable Entity';
@@ -270,12 +274,13 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   }
 
   async function postComment(result: ReviewResult, rejected: Finding[]): Promise<PublishOutcome> {
+    const body = bodyFor(result);
     const send = async () => {
-      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: bodyFor(result), request: NO_AUTO_RETRY });
+      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body, request: NO_AUTO_RETRY });
       return { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) };
     };
     try {
-      const comment = await writeOnce('fallback comment', send, login ? findOwnComment : undefined);
+      const comment = await writeOnce('fallback comment', send, () => findOwnComment(body));
       log.warn({ rejected: rejected.length }, 'no review could be posted; posted the summary as a PR comment');
       return { kind: 'comment', commentId: comment.id, ...(comment.url ? { url: comment.url } : {}), result, rejected };
     } catch (err) {

@@ -323,12 +323,14 @@ describe('createGitHubPublisher: idempotent writes', () => {
     expect(gh.submitted()).toHaveLength(0);
   });
 
-  it('without the bot login, does not re-send a review whose outcome is unknown', async () => {
-    const gh = faultyGitHub(['apply-then-502']);
-    const err = await publisher({ writeRetry: FAST_WRITES }).publish(reviewResult([at(5)])).catch((e: unknown) => e);
-    expect(err).toMatchObject({ retryable: true });
+  it('without the bot login, takes only a bot review with exactly the body it sent as its own', async () => {
+    const other = `An earlier review <!-- arch-review:v1 sha=${HEAD_SHA} fp=fp-9 ver=0.1.0 -->`;
+    const gh = faultyGitHub(['apply-then-502'], { others: [{ id: 1, login: 'arch-review[bot]', type: 'Bot', body: other }] });
+    const pub = publisher({ writeRetry: FAST_WRITES });
+    await pub.publish(reviewResult([at(5)]));
     expect(gh.posts).toHaveLength(1);
     expect(gh.submitted()).toHaveLength(1);
+    expect(pub.outcome()).toMatchObject({ kind: 'review', reviewId: gh.submitted()[0]!.id });
   });
 
   it('deletes the pending review a probe with a lost answer left behind, and finishes the bisection', async () => {
