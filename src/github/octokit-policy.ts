@@ -84,7 +84,7 @@ interface Spent {
  * retry — a 4xx other than 429 (a 406 `too_large` included), a caller's abort, a budget spent, or a wait
  * longer than the policy allows (the caller's error then carries GitHub's `retryAfterMs`).
  */
-export function retryDecision(err: unknown, spent: Spent, maxRetries: number, policy: GitHubRetryPolicy): { waitMs: number; fromServer: boolean; rateLimited: boolean } | undefined {
+function retryDecision(err: unknown, spent: Spent, maxRetries: number, policy: GitHubRetryPolicy): { waitMs: number; fromServer: boolean; rateLimited: boolean } | undefined {
   if (typeof err !== 'object' || err === null || (err as { name?: unknown }).name === 'AbortError') return undefined;
   const e = err as ErrorLike;
   if (e.request === undefined) return undefined;
@@ -144,7 +144,7 @@ export function gitHubRetryPlugin(policy: GitHubRetryPolicy): (octokit: Wrappabl
 }
 
 /** The throttling plugin's handlers: wait out a rate limit a bounded number of times, for a bounded time. */
-export function throttleOptions(policy: GitHubRetryPolicy) {
+function throttleOptions(policy: GitHubRetryPolicy) {
   const decide = (kind: 'secondary' | 'primary') => (retryAfterS: number, options: RequestOptionsLike, octokit: Pick<Wrappable, 'log'>, retryCount = 0): boolean => {
     const retry = retryCount < policy.rateLimitRetries && retryAfterS * 1000 <= policy.maxRateLimitWaitMs;
     octokit.log.warn(
