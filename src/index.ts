@@ -15,6 +15,7 @@ import { withWebhookEdge } from './app/webhook-edge.js';
 import type { AppEnv, Role } from './config/env.js';
 import { ConfigError } from './errors.js';
 import { fetchWithTimeout } from './github/fetch-with-timeout.js';
+import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -119,7 +120,8 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
 
   const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, log: log.child({ name: 'queue' }) });
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
-  const Octokit = ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit;
+  // One retry policy for every GitHub call (src/github/octokit-policy.ts); the error count sees every try.
+  const Octokit = withGitHubRetryPolicy(ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit);
   // Every GitHub request gets its own timeout at the transport, under Probot's retry and throttling.
   const request = { fetch: fetchWithTimeout(env.githubTimeoutMs) };
   const probotOptions = { appId: env.appId, privateKey, secret: env.webhookSecret, baseUrl: env.baseUrl, log, Octokit, request };

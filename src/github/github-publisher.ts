@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isCommentable, spansOneHunk } from '../diff/line-map.js';
+import { ExternalServiceError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
-import { renderMarker } from '../review/marker.js';
+import { parseMarker, renderMarker } from '../review/marker.js';
 import type { Logger, Publisher, ReviewResult, SummaryFinding } from '../review/ports.js';
 import { renderComment, renderSummary } from '../review/render.js';
-import { gitHubMessage, hasStatus, translateGitHubError } from './translate-error.js';
+import { backoffMs } from './octokit-policy.js';
+import { botLoginOf } from './prior-state.js';
+import { gitHubMessage, hasStatus, isNetworkFailure, translateGitHubError } from './translate-error.js';
 import type { GitHubClient, PullRequestRef } from './types.js';
 
 /** GitHub's limit for a review body, a review comment and an issue comment (characters). */
@@ -40,7 +44,30 @@ export interface GitHubPublisherOptions {
   skipWhenNothingNew?: boolean;
   /** Notes added to the summary, e.g. configuration warnings. */
   extraNotes?: readonly string[];
+  /**
+   * This app's bot (`<slug>` or `<slug>[bot]`): how a re-sent write recognises its own review or comment
+   * (this bot's, with this head SHA's marker). Without it, only a bot's post with exactly the body sent counts.
+   */
+  botLogin?: string;
+  /** Sends of one review, comment or probe at most (default 4), and the back-off between them. */
+  writeRetry?: Partial<WriteRetry>;
 }
+
+/** How often a write whose answer was lost or refused for now is sent again, and the waits between. */
+export interface WriteRetry {
+  attempts: number;
+  baseDelayMs: number;
+  /** A longer `retry-after` fails the publish at once (the queue waits `retryAfterMs` instead). */
+  maxDelayMs: number;
+  /** How long one second of `retry-after` lasts: 1000, tests shrink it. */
+  secondMs: number;
+  random: () => number;
+}
+
+const DEFAULT_WRITE_RETRY: WriteRetry = { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 20_000, secondMs: 1_000, random: Math.random };
+
+/** `request: { retries: 0 }`: Octokit's automatic retry would re-send a write GitHub may already have applied. */
+const NO_AUTO_RETRY = { retries: 0 } as const;
 
 /** A `Publisher` that also tells what it did, for the check run and the job's outcome. */
 export interface GitHubPublisher extends Publisher {
@@ -60,6 +87,14 @@ class Rejected extends Error {}
  * to the summary (`rejected-by-github`) and the review is posted without them. A 422 that no comment
  * explains is the body's fault. When no review can be posted at all, the summary goes out as one PR comment.
  *
+ * Writes are idempotent: a review or comment POST is sent without Octokit's automatic retry, and when
+ * its outcome is unknown (no answer, a reset, a timeout, a 5xx: GitHub may have applied it), the
+ * publisher lists the PR's reviews (or comments) and takes this bot's one whose marker has this head
+ * SHA (`botLogin`; without it, a bot's with exactly the body sent) as the outcome before sending again,
+ * so one SHA never gets two reviews. A probe whose outcome is
+ * unknown is cleaned up (our pending reviews deleted) before the next one. Attempts are bounded
+ * (`writeRetry`), and waits honour `retry-after`.
+ *
  * @example
  * const publisher = createGitHubPublisher(octokit, ref, { headSha, version: VERSION, log });
  * await reviewPullRequest({ ...deps, publisher });
@@ -73,29 +108,153 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   // renderSummary ends the body with the hidden marker (for `result.target.headSha`) and keeps it whole within maxLength.
   const bodyFor = (result: ReviewResult): string => renderSummary(result, { maxLength: MAX_BODY, version: opts.version });
 
-  async function createReview(body: string, comments: ReviewComment[]): Promise<{ id: number; url?: string }> {
+  const retry: WriteRetry = { ...DEFAULT_WRITE_RETRY, ...opts.writeRetry };
+  const login = opts.botLogin ? botLoginOf(opts.botLogin) : undefined;
+  /** A post that is the outcome of sending `sent`: this bot's with this head SHA's marker (or, login unknown, a bot's with exactly `sent`). */
+  const isOurs = (post: { user?: { login?: string; type?: string } | null; body?: string | null }, sent: string): boolean => {
+    if (post.user?.type !== 'Bot' || !post.body) return false;
+    if (login === undefined) return post.body === sent;
+    return post.user.login === login && parseMarker(post.body)?.headSha === opts.headSha;
+  };
+
+  /**
+   * Sends a write GitHub must apply at most once. When an attempt's outcome is unknown, `applied()` looks
+   * for its result on GitHub before anything is sent again; a refusal for now (429, rate limit) is simply
+   * re-sent after the wait GitHub asks for. Other errors (a 422 included) go to the caller untouched.
+   */
+  async function writeOnce<T>(what: string, send: () => Promise<T>, applied?: () => Promise<T | undefined>): Promise<T> {
+    let unknown = false;
+    for (let attempt = 1; ; attempt++) {
+      if (unknown && applied) {
+        const found = await applied();
+        if (found !== undefined) {
+          log.info({ headSha: opts.headSha, attempt }, `the ${what} was applied although its answer was lost; not sending it again`);
+          return found;
+        }
+      }
+      try {
+        return await send();
+      } catch (err) {
+        const error = translateGitHubError(err);
+        if (!(error instanceof ExternalServiceError) || !error.retryable || hasStatus(err, 422)) throw err;
+        // No answer or a 5xx: GitHub may have applied it. A 429 or rate-limit 403 was refused.
+        unknown ||= isNetworkFailure(err) || (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status >= 500);
+        const asked = error.retryAfterMs;
+        if ((unknown && !applied) || attempt >= retry.attempts || (asked ?? 0) > retry.maxDelayMs) {
+          if (unknown && applied) {
+            const found = await applied();
+            if (found !== undefined) return found;
+          }
+          throw error;
+        }
+        const waitMs = asked !== undefined ? Math.round((asked / 1000) * retry.secondMs) : backoffMs(attempt - 1, retry);
+        log.warn({ headSha: opts.headSha, attempt, waitMs, err: error.message }, `the ${what} failed; sending it again${unknown ? ' after checking GitHub' : ''}`);
+        await sleep(waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
+      }
+    }
+  }
+
+  /** This bot's submitted review of this head SHA (by its marker), if GitHub has one. */
+  async function findOwnReview(sent: string): Promise<{ id: number; url?: string } | undefined> {
+    let reviews;
     try {
-      const { data } = await octokit.rest.pulls.createReview({ ...params, commit_id: opts.headSha, event: 'COMMENT', body, comments });
-      return { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) };
+      reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...params, per_page: 100 });
     } catch (err) {
-      if (hasStatus(err, 422)) throw new Rejected(gitHubMessage(err) ?? 'Unprocessable Entity', { cause: err });
       throw translateGitHubError(err);
+    }
+    const found = reviews.filter((r) => r.state !== 'PENDING' && isOurs(r, sent)).at(-1);
+    return found ? { id: found.id, ...(found.html_url ? { url: found.html_url } : {}) } : undefined;
+  }
+
+  /** This bot's PR comment carrying this head SHA's marker (the fallback), if GitHub has one. */
+  async function findOwnComment(sent: string): Promise<{ id: number; url?: string } | undefined> {
+    let comments;
+    try {
+      comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
+    } catch (err) {
+      throw translateGitHubError(err);
+    }
+    const found = comments.filter((c) => isOurs(c, sent)).at(-1);
+    return found ? { id: found.id, ...(found.html_url ? { url: found.html_url } : {}) } : undefined;
+  }
+
+  /**
+   * Deletes this bot's pending reviews of the PR (only their author sees pending reviews, so every one
+   * listed is ours; the login is checked too when known): what a probe with a lost answer, or a killed
+   * run, may have left behind. GitHub allows one pending review per user, and it would block every probe.
+   */
+  async function deleteOwnPendingReviews(): Promise<number> {
+    try {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...params, per_page: 100 });
+      const pending = reviews.filter((r) => r.state === 'PENDING' && (login === undefined || r.user?.login === login));
+      for (const r of pending) await deletePending(r.id);
+      if (pending.length > 0) log.info({ deleted: pending.length }, 'deleted pending reviews left behind');
+      return pending.length;
+    } catch (err) {
+      throw translateGitHubError(err);
+    }
+  }
+
+  /** DELETE is idempotent: a 404 after a retried delete means it is gone. */
+  async function deletePending(id: number): Promise<void> {
+    try {
+      await octokit.rest.pulls.deletePendingReview({ ...params, review_id: id });
+    } catch (err) {
+      if (!hasStatus(err, 404)) throw err;
+    }
+  }
+
+  async function createReview(body: string, comments: ReviewComment[]): Promise<{ id: number; url?: string }> {
+    const send = async () => {
+      const { data } = await octokit.rest.pulls.createReview({ ...params, commit_id: opts.headSha, event: 'COMMENT', body, comments, request: NO_AUTO_RETRY });
+      return { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) };
+    };
+    let cleaned = false;
+    for (;;) {
+      try {
+        return await writeOnce('review', send, () => findOwnReview(body));
+      } catch (err) {
+        if (!hasStatus(err, 422)) throw translateGitHubError(err);
+        const message = gitHubMessage(err) ?? 'Unprocessable Entity';
+        // A pending review of ours (a killed run's probe) can block a review: remove it once and try again.
+        if (!cleaned && blockedByPendingReview(err)) {
+          cleaned = true;
+          if ((await deleteOwnPendingReviews()) > 0) continue;
+        }
+        throw new Rejected(message, { cause: err });
+      }
     }
   }
 
   /** True when GitHub accepts `comments`: tried as a pending review (never shown), then deleted. */
   async function accepts(comments: ReviewComment[]): Promise<boolean> {
+    const send = async () => (await octokit.rest.pulls.createReview({ ...params, commit_id: opts.headSha, comments, request: NO_AUTO_RETRY })).data.id;
+    // A probe whose answer was lost may exist as a pending review: delete ours, then it is safe to probe again.
+    const cleanUp = async () => {
+      await deleteOwnPendingReviews();
+      return undefined;
+    };
     let id: number;
-    try {
-      ({ data: { id } } = await octokit.rest.pulls.createReview({ ...params, commit_id: opts.headSha, comments }));
-    } catch (err) {
-      if (!hasStatus(err, 422)) throw translateGitHubError(err);
-      // Another pending review of ours blocks every probe: the answer would say nothing about the comments.
-      if (/pending review/i.test(gitHubMessage(err) ?? '')) throw new ProbeUnavailable(gitHubMessage(err) ?? '');
-      return false;
+    let cleaned = false;
+    for (;;) {
+      try {
+        id = await writeOnce('probe', send, cleanUp);
+        break;
+      } catch (err) {
+        if (!hasStatus(err, 422)) throw translateGitHubError(err);
+        // Another pending review of ours blocks every probe: the answer would say nothing about the comments.
+        if (blockedByPendingReview(err)) {
+          if (!cleaned && (await deleteOwnPendingReviews()) > 0) {
+            cleaned = true;
+            continue;
+          }
+          throw new ProbeUnavailable((err as Error).message);
+        }
+        return false;
+      }
     }
     try {
-      await octokit.rest.pulls.deletePendingReview({ ...params, review_id: id });
+      await deletePending(id);
     } catch (err) {
       throw translateGitHubError(err);
     }
@@ -115,10 +274,15 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   }
 
   async function postComment(result: ReviewResult, rejected: Finding[]): Promise<PublishOutcome> {
+    const body = bodyFor(result);
+    const send = async () => {
+      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body, request: NO_AUTO_RETRY });
+      return { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) };
+    };
     try {
-      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: bodyFor(result) });
+      const comment = await writeOnce('fallback comment', send, () => findOwnComment(body));
       log.warn({ rejected: rejected.length }, 'no review could be posted; posted the summary as a PR comment');
-      return { kind: 'comment', commentId: data.id, ...(data.html_url ? { url: data.html_url } : {}), result, rejected };
+      return { kind: 'comment', commentId: comment.id, ...(comment.url ? { url: comment.url } : {}), result, rejected };
     } catch (err) {
       throw translateGitHubError(err);
     }
@@ -202,6 +366,11 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
 }
 
 class ProbeUnavailable extends Error {}
+
+/** GitHub's 422 for a second pending review ("User can only have one pending review per pull request", in `errors`). */
+function blockedByPendingReview(err: unknown): boolean {
+  return /pending review/i.test(`${gitHubMessage(err) ?? ''} ${err instanceof Error ? err.message : ''}`);
+}
 
 /** Moves `rejected` inline findings to the summary with the reason `rejected-by-github`. */
 function withRejected(result: ReviewResult, rejected: readonly Finding[]): ReviewResult {

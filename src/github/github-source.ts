@@ -57,13 +57,9 @@ export function createGitHubSource(octokit: GitHubClient, ref: GitHubSourceRef):
   return {
     async loadDiff() {
       try {
-        // The retry plugin retries 406; a diff that is too large stays too large, so ask once.
-        const { data } = await octokit.rest.pulls.get({
-          ...base,
-          pull_number: ref.number,
-          mediaType: { format: 'diff' },
-          request: { retries: 0, ...signalOpt },
-        });
+        // The retry policy (octokit-policy.ts) retries a 5xx, 429 or reset here, never a 406: a diff
+        // that is too large stays too large.
+        const { data } = await octokit.rest.pulls.get({ ...base, pull_number: ref.number, mediaType: { format: 'diff' }, request: signalOpt });
         return { kind: 'unified', text: typeof data === 'string' ? data : String(data) };
       } catch (err) {
         if (!(hasStatus(err, 406) && gitHubErrorCodes(err).includes('too_large'))) throw translateGitHubError(err);

@@ -289,8 +289,8 @@ describe('runReviewJob', () => {
   it('completes the check run neutral with the reason when the job fails, then rethrows for a retry', async () => {
     mockStart();
     const check = mockCheckRun();
-    // The diff request runs with retries off (a 406 would only repeat), so the queue's retry is the one layer here.
-    nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').reply(502, { message: 'Server Error' });
+    // The retry policy tries the diff 4 times (1 + 3 retries); then the queue's retry is the next layer.
+    nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').times(4).reply(502, { message: 'Server Error' });
     const err = await runReviewJob(deps()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalServiceError);
     expect((err as ExternalServiceError).retryable).toBe(true);

@@ -17,6 +17,7 @@ export interface RecordedRequest {
   accept: string;
   authorization: string;
   body: unknown;
+  /** The status answered; 0 when the fake dropped the connection instead. */
   status: number;
   /** `performance.now()` when the answer was sent (same clock as a test or benchmark in this process). */
   at: number;
@@ -73,6 +74,8 @@ export interface FakeCheckRun {
 export interface FakeKnobs {
   /** Answer this many upcoming `POST …/pulls/{n}/reviews` with 500. */
   failCreateReview: number;
+  /** Create the review for this many upcoming `POST …/pulls/{n}/reviews`, then drop the connection without answering (recorded with status 0). */
+  resetAfterCreateReview: number;
   /** Answer the diff media type with 406 `too_large` (GitHub does so by itself over 300 files or 20,000 lines, and so does the fake). */
   diffTooLarge: boolean;
   /** Collaborator permission by login (`admin`, `maintain`, `write`, `triage`, `read`); others get `none`. */
@@ -128,7 +131,7 @@ type Answer = { status: number; body?: unknown; headers?: Record<string, string>
 const JSON_TYPE = 'application/json; charset=utf-8';
 const DOCS = 'https://docs.github.com/enterprise-server/rest';
 
-const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, diffTooLarge: false, permissions: {} });
+const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateReview: 0, diffTooLarge: false, permissions: {} });
 
 /**
  * Starts a fake GitHub that behaves like the real one where arch-review depends on it: installation
@@ -492,17 +495,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       } catch (err) {
         answer = { status: 500, body: { message: `fake GitHub failed: ${(err as Error).message}` } };
       }
+      const routePath = url.pathname.replace(/^\/api\/v3/, '');
+      // GitHub applied the write, but the answer is lost: the connection drops.
+      const reset = method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/reviews$/.test(routePath) && answer.status === 200 && fake.knobs.resetAfterCreateReview > 0;
+      if (reset) fake.knobs.resetAfterCreateReview--;
       fake.requests.push({
         method,
         path: url.pathname,
-        route: url.pathname.replace(/^\/api\/v3/, ''),
+        route: routePath,
         query,
         accept: String(req.headers.accept ?? ''),
         authorization: String(req.headers.authorization ?? ''),
         body,
-        status: answer.status,
+        status: reset ? 0 : answer.status,
         at: performance.now(),
       });
+      if (reset) {
+        req.socket.destroy();
+        return;
+      }
       const headers = { 'content-type': JSON_TYPE, ...answer.headers };
       res.writeHead(answer.status, headers).end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
     });

@@ -183,7 +183,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     expect(github.requests).toEqual([]);
   });
 
-  it("recovers from GitHub's 500 on the first createReview through Octokit's retry: one review, one job", async () => {
+  it("recovers from GitHub's 500 on the first createReview: the publisher checks GitHub, then sends it again; one review, one job", async () => {
     github.knobs.failCreateReview = 1;
     const failedBefore = await metric('reviews_total', { outcome: 'failed' });
     const sha = shaFor('server-error');
@@ -191,10 +191,29 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
 
     const attempts = github.calls('POST', REVIEWS);
     expect(attempts.map((r) => r.status)).toEqual([500, 200]);
+    // A 500 may hide an applied write: the publisher listed the reviews before sending again.
+    const between = github.requests.filter((r) => r.at > attempts[0]!.at && r.at < attempts[1]!.at);
+    expect(between.some((r) => r.method === 'GET' && REVIEWS.test(r.route))).toBe(true);
     expect(github.submittedReviews(TARGET.number)).toHaveLength(1);
     expect(github.submittedReviews(TARGET.number)[0]).toMatchObject({ event: 'COMMENT', commitId: sha });
-    // The retry happened inside the one job (Octokit's retry plugin), not as a second job: the
-    // in-process queue does not retry, and a second job would have created a second check run.
+    // The retry happened inside the one job, not as a second job: a second job would have created a second check run.
+    expect(github.calls('POST', CHECK_RUNS)).toHaveLength(1);
+    expect(github.checkRuns[0]).toMatchObject({ statuses: ['in_progress', 'completed'] });
+    expect(await metric('reviews_total', { outcome: 'failed' })).toBe(failedBefore);
+  });
+
+  it('posts one review when the connection drops after GitHub created it: found on GitHub, never sent twice', async () => {
+    github.knobs.resetAfterCreateReview = 1;
+    const failedBefore = await metric('reviews_total', { outcome: 'failed' });
+    const sha = shaFor('reset-after-create');
+    await reviewDemoPullRequest(sha);
+
+    // One POST, answered by a dropped connection (status 0), after which GitHub had the review.
+    expect(github.calls('POST', REVIEWS).map((r) => r.status)).toEqual([0]);
+    const reviews = github.submittedReviews(TARGET.number);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ event: 'COMMENT', commitId: sha });
+    expect(reviews[0]!.body).toContain(`<!-- arch-review:v1 sha=${sha}`);
     expect(github.calls('POST', CHECK_RUNS)).toHaveLength(1);
     expect(github.checkRuns[0]).toMatchObject({ statuses: ['in_progress', 'completed'] });
     expect(await metric('reviews_total', { outcome: 'failed' })).toBe(failedBefore);

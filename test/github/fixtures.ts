@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import { ProbotOctokit } from 'probot';
+import { withGitHubRetryPolicy } from '../../src/github/octokit-policy.js';
 import type { GitHubClient, PullRequestRef } from '../../src/github/types.js';
 
 /** GitHub's REST root, as nock scopes take it. */
@@ -17,13 +18,17 @@ export const BOT_LOGIN = 'arch-review[bot]';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** arch-review's retry policy with millisecond waits (a second of `retry-after` lasts 1 ms). */
+export const FAST_RETRY_POLICY = { baseDelayMs: 1, maxDelayMs: 20_000, secondMs: 1, random: () => 0.5 } as const;
+
 /**
- * A real Probot Octokit (retry, throttling, pagination, config plugins) with a test token. Throttling
- * is off (no waiting on rate limits); retry stays on, with millisecond back-off, so a test sees what
- * the retry plugin would do.
+ * A real Probot Octokit (pagination, config plugins) with a test token and arch-review's retry policy
+ * as production wires it (`withGitHubRetryPolicy`), with millisecond back-off, so a test sees what the
+ * policy would do. Throttling is off (no write spacing, no rate-limit waits).
  */
 export function testOctokit(): GitHubClient {
-  return new ProbotOctokit({ auth: { token: 'test-token' }, throttle: { enabled: false }, retry: { retryAfterBaseValue: 1 }, log: silent });
+  const Octokit = withGitHubRetryPolicy(ProbotOctokit, FAST_RETRY_POLICY);
+  return new Octokit({ auth: { token: 'test-token' }, throttle: { enabled: false }, log: silent });
 }
 
 type Json = Record<string, unknown>;

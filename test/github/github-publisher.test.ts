@@ -5,7 +5,8 @@ import { parseMarker } from '../../src/review/marker.js';
 import { silentLogger } from '../../src/review/ports.js';
 import { finding } from '../review/factories.js';
 import { useHttpMocks } from '../helpers/http.js';
-import { API, HEAD_SHA, PR_PATH, REF, REPO_PATH, UNPROCESSABLE, createdReviewJson, testOctokit } from './fixtures.js';
+import { ExternalServiceError } from '../../src/errors.js';
+import { API, BOT_LOGIN, HEAD_SHA, PR_PATH, REF, REPO_PATH, UNPROCESSABLE, createdReviewJson, testOctokit } from './fixtures.js';
 import { reviewResult } from './review-result.js';
 
 const nock = useHttpMocks();
@@ -156,5 +157,214 @@ describe('createGitHubPublisher', () => {
     const gh = fakeReviews();
     await publisher({ extraNotes: ['Configuration: unknown key "max_comments" (ignored)'] }).publish(reviewResult([at(5)]));
     expect(gh.requests[0]!.body).toContain('unknown key');
+  });
+});
+
+type Fault = 'ok' | 'reset' | 'apply-then-reset' | '502' | 'apply-then-502' | '429';
+
+/**
+ * A stateful fake of a PR's reviews and comments with faults on the POSTs, in order: `reset` (the
+ * connection drops before GitHub applies anything), `apply-then-reset` / `apply-then-502` (GitHub applies
+ * the write, the answer is lost), `502`, `429` (retry-after: 1); `commentFaults` likewise for PR comments.
+ * Lists show the bot's reviews (pending ones too, as GitHub shows them to their author) and `others`.
+ */
+function faultyGitHub(
+  faults: Fault[],
+  opts: { badLines?: number[]; rejectSubmitted?: boolean; commentFaults?: Fault[]; others?: Array<{ id: number; login: string; type: 'Bot' | 'User'; body: string }>; pendingLeftover?: boolean } = {},
+) {
+  const bot = { login: BOT_LOGIN, id: 9, type: 'Bot' };
+  const reviews: Array<{ id: number; state: string; body: string; comments: ReviewComment[]; deleted: boolean }> = [];
+  const comments: Array<{ id: number; body: string }> = [];
+  const posts: ReviewRequest[] = [];
+  const commentPosts: string[] = [];
+  let lists = 0;
+  let nextId = 500;
+  if (opts.pendingLeftover) reviews.push({ id: nextId++, state: 'PENDING', body: '', comments: [], deleted: false });
+  const reviewJson = (r: (typeof reviews)[number]) => ({ id: r.id, user: bot, body: r.body, state: r.state, commit_id: HEAD_SHA, html_url: `https://github.com/x/pull/2#pullrequestreview-${r.id}` });
+  const faulty = <T>(queue: Fault[], apply: () => T, ok: (v: T) => [number, object]): [number, object, Record<string, string>?] => {
+    const fault = queue.shift();
+    if (fault === 'reset') throw new Error('socket hang up');
+    if (fault === '502') return [502, { message: 'Server Error' }];
+    if (fault === '429') return [429, { message: 'Too many requests' }, { 'retry-after': '1' }];
+    const value = apply();
+    if (fault === 'apply-then-reset') throw new Error('socket hang up');
+    if (fault === 'apply-then-502') return [502, { message: 'Server Error' }];
+    return ok(value);
+  };
+  nock(API)
+    .persist()
+    .post(`${PR_PATH}/reviews`)
+    // Async, so a thrown reset reaches nock as a rejection (it then destroys the request).
+    .reply(async (_uri, body) => {
+      const r = body as ReviewRequest;
+      posts.push(r);
+      return faulty(
+        faults,
+        () => {
+          if (r.comments.some((c) => opts.badLines?.includes(c.line)) || (r.event !== undefined && opts.rejectSubmitted)) return undefined;
+          if (r.event === undefined && reviews.some((x) => x.state === 'PENDING' && !x.deleted)) return 'pending' as const;
+          const review = { id: nextId++, state: r.event ? 'COMMENTED' : 'PENDING', body: r.body ?? '', comments: r.comments, deleted: false };
+          reviews.push(review);
+          return review;
+        },
+        (review) =>
+          review === undefined ? [422, UNPROCESSABLE] : review === 'pending' ? [422, { message: 'Unprocessable Entity', errors: ['User can only have one pending review per pull request'] }] : [200, reviewJson(review)],
+      );
+    });
+  nock(API)
+    .persist()
+    .get(`${PR_PATH}/reviews`)
+    .query(true)
+    .optionally()
+    .reply(() => {
+      lists++;
+      const others = (opts.others ?? []).map((o) => ({ id: o.id, user: { login: o.login, id: o.id, type: o.type }, body: o.body, state: 'COMMENTED', commit_id: HEAD_SHA }));
+      return [200, [...others, ...reviews.filter((r) => !r.deleted).map(reviewJson)]];
+    });
+  nock(API)
+    .persist()
+    .delete(/\/pulls\/2\/reviews\/\d+$/)
+    .optionally()
+    .reply((uri) => {
+      const review = reviews.find((r) => r.id === Number(uri.split('/').pop()) && !r.deleted);
+      if (!review) return [404, { message: 'Not Found' }];
+      review.deleted = true;
+      return [200, reviewJson(review)];
+    });
+  nock(API)
+    .persist()
+    .post(`${REPO_PATH}/issues/2/comments`)
+    .optionally()
+    .reply(async (_uri, body) => {
+      commentPosts.push((body as { body: string }).body);
+      return faulty(
+        opts.commentFaults ?? [],
+        () => {
+          const comment = { id: nextId++, body: (body as { body: string }).body };
+          comments.push(comment);
+          return comment;
+        },
+        (c) => [201, { id: c.id, user: bot, body: c.body, html_url: `https://github.com/x/pull/2#issuecomment-${c.id}` }],
+      );
+    });
+  nock(API)
+    .persist()
+    .get(`${REPO_PATH}/issues/2/comments`)
+    .query(true)
+    .optionally()
+    .reply(() => {
+      lists++;
+      return [200, comments.map((c) => ({ id: c.id, user: bot, body: c.body, created_at: '2024-01-01T00:00:00Z', html_url: `https://github.com/x/pull/2#issuecomment-${c.id}` }))];
+    });
+  return {
+    posts,
+    commentPosts,
+    comments,
+    lists: () => lists,
+    submitted: () => reviews.filter((r) => r.state !== 'PENDING' && !r.deleted),
+    pending: () => reviews.filter((r) => r.state === 'PENDING' && !r.deleted),
+    deleted: () => reviews.filter((r) => r.deleted),
+  };
+}
+
+/** Millisecond back-off; a second of `retry-after` lasts 10 ms. */
+const FAST_WRITES = { baseDelayMs: 1, secondMs: 10, random: () => 0.5 };
+const idempotent = (over: Partial<Parameters<typeof createGitHubPublisher>[2]> = {}) => publisher({ botLogin: 'arch-review', writeRetry: FAST_WRITES, ...over });
+
+describe('createGitHubPublisher: idempotent writes', () => {
+  it('never posts a second review when GitHub applied the first and the answer was lost (502 or reset)', async () => {
+    for (const fault of ['apply-then-502', 'apply-then-reset'] as const) {
+      const gh = faultyGitHub([fault]);
+      const pub = idempotent();
+      await pub.publish(reviewResult([at(5)]));
+      expect(gh.posts, fault).toHaveLength(1);
+      expect(gh.submitted(), fault).toHaveLength(1);
+      expect(gh.lists(), fault).toBe(1);
+      expect(pub.outcome(), fault).toMatchObject({ kind: 'review', reviewId: gh.submitted()[0]!.id, url: expect.stringContaining('pullrequestreview-') });
+      nock.cleanAll();
+    }
+  });
+
+  it('sends the review again when the lost attempt was not applied, after checking', async () => {
+    const gh = faultyGitHub(['reset', '502']);
+    const pub = idempotent();
+    await pub.publish(reviewResult([at(5)]));
+    expect(gh.posts).toHaveLength(3);
+    expect(gh.lists()).toBe(2);
+    expect(gh.submitted()).toHaveLength(1);
+    expect(pub.outcome()).toMatchObject({ kind: 'review', reviewId: gh.submitted()[0]!.id });
+  });
+
+  it('re-sends a review refused with 429 after its retry-after, without Octokit re-sending it blindly', async () => {
+    const gh = faultyGitHub(['429']);
+    await idempotent().publish(reviewResult([at(5)]));
+    expect(gh.posts).toHaveLength(2);
+    expect(gh.lists()).toBe(0); // a 429 was refused, not applied: nothing to look for
+    expect(gh.submitted()).toHaveLength(1);
+  });
+
+  it('ignores a human’s review that carries a copy of the marker', async () => {
+    const pasted = `LGTM <!-- arch-review:v1 sha=${HEAD_SHA} fp= ver=0.1.0 -->`;
+    const gh = faultyGitHub(['reset'], { others: [{ id: 1, login: 'arch-review', type: 'User', body: pasted }, { id: 2, login: 'mona', type: 'User', body: pasted }] });
+    await idempotent().publish(reviewResult([at(5)]));
+    expect(gh.posts).toHaveLength(2);
+    expect(gh.submitted()).toHaveLength(1);
+  });
+
+  it('gives up after a bounded number of sends with a retryable error, checking GitHub before each', async () => {
+    const gh = faultyGitHub(['502', '502', '502', '502', '502']);
+    const err = await idempotent({ writeRetry: { ...FAST_WRITES, attempts: 4 } })
+      .publish(reviewResult([at(5)]))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    expect(err).toMatchObject({ status: 502, retryable: true });
+    expect(gh.posts).toHaveLength(4);
+    expect(gh.lists()).toBe(4); // before sends 2-4, and once more after the last
+    expect(gh.submitted()).toHaveLength(0);
+  });
+
+  it('without the bot login, takes only a bot review with exactly the body it sent as its own', async () => {
+    const other = `An earlier review <!-- arch-review:v1 sha=${HEAD_SHA} fp=fp-9 ver=0.1.0 -->`;
+    const gh = faultyGitHub(['apply-then-502'], { others: [{ id: 1, login: 'arch-review[bot]', type: 'Bot', body: other }] });
+    const pub = publisher({ writeRetry: FAST_WRITES });
+    await pub.publish(reviewResult([at(5)]));
+    expect(gh.posts).toHaveLength(1);
+    expect(gh.submitted()).toHaveLength(1);
+    expect(pub.outcome()).toMatchObject({ kind: 'review', reviewId: gh.submitted()[0]!.id });
+  });
+
+  it('deletes the pending review a probe with a lost answer left behind, and finishes the bisection', async () => {
+    // POSTs: the review (422), probes [3,5,6,7] (422), [3,5] (422), [3] (422), then [5]: applied, answer lost.
+    const gh = faultyGitHub(['ok', 'ok', 'ok', 'ok', 'apply-then-reset'], { badLines: [3] });
+    const pub = idempotent();
+    await pub.publish(reviewResult([at(3), at(5), at(6), at(7)]));
+    expect(gh.pending()).toEqual([]);
+    expect(gh.submitted()).toHaveLength(1);
+    expect(gh.submitted()[0]!.comments.map((c) => c.line)).toEqual([5, 6, 7]);
+    expect(pub.outcome()).toMatchObject({ kind: 'review' });
+    expect(pub.outcome()!.rejected.map((f) => f.line)).toEqual([3]);
+    // The lost probe was found pending, deleted and sent again (then deleted as probes are).
+    expect(gh.posts.filter((p) => p.event === undefined && p.comments.length === 1 && p.comments[0]!.line === 5)).toHaveLength(2);
+    expect(gh.deleted()).toHaveLength(3); // [5] twice, [6, 7] once
+  });
+
+  it('clears a pending review left by a killed run instead of giving up on probing', async () => {
+    const gh = faultyGitHub([], { badLines: [3], pendingLeftover: true });
+    const pub = idempotent();
+    await pub.publish(reviewResult([at(3), at(5)]));
+    expect(gh.pending()).toEqual([]);
+    expect(gh.submitted()[0]!.comments.map((c) => c.line)).toEqual([5]);
+    expect(pub.outcome()!.rejected.map((f) => f.line)).toEqual([3]);
+  });
+
+  it('never posts the fallback comment twice when its answer was lost', async () => {
+    // GitHub refuses every review, so the summary goes out as a PR comment, whose answer is lost once.
+    const gh = faultyGitHub([], { rejectSubmitted: true, commentFaults: ['apply-then-502'] });
+    const pub = idempotent();
+    await pub.publish(reviewResult([at(5), at(6)]));
+    expect(gh.commentPosts).toHaveLength(1);
+    expect(gh.comments).toHaveLength(1);
+    expect(pub.outcome()).toMatchObject({ kind: 'comment', commentId: gh.comments[0]!.id });
+    expect(gh.pending()).toEqual([]);
   });
 });

@@ -39,12 +39,44 @@ describe('translateGitHubError', () => {
     expect(await retryable(422, { message: 'Validation Failed' })).toBe(false);
   });
 
-  it('treats a network failure as retryable', async () => {
+  it('treats a network failure as retryable, without pretending it was a 500', async () => {
     nock(API).get(PR_PATH).replyWithError('socket hang up');
     const raw = await testOctokit().rest.pulls.get({ owner: REF.owner, repo: REF.repo, pull_number: REF.number, request: { retries: 0 } }).catch((e: unknown) => e);
+    expect(raw).toMatchObject({ status: 500 }); // what Octokit says
     const err = translateGitHubError(raw) as ExternalServiceError;
     expect(err.retryable).toBe(true);
-    expect(err.message).toContain('socket hang up');
+    expect(err.status).toBeUndefined();
+    expect(err.message).toBe(`github: GET ${PR_PATH} -> network error: socket hang up`);
+  });
+
+  it('fills retryAfterMs from retry-after, in seconds or as an HTTP date', async () => {
+    const after = async (status: number, headers: Record<string, string>) => (translateGitHubError(await failWith(status, { message: 'Slow down' }, headers)) as ExternalServiceError).retryAfterMs;
+    expect(await after(429, { 'retry-after': '30' })).toBe(30_000);
+    expect(await after(503, { 'retry-after': '2' })).toBe(2_000);
+    const inTwoMinutes = await after(429, { 'retry-after': new Date(Date.now() + 120_000).toUTCString() });
+    expect(inTwoMinutes).toBeGreaterThan(118_000);
+    expect(inTwoMinutes).toBeLessThanOrEqual(120_000);
+    expect(await after(502, {})).toBeUndefined();
+    // A 4xx that is not a rate limit says nothing about waiting.
+    expect(await after(404, { 'retry-after': '30' })).toBeUndefined();
+  });
+
+  it('fills retryAfterMs from x-ratelimit-reset when the quota is spent, and waits a minute for a bare secondary limit', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 300;
+    const primary = translateGitHubError(
+      await failWith(403, { message: 'API rate limit exceeded for installation ID 1.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }),
+    ) as ExternalServiceError;
+    expect(primary.retryAfterMs).toBeGreaterThan(295_000);
+    expect(primary.retryAfterMs).toBeLessThanOrEqual(301_000);
+    // The reset time is not a wait while the quota lasts.
+    const spare = translateGitHubError(await failWith(502, { message: 'Bad gateway' }, { 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': String(reset) })) as ExternalServiceError;
+    expect(spare.retryAfterMs).toBeUndefined();
+    const secondary = translateGitHubError(await failWith(403, { message: 'You have exceeded a secondary rate limit.' })) as ExternalServiceError;
+    expect(secondary).toMatchObject({ retryable: true, retryAfterMs: 60_000 });
+    // A 403 with retry-after is a secondary rate limit whatever its wording (so the policy retried it twice first).
+    nock(API).get(PR_PATH).twice().reply(403, { message: 'Forbidden' }, { 'retry-after': '5' });
+    const worded = translateGitHubError(await failWith(403, { message: 'Forbidden' }, { 'retry-after': '5' })) as ExternalServiceError;
+    expect(worded).toMatchObject({ retryable: true, retryAfterMs: 5_000 });
   });
 
   it('passes project errors through unchanged', () => {
