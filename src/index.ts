@@ -116,7 +116,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     return { port: server.port, log, stop: () => server.stop() };
   }
 
-  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, log: log.child({ name: 'queue' }) });
+  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, attempts: env.jobAttempts, backoffMs: env.jobBackoffMs, log: log.child({ name: 'queue' }) });
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   const Octokit = ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit;
   // Every GitHub request gets its own timeout at the transport, under Probot's retry and throttling.

@@ -33,12 +33,12 @@ describe.skipIf(unavailable !== undefined)('BullMQ queue on a real redis-server'
   });
 
   // Each queue gets its own key prefix, so tests never see each other's jobs.
-  queueContract('BullMQ queue', async ({ concurrency }) =>
-    createBullmqQueue({ redisUrl: redis.url, concurrency, prefix: `t${randomUUID().slice(0, 8)}`, supersedePollMs: 50, backoffMs: 50 }),
+  queueContract('BullMQ queue', async (opts) =>
+    createBullmqQueue({ redisUrl: redis.url, prefix: `t${randomUUID().slice(0, 8)}`, supersedePollMs: 50, ...opts }),
   );
 
   it('retries a failed job with backoff, up to three tries', async () => {
-    const q = createBullmqQueue({ redisUrl: redis.url, prefix: `t${randomUUID().slice(0, 8)}`, backoffMs: 20 });
+    const q = createBullmqQueue({ redisUrl: redis.url, prefix: `t${randomUUID().slice(0, 8)}`, retry: { maxAttempts: 3, baseDelayMs: 20 } });
     let tries = 0;
     await q.start(async () => {
       tries += 1;
