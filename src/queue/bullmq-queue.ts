@@ -183,34 +183,33 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     let superseded = false;
     let poll: NodeJS.Timeout | undefined;
     let settle: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (settle = resolve));
-
-    if (!isCommandJob(job)) {
-      const claim = await script('archReviewClaim', [latestKey(job), runningKey(job)], [id, claimTtlMs]);
-      if (claim === 'superseded') {
-        log.info(ctx, 'skipping a review job superseded by a newer head SHA');
-        return;
-      }
-      if (claim !== 'ok' && !(await waitForClaim(job, id, ctx))) {
-        // Still busy (a predecessor that does not stop?): try later without using up a try.
-        await bjob.moveToDelayed(Date.now() + CLAIM_RETRY_DELAY_MS, token);
-        throw new DelayedError();
-      }
-      poll = setInterval(() => {
-        script('archReviewHold', [latestKey(job), runningKey(job)], [id, claimTtlMs])
-          .then((state) => {
-            if (state === 'superseded' && !controller.signal.aborted) {
-              superseded = true;
-              log.info(ctx, 'aborting review of a superseded head SHA');
-              controller.abort(new Error('superseded by a newer head SHA'));
-            }
-          })
-          .catch(() => undefined); // Redis hiccup: the review re-checks the head SHA itself.
-      }, pollMs);
-    }
-    active.set(id, { controller, done });
+    active.set(id, { controller, done: new Promise<void>((resolve) => (settle = resolve)) });
     brokerSignal?.addEventListener('abort', () => controller.abort(brokerSignal.reason), { once: true });
     try {
+      if (!isCommandJob(job)) {
+        let claim = await script('archReviewClaim', [latestKey(job), runningKey(job)], [id, claimTtlMs]);
+        if (claim === 'busy') claim = await waitForClaim(job, id, ctx);
+        if (claim === 'superseded') {
+          log.info(ctx, 'skipping a review job superseded by a newer head SHA');
+          return;
+        }
+        if (claim !== 'ok') {
+          // Still busy (a predecessor that does not stop?), or shutting down: later, without using up a try.
+          await bjob.moveToDelayed(Date.now() + (closing ? 0 : CLAIM_RETRY_DELAY_MS), token);
+          throw new DelayedError();
+        }
+        poll = setInterval(() => {
+          script('archReviewHold', [latestKey(job), runningKey(job)], [id, claimTtlMs])
+            .then((state) => {
+              if (state === 'superseded' && !controller.signal.aborted) {
+                superseded = true;
+                log.info(ctx, 'aborting review of a superseded head SHA');
+                controller.abort(new Error('superseded by a newer head SHA'));
+              }
+            })
+            .catch(() => undefined); // Redis hiccup: the review re-checks the head SHA itself.
+        }, pollMs);
+      }
       const failure = await processor(job, controller.signal, attempt).then(
         () => undefined,
         (err: unknown) => ({ err }),
@@ -254,17 +253,16 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     }
   }
 
-  /** Waits for the PR's claim (a superseded predecessor stopping); false when it stays busy. */
-  async function waitForClaim(job: ReviewJob, id: string, ctx: object): Promise<boolean> {
+  /** Waits for the PR's claim (a superseded predecessor stopping): `ok`, `superseded`, or still `busy`. */
+  async function waitForClaim(job: ReviewJob, id: string, ctx: object): Promise<unknown> {
     log.debug(ctx, 'waiting for the superseded review of this PR to stop');
     const end = Date.now() + CLAIM_WAIT_MS;
-    while (Date.now() < end && !closing) {
+    let claim: unknown = 'busy';
+    while (claim === 'busy' && Date.now() < end && !closing) {
       await new Promise((r) => setTimeout(r, Math.min(pollMs, 250)));
-      const claim = await script('archReviewClaim', [latestKey(job), runningKey(job)], [id, claimTtlMs]);
-      if (claim === 'ok') return true;
-      if (claim === 'superseded') throw new SupersededWhileWaiting();
+      claim = await script('archReviewClaim', [latestKey(job), runningKey(job)], [id, claimTtlMs]);
     }
-    return false;
+    return claim;
   }
 
   /** A job interrupted by shutdown goes back to the queue without using up a try. */
@@ -307,14 +305,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       if (worker) return;
       worker = new Worker(
         name,
-        async (bjob, token, signal) => {
-          try {
-            return await process(bjob, token, processor, signal);
-          } catch (err) {
-            if (err instanceof SupersededWhileWaiting) return undefined;
-            throw err;
-          }
-        },
+        (bjob, token, signal) => process(bjob, token, processor, signal),
         {
           connection,
           prefix,
@@ -360,30 +351,40 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
    * step gets CLOSE_STEP_MS, then the connections are cut, so a dead Redis cannot hold up a SIGTERM.
    */
   async function shutdown(timeoutMs: number): Promise<void> {
+    const jobsGone = () => Promise.allSettled([...active.values()].map((a) => a.done));
     closing = true;
     const w = worker;
     if (w) {
-      const drained = async () => {
-        // Running jobs first (BullMQ's own close waits for them, but also for Redis); then the worker.
-        await Promise.allSettled([...active.values()].map((a) => a.done));
-        await w.close();
-      };
-      if (!(await settlesWithin(Math.max(1, timeoutMs), drained()))) {
-        if (active.size > 0) log.warn({ active: active.size }, 'shutdown grace period over: aborting running jobs (they go back to the queue)');
+      // BullMQ's close stops fetching at once (so a job put back is not fetched again here) and
+      // resolves when running jobs have finished and the connections are closed.
+      void w.close().catch(() => undefined);
+      if (!(await settlesWithin(Math.max(1, timeoutMs), jobsGone()))) {
+        log.warn({ active: active.size }, 'shutdown grace period over: aborting running jobs (they go back to the queue)');
         for (const a of active.values()) a.controller.abort(new Error('shutting down'));
-        await settlesWithin(CLOSE_STEP_MS, Promise.allSettled([...active.values()].map((a) => a.done)));
-        if (!(await settlesWithin(CLOSE_STEP_MS, w.close(true)))) await settlesWithin(CLOSE_STEP_MS, w.disconnect());
+        await settlesWithin(CLOSE_STEP_MS, jobsGone());
       }
     }
-    if (!(await settlesWithin(CLOSE_STEP_MS, queue.close()))) {
-      log.warn('redis did not answer on close; disconnecting');
-      await settlesWithin(CLOSE_STEP_MS, queue.disconnect());
-    }
+    // The worker's and the queue's connections close side by side; each is cut if Redis does not answer.
+    await Promise.all([w && closeOrCut('worker', w.close(), w), closeOrCut('queue', queue.close(), queue)]);
+  }
+
+  async function closeOrCut(what: string, work: Promise<void>, owner: { getBackend(): unknown }): Promise<void> {
+    if (!(await settlesWithin(CLOSE_STEP_MS, work))) log.warn({ what }, 'redis did not answer while closing; disconnecting');
+    // Always: when Redis is down, BullMQ's close gives up on QUIT but leaves ioredis reconnecting forever.
+    await disconnectClients(owner);
   }
 }
 
-/** The PR's claim was waited for, and meanwhile a newer head SHA superseded the job. */
-class SupersededWhileWaiting extends Error {}
+/** Disconnects the raw ioredis clients of a BullMQ queue or worker (no reconnect, no waiting). */
+async function disconnectClients(owner: { getBackend(): unknown }): Promise<void> {
+  const backend = owner.getBackend() as { client?: Promise<{ disconnect(): void }>; blockingClient?: Promise<{ disconnect(): void }> };
+  for (const pending of [backend.client, backend.blockingClient]) {
+    if (!pending) continue;
+    // A client that never connected has no promise to wait for (BullMQ's close disconnects it itself).
+    const client = await withTimeout('client', 100, pending).catch(() => undefined);
+    client?.disconnect();
+  }
+}
 
 /** ioredis errors can carry the connection options; log only what helps. */
 function redisError(err: unknown): { message: string; code?: string } {
