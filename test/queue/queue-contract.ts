@@ -322,5 +322,43 @@ export function queueContract(name: string, make: MakeQueue): void {
       expect(events).toContain('done review 2');
       expect(events.filter((e) => e.startsWith('aborted'))).toEqual(['aborted review 1']);
     });
+
+    it('accepts a head SHA again once its earlier job has failed for good', async () => {
+      const q = await open(2, { retry: { maxAttempts: 1 } });
+      const seen: string[] = [];
+      await q.start(reviewJobsOnly(async (j) => {
+        seen.push(j.deliveryId);
+        if (seen.length === 1) throw new Error('GitHub is down');
+      }));
+      const first = job(48, 'a'.repeat(40));
+      await q.enqueue(first);
+      await waitFor(() => seen.length === 1);
+      await sleep(100);
+      const again = job(48, 'a'.repeat(40));
+      expect(await q.enqueue(again)).toBe(true);
+      await waitFor(() => seen.length === 2);
+      expect(seen).toEqual([first.deliveryId, again.deliveryId]);
+    });
+
+    it('does not retry a job that failed after a newer head SHA superseded it', async () => {
+      const q = await open(2, { retry: { maxAttempts: 3, baseDelayMs: 10 } });
+      const seen: string[] = [];
+      let newerQueued = false;
+      await q.start(reviewJobsOnly(async (j) => {
+        const sha = j.headSha.slice(0, 1);
+        seen.push(sha);
+        if (sha === '1') {
+          await waitFor(() => newerQueued);
+          throw new Error('GitHub is down');
+        }
+      }));
+      await q.enqueue(job(49, '1'.repeat(40)));
+      await waitFor(() => seen.length === 1);
+      await q.enqueue(job(49, '2'.repeat(40)));
+      newerQueued = true;
+      await waitFor(() => seen.includes('2'));
+      await sleep(300);
+      expect(seen).toEqual(['1', '2']);
+    });
   });
 }
