@@ -52,7 +52,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   /** Waiting jobs by queue key, in arrival order (a replaced job keeps its PR's place in line). */
   const waiting = new Map<string, Entry>();
   const running = new Map<string, Running>();
-  const timers = new Set<NodeJS.Timeout>();
+  /** Wakes the queue when the earliest retry is due. */
+  let wake: { timer: NodeJS.Timeout; at: number } | undefined;
   let processor: JobProcessor | undefined;
   let closing = false;
   /** While closing: jobs may start until then. */
@@ -69,23 +70,32 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     const proc = processor;
     const now = Date.now();
     if (proc && !stopped && now < deadline) {
+      let due = Infinity;
       for (const [key, entry] of waiting) {
         if (running.size >= concurrency) break;
+        if (entry.notBefore > now) {
+          due = Math.min(due, entry.notBefore);
+          continue;
+        }
         // One PR at a time: a superseded run finishes aborting before its successor starts.
-        if (running.has(key) || entry.notBefore > now) continue;
+        if (running.has(key)) continue;
         waiting.delete(key);
         run(key, entry, proc);
       }
+      if (due < Infinity) wakeAt(due);
     }
     if (closing && idle && running.size === 0 && (!proc || ![...waiting.values()].some((e) => e.notBefore < deadline))) idle();
   }
 
   function wakeAt(time: number): void {
+    if (wake && wake.at <= time) return;
+    if (wake) clearTimeout(wake.timer);
+    // A timer may fire a millisecond early; pump() then sets the next one.
     const timer = setTimeout(() => {
-      timers.delete(timer);
+      wake = undefined;
       pump();
-    }, Math.max(0, time - Date.now()));
-    timers.add(timer);
+    }, Math.max(0, time - Date.now()) + 1);
+    wake = { timer, at: time };
   }
 
   function run(key: string, entry: Entry, proc: JobProcessor): void {
@@ -186,8 +196,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       for (const r of running.values()) r.controller.abort(new Error('shutting down'));
       await Promise.allSettled([...running.values()].map((r) => r.done));
     }
-    for (const t of timers) clearTimeout(t);
-    timers.clear();
+    if (wake) clearTimeout(wake.timer);
+    wake = undefined;
     for (const entry of waiting.values()) {
       log.warn({ ...ctxOf(entry.job), attempt: entry.attempt }, 'queue closed before this job ran (the reconciler re-enqueues it after the restart)');
     }
