@@ -118,7 +118,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     return { port: server.port, log, stop: () => server.stop() };
   }
 
-  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, log: log.child({ name: 'queue' }) });
+  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, attempts: env.jobAttempts, backoffMs: env.jobBackoffMs, log: log.child({ name: 'queue' }) });
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   // One retry policy for every GitHub call (src/github/octokit-policy.ts); the error count sees every try.
   const Octokit = withGitHubRetryPolicy(ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit);

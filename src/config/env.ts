@@ -47,6 +47,8 @@ const EnvSchema = z
     WORKER_CONCURRENCY: int(1, 64).default(2),
     REVIEW_ROLE: z.enum(ROLES).default('all'),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(25_000),
+    JOB_ATTEMPTS: int(1, 20).default(4),
+    JOB_BACKOFF_MS: int(0, 3_600_000).default(5_000),
     GITHUB_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     WORKER_PORT: int(0, 65535).optional(),
   })
@@ -96,6 +98,10 @@ export interface AppEnv {
   role: Role;
   /** Running jobs get this long to finish on SIGTERM before they are aborted. */
   shutdownTimeoutMs: number;
+  /** Tries per review job, the first included; a failed try is retried with backoff. */
+  jobAttempts: number;
+  /** First retry delay of a failed job (doubles each retry, with jitter; never shorter than a rate-limit wait). */
+  jobBackoffMs: number;
   /** Each HTTP request to GitHub is aborted after this long (retries get a fresh timer). */
   githubTimeoutMs: number;
   /** A worker-only process serves `/healthz` and `/metrics` on this port when set. */
@@ -146,6 +152,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     workerConcurrency: e.WORKER_CONCURRENCY,
     role: e.REVIEW_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    jobAttempts: e.JOB_ATTEMPTS,
+    jobBackoffMs: e.JOB_BACKOFF_MS,
     githubTimeoutMs: e.GITHUB_TIMEOUT_MS,
     workerPort: e.WORKER_PORT,
   });

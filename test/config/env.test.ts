@@ -15,6 +15,8 @@ describe('readEnv', () => {
       baseUrl: 'https://api.github.com',
       workerConcurrency: 2,
       role: 'all',
+      jobAttempts: 4,
+      jobBackoffMs: 5_000,
     });
   });
 
