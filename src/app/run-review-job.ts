@@ -188,6 +188,7 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
       target: pr.target,
       log,
       alreadyPosted: prior.posted,
+      lastOpen: prior.lastOpen,
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
     });

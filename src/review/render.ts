@@ -2,7 +2,7 @@ import type { FileClassification } from '../diff/types.js';
 import { CATEGORIES, SEVERITIES, type Finding, type Severity } from './finding.js';
 import { CATEGORY_LABEL, SEVERITY_BADGE } from './labels.js';
 import { codeBlock, escapeTableCell, fenceFor, inlineCode, splitCodeSegments } from './markdown.js';
-import { renderMarker } from './marker.js';
+import { fitMarker } from './marker.js';
 import type { ReviewResult, SummaryFinding, TokenUsage } from './ports.js';
 import { sanitizeInline, sanitizeMarkdown, stripInvisible, type SanitizeOptions } from './sanitize.js';
 import { VERSION } from './version.js';
@@ -57,10 +57,11 @@ interface Detail {
  *
  * @example await octokit.pulls.createReview({ ..., body: renderSummary(result) })
  */
-export function renderSummary(result: ReviewResult, opts: RenderSummaryOptions = {}): string {
+export function renderSummary(input: ReviewResult, opts: RenderSummaryOptions = {}): string {
   const maxLength = opts.maxLength ?? GITHUB_BODY_LIMIT;
-  const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? defaultPrefixes(result.target.repository) };
-  const marker = renderMarker({ headSha: result.target.headSha, fingerprints: result.fingerprints, version: opts.version ?? VERSION });
+  const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? defaultPrefixes(input.target.repository) };
+  const { text: marker, omitted } = markerFor(input, opts.version ?? VERSION);
+  const result = omitted > 0 ? { ...input, notes: [...input.notes, markerNote(omitted)] } : input;
   const n = result.summaryOnly.length;
   const render = (d: Detail) => `${renderBody(result, d, san)}\n\n${marker}`;
   const fits = (d: Detail) => render(d).length <= maxLength;
@@ -97,6 +98,19 @@ export function renderComment(finding: Finding, opts: RenderOptions = {}): strin
   }
   return parts.join('\n\n');
 }
+
+/**
+ * The hidden marker for a review: its open findings with severity (or only its fingerprints), within the
+ * marker's budget, and how many fingerprints that budget left out.
+ * @example const { text, omitted } = markerFor(result, VERSION);
+ */
+export function markerFor(result: ReviewResult, version: string): { text: string; omitted: number } {
+  return fitMarker({ headSha: result.target.headSha, fingerprints: result.fingerprints, ...(result.open ? { open: result.open } : {}), version });
+}
+
+/** The visible note for a marker that could not list every finding. */
+export const markerNote = (omitted: number): string =>
+  `This review has too many findings to remember them all: ${plural(omitted, 'less severe finding')} may be posted again by a later review.`;
 
 function suggestionBlock(suggestion: string): string {
   const code = stripInvisible(suggestion);

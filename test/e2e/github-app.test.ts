@@ -99,7 +99,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     await expect.poll(() => github.submittedReviews(TARGET.number).length, POLL).toBe(1);
     const [review] = github.submittedReviews(TARGET.number);
     expect(review).toMatchObject({ event: 'COMMENT', state: 'COMMENTED', commitId: sha });
-    expect(review!.body).toContain(`<!-- arch-review:v1 sha=${sha}`);
+    expect(review!.body).toContain(`<!-- arch-review:v2 sha=${sha}`);
     expect(expectAnchoredOnDiff(sha)).toBeGreaterThan(0);
     expect(github.rejections).toEqual([]);
     expect(github.reviews.filter((r) => r.state === 'PENDING' && !r.deleted)).toEqual([]);
