@@ -3,8 +3,10 @@ import { ArchReviewError, type ConfigError } from '../errors.js';
 import { atLeast, SEVERITIES, severityRank, type Finding, type Severity } from '../review/finding.js';
 import { codeBlock } from '../review/markdown.js';
 import type { EarlierFinding, ReviewResult } from '../review/ports.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import { renderSummary } from '../review/render.js';
 import { stripInvisible } from '../review/sanitize.js';
+import { scrubFinding } from '../review/scrub-secrets.js';
 import { MAX_CHECK_SUMMARY, type CheckAnnotation, type CheckRunOutcome } from './check-run.js';
 
 /**
@@ -47,7 +49,8 @@ export function reviewCheckOutcome(result: ReviewResult, config: Config, opts: {
   return {
     conclusion: failing ? 'failure' : 'neutral',
     title: titleFor(findings, earlier, result.alreadyPosted),
-    summary: lead ? `${lead}\n\n${renderSummary(result, { maxLength: room })}` : renderSummary(result, { maxLength: room }),
+    // renderSummary masks credentials itself; the lead is masked here.
+    summary: lead ? `${maskSecrets(lead)}\n\n${renderSummary(result, { maxLength: room })}` : renderSummary(result, { maxLength: room }),
     annotations: onNewSide.filter((_, i) => shown.has(i)).map((f) => toAnnotation(f, failing && atLeast(f.severity, failOn), posted.has(f))),
   };
 }
@@ -90,14 +93,16 @@ function earlierNote(earlier: readonly EarlierFinding[], failOn: Severity | unde
   return `Still open from earlier reviews: ${bySeverity(earlier)}${where}.${gate}`;
 }
 
-function toAnnotation(f: Finding, fails: boolean, postedEarlier: boolean): CheckAnnotation {
+/** One annotation; texts scrubbed like the review's (`scrubFinding`): no credential, no suggestion holding one. */
+function toAnnotation(finding: Finding, fails: boolean, postedEarlier: boolean): CheckAnnotation {
+  const f = scrubFinding(finding);
   return {
     path: f.path,
     start_line: f.line,
     end_line: f.endLine ?? f.line,
     annotation_level: fails ? 'failure' : f.severity === 'low' ? 'notice' : 'warning',
-    title: stripInvisible(`[${f.severity}] ${f.category}: ${f.title}${postedEarlier ? ' (posted earlier)' : ''}`).slice(0, 255),
-    message: stripInvisible(f.body),
+    title: maskSecrets(stripInvisible(`[${f.severity}] ${f.category}: ${f.title}${postedEarlier ? ' (posted earlier)' : ''}`)).slice(0, 255),
+    message: maskSecrets(stripInvisible(f.body)),
     ...(f.suggestion ? { raw_details: stripInvisible(f.suggestion) } : {}),
   };
 }
@@ -112,10 +117,10 @@ export function configErrorCheckOutcome(err: ConfigError): CheckRunOutcome {
     conclusion: 'failure',
     title: 'Invalid arch-review configuration',
     summary:
-      `arch-review could not use its configuration, so it did not review this pull request.\n\n${codeBlock(stripInvisible(err.message))}\n\n` +
+      `arch-review could not use its configuration, so it did not review this pull request.\n\n${codeBlock(maskSecrets(stripInvisible(err.message)))}\n\n` +
       `Fix \`${CONFIG_FILE}\` (or the file it extends) on the default branch; the next push or \`/arch-review\` comment reviews again.`,
     annotations: Number.isInteger(line) && line > 0
-      ? [{ path: CONFIG_FILE, start_line: line, end_line: line, annotation_level: 'failure', title: 'Invalid configuration', message: stripInvisible(err.message) }]
+      ? [{ path: CONFIG_FILE, start_line: line, end_line: line, annotation_level: 'failure', title: 'Invalid configuration', message: maskSecrets(stripInvisible(err.message)) }]
       : [],
   };
 }
