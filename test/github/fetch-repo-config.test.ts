@@ -66,6 +66,24 @@ describe('fetchRepoConfig', () => {
     expect((err as ExternalServiceError).retryable).toBe(true);
   });
 
+  it('warns about an unknown rule id, for the review summary (issue 7, item 13)', async () => {
+    nock(API).get(REPO_PATH + FILE).reply(200, 'rules:\n  sql-string-bulding: false\n', raw);
+    const { warnings } = await fetchRepoConfig(testOctokit(), REF);
+    expect(warnings).toEqual(['.github/arch-review.yml: unknown rule "sql-string-bulding" in rules (ignored; did you mean "sql-string-building"?)']);
+  });
+
+  it('reports an invalid glob in the org file with that file, line and column (issue 7, item 13)', async () => {
+    const org = 'paths:\n  exclude:\n    - "vendor/[abc"\n';
+    nock(API).get(REPO_PATH + FILE).reply(200, '_extends: .github\nmin_severity: low\n', raw);
+    nock(API).get(ORG).reply(200, org, raw);
+    // Read again as text to find the line.
+    nock(API).get(REPO_PATH + FILE).reply(200, '_extends: .github\nmin_severity: low\n', raw);
+    nock(API).get(ORG).reply(200, org, raw);
+    const err = await fetchRepoConfig(testOctokit(), REF).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/^Codertocat\/\.github:\.github\/arch-review\.yml:3:7: paths\.exclude\[0\]: invalid glob "vendor\/\[abc"/);
+  });
+
   describe('merges org defaults deeply, as Probot’s context.config does (issue 7, item 13)', () => {
     const REPO_FILE = '_extends: .github\nagent:\n  enabled: false\nskip_labels: [wip]\n';
     const ORG_FILE = 'agent:\n  min_confidence: 0.9\n  model: claude-opus-4-1\nskip_labels: [no-review]\ncheck_run:\n  conclusion: failure\n';
