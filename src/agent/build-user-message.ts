@@ -1,7 +1,7 @@
 import type { Finding } from '../review/finding.js';
 import type { ReviewTarget } from '../review/ports.js';
 import type { MatchedInstruction } from './match-path-instructions.js';
-import { maskSecrets } from './mask-secrets.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import { neutralizeTags } from './neutralize-tags.js';
 import { untrustedBlock } from './untrusted-block.js';
 

@@ -1,6 +1,6 @@
 import type { DiffLine, Hunk } from '../diff/types.js';
 import type { ReviewFile } from '../review/ports.js';
-import { maskSecrets } from './mask-secrets.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import { neutralizeTags } from './neutralize-tags.js';
 import { formatOutline, outlineFile } from './outline-file.js';
 

@@ -1,5 +1,5 @@
 import { stripInvisible } from '../review/sanitize.js';
-import { maskSecrets } from './mask-secrets.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import { neutralizeTags, type PromptTag } from './neutralize-tags.js';
 
 /**

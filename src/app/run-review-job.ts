@@ -176,6 +176,7 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
       version,
       log,
       ...(signal ? { signal } : {}),
+      botLogin: deps.botLogin,
       skipWhenNothingNew: job.trigger === 'synchronize' && prior.reviews > 0,
       extraNotes: warnings.map((w) => `Configuration: ${w}`),
     });
@@ -188,6 +189,7 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
       target: pr.target,
       log,
       alreadyPosted: prior.posted,
+      lastOpen: prior.lastOpen,
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
     });

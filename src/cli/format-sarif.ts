@@ -1,4 +1,5 @@
 import type { Category, Finding, Severity } from '../review/finding.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import type { ReviewResult } from '../review/ports.js';
 import type { RuleMeta } from '../rules/types.js';
 import { allFindings } from './summarize-result.js';
@@ -41,7 +42,8 @@ export function formatSarif(result: ReviewResult, opts: SarifOptions): string {
 
 /** The SARIF log as an object. */
 export function toSarifLog(result: ReviewResult, opts: SarifOptions): Record<string, unknown> {
-  const findings = allFindings(result);
+  // Uploaded to code scanning: credentials masked as in every text arch-review posts.
+  const findings = allFindings(result).map((f) => ({ ...f, title: maskSecrets(f.title), body: maskSecrets(f.body) }));
   const rules: SarifRule[] = opts.rules.map(ruleDescriptor);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   for (const f of findings) {

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { CATEGORIES, CategorySchema, SeveritySchema } from '../review/finding.js';
+import { globProblem } from './glob.js';
 
 /** Pull-request events that can start an automatic review. */
 export const TRIGGERS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
 
 /** Default Claude model: the current Sonnet in the SDK's `Model` type (a test keeps it in that list). */
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+/** A picomatch glob, checked strictly when the configuration is read (see `globProblem`). */
+const Glob = z.string().superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `invalid glob ${JSON.stringify(glob)}: ${problem}` });
+});
 
 const categoriesDefault = Object.fromEntries(CATEGORIES.map((c) => [c, true])) as Record<(typeof CATEGORIES)[number], boolean>;
 
@@ -34,13 +41,13 @@ export const ConfigSchema = z.object({
   paths: z
     .object({
       /** Globs of files always reviewed, overriding the path and language verdicts (not deleted, binary or too-large files). */
-      include: z.array(z.string()).default([]),
+      include: z.array(Glob).default([]),
       /** Globs of files never reviewed. */
-      exclude: z.array(z.string()).default([]),
+      exclude: z.array(Glob).default([]),
     })
     .default({ include: [], exclude: [] }),
   /** Extra guidance for the agent reviewer for files matching a glob. */
-  path_instructions: z.array(z.object({ path: z.string().min(1), instructions: z.string().min(1) })).default([]),
+  path_instructions: z.array(z.object({ path: Glob, instructions: z.string().min(1) })).default([]),
   /** Turn rules on or off by id, e.g. `{ sql-string-building: false }`. */
   rules: z.record(z.string(), z.boolean()).default({}),
   /** Files larger than this (bytes, head version) are skipped as too large. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { ALL_RULES } from '../rules/registry.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { schemaShape } from './schema-keys.js';
 
@@ -13,8 +14,9 @@ export type Locate = (path: ConfigPath, what: 'key' | 'value') => { line: number
 type ValueAt = (path: ConfigPath) => unknown;
 
 /**
- * Validates already-parsed configuration data against `ConfigSchema`. Unknown keys, at any depth, are
- * reported as warnings and ignored; a key with no value (`null`) takes its default. Schema errors throw a
+ * Validates already-parsed configuration data against `ConfigSchema`. Unknown keys, at any depth, and
+ * unknown rule ids in `rules:` are reported as warnings (with a did-you-mean) and ignored; globs are
+ * checked strictly (`globProblem`); a key with no value (`null`) takes its default. Schema errors throw a
  * `ConfigError` listing every problem, each as `file[:line:col]: path: what is expected`.
  */
 export function validateConfig(data: unknown, file: string, locate: Locate = () => undefined): { config: Config; warnings: string[] } {
@@ -37,7 +39,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
   });
 
   const res = ConfigSchema.safeParse(pruned);
-  if (res.success) return { config: res.data, warnings };
+  if (res.success) return { config: res.data, warnings: [...warnings, ...unknownRules(res.data.rules, where)] };
   const valueAt: ValueAt = (path) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pruned);
   // In file order, so the list reads top to bottom like the file.
   const [first, ...rest] = res.error.issues
@@ -45,6 +47,19 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
     .sort((a, b) => (a.pos && b.pos ? a.pos.line - b.pos.line || a.pos.col - b.pos.col : 0));
   const more = rest.map((r) => `\n${r.location}: ${r.text}`).join('');
   throw new ConfigError(`${first!.text}${more}`, first!.location, { cause: res.error });
+}
+
+/** Every rule id arch-review ships. */
+const RULE_IDS = ALL_RULES.map((r) => r.id);
+
+/** A warning per id in `rules:` that names no rule (a typo turns nothing off), with the closest id. */
+function unknownRules(rules: Readonly<Record<string, boolean>>, where: (path: ConfigPath, what: 'key' | 'value') => string): string[] {
+  return Object.keys(rules)
+    .filter((id) => !RULE_IDS.includes(id))
+    .map((id) => {
+      const near = closest(id, RULE_IDS, Math.max(2, Math.floor(id.length / 4)));
+      return `${where(['rules', id], 'key')}: unknown rule "${id}" in rules (ignored${near ? `; did you mean "${near}"?` : ''})`;
+    });
 }
 
 function prune(schema: z.ZodType, value: unknown, path: ConfigPath, unknown: Array<{ path: ConfigPath; known: readonly string[] }>): unknown {
@@ -98,12 +113,12 @@ function kindOf(v: unknown): string {
   return `${typeof v} ${preview(v)}`;
 }
 
-/** The known key within edit distance 2 of `key` (a typo), if any. */
-function closest(key: string, known: readonly string[]): string | undefined {
+/** The known key within edit distance `max` of `key` (a typo), if any. */
+function closest(key: string, known: readonly string[], max = 2): string | undefined {
   let best: { key: string; d: number } | undefined;
   for (const k of known) {
     const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d <= 2 && (!best || d < best.d)) best = { key: k, d };
+    if (d <= max && (!best || d < best.d)) best = { key: k, d };
   }
   return best?.key;
 }

@@ -1,10 +1,12 @@
 import type { Config } from '../config/schema.js';
 import { ArchReviewError, type ConfigError } from '../errors.js';
-import { atLeast, SEVERITIES, type Finding } from '../review/finding.js';
+import { atLeast, SEVERITIES, severityRank, type Finding, type Severity } from '../review/finding.js';
 import { codeBlock } from '../review/markdown.js';
-import type { ReviewResult } from '../review/ports.js';
+import type { EarlierFinding, ReviewResult } from '../review/ports.js';
+import { maskSecrets } from '../review/mask-secrets.js';
 import { renderSummary } from '../review/render.js';
 import { stripInvisible } from '../review/sanitize.js';
+import { scrubFinding } from '../review/scrub-secrets.js';
 import { MAX_CHECK_SUMMARY, type CheckAnnotation, type CheckRunOutcome } from './check-run.js';
 
 /**
@@ -18,42 +20,89 @@ export const MAX_ANNOTATIONS = 150;
 export const CONFIG_FILE = '.github/arch-review.yml';
 
 /**
- * The check run for a finished review: `neutral` unless `check_run.conclusion` is `failure` and a
- * finding reaches `check_run.fail_on`; one annotation per new-side finding (old-side lines do not
- * exist in the head file); the review summary, led by a link to the posted review.
+ * The check run for a finished review. It judges every finding open at the head, not only the new ones:
+ * the new findings, those an earlier review posted that this review found again, and those the last
+ * review's marker kept on files this review did not re-read (see `ReviewResult.earlier`). So a push that
+ * does not fix a high finding keeps a `failure` check failing, and a push that fixes it lets it pass.
+ * `neutral` unless `check_run.conclusion` is `failure` and an open finding reaches `check_run.fail_on`;
+ * one annotation per new-side finding (new ones first; old-side lines do not exist in the head file);
+ * the review summary, led by a link to the posted review.
  *
  * @example
  * await completeCheckRun(octokit, ref, run, reviewCheckOutcome(outcome.result, config, { reviewUrl }));
  */
 export function reviewCheckOutcome(result: ReviewResult, config: Config, opts: { reviewUrl?: string; note?: string } = {}): CheckRunOutcome {
   const findings = [...result.inline, ...result.summaryOnly.map((s) => s.finding)];
-  const failing = config.check_run.conclusion === 'failure' && findings.some((f) => atLeast(f.severity, config.check_run.fail_on));
-  const onNewSide = findings.filter((f) => f.side === 'RIGHT');
+  const earlier = result.earlier ?? [];
+  const failOn = config.check_run.fail_on;
+  const failing = config.check_run.conclusion === 'failure' && [...findings, ...earlier].some((f) => atLeast(f.severity, failOn));
+  const recomputed = earlier.flatMap((e) => (e.finding ? [e.finding] : []));
+  const onNewSide = [...findings, ...recomputed].filter((f) => f.side === 'RIGHT');
   const capNote = onNewSide.length > MAX_ANNOTATIONS ? `Annotations show the ${MAX_ANNOTATIONS} most severe of ${onNewSide.length} findings; the review lists all of them.` : undefined;
-  const lead = [opts.note, capNote, opts.reviewUrl ? `[Open the review](${opts.reviewUrl})` : undefined].filter(Boolean).join('\n\n');
+  const lead = [opts.note, earlierNote(earlier, failing ? failOn : undefined), capNote, opts.reviewUrl ? `[Open the review](${opts.reviewUrl})` : undefined].filter(Boolean).join('\n\n');
   const room = MAX_CHECK_SUMMARY - lead.length - 2;
+  const posted = new Set(recomputed);
+  // Over the cap, the most severe are kept (new before earlier at the same severity), in their order.
+  const shown = new Set(
+    [...onNewSide.keys()].sort((a, b) => rankOf(onNewSide[a]!, posted) - rankOf(onNewSide[b]!, posted) || a - b).slice(0, MAX_ANNOTATIONS),
+  );
   return {
     conclusion: failing ? 'failure' : 'neutral',
-    title: titleFor(findings, result.alreadyPosted),
-    summary: lead ? `${lead}\n\n${renderSummary(result, { maxLength: room })}` : renderSummary(result, { maxLength: room }),
-    annotations: onNewSide.slice(0, MAX_ANNOTATIONS).map((f) => toAnnotation(f, failing && atLeast(f.severity, config.check_run.fail_on))),
+    title: titleFor(findings, earlier, result.alreadyPosted),
+    // renderSummary masks credentials itself; the lead is masked here.
+    summary: lead ? `${maskSecrets(lead)}\n\n${renderSummary(result, { maxLength: room })}` : renderSummary(result, { maxLength: room }),
+    annotations: onNewSide.filter((_, i) => shown.has(i)).map((f) => toAnnotation(f, failing && atLeast(f.severity, failOn), posted.has(f))),
   };
 }
 
-function titleFor(findings: readonly Finding[], alreadyPosted: number): string {
-  if (findings.length === 0) return alreadyPosted > 0 ? `No new findings (${alreadyPosted} posted earlier)` : 'No findings';
-  const bySeverity = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  return `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}`;
+const rankOf = (f: Finding, posted: ReadonlySet<Finding>): number => severityRank(f.severity) * 2 + (posted.has(f) ? 1 : 0);
+
+/** `1 high, 2 low`. */
+function bySeverity(list: ReadonlyArray<{ severity: Severity }>): string {
+  return SEVERITIES.map((s) => [s, list.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
 }
 
-function toAnnotation(f: Finding, fails: boolean): CheckAnnotation {
+const findingsWord = (n: number): string => `finding${n === 1 ? '' : 's'}`;
+
+/** `1 high finding still open (posted earlier)`, or `3 findings still open (posted earlier): 1 high, 2 low`. */
+function earlierPart(earlier: readonly EarlierFinding[]): string {
+  const severities = new Set(earlier.map((e) => e.severity));
+  return severities.size === 1
+    ? `${earlier.length} ${earlier[0]!.severity} ${findingsWord(earlier.length)} still open (posted earlier)`
+    : `${earlier.length} ${findingsWord(earlier.length)} still open (posted earlier): ${bySeverity(earlier)}`;
+}
+
+function titleFor(findings: readonly Finding[], earlier: readonly EarlierFinding[], alreadyPosted: number): string {
+  if (findings.length === 0) {
+    if (earlier.length > 0) return earlierPart(earlier);
+    return alreadyPosted > 0 ? `No new findings (${alreadyPosted} posted earlier)` : 'No findings';
+  }
+  const fresh = `${findings.length} ${earlier.length > 0 ? 'new ' : ''}${findingsWord(findings.length)}: ${bySeverity(findings)}`;
+  return earlier.length > 0 ? `${fresh}; ${earlierPart(earlier)}` : fresh;
+}
+
+/** Says which earlier findings this check counts, and why it fails when they are what fails it. */
+function earlierNote(earlier: readonly EarlierFinding[], failOn: Severity | undefined): string | undefined {
+  if (earlier.length === 0) return undefined;
+  const carried = earlier.filter((e) => !e.finding).length;
+  const where = carried > 0 ? ` (${carried} on files this push did not change, as the last review recorded them)` : '';
+  const gate = failOn && earlier.some((e) => atLeast(e.severity, failOn)) ? ` Findings at or above \`${failOn}\` fail this check until the code is fixed.` : '';
+  return `Still open from earlier reviews: ${bySeverity(earlier)}${where}.${gate}`;
+}
+
+/** One annotation; texts scrubbed like the review's (`scrubFinding`): no credential, no suggestion holding one. */
+function toAnnotation(finding: Finding, fails: boolean, postedEarlier: boolean): CheckAnnotation {
+  const f = scrubFinding(finding);
   return {
     path: f.path,
     start_line: f.line,
     end_line: f.endLine ?? f.line,
     annotation_level: fails ? 'failure' : f.severity === 'low' ? 'notice' : 'warning',
-    title: stripInvisible(`[${f.severity}] ${f.category}: ${f.title}`).slice(0, 255),
-    message: stripInvisible(f.body),
+    title: maskSecrets(stripInvisible(`[${f.severity}] ${f.category}: ${f.title}${postedEarlier ? ' (posted earlier)' : ''}`)).slice(0, 255),
+    message: maskSecrets(stripInvisible(f.body)),
     ...(f.suggestion ? { raw_details: stripInvisible(f.suggestion) } : {}),
   };
 }
@@ -68,10 +117,10 @@ export function configErrorCheckOutcome(err: ConfigError): CheckRunOutcome {
     conclusion: 'failure',
     title: 'Invalid arch-review configuration',
     summary:
-      `arch-review could not use its configuration, so it did not review this pull request.\n\n${codeBlock(stripInvisible(err.message))}\n\n` +
+      `arch-review could not use its configuration, so it did not review this pull request.\n\n${codeBlock(maskSecrets(stripInvisible(err.message)))}\n\n` +
       `Fix \`${CONFIG_FILE}\` (or the file it extends) on the default branch; the next push or \`/arch-review\` comment reviews again.`,
     annotations: Number.isInteger(line) && line > 0
-      ? [{ path: CONFIG_FILE, start_line: line, end_line: line, annotation_level: 'failure', title: 'Invalid configuration', message: stripInvisible(err.message) }]
+      ? [{ path: CONFIG_FILE, start_line: line, end_line: line, annotation_level: 'failure', title: 'Invalid configuration', message: maskSecrets(stripInvisible(err.message)) }]
       : [],
   };
 }

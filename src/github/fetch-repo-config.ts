@@ -1,3 +1,4 @@
+import deepmerge from 'deepmerge';
 import { configFromObject } from '../config/config-from-object.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
@@ -19,7 +20,9 @@ interface ConfigFileRef {
  * The repository's arch-review configuration, read in a worker (no Probot context) the way
  * `context.config('arch-review.yml')` reads it: `.github/arch-review.yml` on the default branch, else the
  * owner's `.github` repository, following `_extends` (via `octokit.config.get` from
- * `@probot/octokit-plugin-config`). No file gives the defaults.
+ * `@probot/octokit-plugin-config`). No file gives the defaults. Files are merged deeply, as
+ * `context.config` merges them (`deepmerge`, its default options): a repository's `agent: { enabled: false }`
+ * keeps the org's `agent.min_confidence`; lists are concatenated (the org's `skip_labels` plus the repository's).
  *
  * A file that cannot be used throws a `ConfigError` with its line: the plugin parses YAML without
  * positions, so on failure the contributing files are read again as text and checked one by one with
@@ -47,7 +50,7 @@ export async function fetchRepoConfig(octokit: GitHubClient, ref: RepoRef): Prom
 
   let got: Awaited<ReturnType<GitHubClient['config']['get']>>;
   try {
-    got = await octokit.config.get({ owner: ref.owner, repo: ref.repo, path: CONFIG_FILE });
+    got = await octokit.config.get({ owner: ref.owner, repo: ref.repo, path: CONFIG_FILE, defaults: mergeConfigs });
   } catch (err) {
     if (isHttpError(err)) throw translateGitHubError(err);
     // The plugin's own failures: invalid YAML, a bad `_extends`, recursion, a directory at the path.
@@ -66,6 +69,15 @@ export async function fetchRepoConfig(octokit: GitHubClient, ref: RepoRef): Prom
     if (!(err instanceof ConfigError)) throw err;
     return locate(present, err);
   }
+}
+
+/**
+ * The plugin's `defaults` hook, doing what Probot's `context.config` does: `deepmerge.all` over the files,
+ * the base first and the repository's file last (the plugin hands them over in that order). Without it
+ * the plugin merges with `Object.assign`, so a repository's `agent:` replaced the org's whole `agent:`.
+ */
+function mergeConfigs(configs: Array<Record<string, unknown>>): Record<string, unknown> {
+  return deepmerge.all<Record<string, unknown>>([{}, ...configs]);
 }
 
 function isHttpError(err: unknown): boolean {

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isCommentable, spansOneHunk } from '../diff/line-map.js';
 import { ExternalServiceError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
-import { parseMarker, renderMarker } from '../review/marker.js';
+import { parseMarker } from '../review/marker.js';
 import type { Logger, Publisher, ReviewResult, SummaryFinding } from '../review/ports.js';
-import { renderComment, renderSummary } from '../review/render.js';
+import { markerFor, markerNote, renderComment, renderSummary } from '../review/render.js';
 import { backoffMs } from './octokit-policy.js';
 import { botLoginOf } from './prior-state.js';
 import { gitHubMessage, hasStatus, isNetworkFailure, translateGitHubError } from './translate-error.js';
@@ -349,11 +349,13 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   }
 
   function shortBody(result: ReviewResult): string {
-    const marker = renderMarker({ headSha: result.target.headSha, fingerprints: result.fingerprints, version: opts.version });
+    // The marker stays within its budget (half the limit), so this body always fits.
+    const { text: marker, omitted } = markerFor(result, opts.version);
     const listed = result.summaryOnly.length;
     const text =
       `**arch-review** left ${result.inline.length} inline comment(s). GitHub did not accept the full summary` +
-      (listed > 0 ? `, so ${listed} finding(s) that could not be inline are listed only in the \`arch-review\` check run (when enabled).` : '.');
+      (listed > 0 ? `, so ${listed} finding(s) that could not be inline are listed only in the \`arch-review\` check run (when enabled).` : '.') +
+      (omitted > 0 ? `\n\n${markerNote(omitted)}` : '');
     return `${text}\n\n${marker}`;
   }
 

@@ -1,4 +1,4 @@
-import { parseMarker } from '../review/marker.js';
+import { parseMarker, type MarkedFinding } from '../review/marker.js';
 import { translateGitHubError } from './translate-error.js';
 import type { GitHubClient, PullRequestRef } from './types.js';
 
@@ -8,6 +8,8 @@ export interface PriorState {
   reviewedShas: ReadonlySet<string>;
   /** The head SHA of the most recent marked review, if any. */
   lastReviewedSha?: string;
+  /** The open findings (severity, path hash) the most recent marked review kept; empty for a v1 marker. */
+  lastOpen: readonly MarkedFinding[];
   /** Fingerprints posted by any earlier review (union across reviews). */
   posted: ReadonlySet<string>;
   /** How many marked reviews were found. */
@@ -48,6 +50,7 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
   const reviewedShas = new Set<string>();
   const posted = new Set<string>();
   let lastReviewedSha: string | undefined;
+  let lastOpen: readonly MarkedFinding[] = [];
   let count = 0;
   for (const post of posts) {
     if (post.user?.type !== 'Bot' || post.user.login !== login || !post.body) continue;
@@ -56,7 +59,8 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
     count++;
     reviewedShas.add(marker.headSha);
     lastReviewedSha = marker.headSha;
+    lastOpen = marker.open ?? [];
     for (const fp of marker.fingerprints) posted.add(fp);
   }
-  return { reviewedShas, posted, reviews: count, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
+  return { reviewedShas, lastOpen, posted, reviews: count, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
 }

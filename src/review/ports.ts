@@ -4,7 +4,8 @@ import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/typ
 export type { RawDiff } from '../diff/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
-import type { Category, Finding } from './finding.js';
+import type { Category, Finding, Severity } from './finding.js';
+import type { MarkedFinding } from './marker.js';
 
 /** Identifies the pull request (or local change) under review. */
 export interface ReviewTarget {
@@ -88,6 +89,16 @@ export interface SummaryFinding {
   reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github';
 }
 
+/**
+ * A finding an earlier review of the pull request posted that is still open at this head: recomputed by
+ * this review (`finding` set), or carried from the last review's marker because its file was not
+ * re-reviewed (severity only).
+ */
+export interface EarlierFinding {
+  severity: Severity;
+  finding?: Finding;
+}
+
 /** The finished review, before rendering. */
 export interface ReviewResult {
   target: ReviewTarget;
@@ -106,6 +117,16 @@ export interface ReviewResult {
   usage?: TokenUsage;
   /** Fingerprints of every finding of this review (inline and summary), for the marker. */
   fingerprints: string[];
+  /**
+   * Findings posted by an earlier review and still open at this head, so a check run judges every finding
+   * at head, not only the new ones. Absent when not known (no earlier review was consulted).
+   */
+  earlier?: EarlierFinding[];
+  /**
+   * Every finding open at this head with its severity and path, for the marker: this review's (new or posted
+   * before) and those carried from the last marker. Absent: the marker lists `fingerprints` only.
+   */
+  open?: MarkedFinding[];
   /** Line maps of the reviewed files, so a publisher can re-check anchors. */
   lineMaps: Map<string, LineMap>;
 }

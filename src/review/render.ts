@@ -2,9 +2,11 @@ import type { FileClassification } from '../diff/types.js';
 import { CATEGORIES, SEVERITIES, type Finding, type Severity } from './finding.js';
 import { CATEGORY_LABEL, SEVERITY_BADGE } from './labels.js';
 import { codeBlock, escapeTableCell, fenceFor, inlineCode, splitCodeSegments } from './markdown.js';
-import { renderMarker } from './marker.js';
+import { fitMarker } from './marker.js';
+import { maskSecrets } from './mask-secrets.js';
 import type { ReviewResult, SummaryFinding, TokenUsage } from './ports.js';
 import { sanitizeInline, sanitizeMarkdown, stripInvisible, type SanitizeOptions } from './sanitize.js';
+import { scrubFinding } from './scrub-secrets.js';
 import { VERSION } from './version.js';
 
 /** GitHub's limit on a review or comment body, in characters. */
@@ -51,40 +53,50 @@ interface Detail {
  * The review summary in markdown: a headline with counts by severity, a table by category, the
  * assessment, findings that could not be inline (with the reason; bodies collapsed), questions for the
  * author, the files reviewed and skipped with reasons, notes, the already-posted count, the model cost,
- * and the hidden state marker last. Every untrusted text goes through `sanitizeMarkdown`.
+ * and the hidden state marker last. Every untrusted text goes through `sanitizeMarkdown`, and the whole text
+ * through `maskSecrets` (a suggestion that would hold a credential is dropped: see `scrubFinding`).
  * When the body would exceed `maxLength`, the lowest-priority parts are shortened first, with a visible
  * "…truncated" note; the marker is never cut.
  *
  * @example await octokit.pulls.createReview({ ..., body: renderSummary(result) })
  */
-export function renderSummary(result: ReviewResult, opts: RenderSummaryOptions = {}): string {
+export function renderSummary(input: ReviewResult, opts: RenderSummaryOptions = {}): string {
   const maxLength = opts.maxLength ?? GITHUB_BODY_LIMIT;
-  const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? defaultPrefixes(result.target.repository) };
-  const marker = renderMarker({ headSha: result.target.headSha, fingerprints: result.fingerprints, version: opts.version ?? VERSION });
+  const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? defaultPrefixes(input.target.repository) };
+  const { text: marker, omitted } = markerFor(input, opts.version ?? VERSION);
+  const result = { ...input, summaryOnly: input.summaryOnly.map((s) => ({ ...s, finding: scrubFinding(s.finding) })), notes: omitted > 0 ? [...input.notes, markerNote(omitted)] : input.notes };
   const n = result.summaryOnly.length;
   const render = (d: Detail) => `${renderBody(result, d, san)}\n\n${marker}`;
   const fits = (d: Detail) => render(d).length <= maxLength;
+  // The last net: nothing posted may hold a credential, whatever text it came from (the marker holds none).
+  const finish = (d: Detail) => {
+    const body = maskSecrets(renderBody(result, d, san));
+    const out = `${body}\n\n${marker}`;
+    return out.length <= maxLength ? out : hardCut(body, marker, maxLength);
+  };
 
   let d: Detail = { skippedNames: true, bodies: n, reviewedNames: true, summaryItems: n };
-  if (fits(d)) return render(d);
+  if (fits(d)) return finish(d);
   d = { ...d, skippedNames: false };
-  if (fits(d)) return render(d);
+  if (fits(d)) return finish(d);
   d = { ...d, bodies: largest(n, (k) => fits({ ...d, bodies: k })) };
-  if (fits(d)) return render(d);
+  if (fits(d)) return finish(d);
   d = { ...d, reviewedNames: false };
-  if (fits(d)) return render(d);
+  if (fits(d)) return finish(d);
   d = { ...d, summaryItems: largest(n, (k) => fits({ ...d, summaryItems: k })) };
-  if (fits(d)) return render(d);
-  return hardCut(renderBody(result, d, san), marker, maxLength);
+  if (fits(d)) return finish(d);
+  return hardCut(maskSecrets(renderBody(result, d, san)), marker, maxLength);
 }
 
 /**
  * One inline review comment: a badge line (severity, category, rule), the title in bold, the body, and
  * a ```` ```suggestion ```` block when the finding has a suggestion for the new side. The suggestion is
  * code: only invisible characters are removed, and its fence is longer than any backtick run in it.
+ * Credentials are masked everywhere, and a suggestion that would hold one is left out with a note.
  */
-export function renderComment(finding: Finding, opts: RenderOptions = {}): string {
+export function renderComment(input: Finding, opts: RenderOptions = {}): string {
   const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? [] };
+  const finding = scrubFinding(input);
   const source = finding.ruleId ? `rule ${inlineCode(stripInvisible(finding.ruleId))}` : 'reviewer';
   const parts = [
     `${SEVERITY_BADGE[finding.severity]} · ${CATEGORY_LABEL[finding.category]} · ${source}`,
@@ -95,8 +107,22 @@ export function renderComment(finding: Finding, opts: RenderOptions = {}): strin
     // GitHub applies suggestions to the new side only; on the old side it is just a proposal.
     parts.push(finding.side === 'RIGHT' ? suggestionBlock(finding.suggestion) : `Suggested change:\n\n${codeBlock(stripInvisible(finding.suggestion))}`);
   }
-  return parts.join('\n\n');
+  // The last net: nothing posted may hold a credential, whatever text it came from.
+  return maskSecrets(parts.join('\n\n'));
 }
+
+/**
+ * The hidden marker for a review: its open findings with severity (or only its fingerprints), within the
+ * marker's budget, and how many fingerprints that budget left out.
+ * @example const { text, omitted } = markerFor(result, VERSION);
+ */
+export function markerFor(result: ReviewResult, version: string): { text: string; omitted: number } {
+  return fitMarker({ headSha: result.target.headSha, fingerprints: result.fingerprints, ...(result.open ? { open: result.open } : {}), version });
+}
+
+/** The visible note for a marker that could not list every finding. */
+export const markerNote = (omitted: number): string =>
+  `This review has too many findings to remember them all: ${plural(omitted, 'less severe finding')} may be posted again by a later review.`;
 
 function suggestionBlock(suggestion: string): string {
   const code = stripInvisible(suggestion);

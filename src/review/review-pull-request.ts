@@ -8,7 +8,9 @@ import { enabledRules } from '../rules/registry.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
+import { carryForward } from './carry-forward.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
+import type { MarkedFinding } from './marker.js';
 import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
 
@@ -25,6 +27,11 @@ export interface ReviewPullRequestDeps {
   alreadyPosted?: ReadonlySet<string>;
   /** Restrict findings to these paths (an incremental re-review); the diff and anchors stay the PR's. */
   onlyPaths?: ReadonlySet<string>;
+  /**
+   * The open findings of the last review's marker. Those on paths outside `onlyPaths` are still open (their
+   * files did not change): they are carried into this review's marker and count for its check run.
+   */
+  lastOpen?: readonly MarkedFinding[];
   /** Rules to run; defaults to the registry filtered by `config.rules`. */
   rules?: readonly Rule[];
   /** Where the rules run; defaults to this thread (`runRulesInProcess`). */
@@ -138,6 +145,13 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const all = [...ruleFindings, ...agentFindings].filter((f) => inScope(f.path));
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
+  const carried = carryForward({
+    lastOpen: deps.lastOpen ?? [],
+    onlyPaths: deps.onlyPaths,
+    diffPaths: parsed.files.map((f) => f.path),
+    present: chosen.open,
+    minSeverity: config.min_severity,
+  });
   const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   for (const f of [...chosen.inline, ...chosen.summaryOnly.map((s) => s.finding)]) counts[f.category]++;
 
@@ -154,6 +168,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     ...(agentOut?.usage ? { usage: agentOut.usage } : {}),
     // Includes already-posted and merged fingerprints, so the newest marker alone prevents every repeat.
     fingerprints: chosen.fingerprints,
+    earlier: [...chosen.earlier.map((finding) => ({ severity: finding.severity, finding })), ...carried.map((f) => ({ severity: f.severity }))],
+    open: [...chosen.open, ...carried],
     lineMaps,
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, files: verdicts.length, selected: selected.length }, 'review computed');

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { LineMap } from '../diff/types.js';
 import { anchorFinding } from './anchor-finding.js';
 import { atLeast, type Finding } from './finding.js';
+import { markerKey, pathHash, type MarkedFinding } from './marker.js';
 import { mergeFindings } from './merge-findings.js';
 import type { SummaryFinding } from './ports.js';
 
@@ -10,7 +11,7 @@ export interface SelectFindingsInput {
   config: Config;
   /** Line maps of the files in the diff, by path. */
   lineMaps: ReadonlyMap<string, LineMap>;
-  /** Fingerprints posted by an earlier review of this PR: not repeated. */
+  /** Fingerprints posted by an earlier review of this PR (full, or as a marker keeps them): not repeated. */
   alreadyPosted?: ReadonlySet<string>;
 }
 
@@ -31,6 +32,10 @@ export interface SelectedFindings {
    * even if only the latest marker is read.
    */
   fingerprints: string[];
+  /** The findings that passed the filters but an earlier review posted: still open at this head. Ranked. */
+  earlier: Finding[];
+  /** Every finding that passed the filters (new or posted before), with severity and path, for the marker. */
+  open: MarkedFinding[];
 }
 
 /**
@@ -55,7 +60,9 @@ export function selectFindings(input: SelectFindingsInput): SelectedFindings {
   const filtered = input.findings.length - inCategory.length + countFindings(merged) - countFindings(kept);
 
   const fingerprints = [...new Set(kept.flatMap((m) => m.fingerprints))];
-  const fresh = kept.filter((m) => !m.fingerprints.some((fp) => posted.has(fp)));
+  const isPosted = (fp: string) => posted.has(fp) || posted.has(markerKey(fp));
+  const fresh = kept.filter((m) => !m.fingerprints.some(isPosted));
+  const freshSet = new Set(fresh);
 
   const inline: Finding[] = [];
   const summaryOnly: SummaryFinding[] = [];
@@ -73,6 +80,8 @@ export function selectFindings(input: SelectFindingsInput): SelectedFindings {
     filtered,
     merged: inCategory.length - merged.length,
     fingerprints,
+    earlier: kept.filter((m) => !freshSet.has(m)).map((m) => m.finding),
+    open: kept.map((m) => ({ fingerprint: m.finding.fingerprint, severity: m.finding.severity, pathHash: pathHash(m.finding.path) })),
   };
 }
 

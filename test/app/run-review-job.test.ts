@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runReviewJob, type RunReviewJobDeps } from '../../src/app/run-review-job.js';
 import { ExternalServiceError } from '../../src/errors.js';
@@ -10,6 +11,8 @@ import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH,
 import { useHttpMocks } from '../helpers/http.js';
 
 const nock = useHttpMocks();
+/** What `pathHash` in src/review/marker.ts computes, spelled out so this test does not depend on it. */
+const pathHash = (path: string) => createHash('sha256').update(path).digest('hex').slice(0, 6);
 
 const OLD_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 const PATH = 'src/billing/invoice.ts';
@@ -145,7 +148,8 @@ describe('runReviewJob', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]!.event).toBe('COMMENT');
     expect(posted[0]!.comments.map((c) => c.line)).toEqual([2, 3]);
-    expect(parseMarker(posted[0]!.body)).toEqual({ headSha: HEAD_SHA, fingerprints: ['fp-a', 'fp-b'], version: '0.1.0' });
+    expect(parseMarker(posted[0]!.body)).toMatchObject({ headSha: HEAD_SHA, fingerprints: ['fp-a', 'fp-b'], version: '0.1.0' });
+    expect(parseMarker(posted[0]!.body)?.open?.map((f) => f.severity)).toEqual(['medium', 'medium']);
     expect(check.created[0]).toMatchObject({ name: 'arch-review', head_sha: HEAD_SHA, status: 'in_progress' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: '2 findings: 2 medium' } });
     expect(check.updates[0]!.output.annotations.map((a) => a.start_line)).toEqual([2, 3]);
@@ -307,5 +311,65 @@ describe('runReviewJob', () => {
     const result = await runReviewJob(deps({ reviewer }), controller.signal);
     expect(result).toEqual({ status: 'aborted' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'Review stopped before publishing' } });
+  });
+});
+
+describe('runReviewJob: the check judges every finding open at head (issue 7, item 10)', () => {
+  const FAIL_ON_HIGH = 'check_run:\n  conclusion: failure\n';
+  /** The last review, at OLD_SHA: one high finding on PATH, kept in a v2 marker with its severity. */
+  const lastReview = () =>
+    reviewJson(1, { login: BOT_LOGIN, type: 'Bot' }, `Summary\n\n${renderMarker({ headSha: OLD_SHA, fingerprints: ['fp-h'], open: [{ fingerprint: 'fp-h', severity: 'high', pathHash: pathHash(PATH) }], version: '0.1.0' })}`, OLD_SHA);
+  const pushChanging = (filename: string) =>
+    nock(API)
+      .get(`${REPO_PATH}/compare/${OLD_SHA}...${HEAD_SHA}`)
+      .query({ per_page: 1 })
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: [{ sha: 's', filename, status: 'modified' }] });
+
+  it('keeps failing on a push that does not touch the file of an open high finding', async () => {
+    mockStart({ config: FAIL_ON_HIGH, reviews: [lastReview()] });
+    const check = mockCheckRun();
+    pushChanging('docs/README.md');
+    mockDiffAndContent();
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    expect(result).toMatchObject({ status: 'published', via: 'nothing-new' });
+    expect(check.updates[0]).toMatchObject({ conclusion: 'failure', output: { title: '1 high finding still open (posted earlier)' } });
+    expect(check.updates[0]!.output.summary).toContain('Still open from earlier reviews: 1 high');
+  });
+
+  it('keeps failing when the re-reviewed file still has the finding, and carries it into the next marker', async () => {
+    mockStart({ config: FAIL_ON_HIGH, reviews: [lastReview()] });
+    const check = mockCheckRun();
+    pushChanging(PATH);
+    mockDiffAndContent();
+    const posted = mockReview();
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([agentFinding(2, 'fp-h', 'high'), agentFinding(3, 'fp-new', 'low')]), job: job({ trigger: 'synchronize' }) }));
+    expect(result).toMatchObject({ status: 'published', via: 'review', inline: 1 });
+    expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
+    expect(check.updates[0]).toMatchObject({ conclusion: 'failure', output: { title: '1 new finding: 1 low; 1 high finding still open (posted earlier)' } });
+    expect(check.updates[0]!.output.annotations.map((a) => [a.start_line, a.annotation_level])).toEqual([[3, 'notice'], [2, 'failure']]);
+    expect(parseMarker(posted[0]!.body)?.open).toEqual([
+      { fingerprint: 'fp-h', severity: 'high', pathHash: pathHash(PATH) },
+      { fingerprint: 'fp-new', severity: 'low', pathHash: pathHash(PATH) },
+    ]);
+  });
+
+  it('passes once a push fixes the finding (its file re-reviewed, the finding gone)', async () => {
+    mockStart({ config: FAIL_ON_HIGH, reviews: [lastReview()] });
+    const check = mockCheckRun();
+    pushChanging(PATH);
+    mockDiffAndContent();
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    expect(result).toMatchObject({ status: 'published', via: 'nothing-new' });
+    expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'No findings' } });
+  });
+
+  it('keeps the old behaviour for a v1 marker, whose severities are unknown', async () => {
+    const v1 = reviewJson(1, { login: BOT_LOGIN, type: 'Bot' }, `Summary\n\n<!-- arch-review:v1 sha=${OLD_SHA} fp=fp-h ver=0.1.0 -->`, OLD_SHA);
+    mockStart({ config: FAIL_ON_HIGH, reviews: [v1] });
+    const check = mockCheckRun();
+    pushChanging('docs/README.md');
+    mockDiffAndContent();
+    await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'No findings' } });
   });
 });

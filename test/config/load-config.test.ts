@@ -164,6 +164,32 @@ describe('loadConfig: unknown keys', () => {
   });
 
   it('does not treat rule ids as unknown keys', () => {
-    expect(loadConfig('rules:\n  any-rule-id: false\n').warnings).toEqual([]);
+    expect(loadConfig('rules:\n  sql-string-building: false\n  hardcoded-secret: true\n').warnings).toEqual([]);
+  });
+
+  it('warns about rule ids that name no rule, with the closest id, and keeps the rest (issue 7, item 13)', () => {
+    const { config, warnings } = loadConfig('rules:\n  sql-string-bulding: false\n  http-call-without-timout: false\n  no-such-rule: false\n');
+    expect(warnings).toEqual([
+      `${FILE}:2:3: unknown rule "sql-string-bulding" in rules (ignored; did you mean "sql-string-building"?)`,
+      `${FILE}:3:3: unknown rule "http-call-without-timout" in rules (ignored; did you mean "http-call-without-timeout"?)`,
+      `${FILE}:4:3: unknown rule "no-such-rule" in rules (ignored)`,
+    ]);
+    expect(config.rules).toEqual({ 'sql-string-bulding': false, 'http-call-without-timout': false, 'no-such-rule': false });
+  });
+});
+
+describe('loadConfig: globs are checked strictly (issue 7, item 13)', () => {
+  it.each([
+    ['paths.exclude', 'paths:\n  exclude:\n    - "docs/**"\n    - "src/[abc"\n', `${FILE}:4:7: paths.exclude[1]: invalid glob "src/[abc": Missing closing: "]" - use "\\]" to match literal characters`],
+    ['paths.include', 'paths:\n  include: ["**/*.{ts,tsx"]\n', `${FILE}:2:13: paths.include[0]: invalid glob "**/*.{ts,tsx": Missing closing: "}" - use "\\}" to match literal characters`],
+    ['path_instructions', 'path_instructions:\n  - path: "src/(a|b"\n    instructions: Be strict.\n', `${FILE}:2:11: path_instructions[0].path: invalid glob "src/(a|b": Missing closing: ")" - use "\\)" to match literal characters`],
+    ['a reversed range', 'paths:\n  exclude: ["src/[z-a].ts"]\n', `${FILE}:2:13: paths.exclude[0]: invalid glob "src/[z-a].ts": Invalid regular expression`],
+  ])('reports an invalid glob in %s as a ConfigError with file:line:column', (_where, text, message) => {
+    expect(errorOf(text).startsWith(message)).toBe(true);
+  });
+
+  it('accepts the usual globs', () => {
+    const text = 'paths:\n  include: ["scripts/**", "*.sql", "src/file[12].ts", "src/@(a|b)/**", "!legacy/**", "lit\\\\[x"]\n  exclude: ["**/__generated__/**", "**/*.{pb,gen}.go"]\n';
+    expect(loadConfig(text).config.paths.include).toHaveLength(6);
   });
 });

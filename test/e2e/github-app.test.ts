@@ -99,7 +99,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     await expect.poll(() => github.submittedReviews(TARGET.number).length, POLL).toBe(1);
     const [review] = github.submittedReviews(TARGET.number);
     expect(review).toMatchObject({ event: 'COMMENT', state: 'COMMENTED', commitId: sha });
-    expect(review!.body).toContain(`<!-- arch-review:v1 sha=${sha}`);
+    expect(review!.body).toContain(`<!-- arch-review:v2 sha=${sha}`);
     expect(expectAnchoredOnDiff(sha)).toBeGreaterThan(0);
     expect(github.rejections).toEqual([]);
     expect(github.reviews.filter((r) => r.state === 'PENDING' && !r.deleted)).toEqual([]);
@@ -213,7 +213,7 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     const reviews = github.submittedReviews(TARGET.number);
     expect(reviews).toHaveLength(1);
     expect(reviews[0]).toMatchObject({ event: 'COMMENT', commitId: sha });
-    expect(reviews[0]!.body).toContain(`<!-- arch-review:v1 sha=${sha}`);
+    expect(reviews[0]!.body).toContain(`<!-- arch-review:v2 sha=${sha}`);
     expect(github.calls('POST', CHECK_RUNS)).toHaveLength(1);
     expect(github.checkRuns[0]).toMatchObject({ statuses: ['in_progress', 'completed'] });
     expect(await metric('reviews_total', { outcome: 'failed' })).toBe(failedBefore);

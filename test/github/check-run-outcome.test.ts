@@ -48,6 +48,36 @@ describe('reviewCheckOutcome', () => {
   });
 });
 
+describe('reviewCheckOutcome: findings posted earlier and still open (issue 7, item 10)', () => {
+  it('keeps failing when a re-review finds nothing new but a high finding is still open', () => {
+    const out = reviewCheckOutcome(reviewResult([], [], { alreadyPosted: 0, earlier: [{ severity: 'high' }] }), failOnHigh);
+    expect(out.conclusion).toBe('failure');
+    expect(out.title).toBe('1 high finding still open (posted earlier)');
+    expect(out.summary).toContain('Still open from earlier reviews: 1 high (1 on files this push did not change, as the last review recorded them). Findings at or above `high` fail this check until the code is fixed.');
+  });
+
+  it('annotates a recomputed earlier finding as failing, after the new ones, and names both in the title', () => {
+    const old = finding({ severity: 'high', line: 7, title: 'Old problem' });
+    const out = reviewCheckOutcome(reviewResult([finding({ severity: 'low', line: 5 })], [], { alreadyPosted: 1, earlier: [{ severity: 'high', finding: old }, { severity: 'medium' }] }), failOnHigh);
+    expect(out.conclusion).toBe('failure');
+    expect(out.title).toBe('1 new finding: 1 low; 2 findings still open (posted earlier): 1 high, 1 medium');
+    expect(out.annotations.map((a) => [a.start_line, a.annotation_level, a.title])).toEqual([
+      [5, 'notice', '[low] resilience: HTTP call without a timeout'],
+      [7, 'failure', '[high] resilience: Old problem (posted earlier)'],
+    ]);
+  });
+
+  it('passes when the earlier findings are below fail_on, and under the neutral policy', () => {
+    expect(reviewCheckOutcome(reviewResult([], [], { earlier: [{ severity: 'medium' }] }), failOnHigh).conclusion).toBe('neutral');
+    const neutral = reviewCheckOutcome(reviewResult([], [], { earlier: [{ severity: 'high' }] }), config());
+    expect(neutral).toMatchObject({ conclusion: 'neutral', title: '1 high finding still open (posted earlier)' });
+  });
+
+  it('says "No findings" when every earlier finding was fixed', () => {
+    expect(reviewCheckOutcome(reviewResult([], [], { earlier: [] }), failOnHigh)).toMatchObject({ conclusion: 'neutral', title: 'No findings' });
+  });
+});
+
 describe('configErrorCheckOutcome', () => {
   it('fails, quotes the error with its line and annotates that line', () => {
     const err = new ConfigError('max_inline_comments: expected number, received string', '.github/arch-review.yml:3:22');

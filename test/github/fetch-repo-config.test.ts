@@ -1,6 +1,8 @@
+import { Context } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExternalServiceError } from '../../src/errors.js';
 import { fetchRepoConfig } from '../../src/github/fetch-repo-config.js';
+import { configFromObject } from '../../src/config/config-from-object.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { useHttpMocks } from '../helpers/http.js';
 import { API, REF, REPO_PATH, testOctokit } from './fixtures.js';
@@ -63,4 +65,51 @@ describe('fetchRepoConfig', () => {
     expect(err).toBeInstanceOf(ExternalServiceError);
     expect((err as ExternalServiceError).retryable).toBe(true);
   });
+
+  it('warns about an unknown rule id, for the review summary (issue 7, item 13)', async () => {
+    nock(API).get(REPO_PATH + FILE).reply(200, 'rules:\n  sql-string-bulding: false\n', raw);
+    const { warnings } = await fetchRepoConfig(testOctokit(), REF);
+    expect(warnings).toEqual(['.github/arch-review.yml: unknown rule "sql-string-bulding" in rules (ignored; did you mean "sql-string-building"?)']);
+  });
+
+  it('reports an invalid glob in the org file with that file, line and column (issue 7, item 13)', async () => {
+    const org = 'paths:\n  exclude:\n    - "vendor/[abc"\n';
+    nock(API).get(REPO_PATH + FILE).reply(200, '_extends: .github\nmin_severity: low\n', raw);
+    nock(API).get(ORG).reply(200, org, raw);
+    // Read again as text to find the line.
+    nock(API).get(REPO_PATH + FILE).reply(200, '_extends: .github\nmin_severity: low\n', raw);
+    nock(API).get(ORG).reply(200, org, raw);
+    const err = await fetchRepoConfig(testOctokit(), REF).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/^Codertocat\/\.github:\.github\/arch-review\.yml:3:7: paths\.exclude\[0\]: invalid glob "vendor\/\[abc"/);
+  });
+
+  describe('merges org defaults deeply, as Probot’s context.config does (issue 7, item 13)', () => {
+    const REPO_FILE = '_extends: .github\nagent:\n  enabled: false\nskip_labels: [wip]\n';
+    const ORG_FILE = 'agent:\n  min_confidence: 0.9\n  model: claude-opus-4-1\nskip_labels: [no-review]\ncheck_run:\n  conclusion: failure\n';
+    const mockFiles = () => {
+      nock(API).get(REPO_PATH + FILE).reply(200, REPO_FILE, raw);
+      nock(API).get(ORG).reply(200, ORG_FILE, raw);
+    };
+
+    it('keeps the org’s agent.min_confidence when the repository sets only agent.enabled; lists are concatenated', async () => {
+      mockFiles();
+      const { config } = await fetchRepoConfig(testOctokit(), REF);
+      expect(config.agent).toEqual({ ...defaultConfig().agent, enabled: false, min_confidence: 0.9, model: 'claude-opus-4-1' });
+      expect(config.check_run.conclusion).toBe('failure');
+      expect(config.skip_labels).toEqual(['no-review', 'wip']);
+    });
+
+    it('gives what Probot’s context.config gives for the same files', async () => {
+      mockFiles();
+      const octokit = testOctokit();
+      const context = new Context({ id: 'd-1', name: 'push', payload: { repository: { owner: { login: REF.owner }, name: REF.repo } } } as never, octokit as never, silentLog as never);
+      const probots = await context.config('arch-review.yml');
+      mockFiles();
+      const { config } = await fetchRepoConfig(testOctokit(), REF);
+      expect(config).toEqual(configFromObject(probots).config);
+    });
+  });
 });
+
+const silentLog = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLog };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGitHubPublisher, MAX_BODY, type ReviewComment } from '../../src/github/github-publisher.js';
 import type { Finding } from '../../src/review/finding.js';
+import { createHash } from 'node:crypto';
 import { parseMarker } from '../../src/review/marker.js';
 import { silentLogger } from '../../src/review/ports.js';
 import { finding } from '../review/factories.js';
@@ -10,6 +11,8 @@ import { API, BOT_LOGIN, HEAD_SHA, PR_PATH, REF, REPO_PATH, UNPROCESSABLE, creat
 import { reviewResult } from './review-result.js';
 
 const nock = useHttpMocks();
+/** What `pathHash` in src/review/marker.ts computes, spelled out so this test does not depend on it. */
+const pathHash = (path: string) => createHash('sha256').update(path).digest('hex').slice(0, 6);
 
 interface ReviewRequest {
   commit_id: string;
@@ -157,6 +160,43 @@ describe('createGitHubPublisher', () => {
     const gh = fakeReviews();
     await publisher({ extraNotes: ['Configuration: unknown key "max_comments" (ignored)'] }).publish(reviewResult([at(5)]));
     expect(gh.requests[0]!.body).toContain('unknown key');
+  });
+
+  describe('keeps every body within 65,536 characters for any number of findings (issue 7, item 11)', () => {
+    /** `n` findings outside the diff, one in twenty high, with arch-review's 16-hex fingerprints. */
+    const huge = (n: number) => {
+      const summaryOnly = Array.from({ length: n }, (_, i) => ({
+        finding: at(1000 + i, { fingerprint: createHash('sha256').update(`f${i}`).digest('hex').slice(0, 16), severity: i % 20 === 0 ? ('high' as const) : ('low' as const) }),
+        reason: 'not-in-diff' as const,
+      }));
+      const open = summaryOnly.map(({ finding: f }) => ({ fingerprint: f.fingerprint, severity: f.severity, pathHash: pathHash(f.path) }));
+      return reviewResult([at(5)], summaryOnly, { open });
+    };
+
+    for (const n of [5_000, 20_000]) {
+      it(`${n.toLocaleString('en-US')} findings: the review, the short retry and the fallback comment all fit`, async () => {
+        // GitHub refuses every review here, so the publisher goes through all three bodies.
+        const gh = fakeReviews({ rejectBody: () => true });
+        let comment: { body: string } | undefined;
+        nock(API)
+          .post(`${REPO_PATH}/issues/2/comments`, (b: { body: string }) => ((comment = b), true))
+          .reply(201, { id: 556, body: '' });
+        const pub = publisher();
+        await pub.publish(huge(n));
+        const bodies = [...gh.submitted().map((r) => r.body!), comment!.body];
+        expect(bodies).toHaveLength(3);
+        for (const body of bodies) {
+          expect(body.length).toBeLessThanOrEqual(MAX_BODY);
+          const marker = parseMarker(body)!;
+          expect(marker.headSha).toBe(HEAD_SHA);
+          // The most severe are kept: every high finding, and the rest counted.
+          expect(marker.open!.filter((f) => f.severity === 'high')).toHaveLength(n / 20);
+          expect(marker.omitted).toBe(n + 1 - marker.fingerprints.length);
+          expect(body).toContain('may be posted again by a later review');
+        }
+        expect(pub.outcome()?.kind).toBe('comment');
+      });
+    }
   });
 });
 

@@ -60,6 +60,22 @@ describe('loadPriorState', () => {
     expect(prior.reviews).toBe(2);
   });
 
+  it('gives the open findings of the newest marker only (none for a v1 marker)', async () => {
+    const open = [{ fingerprint: 'fp2', severity: 'high' as const, pathHash: '0a1b2c' }];
+    nock(API)
+      .get(`${PR_PATH}/reviews`)
+      .query({ per_page: 100 })
+      .reply(200, [
+        { ...reviewJson(10, bot, renderMarker({ headSha: 'aaa1111', fingerprints: ['fp1'], open: [{ fingerprint: 'fp1', severity: 'low', pathHash: '0a1b2c' }], version: '1' })), submitted_at: '2026-01-01T00:00:00Z' },
+        { ...reviewJson(11, bot, renderMarker({ headSha: 'bbb2222', fingerprints: ['fp2'], open, version: '1' })), submitted_at: '2026-01-02T00:00:00Z' },
+      ]);
+    noComments();
+    expect((await loadPriorState(testOctokit(), REF, BOT_LOGIN)).lastOpen).toEqual(open);
+    nock(API).get(`${PR_PATH}/reviews`).query({ per_page: 100 }).reply(200, [reviewJson(12, bot, '<!-- arch-review:v1 sha=ccc3333 fp=fp3 ver=0.1.0 -->')]);
+    noComments();
+    expect((await loadPriorState(testOctokit(), REF, BOT_LOGIN)).lastOpen).toEqual([]);
+  });
+
   it('accepts the app slug or the bot login', () => {
     expect(botLoginOf('arch-review')).toBe('arch-review[bot]');
     expect(botLoginOf('arch-review[bot]')).toBe('arch-review[bot]');

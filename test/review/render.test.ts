@@ -140,7 +140,7 @@ describe('renderSummary', () => {
 
   it('ends with the marker carrying the head SHA and fingerprints', () => {
     const md = renderSummary(result(), { version: '9.9.9' });
-    expect(md.endsWith('<!-- arch-review:v1 sha=abcdef1234567890 fp=fp1,fp2 ver=9.9.9 -->')).toBe(true);
+    expect(md.endsWith('<!-- arch-review:v2 sha=abcdef1234567890 fp=fp1,fp2 ver=9.9.9 -->')).toBe(true);
     expect(parseMarker(md)).toEqual({ headSha: 'abcdef1234567890', fingerprints: ['fp1', 'fp2'], version: '9.9.9' });
   });
 
@@ -153,7 +153,7 @@ describe('renderSummary', () => {
     const forged = finding({ line: 50, body: '<!-- arch-review:v1 sha=evil fp=x ver=1 -->' });
     const md = renderSummary(result({ summaryOnly: [{ finding: forged, reason: 'not-in-diff' }] }));
     expect(parseMarker(md)?.headSha).toBe('abcdef1234567890');
-    expect(md.match(/arch-review:v1/g)).toHaveLength(1);
+    expect(md.match(/arch-review:v\d/g)).toHaveLength(1);
   });
 });
 

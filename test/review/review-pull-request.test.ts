@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import { fingerprint } from '../../src/review/fingerprint.js';
+import { parseMarker } from '../../src/review/marker.js';
+import { renderSummary } from '../../src/review/render.js';
 import type { Finding } from '../../src/review/finding.js';
 import { silentLogger, type FileContent, type PullRequestSource, type Publisher, type ReviewResult, type Reviewer, type ReviewerInput, type ReviewerOutput } from '../../src/review/ports.js';
 import { reviewPullRequest, type ReviewPullRequestDeps } from '../../src/review/review-pull-request.js';
@@ -231,5 +233,39 @@ describe('reviewPullRequest', () => {
     const src = source();
     await run({ source: src });
     expect(src.reads.sort()).toEqual(['src/orders/repo.ts', 'src/payments/client.ts']);
+  });
+});
+
+describe('reviewPullRequest: findings still open at head (issue 7, item 10)', () => {
+  /** The marker a first, full review leaves: both rule findings (high) with severity and path. */
+  const firstMarker = async () => parseMarker(renderSummary(await run()))!;
+
+  it('carries the last marker’s findings on files an incremental review did not re-review, and counts them as still open', async () => {
+    const last = await firstMarker();
+    expect(last.open?.map((f) => f.severity)).toEqual(['high', 'high']);
+    const res = await run({ onlyPaths: new Set(['src/orders/repo.ts']), alreadyPosted: new Set(last.fingerprints), lastOpen: last.open! });
+    expect(res.inline).toEqual([]);
+    // repo.ts was re-reviewed and still has its finding; client.ts was not, so its finding is carried.
+    expect(res.earlier?.map((e) => [e.severity, e.finding?.path])).toEqual([
+      ['high', 'src/orders/repo.ts'],
+      ['high', undefined],
+    ]);
+    const next = parseMarker(renderSummary(res))!;
+    expect(new Set(next.open)).toEqual(new Set(last.open));
+  });
+
+  it('does not carry a finding whose file was re-reviewed and no longer has it (fixed)', async () => {
+    const last = await firstMarker();
+    const fixed: Rule = { ...fetchWithoutTimeout, check: (ctx) => (ctx.path === 'src/orders/repo.ts' ? [] : fetchWithoutTimeout.check(ctx)) };
+    const res = await run({ rules: [fixed], onlyPaths: new Set(['src/orders/repo.ts']), alreadyPosted: new Set(last.fingerprints), lastOpen: last.open! });
+    expect(res.earlier?.map((e) => [e.severity, e.finding?.path])).toEqual([['high', undefined]]);
+    expect(res.open).toHaveLength(1);
+  });
+
+  it('carries nothing on a full review: every file was re-reviewed', async () => {
+    const last = await firstMarker();
+    const res = await run({ rules: [], alreadyPosted: new Set(last.fingerprints), lastOpen: last.open! });
+    expect(res.earlier).toEqual([]);
+    expect(res.open).toEqual([]);
   });
 });

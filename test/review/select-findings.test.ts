@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/review/finding.js';
+import { pathHash } from '../../src/review/marker.js';
 import { selectFindings } from '../../src/review/select-findings.js';
 import { config, finding, lineMap } from './factories.js';
 
@@ -103,6 +104,20 @@ describe('selectFindings: already posted', () => {
     const res = select([finding(), agent], {}, new Set([agent.fingerprint]));
     expect(res.inline).toHaveLength(0);
     expect(res.alreadyPosted).toBe(1);
+  });
+});
+
+describe('selectFindings: what the marker and the check need', () => {
+  it('matches a finding against the shortened fingerprint a v2 marker keeps, and returns it as still open', () => {
+    const a = finding({ line: 10, severity: 'high', fingerprint: '0123456789abcdef' });
+    const b = finding({ line: 11, fingerprint: 'fedcba9876543210' });
+    const res = select([a, b], {}, new Set(['0123456789ab']));
+    expect(res.inline.map((f) => f.line)).toEqual([11]);
+    expect(res.earlier.map((f) => [f.line, f.severity])).toEqual([[10, 'high']]);
+    expect(res.open).toEqual([
+      { fingerprint: a.fingerprint, severity: 'high', pathHash: pathHash('src/pay.ts') },
+      { fingerprint: b.fingerprint, severity: 'medium', pathHash: pathHash('src/pay.ts') },
+    ]);
   });
 });
 

@@ -21,7 +21,8 @@ const NAMED_BARE = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*[=:]\s*)([^\s"'`#]
 const NOT_A_VALUE = /^[A-Z][A-Z0-9_]*$|\$\{|\{\{|:\/\/|^[.~]?\//;
 
 /**
- * Masks credentials in text sent to the model: the vendor key shapes and PEM private keys that the
+ * Masks credentials in text sent to the model, and in every text arch-review posts (see `scrubFinding`
+ * and the renderer): the vendor key shapes and PEM private keys that the
  * `hardcoded-secret` rule recognises, and literals assigned to credential-named variables. Masking is
  * deliberately broader than reporting (a placeholder masked costs nothing; a key sent to a third party
  * cannot be taken back). Line breaks are kept, so line numbers computed on the masked text stay right.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecrets } from '../../src/agent/mask-secrets.js';
+import { maskSecrets } from '../../src/review/mask-secrets.js';
 
 const STRIPE = 'sk_live_51HxYzQ8rT2vWk9LmNpBc4Ds';
 const GITHUB = 'ghp_R8kL2mN9pQ4sT7vW1xY3zA6bC5dE0fG2hJ4k';
