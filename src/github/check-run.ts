@@ -1,6 +1,7 @@
 import { ExternalServiceError } from '../errors.js';
 import type { Logger } from '../review/ports.js';
 import { translateGitHubError } from './translate-error.js';
+import { pause, writeOnce, type WriteOnceOptions } from './write-once.js';
 import type { GitHubClient, PullRequestRef } from './types.js';
 
 /** The check run's name on the head commit. */
@@ -40,11 +41,7 @@ export interface CheckRunInfo {
 }
 
 /** How writes here retry on their own: tries in all, and the first pause (doubling). Tests pass 0 ms. */
-export interface CheckRunRetry {
-  tries?: number;
-  delayMs?: number;
-  log?: Logger;
-}
+export type CheckRunRetry = WriteOnceOptions;
 
 /** The app slug of a bot login: `acme-arch-review[bot]` -> `acme-arch-review`. */
 export const appSlugOf = (botLoginOrSlug: string): string => botLoginOrSlug.replace(/\[bot\]$/, '');
@@ -130,23 +127,18 @@ export async function startCheckRun(
   appSlug: string,
   opts: CheckRunRetry & { detailsUrl?: string } = {},
 ): Promise<number> {
-  const tries = Math.max(1, opts.tries ?? 3);
-  for (let attempt = 1; ; attempt++) {
-    const open = (await findCheckRuns(octokit, ref, headSha, appSlug)).filter((r) => r.status !== 'completed');
-    const [keep, ...stale] = open;
-    if (keep) {
+  return writeOnce(
+    'creating the check run',
+    async () => {
+      const [keep, ...stale] = (await findCheckRuns(octokit, ref, headSha, appSlug)).filter((r) => r.status !== 'completed');
+      if (!keep) return undefined;
       for (const run of stale) await completeSuperseded(octokit, ref, run.id, opts.log);
       opts.log?.info({ checkRunId: keep.id, superseded: stale.length }, 'continuing on the check run already in progress');
       return keep.id;
-    }
-    try {
-      return await createInProgress(octokit, ref, headSha, opts.detailsUrl, 0);
-    } catch (err) {
-      if (!outcomeUnknown(err) || attempt >= tries) throw translateGitHubError(err);
-      opts.log?.warn({ err: translateGitHubError(err).message, attempt }, 'creating the check run had an unknown outcome; looking for it before trying again');
-      await pause(opts.delayMs ?? 1_000, attempt);
-    }
-  }
+    },
+    () => createInProgress(octokit, ref, headSha, opts.detailsUrl, 0),
+    opts,
+  );
 }
 
 async function completeSuperseded(octokit: GitHubClient, ref: RepoRef, id: number, log: Logger | undefined): Promise<void> {
@@ -247,18 +239,6 @@ async function retrying<T>(opts: CheckRunRetry, what: string, send: () => Promis
       await pause(opts.delayMs ?? 1_000, attempt, err.retryAfterMs);
     }
   }
-}
-
-/** A failed write whose effect is unknown: GitHub may have applied it (5xx, timeout, connection reset). */
-function outcomeUnknown(err: unknown): boolean {
-  if (err instanceof Error && err.name === 'AbortError') return false;
-  const status = (err as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 500;
-}
-
-function pause(baseMs: number, attempt: number, atLeastMs = 0): Promise<void> {
-  const ms = Math.max(atLeastMs, baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, Math.min(ms, 30_000))) : Promise.resolve();
 }
 
 function cut(text: string, max: number): string {
