@@ -176,8 +176,10 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       if (checkRunId !== undefined) await completeCheckRun(octokit, ref, { checkRunId, headSha: job.headSha }, outcome, retry);
     };
 
+    // A reconcile job stands for a missed push (or open): reviewed like a push, incrementally.
+    const pushLike = job.trigger === 'synchronize' || job.trigger === 'reconcile';
     let onlyPaths: ReadonlySet<string> | undefined;
-    if (!job.full && job.trigger === 'synchronize' && prior.lastReviewedSha && prior.lastReviewedSha !== job.headSha) {
+    if (!job.full && pushLike && prior.lastReviewedSha && prior.lastReviewedSha !== job.headSha) {
       onlyPaths = await changedPathsSince(octokit, ref, prior.lastReviewedSha, job.headSha, log);
       log.info({ since: prior.lastReviewedSha, paths: onlyPaths?.size ?? 'all' }, 'incremental review');
     }
@@ -188,7 +190,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       version,
       log,
       ...(signal ? { signal } : {}),
-      skipWhenNothingNew: resuming || (job.trigger === 'synchronize' && prior.reviews > 0),
+      skipWhenNothingNew: resuming || (pushLike && prior.reviews > 0),
       extraNotes: warnings.map((w) => `Configuration: ${w}`),
     });
     await reviewPullRequest({
