@@ -238,11 +238,27 @@ async function stopped(deps: RunReviewJobDeps, ref: PullRequestRef, checkRunId: 
     return { status: 'interrupted' };
   }
   if (checkRunId !== undefined) {
+    if (await stillTheHead(octokit, ref, job.headSha)) {
+      // Superseded by a job for an OLDER head (deliveries out of order): that job hands back to this
+      // head, and the next run of it continues on this check run.
+      log.info('superseded, but this is still the pull request’s head: leaving the check run in progress for the next run');
+      return { status: 'aborted' };
+    }
     await completeCheckRun(octokit, ref, { checkRunId, headSha: job.headSha }, abortedCheckOutcome(signal), { log, ...(deps.checkRunRetryDelayMs !== undefined ? { delayMs: deps.checkRunRetryDelayMs } : {}) }).catch((err: unknown) =>
       log.warn({ err: (err as Error).message }, 'could not complete the superseded check run'),
     );
   }
   return { status: 'aborted' };
+}
+
+/** True when `headSha` is still the open pull request's head (false when that cannot be told). */
+async function stillTheHead(octokit: GitHubClient, ref: PullRequestRef, headSha: string): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+    return data.state === 'open' && data.head.sha === headSha;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -315,9 +315,22 @@ describe('runReviewJob', () => {
     mockDiffAndContent();
     const controller = new AbortController();
     const reviewer = fakeReviewer(undefined, () => controller.abort(new Error(`superseded by ${'b'.repeat(40)}`)));
+    nock(API).get(PR_PATH).reply(200, pullRequestJson({ headSha: 'b'.repeat(40) }));
     const result = await runReviewJob(deps({ reviewer }), controller.signal);
     expect(result).toEqual({ status: 'aborted' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'Review stopped before publishing' } });
+  });
+
+  it('superseded by a job for an older head (out-of-order deliveries), leaves its check run in progress for its next run', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    const controller = new AbortController();
+    const reviewer = fakeReviewer(undefined, () => controller.abort(new Error(`superseded by ${OLD_SHA}`)));
+    nock(API).get(PR_PATH).reply(200, pullRequestJson());
+    expect(await runReviewJob(deps({ reviewer }), controller.signal)).toEqual({ status: 'aborted' });
+    expect(check.updates).toEqual([]);
+    nock.cleanAll(); // the completion PATCH mocked by mockCheckRun is, rightly, never sent
   });
 
   it('on a failure the queue will retry, leaves the check run in progress saying which attempt failed', async () => {
