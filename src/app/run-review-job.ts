@@ -4,7 +4,7 @@ import { changedPathsSince } from '../github/changed-paths-since.js';
 import { appSlugOf, completeCheckRun, findCheckRuns, startCheckRun, updateCheckRunOutput, type CheckRunOutcome, type CheckRunRetry } from '../github/check-run.js';
 import { RESTARTING_CHECK_OUTPUT, configErrorCheckOutcome, failureCheckOutcome, retryingCheckOutput, reviewCheckOutcome } from '../github/check-run-outcome.js';
 import { fetchRepoConfig } from '../github/fetch-repo-config.js';
-import { createGitHubPublisher, type PublishOutcome } from '../github/github-publisher.js';
+import { createGitHubPublisher, type GitHubPublisher, type PublishOutcome } from '../github/github-publisher.js';
 import { createGitHubSource } from '../github/github-source.js';
 import { loadPullRequest } from '../github/load-pull-request.js';
 import { loadPriorState } from '../github/prior-state.js';
@@ -73,6 +73,9 @@ export function isPermanentFailure(err: unknown): boolean {
 export const willRetry = (err: unknown, attempt: JobAttempt | undefined): boolean =>
   attempt !== undefined && attempt.attempt < attempt.maxAttempts && !isPermanentFailure(err);
 
+/** GitHub refused the checks API for good (the app lacks `checks: write`): reviews go on without a check run. */
+const lacksChecksPermission = (err: unknown): boolean => err instanceof ExternalServiceError && !err.retryable && (err.status === 403 || err.status === 404);
+
 const isShutdown = (signal: AbortSignal | undefined): boolean =>
   signal?.aborted === true && signal.reason instanceof Error && signal.reason.message.startsWith('shutting down');
 
@@ -125,7 +128,12 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.warn({ err: err.message }, 'configuration is invalid; reporting it on the check run, no review');
-    await completeCheckRun(octokit, ref, { headSha: job.headSha, appSlug }, configErrorCheckOutcome(err), retry);
+    try {
+      await completeCheckRun(octokit, ref, { headSha: job.headSha, appSlug }, configErrorCheckOutcome(err), retry);
+    } catch (checkErr) {
+      if (!lacksChecksPermission(checkErr)) throw checkErr;
+      log.warn({ err: (checkErr as Error).message }, 'could not report the configuration error on a check run');
+    }
     return { status: 'config-error', message: err.message };
   }
   for (const warning of warnings) log.info({ warning }, 'configuration warning');
@@ -168,8 +176,8 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
         checkRunId = await startCheckRun(octokit, ref, job.headSha, appSlug, retry);
       } catch (err) {
         // A missing checks permission must not cost the review itself; anything else is retried.
-        if (!(err instanceof ExternalServiceError) || err.retryable || (err.status !== 403 && err.status !== 404)) throw err;
-        log.warn({ err: err.message }, 'could not create the check run; reviewing without it');
+        if (!lacksChecksPermission(err)) throw err;
+        log.warn({ err: (err as Error).message }, 'could not create the check run; reviewing without it');
       }
     }
     const finishCheck = async (outcome: CheckRunOutcome) => {
@@ -185,12 +193,13 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
     }
 
     const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
-    const publisher = createGitHubPublisher(octokit, ref, {
+    // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
+    const publisher = resuming ? checkOnlyPublisher(signal) : createGitHubPublisher(octokit, ref, {
       headSha: job.headSha,
       version,
       log,
       ...(signal ? { signal } : {}),
-      skipWhenNothingNew: resuming || (pushLike && prior.reviews > 0),
+      skipWhenNothingNew: pushLike && prior.reviews > 0,
       extraNotes: warnings.map((w) => `Configuration: ${w}`),
     });
     await reviewPullRequest({
@@ -287,6 +296,17 @@ async function reportFailure(
   } catch (reportErr) {
     log.warn({ err: (reportErr as Error).message }, 'could not report the failure on the check run');
   }
+}
+
+/** A publisher that posts nothing: the result only feeds the check run (a review of this SHA stands already). */
+function checkOnlyPublisher(signal: AbortSignal | undefined): GitHubPublisher {
+  let last: PublishOutcome | undefined;
+  return {
+    async publish(result) {
+      last = signal?.aborted ? { kind: 'superseded', result, rejected: [] } : { kind: 'nothing-new', result, rejected: [] };
+    },
+    outcome: () => last,
+  };
 }
 
 function noteFor(p: Exclude<PublishOutcome, { kind: 'superseded' }>): string {
