@@ -12,6 +12,7 @@ import { createLogger } from './app/create-logger.js';
 import { createOpsHandler } from './app/ops-handler.js';
 import { createQueueJobProcessor } from './app/process-queue-job.js';
 import { createReconciler, type Reconciler } from './app/reconciler.js';
+import { createRedisPassLock, type PassLock } from './app/redis-pass-lock.js';
 import { createSettledReviews, type SettledReviews } from './app/settled-reviews.js';
 import type { AppEnv, Role } from './config/env.js';
 import { ConfigError } from './errors.js';
@@ -143,6 +144,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let probot: Probot | undefined;
   let rulePool: RuleWorkerPool | undefined;
   let reconciler: Reconciler | undefined;
+  let passLock: PassLock | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -191,8 +193,12 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const enqueue = (job: QueueJob) => queue.enqueue(job);
     await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
+    // Several workers on one Redis: one reconciles per interval.
+    passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
+    const lock = passLock;
     reconciler = createReconciler({
       ...env.reconcile,
+      ...(lock ? { claimPass: (ttlMs: number) => lock.claim(ttlMs) } : {}),
       appOctokit: () => app.auth(),
       installationOctokit: (id) => app.auth(id),
       botLogin,
@@ -214,6 +220,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
       (stopping ??= (async () => {
         log.info('shutting down: no new webhooks; letting running reviews finish');
         await reconciler?.stop();
+        await passLock?.close();
         await server?.stop();
         await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
         const depth = await queue.depth().catch(() => undefined);

@@ -30,6 +30,11 @@ export interface ReconcilerDeps extends ReconcilerSettings {
   log: Logger;
   metrics?: Pick<Metrics, 'reconcilerEnqueued'>;
   now?: () => number;
+  /**
+   * Asks whether this process runs the pass (several BullMQ workers: one per interval, see
+   * `createRedisPassLock`). When it cannot be asked (Redis down), the pass runs.
+   */
+  claimPass?: (ttlMs: number) => Promise<boolean>;
 }
 
 /** What one pass did (logged as its summary). */
@@ -42,6 +47,8 @@ export interface ReconcileSummary {
   ms: number;
   /** Why the pass ended early, if it did: the next pass resumes at the installation it stopped in. */
   stoppedBy?: 'budget' | 'time' | 'stopping';
+  /** Another process holds this interval's pass. */
+  skipped?: true;
 }
 
 export interface Reconciler {
@@ -115,6 +122,19 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         if (next.done) return;
         summary.requests++;
         yield next.value.data;
+      }
+    }
+
+    if (deps.claimPass) {
+      // Held a little less than an interval, so the next interval's pass is free to claim.
+      const ttl = Math.max(1_000, (deps.intervalMs > 0 ? deps.intervalMs : deps.maxMs) - 1_000);
+      const mine = await deps.claimPass(ttl).catch((err: unknown) => {
+        deps.log.warn({ err: (err as Error).message }, 'reconciler: could not ask for the pass lock; running the pass anyway');
+        return true;
+      });
+      if (!mine) {
+        deps.log.debug('reconciler: another process runs this interval’s pass');
+        return { ...summary, skipped: true };
       }
     }
 

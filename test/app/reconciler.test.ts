@@ -119,6 +119,19 @@ describe('the reconciler', () => {
     expect(summary).toMatchObject({ stoppedBy: 'time', requests: 1 });
   });
 
+  it('skips the pass, without a request, when another process holds this interval’s pass', async () => {
+    const ttls: number[] = [];
+    const { r } = reconciler({ claimPass: async (ttl) => (ttls.push(ttl), false) });
+    expect(await r.runOnce()).toMatchObject({ skipped: true, requests: 0 });
+    expect(ttls).toEqual([599_000]);
+  });
+
+  it('runs the pass when the lock cannot be asked (Redis down): the queue dedupes', async () => {
+    const { r } = reconciler({ claimPass: async () => Promise.reject(new Error('redis down')) });
+    installations();
+    expect(await r.runOnce()).toMatchObject({ installations: 0, requests: 3 });
+  });
+
   it('is off with an interval of 0: start makes no request', async () => {
     const { r } = reconciler({ intervalMs: 0 });
     r.start();
