@@ -111,7 +111,8 @@ function botLoginOnce(probot: () => Probot): () => Promise<string> {
 /**
  * The composition root: builds the logger, metrics, queue and Probot from the environment and
  * starts what `role` asks for. `web` serves webhooks (and `/healthz`, `/metrics`) and enqueues;
- * `worker` runs reviews; `all` does both in one process. Without APP_ID or a private key, a web
+ * `worker` runs reviews and commands, and the reconciler (which queues heads that have no completed
+ * check run); `all` does both in one process. Without APP_ID or a private key, a web
  * process starts Probot's manifest setup flow (app.yml) instead, as `probot run` does.
  *
  * @example

@@ -56,7 +56,7 @@ export interface Reconciler {
   start(): void;
   /** One pass (tests; `start` uses it). */
   runOnce(): Promise<ReconcileSummary>;
-  /** Stops the timer and ends a running pass at its next request. */
+  /** Stops the timer and ends a running pass at its next request (waits for it at most 2 s). */
   stop(): Promise<void>;
 }
 
@@ -252,7 +252,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running?.catch(() => undefined);
+      // The pass ends at its next request; one in flight (GitHub slow or down) must not hold up a shutdown.
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([running?.catch(() => undefined), new Promise((resolve) => (wait = setTimeout(resolve, 2_000)))]);
+      clearTimeout(wait);
     },
   };
 }

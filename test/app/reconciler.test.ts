@@ -132,6 +132,14 @@ describe('the reconciler', () => {
     expect(await r.runOnce()).toMatchObject({ installations: 0, requests: 3 });
   });
 
+  it('stops without waiting for a request that hangs (GitHub down) longer than a moment', async () => {
+    const { r } = reconciler({ appOctokit: () => new Promise(() => undefined) });
+    r.start();
+    const started = Date.now();
+    await r.stop();
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('is off with an interval of 0: start makes no request', async () => {
     const { r } = reconciler({ intervalMs: 0 });
     r.start();
