@@ -120,7 +120,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
       }
       deps.settled?.add(headKey(job));
     } catch (err) {
-      if (outcome === 'failed' && willRetry(err, attempt)) outcome = 'retried';
+      // A failed hand-over or reply fails the job too (it is retried); an interruption stays one.
+      if (outcome !== 'interrupted') outcome = willRetry(err, attempt) ? 'retried' : 'failed';
       if (outcome === 'failed') log.error({ err: (err as Error).message, attempt: attempt.attempt, maxAttempts: attempt.maxAttempts }, 'review job failed');
       throw err;
     } finally {

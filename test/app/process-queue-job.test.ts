@@ -79,6 +79,15 @@ describe('the queue job processor', () => {
     expect(queued).toHaveLength(1);
   });
 
+  it('fails the job (to be retried) when the hand-over cannot be queued, so the newer head is not lost', async () => {
+    const { process, count, settled } = setup({ enqueue: async () => Promise.reject(new ExternalServiceError('redis', 'enqueue timed out', { retryable: true })) });
+    mockPull(NEWER);
+    await expect(process(job(), new AbortController().signal, first)).rejects.toThrow('enqueue timed out');
+    expect(await count('retried')).toBe(1);
+    expect(await count('skipped')).toBe(0);
+    expect(settled.has(headKey(job()))).toBe(false);
+  });
+
   it('counts a job that fails before the review starts: failed on the last try, retried before it', async () => {
     const down = new ExternalServiceError('github', 'POST /app/installations/1/access_tokens -> 502: Bad Gateway', { retryable: true });
     const { process, count } = setup({ auth: async () => Promise.reject(down) });
