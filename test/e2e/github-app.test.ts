@@ -254,3 +254,25 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     expect(logs).not.toContain('PRIVATE KEY');
   });
 });
+
+describe('the reconciler of the real process (npm start)', () => {
+  it('reviews an open pull request no webhook announced (a lost delivery), once, on its periodic pass', async () => {
+    await buildOnce();
+    const fake = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
+    const started = await startAppAgainst(fake, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '500' } });
+    try {
+      const sha = shaFor('lost');
+      fake.addPullRequest(demoPullRequest(TARGET.number, sha));
+      await expect.poll(() => fake.checkRuns.find((c) => c.headSha === sha)?.statuses.at(-1), POLL).toBe('completed');
+      expect(fake.submittedReviews(TARGET.number).map((r) => r.commitId)).toEqual([sha]);
+      // Later passes find the completed check run and queue nothing more.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(fake.submittedReviews(TARGET.number)).toHaveLength(1);
+      expect(fake.checkRuns).toHaveLength(1);
+      expect(started.app.output()).toContain('reconciler: head has no completed check run; review queued');
+    } finally {
+      await started.app.stop();
+      await fake.close();
+    }
+  }, 60_000);
+});
