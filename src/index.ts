@@ -10,7 +10,10 @@ import { createAnthropicReviewer } from './agent/anthropic-reviewer.js';
 import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
 import { createOpsHandler } from './app/ops-handler.js';
-import { runReviewJob } from './app/run-review-job.js';
+import { createQueueJobProcessor } from './app/process-queue-job.js';
+import { createReconciler, type Reconciler } from './app/reconciler.js';
+import { createRedisPassLock, type PassLock } from './app/redis-pass-lock.js';
+import { createSettledReviews, type SettledReviews } from './app/settled-reviews.js';
 import { withWebhookEdge } from './app/webhook-edge.js';
 import type { AppEnv, Role } from './config/env.js';
 import { ConfigError } from './errors.js';
@@ -20,8 +23,7 @@ import { resolveBotLogin } from './github/resolve-bot-login.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
-import type { JobProcessor, JobQueue } from './queue/review-job.js';
-import { reviewJobsOnly } from './queue/review-job.js';
+import type { JobProcessor, JobQueue, QueueJob } from './queue/review-job.js';
 import type { Reviewer, RuleRunner } from './review/ports.js';
 import { createRuleWorkerPool, type RuleWorkerPool } from './workers/rule-worker-pool.js';
 
@@ -60,6 +62,12 @@ export interface ProcessJobDeps {
   reviewer?: Reviewer;
   /** Where the rules run: the worker-thread pool, shared by every review of this process. */
   ruleRunner?: RuleRunner;
+  /** The queue's `enqueue`: commands queue reviews, and a stale review queues the PR's current head. */
+  enqueue: (job: QueueJob) => Promise<boolean>;
+  /** This app's bot login, looked up once (shared with the reconciler). */
+  botLogin: () => Promise<string>;
+  /** Heads whose job ended without failure (read by the reconciler). */
+  settled?: SettledReviews;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -74,31 +82,39 @@ export function packageVersion(): string {
 
 /**
  * The default processor: authenticates as the job's installation (Probot's Octokit, so retries,
- * throttling and GHE apply), then runs one review. The bot login is looked up once, on first use.
+ * throttling and GHE apply), then runs a command job or one review (see `createQueueJobProcessor`).
  */
 export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
-  let botLogin: Promise<string> | undefined;
-  const getBotLogin = () => {
-    botLogin ??= deps.probot.auth().then((octokit) => resolveBotLogin(octokit));
-    return botLogin.catch((err: unknown) => {
-      botLogin = undefined; // try again with the next job
+  return createQueueJobProcessor({
+    auth: (installationId) => deps.probot.auth(installationId),
+    botLogin: deps.botLogin,
+    enqueue: deps.enqueue,
+    log: deps.log,
+    metrics: deps.metrics,
+    reviewer: deps.reviewer,
+    ruleRunner: deps.ruleRunner,
+    version: deps.version,
+    ...(deps.settled ? { settled: deps.settled } : {}),
+  });
+}
+
+/** Looks the bot login up once, on first use; a failed lookup is tried again by the next caller. */
+function botLoginOnce(probot: () => Probot): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => {
+    login ??= probot().auth().then((octokit) => resolveBotLogin(octokit));
+    return login.catch((err: unknown) => {
+      login = undefined;
       throw err;
     });
   };
-  return reviewJobsOnly(async (job, signal) => {
-    const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, sha: job.headSha, trigger: job.trigger });
-    const octokit = await deps.probot.auth(job.installationId);
-    await runReviewJob(
-      { octokit, job, log, reviewer: deps.reviewer, version: deps.version, botLogin: await getBotLogin(), metrics: deps.metrics, ruleRunner: deps.ruleRunner },
-      signal,
-    );
-  });
 }
 
 /**
  * The composition root: builds the logger, metrics, queue and Probot from the environment and
  * starts what `role` asks for. `web` serves webhooks (and `/healthz`, `/metrics`) and enqueues;
- * `worker` runs reviews; `all` does both in one process. Without APP_ID or a private key, a web
+ * `worker` runs reviews and commands, and the reconciler (which queues heads that have no completed
+ * check run); `all` does both in one process. Without APP_ID or a private key, a web
  * process starts Probot's manifest setup flow (app.yml) instead, as `probot run` does.
  *
  * @example
@@ -118,7 +134,16 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     return { port: server.port, log, stop: () => server.stop() };
   }
 
-  const queue = createQueue({ redisUrl: env.redisUrl, concurrency: env.workerConcurrency, attempts: env.jobAttempts, backoffMs: env.jobBackoffMs, log: log.child({ name: 'queue' }) });
+  const queue = createQueue({
+    redisUrl: env.redisUrl,
+    concurrency: env.workerConcurrency,
+    attempts: env.jobAttempts,
+    backoffMs: env.jobBackoffMs,
+    log: log.child({ name: 'queue' }),
+    // Called only once jobs run, after `metrics` below exists.
+    onRetry: (job) => metrics.jobRetries.inc({ type: job.type ?? 'review' }),
+    onFinalFailure: (job) => metrics.jobFailures.inc({ type: job.type ?? 'review' }),
+  });
   const metrics = createMetrics({ queueDepth: () => queue.depth() });
   // One retry policy for every GitHub call (src/github/octokit-policy.ts); the error count sees every try.
   const Octokit = withGitHubRetryPolicy(ProbotOctokit.plugin(countGitHubErrors(metrics)) as unknown as typeof ProbotOctokit);
@@ -131,6 +156,8 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
 
   let probot: Probot | undefined;
   let rulePool: RuleWorkerPool | undefined;
+  let reconciler: Reconciler | undefined;
+  let passLock: PassLock | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -179,8 +206,27 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const reviewer = options.reviewer ?? createAgentReviewer(env, log);
     log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY): rules only' }, 'reviewer');
     rulePool = createRuleWorkerPool();
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run }));
+    const app = probot;
+    const botLogin = botLoginOnce(() => app);
+    const settled = createSettledReviews();
+    const enqueue = (job: QueueJob) => queue.enqueue(job);
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
+    // Several workers on one Redis: one reconciles per interval.
+    passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
+    const lock = passLock;
+    reconciler = createReconciler({
+      ...env.reconcile,
+      ...(lock ? { claimPass: (ttlMs: number) => lock.claim(ttlMs) } : {}),
+      appOctokit: () => app.auth(),
+      installationOctokit: (id) => app.auth(id),
+      botLogin,
+      enqueue,
+      settled,
+      log: log.child({ name: 'reconciler' }),
+      metrics,
+    });
+    reconciler.start();
   }
 
   let stopping: Promise<void> | undefined;
@@ -192,6 +238,8 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     stop: () =>
       (stopping ??= (async () => {
         log.info('shutting down: no new webhooks; letting running reviews finish');
+        await reconciler?.stop();
+        await passLock?.close();
         await server?.stop();
         await new Promise<void>((resolve) => (opsServer ? opsServer.close(() => resolve()) : resolve()));
         const depth = await queue.depth().catch(() => undefined);

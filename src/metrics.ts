@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Outcomes a review can end with, for `reviews_total{outcome}` (an open set; these are the usual ones). */
-export type ReviewOutcome = 'published' | 'skipped' | 'superseded' | 'failed' | 'config-error';
+/**
+ * Outcomes a review job can end with, for `reviews_total{outcome}`. `failed`: its last try failed
+ * (before or during the review); `retried`: a try failed and the queue runs it again; `interrupted`:
+ * stopped by a shutdown, to run again after the restart.
+ */
+export type ReviewOutcome = 'published' | 'skipped' | 'superseded' | 'failed' | 'retried' | 'interrupted' | 'config-error';
 
 /** The Prometheus metrics of one process, on their own registry (no module-global state). */
 export interface Metrics {
@@ -18,6 +22,14 @@ export interface Metrics {
   readonly queueDepth: Gauge<'state'>;
   /** `webhook_deliveries_total{event,outcome}`: deliveries handled, by what came of them. */
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
+  /** `commands_total{outcome}`: `/arch-review` commands the worker handled (`denied`, `help`, `enqueued`, …). */
+  readonly commandsTotal: Counter<'outcome'>;
+  /** `reconciler_enqueued_total`: review jobs the reconciler queued for heads without a completed check run. */
+  readonly reconcilerEnqueued: Counter;
+  /** `job_retries_total{type}`: failed tries the queue runs again after a backoff. */
+  readonly jobRetries: Counter<'type'>;
+  /** `job_failures_total{type}`: jobs that failed for good (a permanent error, or the last try). */
+  readonly jobFailures: Counter<'type'>;
 }
 
 export interface MetricsOptions {
@@ -72,5 +84,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['event', 'outcome'],
       registers: [registry],
     }),
+    commandsTotal: new Counter({ name: 'commands_total', help: '/arch-review commands handled by the worker, by outcome.', labelNames: ['outcome'], registers: [registry] }),
+    jobRetries: new Counter({ name: 'job_retries_total', help: 'Failed job tries the queue runs again after a backoff, by job type.', labelNames: ['type'], registers: [registry] }),
+    jobFailures: new Counter({ name: 'job_failures_total', help: 'Jobs that failed for good (permanent error or last try), by job type.', labelNames: ['type'], registers: [registry] }),
+    reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),
   };
 }

@@ -131,6 +131,43 @@ describe('startArchReview (the composition root)', () => {
   });
 });
 
+describe('the reconciler in a worker process', () => {
+  it('queues, on start, the open pull request whose head has no completed check run, and stops with the process', async () => {
+    const head = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+    github = await startFakeGitHub({
+      'GET /api/v3/app': { status: 200, body: { id: 123, slug: 'arch-review' } },
+      'GET /api/v3/app/installations?per_page=100': { status: 200, body: [{ id: 1, account: { login: 'Codertocat' } }] },
+      'POST /api/v3/app/installations/1/access_tokens': { status: 201, body: { token: INSTALLATION_TOKEN, expires_at: '2099-01-01T00:00:00Z', permissions: {} } },
+      'GET /api/v3/installation/repositories?per_page=100': { status: 200, body: { total_count: 1, repositories: [{ name: 'Hello-World', owner: { login: 'Codertocat' } }] } },
+      [`GET ${REPO}/pulls?state=open&sort=updated&direction=desc&per_page=50`]: { status: 200, body: [{ number: 2, head: { sha: head }, updated_at: new Date().toISOString() }] },
+      [`GET ${REPO}/commits/${head}/check-runs?check_name=arch-review&filter=all&per_page=100`]: { status: 200, body: { total_count: 0, check_runs: [] } },
+    });
+    const processed: ReviewJob[] = [];
+    const port = await freePort();
+    app = await startArchReview(
+      readEnv({ APP_ID: '123', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', GHE_HOST: github.host, GHE_PROTOCOL: 'http' }),
+      { processJob: () => reviewJobsOnly(async (job) => void processed.push(job)) },
+    );
+    await expect.poll(() => processed.map((j) => [j.number, j.headSha, j.trigger])).toEqual([[2, head, 'reconcile']]);
+    await app.stop();
+    app = undefined;
+    const seen = github.requests.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(github.requests.length).toBe(seen);
+  });
+
+  it('is off with RECONCILE_INTERVAL_MS=0: no installation is listed', async () => {
+    github = await startFakeGitHub({});
+    const port = await freePort();
+    app = await startArchReview(
+      readEnv({ APP_ID: '123', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', GHE_HOST: github.host, GHE_PROTOCOL: 'http', RECONCILE_INTERVAL_MS: '0' }),
+      { processJob: () => reviewJobsOnly(async () => undefined) },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(github.requests).toEqual([]);
+  });
+});
+
 describe.skipIf(redisUnavailableReason() !== undefined)('web and worker as separate processes', () => {
   it('hands a job from the webhook server to the worker through Redis', async () => {
     const redis = await startRedis();

@@ -3,8 +3,6 @@ import type { Metrics } from '../metrics.js';
 import type { JobQueue, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
 import { decidePullRequest, isBotAccount, type PullRequestFacts } from './decide-pull-request.js';
-import { hasWriteAccess } from './has-write-access.js';
-import { helpComment } from './help-comment.js';
 import { parseCommand } from './parse-command.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import { createRecentDeliveries } from './recent-deliveries.js';
@@ -27,12 +25,13 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.synchronize',
 ] as const;
 
-type Outcome = 'enqueued' | 'already-queued' | 'skipped' | 'ignored' | 'duplicate' | 'denied' | 'help' | 'error';
+type Outcome = 'enqueued' | 'already-queued' | 'skipped' | 'ignored' | 'duplicate' | 'error';
 
 /**
- * The Probot app: thin handlers that translate webhooks into review jobs. Each one decides (with the
- * pure functions beside it), enqueues, and returns, so GitHub gets its answer in well under its
- * 10-second limit; the review runs in the queue's worker.
+ * The Probot app: thin handlers that translate webhooks into jobs. Each one decides (with the pure
+ * functions beside it, never an API call), enqueues, and returns, so GitHub gets its answer in well
+ * under its 10-second limit; reviews and `/arch-review` commands (permission check, 👀, reply) run
+ * in the queue's worker.
  *
  * @example
  * await server.load(createArchReviewApp({ queue }));
@@ -100,7 +99,7 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
 
     app.on('issue_comment.created', async (context) => {
       const { comment, issue, sender, repository, installation } = context.payload;
-      // Cheap filters first, without an API call: most comments are not commands.
+      // Cheap filters first: most comments are not commands.
       if (!issue.pull_request || isBotAccount(sender)) return;
       const command = parseCommand(comment.body);
       if (!command) return;
@@ -110,31 +109,22 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
           log.warn('issue_comment delivery without an installation; ignored');
           return 'ignored';
         }
-        if (!(await mayCommand(context, sender.login))) {
-          log.info('command ignored: the commenter lacks write access');
-          return 'denied';
-        }
-        if (command.kind === 'help') {
-          await context.octokit.rest.issues.createComment(context.issue({ body: helpComment(command.unknown) }));
-          log.info('help posted');
-          return 'help';
-        }
-        await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: 'eyes' }));
-        const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
-        return enqueue(
-          {
-            installationId: installation.id,
-            owner: repository.owner.login,
-            repo: repository.name,
-            number: issue.number,
-            headSha: pr.head.sha,
-            trigger: command.full ? 'command-full' : 'command',
-            deliveryId: context.id,
-            full: command.full,
-            enqueuedAt: now(),
-          },
-          log.child({ sha: pr.head.sha }),
-        );
+        // No API call here: the worker checks the commenter's permission, reacts and reads the head.
+        const added = await deps.queue.enqueue({
+          type: 'command',
+          installationId: installation.id,
+          owner: repository.owner.login,
+          repo: repository.name,
+          number: issue.number,
+          deliveryId: context.id,
+          enqueuedAt: now(),
+          commentId: comment.id,
+          commenter: sender.login,
+          command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review',
+          ...(command.kind === 'help' && command.unknown !== undefined ? { unknown: command.unknown } : {}),
+        });
+        log.info({ command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review' }, added ? 'command queued' : 'command already queued');
+        return added ? 'enqueued' : 'already-queued';
       });
     });
 
@@ -158,9 +148,4 @@ function facts(payload: Context<'pull_request'>['payload']): PullRequestFacts {
     author: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
     labels: pr.labels.map((l) => l.name),
   };
-}
-
-async function mayCommand(context: Context<'issue_comment.created'>, username: string): Promise<boolean> {
-  const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username }));
-  return hasWriteAccess({ permission: data.permission, role_name: data.role_name });
 }

@@ -18,6 +18,13 @@ export type PullRequestDecision =
 
 const isTrigger = (action: string): action is (typeof TRIGGERS)[number] => (TRIGGERS as readonly string[]).includes(action);
 
+/**
+ * `reconcile` (the reconciler found an open PR whose head has no completed check run) is automatic,
+ * and stands for the webhook that was missed: it passes `triggers` when the repository reviews on
+ * open or on push.
+ */
+const RECONCILE_PASSES: ReadonlySet<string> = new Set(['opened', 'synchronize']);
+
 /** A GitHub App or a machine account: `type: Bot`, or a login GitHub gives apps (`name[bot]`). */
 export const isBotAccount = (account: { login: string; type: string }): boolean =>
   account.type === 'Bot' || account.login.endsWith('[bot]');
@@ -35,10 +42,15 @@ export const isBotAccount = (account: { login: string; type: string }): boolean 
  * // { review: false, reason: 'draft pull request (review_drafts is off)' }
  */
 export function decidePullRequest(facts: PullRequestFacts, config: Config | undefined): PullRequestDecision {
-  if (!isTrigger(facts.action)) return { review: false, reason: `action "${facts.action}" never starts a review` };
+  const action = facts.action;
+  const reconcile = action === 'reconcile';
+  if (!reconcile && !isTrigger(action)) return { review: false, reason: `action "${action}" never starts a review` };
+  const trigger: Trigger = reconcile ? 'reconcile' : (action as Trigger);
   if (facts.state !== 'open') return { review: false, reason: 'pull request is not open' };
-  if (!config) return { review: true, trigger: facts.action, configInvalid: true };
-  if (!config.triggers.includes(facts.action)) return { review: false, reason: `trigger "${facts.action}" is not in triggers` };
+  if (!config) return { review: true, trigger, configInvalid: true };
+  if (reconcile ? !config.triggers.some((t) => RECONCILE_PASSES.has(t)) : !config.triggers.includes(action as (typeof TRIGGERS)[number])) {
+    return { review: false, reason: reconcile ? 'triggers include neither opened nor synchronize (reconcile)' : `trigger "${action}" is not in triggers` };
+  }
   if (facts.draft && !config.review_drafts) return { review: false, reason: 'draft pull request (review_drafts is off)' };
   if (config.ignore_bots && isBotAccount(facts.author)) return { review: false, reason: `author ${facts.author.login} is a bot (ignore_bots)` };
   const login = facts.author.login.toLowerCase();
@@ -48,5 +60,5 @@ export function decidePullRequest(facts: PullRequestFacts, config: Config | unde
   const skip = new Set(config.skip_labels.map((l) => l.toLowerCase()));
   const label = facts.labels.find((l) => skip.has(l.toLowerCase()));
   if (label !== undefined) return { review: false, reason: `label "${label}" is in skip_labels` };
-  return { review: true, trigger: facts.action, configInvalid: false };
+  return { review: true, trigger, configInvalid: false };
 }

@@ -1,16 +1,17 @@
 import type { Config } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ExternalServiceError } from '../errors.js';
 import { changedPathsSince } from '../github/changed-paths-since.js';
-import { completeCheckRun, createCheckRun, type CheckRunOutcome } from '../github/check-run.js';
-import { configErrorCheckOutcome, failureCheckOutcome, reviewCheckOutcome } from '../github/check-run-outcome.js';
+import { appSlugOf, completeCheckRun, findCheckRuns, startCheckRun, updateCheckRunOutput, type CheckRunOutcome, type CheckRunRetry } from '../github/check-run.js';
+import { RESTARTING_CHECK_OUTPUT, configErrorCheckOutcome, failureCheckOutcome, retryingCheckOutput, reviewCheckOutcome } from '../github/check-run-outcome.js';
 import { fetchRepoConfig } from '../github/fetch-repo-config.js';
-import { createGitHubPublisher, type PublishOutcome } from '../github/github-publisher.js';
+import { createGitHubPublisher, type GitHubPublisher, type PublishOutcome } from '../github/github-publisher.js';
 import { createGitHubSource } from '../github/github-source.js';
 import { loadPullRequest } from '../github/load-pull-request.js';
 import { loadPriorState } from '../github/prior-state.js';
 import type { GitHubClient, PullRequestRef } from '../github/types.js';
-import type { Metrics, ReviewOutcome } from '../metrics.js';
-import type { ReviewJob } from '../queue/review-job.js';
+import type { Metrics } from '../metrics.js';
+import type { JobAttempt, ReviewJob } from '../queue/review-job.js';
+import { isPermanent } from '../queue/retry-policy.js';
 import { decidePullRequest } from './decide-pull-request.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
@@ -23,28 +24,35 @@ export interface RunReviewJobDeps {
   log: Logger;
   /** The agent reviewer; without it the review is rules-only. */
   reviewer?: Reviewer | undefined;
-  /** This app's bot login, `<app-slug>[bot]`: only its reviews' markers are trusted. */
+  /** This app's bot login, `<app-slug>[bot]`: only its reviews' markers and check runs are trusted. */
   botLogin: string;
   /** Written into the marker; defaults to this package's version. */
   version?: string;
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal'>;
+  /** `findings_total` of published reviews. `reviews_total` is counted by the caller (the job processor). */
+  metrics?: Pick<Metrics, 'findingsTotal'>;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
   ruleRunner?: RuleRunner;
+  /** Which try this is; a failure that will be retried leaves the check run in progress. Default: the only one. */
+  attempt?: JobAttempt;
+  /** First pause of the check-run writes' own retries (tests pass 0). */
+  checkRunRetryDelayMs?: number;
 }
 
 /** What one job came to. Thrown errors (the queue retries them) are not among these. */
 export type ReviewJobResult =
-  /** The PR's head moved on: a newer job reviews the newer commit. */
-  | { status: 'stale'; currentHeadSha: string }
+  /** The PR's head moved on: the caller hands over to `currentHeadSha` (when the PR is still open). */
+  | { status: 'stale'; currentHeadSha: string; open: boolean }
   | { status: 'closed' }
   /** The repository's filters say no (draft, ignored author or bot, skip label, trigger not enabled). */
   | { status: 'skipped'; reason: string }
   /** A marked review of this head SHA exists and the job is not `full`. */
-  | { status: 'already-reviewed' }
+  | { status: 'already-reviewed'; reviewUrl?: string }
   /** The configuration cannot be used: a failed check run says why; no review. */
   | { status: 'config-error'; message: string }
-  /** The signal aborted (superseded or shutting down) before anything was posted. */
+  /** Superseded by a newer head SHA before anything was posted; the check run says so. */
   | { status: 'aborted' }
+  /** Stopped by a shutdown before anything was posted; the check run stays in progress, and the job must run again. */
+  | { status: 'interrupted' }
   | {
       status: 'published';
       /** `nothing-new`: a re-review found nothing not posted before, so only the check run reports. */
@@ -55,63 +63,58 @@ export type ReviewJobResult =
       url?: string;
     };
 
-const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
-  stale: 'skipped',
-  closed: 'skipped',
-  skipped: 'skipped',
-  'already-reviewed': 'skipped',
-  'config-error': 'config-error',
-  aborted: 'superseded',
-  published: 'published',
-};
+/** Errors a retry cannot fix (the queues do not retry them either). */
+/** True when the queue will run this job again after `err`. */
+export const willRetry = (err: unknown, attempt: JobAttempt | undefined): boolean =>
+  attempt !== undefined && attempt.attempt < attempt.maxAttempts && !isPermanent(err);
+
+/** GitHub refused the checks API for good (the app lacks `checks: write`): reviews go on without a check run. */
+const lacksChecksPermission = (err: unknown): boolean => err instanceof ExternalServiceError && !err.retryable && (err.status === 403 || err.status === 404);
+
+const isShutdown = (signal: AbortSignal | undefined): boolean =>
+  signal?.aborted === true && signal.reason instanceof Error && signal.reason.message.startsWith('shutting down');
 
 /**
  * The worker's job processor: one review of one pull request at one head SHA, end to end.
  *
- * 1. Stale check: if the PR's head is no longer `job.headSha`, skip (a newer job is coming).
+ * 1. Stale check: if the PR's head is no longer `job.headSha`, return `stale` (the caller enqueues the new head).
  * 2. Configuration (`.github/arch-review.yml`, org defaults via `_extends`): a broken file completes a
  *    `failure` check run quoting the error and its line, and nothing else happens. Automatic triggers
- *    then pass the repository's filters (drafts, bots, ignored authors, skip labels, triggers).
- * 3. Prior state from this bot's review markers: a head SHA already reviewed is a no-op unless `job.full`.
- * 4. The `arch-review` check run goes in progress (unless `check_run.enabled` is false).
+ *    (`reconcile` too) then pass the repository's filters (drafts, bots, ignored authors, skip labels, triggers).
+ * 3. Prior state from this bot's review markers: a head SHA already reviewed is a no-op unless `job.full`
+ *    — or unless our check run on it is still in progress (a job died between the review and the
+ *    check), which is then finished by a re-run that posts nothing new.
+ * 4. The `arch-review` check run goes in progress (unless `check_run.enabled` is false): an in-progress
+ *    run of ours on the commit is reused, never duplicated.
  * 5. On `synchronize`, only paths changed since the last reviewed SHA are reviewed (all when the
  *    compare fails, e.g. after a force push); fingerprints posted before are never repeated, not even by `full`.
  * 6. The use case reviews and publishes ONE review; the check run completes with annotations.
  *
- * If the signal aborts before publishing, nothing is posted. If anything throws, the check run
- * completes `neutral` with the reason and the error is rethrown so the queue can retry.
+ * If the signal aborts before publishing, nothing is posted: superseded completes the check run
+ * `neutral`; a shutdown leaves it in progress ("restarting") and returns `interrupted`. If anything
+ * throws and the queue will retry (`deps.attempt`), the check run stays in progress saying so;
+ * on the last try it completes `neutral` saying what failed and how to retry. The error is rethrown.
  *
  * @example
- * queue.start((job, signal) => runReviewJob({ octokit: await probot.auth(job.installationId), job, log, botLogin, version }, signal));
+ * queue.start((job, signal, attempt) => runReviewJob({ octokit: await probot.auth(job.installationId), job, log, botLogin, attempt }, signal));
  */
 export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal): Promise<ReviewJobResult> {
-  const started = performance.now();
-  let outcome: ReviewOutcome = 'failed';
-  try {
-    const result = await run(deps, signal);
-    outcome = METRIC_OUTCOME[result.status];
-    return result;
-  } finally {
-    deps.metrics?.reviewsTotal.inc({ outcome });
-    deps.metrics?.reviewDuration.observe({ outcome }, (performance.now() - started) / 1000);
-  }
-}
-
-async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Promise<ReviewJobResult> {
   const { octokit, job, log } = deps;
   const ref: PullRequestRef = { owner: job.owner, repo: job.repo, number: job.number };
   const version = deps.version ?? VERSION;
+  const appSlug = appSlugOf(deps.botLogin);
+  const retry = { log, ...(deps.checkRunRetryDelayMs !== undefined ? { delayMs: deps.checkRunRetryDelayMs } : {}) };
 
   const pr = await loadPullRequest(octokit, ref);
   if (pr.headSha !== job.headSha) {
-    log.info({ currentHeadSha: pr.headSha }, 'job is stale: the pull request has a newer head; skipping');
-    return { status: 'stale', currentHeadSha: pr.headSha };
+    log.info({ currentHeadSha: pr.headSha, open: pr.state === 'open' }, 'job is stale: the pull request has a newer head');
+    return { status: 'stale', currentHeadSha: pr.headSha, open: pr.state === 'open' };
   }
   if (pr.state === 'closed') {
     log.info('pull request is closed; skipping');
     return { status: 'closed' };
   }
-  if (signal?.aborted) return { status: 'aborted' };
+  if (signal?.aborted) return isShutdown(signal) ? { status: 'interrupted' } : { status: 'aborted' };
 
   let config: Config;
   let warnings: string[];
@@ -120,7 +123,12 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.warn({ err: err.message }, 'configuration is invalid; reporting it on the check run, no review');
-    await reportCheck(octokit, ref, { headSha: job.headSha }, configErrorCheckOutcome(err), log);
+    try {
+      await completeCheckRun(octokit, ref, { headSha: job.headSha, appSlug }, configErrorCheckOutcome(err), retry);
+    } catch (checkErr) {
+      if (!lacksChecksPermission(checkErr)) throw checkErr;
+      log.warn({ err: (checkErr as Error).message }, 'could not report the configuration error on a check run');
+    }
     return { status: 'config-error', message: err.message };
   }
   for (const warning of warnings) log.info({ warning }, 'configuration warning');
@@ -143,41 +151,51 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
     }
   }
 
-  const prior = await loadPriorState(octokit, ref, deps.botLogin);
-  if (prior.reviewedShas.has(job.headSha) && !job.full) {
-    log.info({ reviews: prior.reviews }, 'this head SHA was already reviewed; nothing to do');
-    return { status: 'already-reviewed' };
-  }
-
   const checks = config.check_run.enabled;
   let checkRunId: number | undefined;
-  if (checks) {
-    try {
-      checkRunId = await createCheckRun(octokit, ref, job.headSha);
-    } catch (err) {
-      // A missing checks permission must not cost the review itself.
-      log.warn({ err: (err as Error).message }, 'could not create the check run; reviewing without it');
-    }
-  }
-  const finishCheck = async (outcome: CheckRunOutcome) => {
-    if (checks) await reportCheck(octokit, ref, { checkRunId, headSha: job.headSha }, outcome, log);
-  };
-
   try {
+    const prior = await loadPriorState(octokit, ref, deps.botLogin);
+    let resuming = false;
+    if (prior.reviewedShas.has(job.headSha) && !job.full) {
+      resuming = checks && (await findCheckRuns(octokit, ref, job.headSha, appSlug)).some((r) => r.status !== 'completed');
+      if (!resuming) {
+        log.info({ reviews: prior.reviews }, 'this head SHA was already reviewed; nothing to do');
+        const reviewUrl = prior.reviewUrls?.get(job.headSha);
+        return { status: 'already-reviewed', ...(reviewUrl ? { reviewUrl } : {}) };
+      }
+      log.info('this head SHA was reviewed but its check run is still in progress (an interrupted job): finishing it, posting nothing new');
+    }
+
+    if (checks) {
+      try {
+        checkRunId = await startCheckRun(octokit, ref, job.headSha, appSlug, retry);
+      } catch (err) {
+        // A missing checks permission must not cost the review itself; anything else is retried.
+        if (!lacksChecksPermission(err)) throw err;
+        log.warn({ err: (err as Error).message }, 'could not create the check run; reviewing without it');
+      }
+    }
+    const finishCheck = async (outcome: CheckRunOutcome) => {
+      if (checkRunId !== undefined) await completeCheckRun(octokit, ref, { checkRunId, headSha: job.headSha }, outcome, retry);
+    };
+
+    // A reconcile job stands for a missed push (or open): reviewed like a push, incrementally.
+    const pushLike = job.trigger === 'synchronize' || job.trigger === 'reconcile';
     let onlyPaths: ReadonlySet<string> | undefined;
-    if (!job.full && job.trigger === 'synchronize' && prior.lastReviewedSha && prior.lastReviewedSha !== job.headSha) {
+    if (!job.full && pushLike && prior.lastReviewedSha && prior.lastReviewedSha !== job.headSha) {
       onlyPaths = await changedPathsSince(octokit, ref, prior.lastReviewedSha, job.headSha, log);
       log.info({ since: prior.lastReviewedSha, paths: onlyPaths?.size ?? 'all' }, 'incremental review');
     }
 
     const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
-    const publisher = createGitHubPublisher(octokit, ref, {
+    // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
+    const publisher = resuming ? checkOnlyPublisher(signal) : createGitHubPublisher(octokit, ref, {
       headSha: job.headSha,
       version,
       log,
       ...(signal ? { signal } : {}),
       botLogin: deps.botLogin,
-      skipWhenNothingNew: job.trigger === 'synchronize' && prior.reviews > 0,
+      skipWhenNothingNew: pushLike && prior.reviews > 0,
       extraNotes: warnings.map((w) => `Configuration: ${w}`),
     });
     await reviewPullRequest({
@@ -195,10 +213,7 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
     });
 
     const published = publisher.outcome();
-    if (!published || published.kind === 'superseded') {
-      await finishCheck(abortedCheckOutcome(signal));
-      return { status: 'aborted' };
-    }
+    if (!published || published.kind === 'superseded') return await stopped(deps, ref, checkRunId, signal);
     countFindings(deps, published);
     await finishCheck(reviewCheckOutcome(published.result, config, { ...(published.kind !== 'nothing-new' && published.url ? { reviewUrl: published.url } : {}), note: noteFor(published) }));
     return {
@@ -212,13 +227,83 @@ async function run(deps: RunReviewJobDeps, signal: AbortSignal | undefined): Pro
   } catch (err) {
     if (signal?.aborted) {
       log.info({ err: (err as Error).message }, 'review stopped by its signal; nothing posted');
-      await finishCheck(abortedCheckOutcome(signal));
-      return { status: 'aborted' };
+      return await stopped(deps, ref, checkRunId, signal);
     }
-    log.error({ err: (err as Error).message }, 'review failed');
-    await finishCheck(failureCheckOutcome(err));
+    await reportFailure(deps, ref, { checkRunId, checks, appSlug, retry }, err);
     throw err;
   }
+}
+
+/** Superseded: the check run completes `neutral`. Shutdown: it stays in progress, saying the app is restarting. */
+async function stopped(deps: RunReviewJobDeps, ref: PullRequestRef, checkRunId: number | undefined, signal: AbortSignal | undefined): Promise<ReviewJobResult> {
+  const { octokit, job, log } = deps;
+  if (isShutdown(signal)) {
+    if (checkRunId !== undefined) {
+      await updateCheckRunOutput(octokit, ref, checkRunId, RESTARTING_CHECK_OUTPUT).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not note the restart on the check run'));
+    }
+    return { status: 'interrupted' };
+  }
+  if (checkRunId !== undefined) {
+    if (await stillTheHead(octokit, ref, job.headSha)) {
+      // Superseded by a job for an OLDER head (deliveries out of order): that job hands back to this
+      // head, and the next run of it continues on this check run.
+      log.info('superseded, but this is still the pull request’s head: leaving the check run in progress for the next run');
+      return { status: 'aborted' };
+    }
+    await completeCheckRun(octokit, ref, { checkRunId, headSha: job.headSha }, abortedCheckOutcome(signal), { log, ...(deps.checkRunRetryDelayMs !== undefined ? { delayMs: deps.checkRunRetryDelayMs } : {}) }).catch((err: unknown) =>
+      log.warn({ err: (err as Error).message }, 'could not complete the superseded check run'),
+    );
+  }
+  return { status: 'aborted' };
+}
+
+/** True when `headSha` is still the open pull request's head (false when that cannot be told). */
+async function stillTheHead(octokit: GitHubClient, ref: PullRequestRef, headSha: string): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+    return data.state === 'open' && data.head.sha === headSha;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A failed try: when the queue retries, the check run stays in progress and says which attempt failed;
+ * on the last try it completes `neutral` (created if the failure came before it existed). Failing to
+ * report is logged: the job's own error is what the queue sees.
+ */
+async function reportFailure(
+  deps: RunReviewJobDeps,
+  ref: PullRequestRef,
+  run: { checkRunId: number | undefined; checks: boolean; appSlug: string; retry: CheckRunRetry },
+  err: unknown,
+): Promise<void> {
+  const { octokit, job, log, attempt } = deps;
+  const context = { err: (err as Error).message, attempt: attempt?.attempt, maxAttempts: attempt?.maxAttempts };
+  try {
+    if (willRetry(err, attempt)) {
+      log.warn(context, 'review failed; the queue will retry it');
+      if (run.checkRunId !== undefined && attempt) await updateCheckRunOutput(octokit, ref, run.checkRunId, retryingCheckOutput(err, attempt));
+      return;
+    }
+    log.error(context, 'review failed for good');
+    if (run.checks) {
+      await completeCheckRun(octokit, ref, { checkRunId: run.checkRunId, headSha: job.headSha, appSlug: run.appSlug }, failureCheckOutcome(err, attempt), run.retry);
+    }
+  } catch (reportErr) {
+    log.warn({ err: (reportErr as Error).message }, 'could not report the failure on the check run');
+  }
+}
+
+/** A publisher that posts nothing: the result only feeds the check run (a review of this SHA stands already). */
+function checkOnlyPublisher(signal: AbortSignal | undefined): GitHubPublisher {
+  let last: PublishOutcome | undefined;
+  return {
+    async publish(result) {
+      last = signal?.aborted ? { kind: 'superseded', result, rejected: [] } : { kind: 'nothing-new', result, rejected: [] };
+    },
+    outcome: () => last,
+  };
 }
 
 function noteFor(p: Exclude<PublishOutcome, { kind: 'superseded' }>): string {
@@ -240,13 +325,4 @@ function abortedCheckOutcome(signal: AbortSignal | undefined): CheckRunOutcome {
     summary: `This review was stopped (${reason}) before anything was posted; the newest commit gets its own review.`,
     annotations: [],
   };
-}
-
-/** Completes (or creates completed) the check run; a failure here is logged, never fatal: the review already stands. */
-async function reportCheck(octokit: GitHubClient, ref: PullRequestRef, run: { checkRunId?: number | undefined; headSha: string }, outcome: CheckRunOutcome, log: Logger): Promise<void> {
-  try {
-    await completeCheckRun(octokit, ref, { headSha: run.headSha, ...(run.checkRunId !== undefined ? { checkRunId: run.checkRunId } : {}) }, outcome);
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, 'could not complete the check run');
-  }
 }

@@ -51,6 +51,10 @@ const EnvSchema = z
     JOB_BACKOFF_MS: int(0, 3_600_000).default(5_000),
     GITHUB_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     WORKER_PORT: int(0, 65535).optional(),
+    RECONCILE_INTERVAL_MS: int(0, 86_400_000).default(600_000),
+    RECONCILE_MAX_REQUESTS: int(1, 100_000).default(300),
+    RECONCILE_MAX_MS: int(1_000, 3_600_000).default(60_000),
+    RECONCILE_LOOKBACK_HOURS: int(1, 8_760).default(24),
   })
   .superRefine((e, ctx) => {
     // Split processes share jobs only through Redis: an in-memory queue would strand them.
@@ -106,6 +110,8 @@ export interface AppEnv {
   githubTimeoutMs: number;
   /** A worker-only process serves `/healthz` and `/metrics` on this port when set. */
   workerPort?: number;
+  /** The reconciler (worker processes): pause between passes (0 = off), and each pass's budget and look-back. */
+  reconcile: { intervalMs: number; maxRequests: number; maxMs: number; lookbackHours: number };
 }
 
 /**
@@ -156,6 +162,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     jobBackoffMs: e.JOB_BACKOFF_MS,
     githubTimeoutMs: e.GITHUB_TIMEOUT_MS,
     workerPort: e.WORKER_PORT,
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, maxRequests: e.RECONCILE_MAX_REQUESTS, maxMs: e.RECONCILE_MAX_MS, lookbackHours: e.RECONCILE_LOOKBACK_HOURS },
   });
 }
 

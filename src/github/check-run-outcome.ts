@@ -125,17 +125,55 @@ export function configErrorCheckOutcome(err: ConfigError): CheckRunOutcome {
   };
 }
 
-/**
- * The check run for a review that failed unexpectedly: `neutral` (a tool failure should not block a
- * merge), saying why in operator terms. Only arch-review's own error messages are quoted: they are
- * built without secrets; anything else is named by its type only.
- */
-export function failureCheckOutcome(err: unknown): CheckRunOutcome {
+/** Which try of a job this is (the queue's `JobAttempt`). */
+export interface AttemptInfo {
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Only arch-review's own error messages are quoted: they are built without secrets; anything else is named by its type. */
+function failureReason(err: unknown): string {
   const reason = err instanceof ArchReviewError ? err.message : `an unexpected ${err instanceof Error ? err.name : 'error'} (see the app's logs)`;
+  return stripInvisible(reason);
+}
+
+/**
+ * The check run for a review that failed for good (its last try, or an error no retry can fix):
+ * `neutral` (a tool failure should not block a merge), saying what failed and how to try again.
+ *
+ * @example
+ * await completeCheckRun(octokit, ref, run, failureCheckOutcome(err, { attempt: 4, maxAttempts: 4 }));
+ */
+export function failureCheckOutcome(err: unknown, attempt?: AttemptInfo): CheckRunOutcome {
+  const reason = failureReason(err);
+  const tries = attempt && attempt.attempt > 1 ? ` after ${attempt.attempt} attempts` : '';
   return {
     conclusion: 'neutral',
-    title: `The review failed: ${stripInvisible(reason).split('\n')[0]!.slice(0, 200)}`,
-    summary: `arch-review could not finish this review. The job will be retried; if it keeps failing, check the app's logs.\n\n${codeBlock(stripInvisible(reason).slice(0, 2000))}`,
+    title: `The review failed: ${reason.split('\n')[0]!.slice(0, 200)}`,
+    summary:
+      `arch-review could not finish this review${tries}, and will not try again by itself. ` +
+      'Comment `/arch-review` on the pull request to review it again (a new push does too); if it keeps failing, check the app\'s logs.' +
+      `\n\n${codeBlock(reason.slice(0, 2000))}`,
     annotations: [],
   };
 }
+
+/**
+ * The output of a check run that stays in progress while its job waits for another try.
+ *
+ * @example
+ * retryingCheckOutput(err, { attempt: 1, maxAttempts: 4 }).title; // 'Attempt 1 of 4 failed; retrying'
+ */
+export function retryingCheckOutput(err: unknown, attempt: AttemptInfo): { title: string; summary: string } {
+  const reason = failureReason(err);
+  return {
+    title: `Attempt ${attempt.attempt} of ${attempt.maxAttempts} failed; retrying`,
+    summary: `arch-review hit a failure and will try this review again shortly (attempt ${attempt.attempt} of ${attempt.maxAttempts} failed).\n\n${codeBlock(reason.slice(0, 2000))}`,
+  };
+}
+
+/** The output of a check run whose review was interrupted by a restart of the app; it stays in progress and resumes. */
+export const RESTARTING_CHECK_OUTPUT = {
+  title: 'Restarting',
+  summary: 'arch-review was restarting while this review ran. The review resumes once the app is back; nothing was posted yet.',
+} as const;

@@ -14,6 +14,8 @@ export interface PriorState {
   posted: ReadonlySet<string>;
   /** How many marked reviews were found. */
   reviews: number;
+  /** Where the newest marked review (or fallback comment) of each reviewed head SHA is, when GitHub said. */
+  reviewUrls?: ReadonlyMap<string, string>;
 }
 
 /** `acme-arch-review` or `acme-arch-review[bot]` -> `acme-arch-review[bot]`. */
@@ -43,12 +45,13 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
     throw translateGitHubError(err);
   }
   const posts = [
-    ...reviews.map((r) => ({ user: r.user, body: r.body, at: r.submitted_at ?? '' })),
-    ...comments.map((c) => ({ user: c.user, body: c.body, at: c.created_at })),
+    ...reviews.map((r) => ({ user: r.user, body: r.body, at: r.submitted_at ?? '', url: r.html_url })),
+    ...comments.map((c) => ({ user: c.user, body: c.body, at: c.created_at, url: c.html_url })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 
   const reviewedShas = new Set<string>();
   const posted = new Set<string>();
+  const reviewUrls = new Map<string, string>();
   let lastReviewedSha: string | undefined;
   let lastOpen: readonly MarkedFinding[] = [];
   let count = 0;
@@ -58,9 +61,10 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
     if (!marker) continue;
     count++;
     reviewedShas.add(marker.headSha);
+    if (post.url) reviewUrls.set(marker.headSha, post.url);
     lastReviewedSha = marker.headSha;
     lastOpen = marker.open ?? [];
     for (const fp of marker.fingerprints) posted.add(fp);
   }
-  return { reviewedShas, lastOpen, posted, reviews: count, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
+  return { reviewedShas, lastOpen, posted, reviews: count, reviewUrls, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
 }

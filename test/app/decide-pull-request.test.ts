@@ -19,6 +19,14 @@ describe('decidePullRequest', () => {
     }
   });
 
+  it('treats reconcile as an automatic trigger that passes when the repository reviews on open or push', () => {
+    expect(decidePullRequest(facts({ action: 'reconcile' }), defaultConfig())).toEqual({ review: true, trigger: 'reconcile', configInvalid: false });
+    expect(decidePullRequest(facts({ action: 'reconcile' }), ConfigSchema.parse({ triggers: ['synchronize'] })).review).toBe(true);
+    expect(decidePullRequest(facts({ action: 'reconcile' }), ConfigSchema.parse({ triggers: ['ready_for_review'] }))).toMatchObject({ review: false, reason: expect.stringContaining('reconcile') });
+    // The filters still apply: a draft is not reconciled into a review.
+    expect(decidePullRequest(facts({ action: 'reconcile', draft: true }), defaultConfig()).review).toBe(false);
+  });
+
   it('never reviews other actions or closed pull requests', () => {
     expect(decidePullRequest(facts({ action: 'labeled' }), defaultConfig()).review).toBe(false);
     expect(decidePullRequest(facts({ state: 'closed' }), defaultConfig()).review).toBe(false);

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
-import type { JobQueue, ReviewJob } from '../../src/queue/review-job.js';
+import type { JobQueue, QueueJob } from '../../src/queue/review-job.js';
 
 /** A throwaway RSA key: Probot signs real JWTs with it; nothing else ever sees it. */
 export const TEST_PRIVATE_KEY = generateKeyPairSync('rsa', {
@@ -13,8 +13,8 @@ export const TEST_PRIVATE_KEY = generateKeyPairSync('rsa', {
 
 /** A queue that records what it is given (the handlers' only output besides GitHub calls). */
 export class RecordingQueue implements JobQueue {
-  readonly jobs: ReviewJob[] = [];
-  async enqueue(job: ReviewJob): Promise<boolean> {
+  readonly jobs: QueueJob[] = [];
+  async enqueue(job: QueueJob): Promise<boolean> {
     this.jobs.push(job);
     return true;
   }

@@ -80,6 +80,7 @@ const deps = (over: Partial<RunReviewJobDeps> = {}): RunReviewJobDeps => ({
   reviewer: fakeReviewer(),
   botLogin: BOT_LOGIN,
   version: '0.1.0',
+  checkRunRetryDelayMs: 0,
   ...over,
 });
 
@@ -105,8 +106,19 @@ function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]
   nock(API).get(ISSUE_COMMENTS_PATH).query({ per_page: 100 }).reply(200, []);
 }
 
-/** Mocks the check run: created in progress, then updated; records the bodies. */
+const CHECK_RUNS_OF_HEAD = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs`;
+
+/** Mocks the lookup of this app's check runs on the head SHA. */
+function mockCheckRunList(runs: Array<{ id: number; status: string }> = []) {
+  nock(API)
+    .get(CHECK_RUNS_OF_HEAD)
+    .query({ check_name: 'arch-review', filter: 'all', per_page: 100 })
+    .reply(200, { total_count: runs.length, check_runs: runs.map((r) => ({ ...checkRunJson(r.id, r.status), app: { id: 1, slug: 'arch-review' } })) });
+}
+
+/** Mocks the check run: none of ours yet, created in progress, then updated; records the bodies. */
 function mockCheckRun() {
+  mockCheckRunList();
   const created: Array<Record<string, unknown>> = [];
   const updates: Array<{ conclusion?: string; output: { title: string; summary: string; annotations: Array<{ start_line: number; annotation_level: string }> } }> = [];
   nock(API)
@@ -153,14 +165,14 @@ describe('runReviewJob', () => {
     expect(check.created[0]).toMatchObject({ name: 'arch-review', head_sha: HEAD_SHA, status: 'in_progress' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: '2 findings: 2 medium' } });
     expect(check.updates[0]!.output.annotations.map((a) => a.start_line)).toEqual([2, 3]);
-    expect(await metrics.registry.getSingleMetricAsString('reviews_total')).toContain('reviews_total{outcome="published"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('findings_total')).toContain('findings_total{category="performance",source="agent"} 2');
   });
 
   it('skips a stale job whose head SHA is no longer the pull request’s', async () => {
     mockStart({ headSha: 'fffffffffffffffffffffffffffffffffffffff1' });
     const reviewer = fakeReviewer();
     const result = await runReviewJob(deps({ reviewer }));
-    expect(result).toEqual({ status: 'stale', currentHeadSha: 'fffffffffffffffffffffffffffffffffffffff1' });
+    expect(result).toEqual({ status: 'stale', currentHeadSha: 'fffffffffffffffffffffffffffffffffffffff1', open: true });
     expect(reviewer.calls).toHaveLength(0);
   });
 
@@ -196,8 +208,9 @@ describe('runReviewJob', () => {
 
   it('does nothing for a head SHA this bot already reviewed', async () => {
     mockStart({ reviews: [botReview(1, HEAD_SHA, ['fp-a', 'fp-b'])] });
+    mockCheckRunList([{ id: 900, status: 'completed' }]);
     const reviewer = fakeReviewer();
-    expect(await runReviewJob(deps({ reviewer }))).toEqual({ status: 'already-reviewed' });
+    expect(await runReviewJob(deps({ reviewer }))).toEqual({ status: 'already-reviewed', reviewUrl: 'https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-1' });
     expect(reviewer.calls).toHaveLength(0);
   });
 
@@ -258,10 +271,8 @@ describe('runReviewJob', () => {
     nock(API).get(PR_PATH).reply(200, pullRequestJson());
     nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, []);
     nock(API).get(REPO_PATH + CONFIG).times(2).reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
-    const created: Array<{ status: string; conclusion: string; output: { summary: string; annotations: Array<{ path: string; start_line: number }> } }> = [];
-    nock(API)
-      .post(`${REPO_PATH}/check-runs`, (b: (typeof created)[number]) => (created.push(b), true))
-      .reply(201, checkRunJson(901, 'completed'));
+    const check = mockCheckRun();
+    const created = check.updates as unknown as Array<{ status: string; conclusion: string; output: { summary: string; annotations: Array<{ path: string; start_line: number }> } }>;
     const reviewer = fakeReviewer();
     const result = await runReviewJob(deps({ reviewer }));
     expect(result.status).toBe('config-error');
@@ -308,9 +319,95 @@ describe('runReviewJob', () => {
     mockDiffAndContent();
     const controller = new AbortController();
     const reviewer = fakeReviewer(undefined, () => controller.abort(new Error(`superseded by ${'b'.repeat(40)}`)));
+    nock(API).get(PR_PATH).reply(200, pullRequestJson({ headSha: 'b'.repeat(40) }));
     const result = await runReviewJob(deps({ reviewer }), controller.signal);
     expect(result).toEqual({ status: 'aborted' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'Review stopped before publishing' } });
+  });
+
+  it('superseded by a job for an older head (out-of-order deliveries), leaves its check run in progress for its next run', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    const controller = new AbortController();
+    const reviewer = fakeReviewer(undefined, () => controller.abort(new Error(`superseded by ${OLD_SHA}`)));
+    nock(API).get(PR_PATH).reply(200, pullRequestJson());
+    expect(await runReviewJob(deps({ reviewer }), controller.signal)).toEqual({ status: 'aborted' });
+    expect(check.updates).toEqual([]);
+    nock.cleanAll(); // the completion PATCH mocked by mockCheckRun is, rightly, never sent
+  });
+
+  it('on a failure the queue will retry, leaves the check run in progress saying which attempt failed', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').reply(502, { message: 'Server Error' });
+    const err = await runReviewJob(deps({ attempt: { attempt: 1, maxAttempts: 4 } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    expect(check.updates).toHaveLength(1);
+    expect(check.updates[0]!.conclusion).toBeUndefined();
+    expect(check.updates[0]).not.toHaveProperty('status');
+    expect(check.updates[0]!.output.title).toBe('Attempt 1 of 4 failed; retrying');
+  });
+
+  it('on the last attempt, completes the check run neutral saying how to retry', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    nock(API).get(PR_PATH).matchHeader('accept', 'application/vnd.github.v3.diff').reply(502, { message: 'Server Error' });
+    await expect(runReviewJob(deps({ attempt: { attempt: 4, maxAttempts: 4 } }))).rejects.toBeInstanceOf(ExternalServiceError);
+    expect(check.updates[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    expect(check.updates[0]!.output.summary).toContain('Comment `/arch-review`');
+    expect(check.updates[0]!.output.summary).not.toContain('will be retried');
+  });
+
+  it('a retried job continues on the check run its failed attempt left in progress: no second run', async () => {
+    mockStart();
+    mockCheckRunList([{ id: 900, status: 'in_progress' }]);
+    const updates: Array<{ conclusion?: string }> = [];
+    nock(API)
+      .patch(`${REPO_PATH}/check-runs/900`, (b: (typeof updates)[number]) => (updates.push(b), true))
+      .reply(200, checkRunJson(900, 'completed'));
+    mockDiffAndContent();
+    mockReview();
+    expect(await runReviewJob(deps({ attempt: { attempt: 2, maxAttempts: 4 } }))).toMatchObject({ status: 'published' });
+    expect(updates).toEqual([expect.objectContaining({ conclusion: 'neutral' })]);
+  });
+
+  it('throws (so the job is retried) when the check run cannot be completed, instead of leaving it in progress silently', async () => {
+    mockStart();
+    mockCheckRunList();
+    nock(API).post(`${REPO_PATH}/check-runs`).reply(201, checkRunJson(900));
+    // Octokit retries a 5xx three times; completeCheckRun tries the PATCH three times: 12 answers.
+    nock(API).patch(`${REPO_PATH}/check-runs/900`).times(13).reply(502, { message: 'Bad Gateway' });
+    mockDiffAndContent();
+    mockReview();
+    await expect(runReviewJob(deps({ attempt: { attempt: 1, maxAttempts: 4 } }))).rejects.toMatchObject({ retryable: true });
+  });
+
+  it('finishes the check run of a reviewed head a dead job left in progress, posting no second review', async () => {
+    mockStart({ reviews: [botReview(1, HEAD_SHA, ['fp-a', 'fp-b'])] });
+    mockCheckRunList([{ id: 900, status: 'in_progress' }]);
+    mockCheckRunList([{ id: 900, status: 'in_progress' }]);
+    const updates: Array<{ conclusion?: string; output: { summary: string } }> = [];
+    nock(API)
+      .patch(`${REPO_PATH}/check-runs/900`, (b: (typeof updates)[number]) => (updates.push(b), true))
+      .reply(200, checkRunJson(900, 'completed'));
+    mockDiffAndContent();
+    // Even a finding the first run did not have (the model is not deterministic) posts no second review of this SHA.
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([agentFinding(2, 'fp-a'), agentFinding(3, 'fp-new')]) }));
+    expect(result).toMatchObject({ status: 'published', via: 'nothing-new' });
+    expect(updates).toEqual([expect.objectContaining({ status: 'completed' })]);
+  });
+
+  it('on shutdown, leaves the check run in progress with a restarting note, and says the job was interrupted', async () => {
+    mockStart();
+    const check = mockCheckRun();
+    mockDiffAndContent();
+    const controller = new AbortController();
+    const reviewer = fakeReviewer(undefined, () => controller.abort(new Error('shutting down')));
+    expect(await runReviewJob(deps({ reviewer }), controller.signal)).toEqual({ status: 'interrupted' });
+    expect(check.updates).toHaveLength(1);
+    expect(check.updates[0]).not.toHaveProperty('conclusion');
+    expect(check.updates[0]!.output.title).toBe('Restarting');
   });
 });
 

@@ -249,8 +249,8 @@ describe('withWebhookEdge: the edge in front of the real handlers, in Probot’s
       before.push((await post(bare.port, body, { 'x-github-event': event, 'x-github-delivery': `bare-${i}` })).status);
       after.push((await post(edged.port, body, { 'x-github-event': event, 'x-github-delivery': `edged-${i}` })).status);
     }
-    // Without the edge, 16 of these reached a handler (or Probot's receive) and died there with a TypeError.
-    expect(before.filter((s) => s === 500).length).toBeGreaterThanOrEqual(14);
+    // Without the edge, most of these reached a handler (or Probot's receive) and died there with a TypeError (13 of 24 with today's handlers).
+    expect(before.filter((s) => s === 500).length).toBeGreaterThanOrEqual(10);
     expect(after).toEqual(after.map(() => 400));
     expect(edged.queue.jobs).toEqual([]);
 

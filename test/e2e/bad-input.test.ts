@@ -90,7 +90,7 @@ describe('bad input at the webhook edge of the app process (npm start)', () => {
   beforeAll(async () => {
     await buildOnce();
     github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: 'arch-review-bad-input', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
+    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '0' } }));
     nodePid = findServerPid(app.pid);
   }, 240_000);
 

@@ -93,6 +93,8 @@ export interface FakeGitHubOptions {
   installationToken: string;
   /** The app's public key: when given, app JWTs are verified (RS256, `iss` = appId). */
   publicKey?: string | KeyObject;
+  /** The one installation `GET /app/installations` lists (the reconciler's start). Default 1. */
+  installationId?: number;
 }
 
 /** A fake GitHub Enterprise REST API on 127.0.0.1, served under `/api/v3` (GHE_HOST=<host>, GHE_PROTOCOL=http). */
@@ -360,6 +362,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if (r.startsWith('/app')) {
       if (!verifyJwt(authorization)) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: DOCS } };
       if (method === 'GET' && r === '/app') return { status: 200, body: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: options.owner } } };
+      if (method === 'GET' && r === '/app/installations') return page([{ id: options.installationId ?? 1, account: { login: options.owner }, suspended_at: null }], '/api/v3/app/installations', query);
       const tokenRoute = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(r);
       if (method === 'POST' && tokenRoute) {
         tokens.add(options.installationToken);
@@ -374,6 +377,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const token = /^token (.+)$/i.exec(authorization)?.[1];
     if (!token || !tokens.has(token)) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
 
+    if (r === '/installation/repositories' && method === 'GET') {
+      return { status: 200, body: { total_count: 1, repositories: [{ name: options.repo, full_name: `${options.owner}/${options.repo}`, owner: { login: options.owner }, archived: false, disabled: false }] } };
+    }
     // Organization-wide config (`<owner>/.github`) is looked up when the repository has none.
     if (!r.startsWith(`${repoPrefix}/`)) return notFound();
     const rest = r.slice(repoPrefix.length);
@@ -403,6 +409,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         return { status: 201, body: json(comment) };
       }
     }
+    if ((m = /^\/commits\/([^/]+)\/check-runs$/.exec(rest)) && method === 'GET') {
+      const sha = decodeURIComponent(m[1]!);
+      const runs = fake.checkRuns.filter((c) => c.headSha === sha && (!query.check_name || c.name === query.check_name));
+      const json = runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, status: c.statuses.at(-1), conclusion: c.conclusion ?? null, app: { id: options.appId, slug: options.appSlug } }));
+      return { status: 200, body: { total_count: json.length, check_runs: json } };
+    }
     if (rest === '/check-runs' && method === 'POST') {
       const run: FakeCheckRun = { id: nextId++, name: String(body.name), headSha: String(body.head_sha), statuses: [String(body.status ?? 'queued')], ...(body.conclusion ? { conclusion: String(body.conclusion) } : {}), ...(body.output ? { output: body.output as FakeCheckRun['output'] } : {}) };
       fake.checkRuns.push(run);
@@ -423,6 +435,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 200, body: { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, files: [...pr.files.values()].map(fileJson) } };
     }
 
+    if (rest === '/pulls' && method === 'GET') {
+      const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
+      return page(open, `/api/v3${repoPrefix}/pulls`, query);
+    }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));
     if (!pr) return notFound();

@@ -146,30 +146,57 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     expect(github.requests.slice(mark2)).toEqual([]);
   });
 
-  it('ignores /arch-review from a read-only user, and answers a writer with 👀 without repeating findings', async () => {
+  it('checks /arch-review in the worker after the ack: a read-only user gets nothing, a writer 👀 and a short reply on a reviewed head', async () => {
     const sha = shaFor('command');
     await reviewDemoPullRequest(sha);
     const first = github.submittedReviews(TARGET.number);
     expect(first).toHaveLength(1);
     github.knobs.permissions = { 'read-only-reader': 'read', 'maintainer-mona': 'write' };
-    const denied = await metric('webhook_deliveries_total', { event: 'issue_comment', outcome: 'denied' });
+    const denied = await metric('commands_total', { outcome: 'denied' });
 
     const reader = await deliver('issue_comment', pullRequestCommentPayload(TARGET, '/arch-review', 'read-only-reader', 501));
     expect(reader.status).toBe(200);
-    // The acknowledgement comes after the handler ran: its only call was the permission check.
+    // The handler only queued the command; the worker checks the permission.
+    await expect.poll(() => metric('commands_total', { outcome: 'denied' }), POLL).toBe(denied + 1);
     expect(github.calls('GET', /\/collaborators\/read-only-reader\/permission$/)).toHaveLength(1);
     expect(github.reactions).toEqual([]);
-    expect(await metric('webhook_deliveries_total', { event: 'issue_comment', outcome: 'denied' })).toBe(denied + 1);
+    expect(github.issueComments).toEqual([]);
 
     const skipped = await metric('reviews_total', { outcome: 'skipped' });
     const writer = await deliver('issue_comment', pullRequestCommentPayload(TARGET, '/arch-review', 'maintainer-mona', 502));
     expect(writer.status).toBe(200);
-    expect(github.reactions).toEqual([{ commentId: 502, content: 'eyes' }]);
-    // The job finds this SHA already reviewed and posts nothing new.
+    await expect.poll(() => github.reactions, POLL).toEqual([{ commentId: 502, content: 'eyes' }]);
+    // The job finds this SHA already reviewed: no new review, but a reply saying so (never silence).
     await expect.poll(() => metric('reviews_total', { outcome: 'skipped' }), POLL).toBe(skipped + 1);
+    await expect.poll(() => github.issueComments.length, POLL).toBe(1);
+    expect(github.issueComments[0]!.body).toContain(`arch-review already reviewed \`${sha.slice(0, 7)}\``);
+    expect(github.issueComments[0]!.body).toContain('<!-- arch-review:reply 502 -->');
     expect(github.submittedReviews(TARGET.number)).toEqual(first);
     expect(github.calls('POST', REVIEWS)).toHaveLength(1);
-    expect(github.issueComments).toEqual([]);
+
+    // The same command redelivered under a new delivery id (e.g. a retried job): still one reply.
+    await deliver('issue_comment', pullRequestCommentPayload(TARGET, '/arch-review', 'maintainer-mona', 502));
+    await expect.poll(() => metric('reviews_total', { outcome: 'skipped' }), POLL).toBe(skipped + 2);
+    expect(github.issueComments).toHaveLength(1);
+  });
+
+  it('reviews the newest head exactly once when synchronize deliveries arrive out of order', async () => {
+    const older = shaFor('push-1');
+    const newer = shaFor('push-2');
+    github.addPullRequest(demoPullRequest(TARGET.number, newer));
+    const published = await metric('reviews_total', { outcome: 'published' });
+    const synchronize = (sha: string) => ({ ...pullRequestOpenedPayload(TARGET, sha), action: 'synchronize' });
+    // GitHub does not promise order: the newer push's delivery comes first.
+    expect((await deliver('pull_request', synchronize(newer))).status).toBe(200);
+    expect((await deliver('pull_request', synchronize(older))).status).toBe(200);
+
+    await expect.poll(() => metric('reviews_total', { outcome: 'published' }), POLL).toBe(published + 1);
+    await expect.poll(async () => (await (await fetch(`${app.url}/healthz`)).json()) as unknown, POLL).toMatchObject({ queue: { waiting: 0, active: 0 } });
+    expect(github.submittedReviews(TARGET.number).map((r) => r.commitId)).toEqual([newer]);
+    expect(github.checkRuns.filter((c) => c.headSha === older)).toEqual([]);
+    const runs = github.checkRuns.filter((c) => c.headSha === newer);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.statuses.at(-1)).toBe('completed');
   });
 
   it('rejects a delivery with a bad signature before any GitHub call', async () => {
@@ -245,4 +272,26 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
     expect(logs.includes(WEBHOOK_SECRET), 'the webhook secret reached the logs').toBe(false);
     expect(logs).not.toContain('PRIVATE KEY');
   });
+});
+
+describe('the reconciler of the real process (npm start)', () => {
+  it('reviews an open pull request no webhook announced (a lost delivery), once, on its periodic pass', async () => {
+    await buildOnce();
+    const fake = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
+    const started = await startAppAgainst(fake, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '500' } });
+    try {
+      const sha = shaFor('lost');
+      fake.addPullRequest(demoPullRequest(TARGET.number, sha));
+      await expect.poll(() => fake.checkRuns.find((c) => c.headSha === sha)?.statuses.at(-1), POLL).toBe('completed');
+      expect(fake.submittedReviews(TARGET.number).map((r) => r.commitId)).toEqual([sha]);
+      // Later passes find the completed check run and queue nothing more.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(fake.submittedReviews(TARGET.number)).toHaveLength(1);
+      expect(fake.checkRuns).toHaveLength(1);
+      expect(started.app.output()).toContain('reconciler: head has no completed check run; review queued');
+    } finally {
+      await started.app.stop();
+      await fake.close();
+    }
+  }, 60_000);
 });

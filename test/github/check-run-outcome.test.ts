@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ExternalServiceError } from '../../src/errors.js';
-import { MAX_ANNOTATIONS, configErrorCheckOutcome, failureCheckOutcome, reviewCheckOutcome } from '../../src/github/check-run-outcome.js';
+import { MAX_ANNOTATIONS, configErrorCheckOutcome, failureCheckOutcome, retryingCheckOutput, reviewCheckOutcome } from '../../src/github/check-run-outcome.js';
 import { config, finding } from '../review/factories.js';
 import { reviewResult } from './review-result.js';
 
@@ -104,5 +104,20 @@ describe('failureCheckOutcome', () => {
     const out = failureCheckOutcome(new TypeError('token ghs_secret123 leaked'));
     expect(out.title).toContain('TypeError');
     expect(JSON.stringify(out)).not.toContain('ghs_secret123');
+  });
+
+  it('tells how to try again and never promises a retry that will not happen', () => {
+    const out = failureCheckOutcome(new ExternalServiceError('github', 'GET /repos/o/r/pulls/2 -> 502: Bad Gateway', { retryable: true }), { attempt: 4, maxAttempts: 4 });
+    expect(out.summary).toContain('after 4 attempts');
+    expect(out.summary).toContain('Comment `/arch-review`');
+    expect(out.summary).not.toMatch(/will be retried/);
+  });
+});
+
+describe('retryingCheckOutput', () => {
+  it('says which attempt failed, that another follows, and why', () => {
+    const out = retryingCheckOutput(new ExternalServiceError('github', 'GET /repos/o/r/pulls/2 -> 502: Bad Gateway', { retryable: true }), { attempt: 1, maxAttempts: 4 });
+    expect(out.title).toBe('Attempt 1 of 4 failed; retrying');
+    expect(out.summary).toContain('502: Bad Gateway');
   });
 });
