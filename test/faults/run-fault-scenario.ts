@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMarker } from '../../src/review/marker.js';
 import { deliverWebhook } from '../e2e/deliver-webhook.js';
@@ -260,7 +260,14 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
     say(`${o.queue}: burst sent in ${((Date.now() - burstStart) / 1000).toFixed(1)} s; waiting for the queue to drain`);
 
     // Drain: the queue empty and no GitHub write for `quietMs`, bounded by `maxDrainMs`.
-    const drain = await waitForQuiet(github, webUrl, lastDeliveryAt, quietMs, maxDrainMs);
+    const depthSamples: string[] = [];
+    const drain = await waitForQuiet(github, webUrl, lastDeliveryAt, quietMs, maxDrainMs, (at, depth) => depthSamples.push(`${at - lastDeliveryAt} ${depth ?? 'unreachable'}`));
+    // For reading a run afterwards: every GitHub call (ms relative to the last delivery) and the queue depth while draining.
+    writeFileSync(
+      join(o.logDir, `${o.queue}-github-calls.jsonl`),
+      github.calls.map((c) => JSON.stringify({ t: c.at - lastDeliveryAt, method: c.method, route: c.route, status: c.status, fault: c.fault, applied: c.applied })).join('\n') + '\n',
+    );
+    writeFileSync(join(o.logDir, `${o.queue}-queue-depth.txt`), `${depthSamples.join('\n')}\n`);
     say(`${o.queue}: ${drain.timedOut ? `not quiet after ${maxDrainMs / 1000} s` : `drained ${(drain.drainMs / 1000).toFixed(1)} s after the last delivery`}`);
 
     const { lostIndexes, ...counts } = measure(github, plan.pulls);
@@ -319,7 +326,14 @@ async function queueDepth(webUrl: string): Promise<number | undefined> {
   }
 }
 
-async function waitForQuiet(github: FaultGitHub, webUrl: string, lastDeliveryAt: number, quietMs: number, maxDrainMs: number): Promise<{ drainMs: number; timedOut: boolean }> {
+async function waitForQuiet(
+  github: FaultGitHub,
+  webUrl: string,
+  lastDeliveryAt: number,
+  quietMs: number,
+  maxDrainMs: number,
+  sample: (at: number, depth: number | undefined) => void,
+): Promise<{ drainMs: number; timedOut: boolean }> {
   let busyAt = lastDeliveryAt;
   const lastWriteCall = () => {
     for (let i = github.calls.length - 1; i >= 0; i--) {
@@ -331,6 +345,7 @@ async function waitForQuiet(github: FaultGitHub, webUrl: string, lastDeliveryAt:
   for (;;) {
     const depth = await queueDepth(webUrl);
     const now = Date.now();
+    sample(now, depth);
     if (depth === undefined || depth > 0) busyAt = now;
     const lastActivity = Math.max(busyAt, lastWriteCall());
     if (now - lastActivity >= quietMs) return { drainMs: Math.max(0, lastActivity - lastDeliveryAt), timedOut: false };
