@@ -43,7 +43,7 @@ export interface FaultScenarioResult {
   plan: { opened: number; synchronize: number; outOfOrderPairs: number; commands: number; redeliveries: number };
   /** PRs whose final head has no submitted review (or fallback comment) with the bot's marker for that SHA. */
   lost: number;
-  /** PRs with two marked reviews of one SHA, or one inline comment (path, line, side, body) posted twice. */
+  /** PRs with two marked submitted reviews of one SHA, or one inline comment (path, line, side, body) posted twice. */
   duplicated: number;
   duplicateReviews: number;
   repeatedInlineComments: number;
@@ -374,8 +374,10 @@ function measure(github: FaultGitHub, pulls: PlannedPull[]) {
       lostIndexes.add(index);
       if (lostPrs.length < 20) lostPrs.push(`${repo}#${pull.number}@${finalSha.slice(0, 8)}`);
     }
+    // Two reviews of one SHA is a duplicate; a PR comment carrying the summary (the fallback, or a
+    // reply to a command on an already-reviewed head) counts as a review above but not as a duplicate.
     const perSha = new Map<string, number>();
-    for (const s of markedShas) perSha.set(s, (perSha.get(s) ?? 0) + 1);
+    for (const r of reviews) perSha.set(parseMarker(r.body)!.headSha, (perSha.get(parseMarker(r.body)!.headSha) ?? 0) + 1);
     const dupReview = [...perSha.values()].some((n) => n > 1);
     const seen = new Set<string>();
     let repeated = false;
