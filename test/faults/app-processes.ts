@@ -18,7 +18,7 @@ export interface ManagedProcess {
   /** The last `bytes` of output, for error messages. */
   tail(bytes?: number): string;
   exited(): boolean;
-  /** SIGTERM to the group, SIGKILL after `graceMs`; resolves with the exit code. */
+  /** SIGTERM to the group, SIGKILL after `graceMs`; resolves with npm's exit code once every process of the group is gone. */
   stop(graceMs?: number): Promise<number | null>;
   /** SIGKILL to the group at once (a crash, an OOM kill). */
   kill9(): Promise<void>;
@@ -80,6 +80,7 @@ export function spawnManaged(name: string, command: string, args: string[], opts
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${command}`);
+  const gid: number = pid;
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   let longest = 0;
   let over = 0;
@@ -105,10 +106,22 @@ export function spawnManaged(name: string, command: string, args: string[], opts
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       exitCode = code;
-      log.end();
       resolve(code);
     }),
   );
+  // The app (node behind npm) may still write after npm exits: the log ends when both pipes close.
+  let open = 2;
+  const closed = () => --open === 0 && log.end();
+  child.stdout.on('close', closed);
+  child.stderr.on('close', closed);
+  /** Resolves when no process of the group is left, SIGKILLing the group at `deadline`. */
+  async function groupGone(deadline: number): Promise<void> {
+    for (;;) {
+      if (groupPids(gid).length === 0) return;
+      if (Date.now() > deadline) signal('SIGKILL');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   let peak = 0;
   const signal = (sig: NodeJS.Signals) => {
     try {
@@ -131,17 +144,17 @@ export function spawnManaged(name: string, command: string, args: string[], opts
     tail: (bytes = 4_000) => tail.slice(-bytes),
     exited: () => exitCode !== undefined,
     async stop(graceMs = 40_000) {
-      if (exitCode !== undefined) return exitCode;
-      signal('SIGTERM');
-      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+      // npm exits on SIGTERM at once; the app behind it drains: wait for the whole group, as a supervisor does.
+      const deadline = Date.now() + graceMs;
+      if (groupPids(pid).length > 0) signal('SIGTERM');
       const code = await exited;
-      clearTimeout(timer);
+      await groupGone(deadline);
       return code;
     },
     async kill9() {
-      if (exitCode !== undefined) return;
       signal('SIGKILL');
       await exited;
+      await groupGone(Date.now());
     },
   };
 }
