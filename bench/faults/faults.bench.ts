@@ -117,3 +117,4 @@ console.log(`|---|${results.map(() => '---').join('|')}|`);
 for (const [name, cell] of rows) console.log(`| ${name} | ${results.map(cell).join(' | ')} |`);
 console.log(`\nlogs: ${logRoot}`);
 for (const r of results) if (r.lostPrs.length) console.log(`lost (${r.queue}): ${r.lostPrs.join(' ')}`);
+for (const r of results) if (r.github.unrouted.length) console.log(`routes the fake GitHub does not serve (${r.queue}; answered 404): ${r.github.unrouted.join(', ')}`);

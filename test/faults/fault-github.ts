@@ -139,6 +139,8 @@ export interface FaultGitHub {
   rejections: string[];
   /** Fault injection on or off (e.g. off to verify the fake itself). */
   faultsEnabled: boolean;
+  /** `METHOD /route` of requests no route of the fake serves (a gap in the fake, or a wrong call). */
+  unrouted: Set<string>;
   /** Opens pull request `number` in `repo` (`owner/name`) at `head`. */
   openPullRequest(repo: string, number: number, head: HeadInit, baseSha?: string): void;
   /** Moves the pull request's head (a push): a new SHA, diff and files. */
@@ -218,6 +220,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     issueComments: [],
     reactions: [],
     rejections: [],
+    unrouted: new Set(),
     faultsEnabled: rate > 0,
     openPullRequest(repo, number, head, baseSha = 'b'.repeat(40)) {
       if (!byRepo.has(repo)) throw new Error(`no installation serves ${repo}`);
@@ -252,6 +255,11 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
   }
 
   const notFound = (): Answer => ({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
+  /** A 404 for a route the fake does not know, remembered so a run can show the fake's gaps. */
+  const unrouted = (method: string, r: string): Answer => {
+    fake.unrouted.add(`${method} ${r.replace(/\/[0-9a-f]{40}(?=\/|$)/g, '/{sha}').replace(/\/\d+(?=\/|$)/g, '/{n}')}`);
+    return notFound();
+  };
 
   /** One page of `items` with GitHub's `link` header; `key` wraps the page as `{ total_count, [key]: [...] }`. */
   function page<T>(items: readonly T[], path: string, query: Record<string, string>, key?: string): Answer {
@@ -490,7 +498,8 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
         const inst = byRepo.get(`${repoInstallation[1]}/${repoInstallation[2]}`);
         return inst ? { status: 200, body: installationJson(inst) } : notFound();
       }
-      return appRoute(method, r, query);
+      const answer = appRoute(method, r, query);
+      return answer.status === 404 && !/^\/app\/installations\/\d+/.test(r) ? unrouted(method, r) : answer;
     }
 
     const token = /^token (.+)$/i.exec(authorization)?.[1];
@@ -499,7 +508,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     if (method === 'GET' && r === '/installation/repositories') return page([repoJson(inst)], r, query, 'repositories');
 
     const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(r);
-    if (!repoMatch) return notFound();
+    if (!repoMatch) return unrouted(method, r);
     const repo = `${repoMatch[1]}/${repoMatch[2]}`;
     // Another repository (e.g. the organisation's `.github`) is not visible to this installation.
     if (repo !== `${inst.owner}/${inst.repo}`) return notFound();
@@ -571,6 +580,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       const ref = decodeURIComponent(m[1]!);
       const runs = fake.checkRuns
         .filter((c) => c.repo === repo && c.headSha === ref && (query.check_name === undefined || c.name === query.check_name) && (query.status === undefined || c.status === query.status))
+        .filter(() => query.app_id === undefined || Number(query.app_id) === options.appId)
         .sort((a, b) => b.id - a.id);
       // `filter=latest` (the default) keeps the newest run of each name.
       const latest = (query.filter ?? 'latest') === 'latest' ? runs.filter((c, i) => runs.findIndex((o) => o.name === c.name) === i) : runs;
@@ -596,7 +606,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       return page(open.map(pullJson), r, query);
     }
 
-    if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
+    if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return unrouted(method, r);
     const pr = pulls.get(pullKey(repo, Number(m[1])));
     if (!pr) return notFound();
     const sub = m[2] ?? '';
@@ -648,7 +658,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
         return { status: 200, body: reviewJson(review) };
       }
     }
-    return notFound();
+    return unrouted(method, r);
   }
 
   function issueCommentJson(c: FaultIssueComment) {

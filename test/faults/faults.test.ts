@@ -38,6 +38,8 @@ describe('the app under GitHub and Anthropic faults, restarts and out-of-order d
       // The scenario did what it says: faults were injected and the disruption happened.
       expect(Object.values(r.github.faults).reduce((a, b) => a + (b ?? 0), 0)).toBeGreaterThan(10);
       expect(r.plan.outOfOrderPairs).toBeGreaterThan(0);
+      // Every call the app made is one the fake serves (else the fake, not the app, would be judged).
+      expect(r.github.unrouted).toEqual([]);
       expect({ lost: r.lost, lostPrs: r.lostPrs, duplicated: r.duplicated, stuck: r.stuck }).toEqual({ lost: 0, lostPrs: [], duplicated: 0, stuck: 0 });
       expect(r.acks.fiveXx).toBe(0);
       expect(r.longestLogLine).toBeLessThanOrEqual(16 * 1024);

@@ -62,7 +62,7 @@ export interface FaultScenarioResult {
   peakRssMiB: Record<string, number>;
   longestLogLine: number;
   logLinesOver16k: number;
-  github: { requests: number; faults: Partial<Record<FaultKind, number>>; appliedWrites: number; reviewsSubmitted: number; checkRuns: number };
+  github: { requests: number; faults: Partial<Record<FaultKind, number>>; appliedWrites: number; reviewsSubmitted: number; checkRuns: number; unrouted: string[] };
   anthropic: { requests: number; faulted: number };
   /** Up to 20 lost PRs, `owner/repo#n@sha`. */
   lostPrs: string[];
@@ -302,6 +302,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
         appliedWrites: github.calls.filter((c) => c.applied).length,
         reviewsSubmitted: github.submittedReviews().length,
         checkRuns: github.checkRuns.length,
+        unrouted: [...github.unrouted].sort(),
       },
       anthropic: { requests: anthropic.requests.length, faulted: anthropic.requests.filter((r) => r.status >= 500).length },
       lostPrs: counts.lostPrs,
