@@ -24,7 +24,7 @@ describe('the app under GitHub and Anthropic faults, restarts and out-of-order d
   }, 240_000);
 
   it.each<QueueKind>(['inprocess', 'bullmq'])(
-    'with the %s queue: no review lost, doubled or stuck; no 5xx ack; no huge log line',
+    'with the %s queue: no review lost, doubled or stuck; every delivery acked 2xx; no log line over 16 KB',
     async (queue) => {
       if (queue === 'bullmq' && redisMissing) {
         console.warn(`skipping the BullMQ fault scenario: ${redisMissing}`);
@@ -38,12 +38,23 @@ describe('the app under GitHub and Anthropic faults, restarts and out-of-order d
       // The scenario did what it says: faults were injected and the disruption happened.
       expect(Object.values(r.github.faults).reduce((a, b) => a + (b ?? 0), 0)).toBeGreaterThan(10);
       expect(r.plan.outOfOrderPairs).toBeGreaterThan(0);
-      // Every call the app made is one the fake serves (else the fake, not the app, would be judged).
-      expect(r.github.unrouted).toEqual([]);
-      expect({ lost: r.lost, lostPrs: r.lostPrs, duplicated: r.duplicated, stuck: r.stuck }).toEqual({ lost: 0, lostPrs: [], duplicated: 0, stuck: 0 });
-      expect(r.acks.fiveXx).toBe(0);
+      expect(r.disruption).toBe(queue === 'inprocess' ? 'sigterm-restart' : 'kill-9-worker');
+      // All verdicts at once, so one run shows everything that is wrong. Every delivery is valid and
+      // signed, so each must be acknowledged 2xx (no 5xx, no 403 from a rate-limited handler, no
+      // timeout); the app must never call a route the fake does not serve (else the fake is judged).
+      const notAcked = Object.entries(r.acks.statuses).filter(([status]) => !/^2\d\d$/.test(status));
+      expect({
+        lost: r.lost,
+        lostPrs: r.lostPrs,
+        duplicated: r.duplicated,
+        stuck: r.stuck,
+        fiveXxAcks: r.acks.fiveXx,
+        notAcked2xx: notAcked,
+        logLinesOver16k: r.logLinesOver16k,
+        drainTimedOut: r.drainTimedOut,
+        unrouted: r.github.unrouted,
+      }).toEqual({ lost: 0, lostPrs: [], duplicated: 0, stuck: 0, fiveXxAcks: 0, notAcked2xx: [], logLinesOver16k: 0, drainTimedOut: false, unrouted: [] });
       expect(r.longestLogLine).toBeLessThanOrEqual(16 * 1024);
-      expect(r.drainTimedOut).toBe(false);
     },
     300_000,
   );

@@ -64,6 +64,8 @@ export interface FaultScenarioResult {
   logLinesOver16k: number;
   github: { requests: number; faults: Partial<Record<FaultKind, number>>; appliedWrites: number; reviewsSubmitted: number; checkRuns: number; unrouted: string[] };
   anthropic: { requests: number; faulted: number };
+  /** What was done mid-burst: `sigterm-restart` (in-process), `kill-9-worker` (BullMQ), or nothing. */
+  disruption: 'sigterm-restart' | 'kill-9-worker' | 'none';
   /** Up to 20 lost PRs, `owner/repo#n@sha`. */
   lostPrs: string[];
   wallMs: number;
@@ -175,6 +177,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
   let refused = 0;
   const bodies = new Map<string, { event: string; body: string }>();
   let lastDeliveryAt = 0;
+  let disrupted: FaultScenarioResult['disruption'] = 'none';
 
   try {
     if (o.queue === 'bullmq') {
@@ -227,11 +230,13 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
       const code = await old.stop(40_000);
       say(`${o.queue}: app exited (${code}); starting it again`);
       web = await startWeb();
+      disrupted = 'sigterm-restart';
     }
     async function killWorker(): Promise<void> {
       say(`${o.queue}: kill -9 of the worker mid-burst`);
       await worker!.kill9();
       worker = await startWorker();
+      disrupted = 'kill-9-worker';
     }
 
     // The burst: open loop, each event at its planned time.
@@ -305,6 +310,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
         unrouted: [...github.unrouted].sort(),
       },
       anthropic: { requests: anthropic.requests.length, faulted: anthropic.requests.filter((r) => r.status >= 500).length },
+      disruption: disrupted,
       lostPrs: counts.lostPrs,
       wallMs: Date.now() - started,
       logDir: o.logDir,
