@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, ExternalServiceError } from '../errors.js';
 import { changedPathsSince } from '../github/changed-paths-since.js';
 import { appSlugOf, completeCheckRun, findCheckRuns, startCheckRun, updateCheckRunOutput, type CheckRunOutcome, type CheckRunRetry } from '../github/check-run.js';
-import { RESTARTING_CHECK_OUTPUT, configErrorCheckOutcome, failureCheckOutcome, retryingCheckOutput, reviewCheckOutcome } from '../github/check-run-outcome.js';
+import { INTERRUPTED_CHECK_OUTCOME, configErrorCheckOutcome, failureCheckOutcome, retryingCheckOutput, reviewCheckOutcome, supersededCheckOutcome } from '../github/check-run-outcome.js';
 import { fetchRepoConfig } from '../github/fetch-repo-config.js';
 import { createGitHubPublisher, type GitHubPublisher, type PublishOutcome } from '../github/github-publisher.js';
 import { createGitHubSource } from '../github/github-source.js';
@@ -91,7 +91,8 @@ const isShutdown = (signal: AbortSignal | undefined): boolean =>
  * 6. The use case reviews and publishes ONE review; the check run completes with annotations.
  *
  * If the signal aborts before publishing, nothing is posted: superseded completes the check run
- * `neutral`; a shutdown leaves it in progress ("restarting") and returns `interrupted`. If anything
+ * `neutral`; a shutdown completes it `cancelled` ("Interrupted by a restart") and returns `interrupted`.
+ * A stale job completes any run of ours an earlier try left in progress on its commit. If anything
  * throws and the queue will retry (`deps.attempt`), the check run stays in progress saying so;
  * on the last try it completes `neutral` saying what failed and how to retry. The error is rethrown.
  *
@@ -108,6 +109,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   const pr = await loadPullRequest(octokit, ref);
   if (pr.headSha !== job.headSha) {
     log.info({ currentHeadSha: pr.headSha, open: pr.state === 'open' }, 'job is stale: the pull request has a newer head');
+    await closeRunsOfStaleCommit(deps, ref, appSlug, pr.headSha, retry);
     return { status: 'stale', currentHeadSha: pr.headSha, open: pr.state === 'open' };
   }
   if (pr.state === 'closed') {
@@ -234,12 +236,16 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   }
 }
 
-/** Superseded: the check run completes `neutral`. Shutdown: it stays in progress, saying the app is restarting. */
+/** Superseded: the check run completes `neutral`. Shutdown: it completes `cancelled`, and the reconciler queues the head again. */
 async function stopped(deps: RunReviewJobDeps, ref: PullRequestRef, checkRunId: number | undefined, signal: AbortSignal | undefined): Promise<ReviewJobResult> {
   const { octokit, job, log } = deps;
   if (isShutdown(signal)) {
     if (checkRunId !== undefined) {
-      await updateCheckRunOutput(octokit, ref, checkRunId, RESTARTING_CHECK_OUTPUT).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not note the restart on the check run'));
+      // Cancelled, not left in progress: after the restart this commit may no longer be the head, and
+      // nothing would ever finish it. The reconciler queues a head whose runs were all cancelled.
+      await completeCheckRun(octokit, ref, { checkRunId, headSha: job.headSha }, INTERRUPTED_CHECK_OUTCOME, { log, tries: 1 }).catch((err: unknown) =>
+        log.warn({ err: (err as Error).message }, 'could not mark the interrupted check run cancelled'),
+      );
     }
     return { status: 'interrupted' };
   }
@@ -255,6 +261,24 @@ async function stopped(deps: RunReviewJobDeps, ref: PullRequestRef, checkRunId: 
     );
   }
   return { status: 'aborted' };
+}
+
+/**
+ * A stale job's commit may carry a check run of ours still in progress: an earlier try of this job was
+ * killed (or interrupted) while it ran. Nothing else would ever finish it, so it completes here, saying
+ * which commit is reviewed instead. One listing per stale job; a missing checks permission is ignored.
+ */
+async function closeRunsOfStaleCommit(deps: RunReviewJobDeps, ref: PullRequestRef, appSlug: string, newerSha: string, retry: CheckRunRetry): Promise<void> {
+  const { octokit, job, log } = deps;
+  try {
+    const open = (await findCheckRuns(octokit, ref, job.headSha, appSlug)).filter((r) => r.status !== 'completed');
+    for (const run of open) {
+      await completeCheckRun(octokit, ref, { checkRunId: run.id, headSha: job.headSha }, supersededCheckOutcome(newerSha), retry);
+      log.info({ checkRunId: run.id }, 'completed the check run an earlier try left in progress on this stale commit');
+    }
+  } catch (err) {
+    if (!lacksChecksPermission(err)) throw err;
+  }
 }
 
 /** True when `headSha` is still the open pull request's head (false when that cannot be told). */

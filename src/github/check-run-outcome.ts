@@ -172,8 +172,25 @@ export function retryingCheckOutput(err: unknown, attempt: AttemptInfo): { title
   };
 }
 
-/** The output of a check run whose review was interrupted by a restart of the app; it stays in progress and resumes. */
-export const RESTARTING_CHECK_OUTPUT = {
-  title: 'Restarting',
-  summary: 'arch-review was restarting while this review ran. The review resumes once the app is back; nothing was posted yet.',
-} as const;
+/**
+ * How a check run ends when a restart of the app interrupted its review: `cancelled`, so nothing is left
+ * in progress forever (the commit may no longer be the head once the app is back). The reconciler treats
+ * a head whose only runs were cancelled as not reviewed and queues it again.
+ */
+export const INTERRUPTED_CHECK_OUTCOME: CheckRunOutcome = {
+  conclusion: 'cancelled',
+  title: 'Interrupted by a restart',
+  summary:
+    'arch-review was restarting while this review ran, and nothing was posted. Once it is back it reviews the pull request’s newest commit again on its own; comment `/arch-review` to ask for it now.',
+  annotations: [],
+};
+
+/** How the check run of a commit that is no longer the pull request's head ends when a job finds it still in progress. */
+export function supersededCheckOutcome(newerSha: string): CheckRunOutcome {
+  return {
+    conclusion: 'neutral',
+    title: 'Superseded by a newer commit',
+    summary: `This commit is no longer the pull request’s head; arch-review reviews the newer commit \`${newerSha.slice(0, 7)}\` instead.`,
+    annotations: [],
+  };
+}

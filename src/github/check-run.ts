@@ -25,7 +25,8 @@ export interface CheckAnnotation {
 
 /** How a check run ends. */
 export interface CheckRunOutcome {
-  conclusion: 'neutral' | 'failure' | 'success';
+  /** `cancelled` only for a review a restart interrupted (the reconciler queues that head again). */
+  conclusion: 'neutral' | 'failure' | 'success' | 'cancelled';
   title: string;
   summary: string;
   annotations: CheckAnnotation[];
@@ -68,14 +69,14 @@ export async function findCheckRuns(octokit: GitHubClient, ref: RepoRef, headSha
 }
 
 /**
- * True when this app has a completed `arch-review` check run on `headSha`: the commit was reviewed or
- * its failure was reported. The reconciler enqueues the heads for which this is false.
+ * True when this app has a completed `arch-review` check run on `headSha` that was not cancelled: the
+ * commit was reviewed or its failure was reported (a run a restart interrupted ends `cancelled`). The reconciler enqueues the heads for which this is false.
  *
  * @example
  * if (!(await hasCompletedCheckRun(octokit, ref, pr.head.sha, slug))) await queue.enqueue(job);
  */
 export async function hasCompletedCheckRun(octokit: GitHubClient, ref: RepoRef, headSha: string, appSlug: string): Promise<boolean> {
-  return (await findCheckRuns(octokit, ref, headSha, appSlug)).some((r) => r.status === 'completed');
+  return (await findCheckRuns(octokit, ref, headSha, appSlug)).some((r) => r.status === 'completed' && r.conclusion !== 'cancelled');
 }
 
 /**

@@ -55,6 +55,8 @@ function setup(over: Partial<QueueJobProcessorDeps> = {}) {
 function mockPull(headSha: string, state = 'open') {
   nock(API).get(PR_PATH).reply(200, pullRequestJson({ headSha, state }));
   nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, [commitJson(headSha, 'm')]);
+  // A stale job looks for a run of ours an earlier try left in progress on its commit: none here.
+  if (headSha !== HEAD_SHA) nock(API).get(`${REPO_PATH}/commits/${HEAD_SHA}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
 }
 
 describe('the queue job processor', () => {

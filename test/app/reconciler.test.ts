@@ -44,11 +44,11 @@ const pulls = (repo: string, prs: Array<{ number: number; head: string; updatedH
     .get(`/repos/${repo}/pulls`)
     .query({ state: 'open', sort: 'updated', direction: 'desc', per_page: 50 })
     .reply(200, prs.map((p) => ({ number: p.number, state: 'open', head: { sha: p.head }, updated_at: hoursAgo(p.updatedHoursAgo) })));
-const checkRuns = (repo: string, head: string, runs: Array<{ status: string; slug?: string }>) =>
+const checkRuns = (repo: string, head: string, runs: Array<{ status: string; slug?: string; conclusion?: string }>) =>
   nock(API)
     .get(`/repos/${repo}/commits/${head}/check-runs`)
     .query(true)
-    .reply(200, { total_count: runs.length, check_runs: runs.map((r, i) => ({ id: i + 1, name: 'arch-review', status: r.status, conclusion: null, app: { slug: r.slug ?? 'arch-review' } })) });
+    .reply(200, { total_count: runs.length, check_runs: runs.map((r, i) => ({ id: i + 1, name: 'arch-review', status: r.status, conclusion: r.conclusion ?? null, app: { slug: r.slug ?? 'arch-review' } })) });
 
 describe('the reconciler', () => {
   it('queues a review for each recent open PR whose head has no completed check run of ours, and nothing else', async () => {
@@ -59,20 +59,23 @@ describe('the reconciler', () => {
       { number: 1, head: sha('a'), updatedHoursAgo: 1 }, // no check run at all: lost
       { number: 2, head: sha('b'), updatedHoursAgo: 2 }, // reviewed
       { number: 3, head: sha('c'), updatedHoursAgo: 3 }, // only in progress (a killed worker), and another app's completed run
+      { number: 5, head: sha('e'), updatedHoursAgo: 4 }, // its only run was cancelled by a restart: not reviewed
       { number: 4, head: sha('d'), updatedHoursAgo: 30 }, // older than the look-back: not even checked
     ]);
     checkRuns('acme/api', sha('a'), []);
     checkRuns('acme/api', sha('b'), [{ status: 'completed' }]);
     checkRuns('acme/api', sha('c'), [{ status: 'in_progress' }, { status: 'completed', slug: 'impostor' }]);
+    checkRuns('acme/api', sha('e'), [{ status: 'completed', conclusion: 'cancelled' }]);
 
     const summary = await r.runOnce();
     expect(queued).toEqual([
       { type: 'review', installationId: 7, owner: 'acme', repo: 'api', number: 1, headSha: sha('a'), trigger: 'reconcile', deliveryId: `reconcile+${sha('a').slice(0, 12)}`, full: false, enqueuedAt: NOW },
       expect.objectContaining({ number: 3, headSha: sha('c'), trigger: 'reconcile' }),
+      expect.objectContaining({ number: 5, headSha: sha('e'), trigger: 'reconcile' }),
     ]);
-    expect(summary).toMatchObject({ installations: 1, repositories: 1, pullRequests: 3, enqueued: 2 });
+    expect(summary).toMatchObject({ installations: 1, repositories: 1, pullRequests: 4, enqueued: 3 });
     expect(summary.stoppedBy).toBeUndefined();
-    expect(await metrics.registry.getSingleMetricAsString('reconciler_enqueued_total')).toContain('reconciler_enqueued_total 2');
+    expect(await metrics.registry.getSingleMetricAsString('reconciler_enqueued_total')).toContain('reconciler_enqueued_total 3');
   });
 
   it('does not queue again a head whose job already ended here without failure (e.g. a draft the filters skip)', async () => {

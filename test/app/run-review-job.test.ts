@@ -88,13 +88,17 @@ const botReview = (id: number, sha: string, fps: string[]) =>
   reviewJson(id, { login: BOT_LOGIN, type: 'Bot' }, `Summary\n\n${renderMarker({ headSha: sha, fingerprints: fps, version: '0.1.0' })}`, sha);
 
 /** Mocks GitHub up to and including the prior-state read. */
-function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]; pr?: object; skipped?: boolean } = {}) {
+function mockStart(opts: { headSha?: string; config?: string; reviews?: object[]; pr?: object; skipped?: boolean; staleRunsMocked?: boolean } = {}) {
   nock(API)
     .get(PR_PATH)
     .matchHeader('accept', 'application/vnd.github.v3+json')
     .reply(200, { ...pullRequestJson({ headSha: opts.headSha ?? HEAD_SHA }), ...opts.pr });
   nock(API).get(`${PR_PATH}/commits`).query({ per_page: 50 }).reply(200, [commitJson(HEAD_SHA, 'Round invoice totals')]);
-  if (opts.headSha && opts.headSha !== HEAD_SHA) return;
+  if (opts.headSha && opts.headSha !== HEAD_SHA) {
+    // A stale job looks for a run of ours an earlier try left in progress on its commit.
+    if (!opts.staleRunsMocked) mockCheckRunList();
+    return;
+  }
   if (opts.config === undefined) {
     nock(API).get(REPO_PATH + CONFIG).reply(404, notFound);
     nock(API).get(`/repos/${REF.owner}/.github${CONFIG}`).reply(404, notFound);
@@ -174,6 +178,19 @@ describe('runReviewJob', () => {
     const result = await runReviewJob(deps({ reviewer }));
     expect(result).toEqual({ status: 'stale', currentHeadSha: 'fffffffffffffffffffffffffffffffffffffff1', open: true });
     expect(reviewer.calls).toHaveLength(0);
+  });
+
+  it('completes the check run an earlier, killed try left in progress on a stale commit (nothing else ever would)', async () => {
+    mockStart({ headSha: 'fffffffffffffffffffffffffffffffffffffff1', staleRunsMocked: true });
+    mockCheckRunList([{ id: 900, status: 'in_progress' }, { id: 899, status: 'completed' }]);
+    const updates: Array<{ status?: string; conclusion?: string; output: { title: string; summary: string } }> = [];
+    nock(API)
+      .patch(`${REPO_PATH}/check-runs/900`, (b: (typeof updates)[number]) => (updates.push(b), true))
+      .reply(200, checkRunJson(900, 'completed'));
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer() }));
+    expect(result).toMatchObject({ status: 'stale' });
+    expect(updates).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'neutral', output: expect.objectContaining({ title: 'Superseded by a newer commit' }) })]);
+    expect(updates[0]!.output.summary).toContain('`fffffff`');
   });
 
   it('applies the repository filters to automatic triggers: drafts, bot authors, skip labels, triggers', async () => {
@@ -398,7 +415,7 @@ describe('runReviewJob', () => {
     expect(updates).toEqual([expect.objectContaining({ status: 'completed' })]);
   });
 
-  it('on shutdown, leaves the check run in progress with a restarting note, and says the job was interrupted', async () => {
+  it('on shutdown, completes the check run cancelled (never left in progress), and says the job was interrupted', async () => {
     mockStart();
     const check = mockCheckRun();
     mockDiffAndContent();
@@ -406,8 +423,7 @@ describe('runReviewJob', () => {
     const reviewer = fakeReviewer(undefined, () => controller.abort(new Error('shutting down')));
     expect(await runReviewJob(deps({ reviewer }), controller.signal)).toEqual({ status: 'interrupted' });
     expect(check.updates).toHaveLength(1);
-    expect(check.updates[0]).not.toHaveProperty('conclusion');
-    expect(check.updates[0]!.output.title).toBe('Restarting');
+    expect(check.updates[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled', output: { title: 'Interrupted by a restart' } });
   });
 });
 

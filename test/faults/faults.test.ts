@@ -48,12 +48,13 @@ describe('the app under GitHub and Anthropic faults, restarts and out-of-order d
         lostPrs: r.lostPrs,
         duplicated: r.duplicated,
         stuck: r.stuck,
+        stuckRuns: r.stuckRuns,
         fiveXxAcks: r.acks.fiveXx,
         notAcked2xx: notAcked,
         logLinesOver16k: r.logLinesOver16k,
         drainTimedOut: r.drainTimedOut,
         unrouted: r.github.unrouted,
-      }).toEqual({ lost: 0, lostPrs: [], duplicated: 0, stuck: 0, fiveXxAcks: 0, notAcked2xx: [], logLinesOver16k: 0, drainTimedOut: false, unrouted: [] });
+      }).toEqual({ lost: 0, lostPrs: [], duplicated: 0, stuck: 0, stuckRuns: [], fiveXxAcks: 0, notAcked2xx: [], logLinesOver16k: 0, drainTimedOut: false, unrouted: [] });
       expect(r.longestLogLine).toBeLessThanOrEqual(16 * 1024);
     },
     300_000,

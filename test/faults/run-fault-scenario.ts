@@ -49,6 +49,8 @@ export interface FaultScenarioResult {
   repeatedInlineComments: number;
   /** Check runs whose last status is not `completed`. */
   stuck: number;
+  /** The check runs left in progress (`owner/repo@sha run id`), for reading a failed run. */
+  stuckRuns: string[];
   /** `arch-review` check runs beyond the first on one commit. */
   extraCheckRuns: number;
   /** PRs whose final head has no completed `arch-review` check run. */
@@ -401,11 +403,12 @@ function measure(github: FaultGitHub, pulls: PlannedPull[]) {
     const finalRuns = github.checkRuns.filter((c) => c.repo === repo && c.headSha === finalSha && c.name === 'arch-review');
     if (!finalRuns.some((c) => c.status === 'completed')) finalHeadsWithoutCompletedCheck++;
   });
-  const stuck = github.checkRuns.filter((c) => c.status !== 'completed').length;
+  const stuckRuns = github.checkRuns.filter((c) => c.status !== 'completed').map((c) => `${c.repo}@${c.headSha.slice(0, 8)} run ${c.id}`);
+  const stuck = stuckRuns.length;
   const perCommit = new Map<string, number>();
   for (const c of github.checkRuns) if (c.name === 'arch-review') perCommit.set(`${c.repo}@${c.headSha}`, (perCommit.get(`${c.repo}@${c.headSha}`) ?? 0) + 1);
   const extraCheckRuns = [...perCommit.values()].reduce((s, n) => s + n - 1, 0);
-  return { lost, duplicated, duplicateReviews, repeatedInlineComments, stuck, extraCheckRuns, finalHeadsWithoutCompletedCheck, lostPrs, lostIndexes };
+  return { lost, duplicated, duplicateReviews, repeatedInlineComments, stuck, stuckRuns, extraCheckRuns, finalHeadsWithoutCompletedCheck, lostPrs, lostIndexes };
 }
 
 export { FAULT_KINDS };
