@@ -125,6 +125,8 @@ export function createGitHubPublisher(octokit: GitHubClient, ref: PullRequestRef
   async function writeOnce<T>(what: string, send: () => Promise<T>, applied?: () => Promise<T | undefined>): Promise<T> {
     let unknown = false;
     for (let attempt = 1; ; attempt++) {
+      // Stopped (superseded, or the app shutting down): no further write, probe or retry is started.
+      opts.signal?.throwIfAborted();
       if (unknown && applied) {
         const found = await applied();
         if (found !== undefined) {

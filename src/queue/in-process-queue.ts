@@ -13,6 +13,9 @@ export interface InProcessQueueOptions extends RetryHooks {
   log?: Logger;
 }
 
+/** How long `close()` waits for jobs it aborted at the end of the grace period. */
+const ABORT_GRACE_MS = 5_000;
+
 /** A job that may run: new (try 1), or a retry that may not start before `notBefore`. */
 interface Entry {
   job: QueueJob;
@@ -194,7 +197,13 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     if (outcome === 'timeout' && running.size > 0) {
       log.warn({ active: running.size, waiting: waiting.size }, 'shutdown grace period over: aborting running jobs');
       for (const r of running.values()) r.controller.abort(new Error('shutting down'));
-      await Promise.allSettled([...running.values()].map((r) => r.done));
+      // Aborted jobs get a short while to record where they stopped (their check run); one that ignores
+      // its signal must not hold the process past what a supervisor allows.
+      const settled = Promise.allSettled([...running.values()].map((r) => r.done)).then(() => 'settled' as const);
+      let abortTimer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (abortTimer = setTimeout(() => resolve('late'), ABORT_GRACE_MS)));
+      if ((await Promise.race([settled, late])) === 'late') log.warn({ active: running.size }, 'aborted jobs did not stop in time; closing anyway');
+      clearTimeout(abortTimer);
     }
     if (wake) clearTimeout(wake.timer);
     wake = undefined;

@@ -28,7 +28,7 @@ const publisher = (over: Partial<Parameters<typeof createGitHubPublisher>[2]> = 
  * A fake of GitHub's review endpoint: rejects (422) any review carrying a comment on a line in `badLines`
  * (or a submitted review `rejectBody` refuses); pending reviews are accepted and can be deleted.
  */
-function fakeReviews(opts: { badLines?: number[]; rejectBody?: (r: ReviewRequest) => boolean } = {}) {
+function fakeReviews(opts: { badLines?: number[]; rejectBody?: (r: ReviewRequest) => boolean; onRequest?: (count: number) => void } = {}) {
   const requests: ReviewRequest[] = [];
   const deleted: number[] = [];
   let nextId = 100;
@@ -38,6 +38,7 @@ function fakeReviews(opts: { badLines?: number[]; rejectBody?: (r: ReviewRequest
     .reply((_uri, body) => {
       const r = body as ReviewRequest;
       requests.push(r);
+      opts.onRequest?.(requests.length);
       const bad = r.comments.some((c) => opts.badLines?.includes(c.line)) || (r.event !== undefined && opts.rejectBody?.(r) === true);
       if (bad) return [422, UNPROCESSABLE];
       return [200, createdReviewJson(nextId++, r.event ? 'COMMENTED' : 'PENDING')];
@@ -105,6 +106,20 @@ describe('createGitHubPublisher', () => {
     expect(gh.deleted.length).toBe(gh.probes().filter((p) => !p.comments.some((c) => c.line === 3 || c.line === 41)).length);
     // O(k log n): 2 bad of 64 take at most 2·k·log2(n)+1 probes, far fewer than one per comment.
     expect(gh.probes().length).toBeLessThanOrEqual(2 * 2 * Math.log2(64) + 1);
+  });
+
+  it('stops bisecting, and posts nothing more, once its signal aborts mid-way (a shutdown must not wait for it)', async () => {
+    const lines = Array.from({ length: 64 }, (_, i) => i + 1);
+    const controller = new AbortController();
+    // Requests: the review (422), a probe of all comments (422), a probe of the clean left half (pending,
+    // deleted at once): the app is told to stop while GitHub answers that one.
+    const gh = fakeReviews({ badLines: [41], onRequest: (n) => n === 3 && controller.abort(new Error('shutting down')) });
+    const pub = publisher({ signal: controller.signal });
+    await expect(pub.publish(reviewResult(lines.map((l) => at(l))))).rejects.toThrow(/shutting down/);
+    // Without the check, bisection went on probing the right half.
+    expect(gh.requests).toHaveLength(3);
+    expect(gh.deleted).toHaveLength(1);
+    expect(gh.submitted()).toHaveLength(1); // only the first, rejected, review
   });
 
   it('keeps the comments under a short body when GitHub rejects only the body', async () => {

@@ -127,6 +127,25 @@ describe('in-process queue', () => {
       expect(await q.depth()).toEqual({ waiting: 0, active: 0 });
     });
 
+    it('returns a few seconds after the grace period even when an aborted job ignores its signal', async () => {
+      const log = warnings();
+      const q = createInProcessQueue({ log });
+      let release: (() => void) | undefined;
+      await q.start(async () => {
+        // Deaf to the abort (a write in flight that does not take the signal): only `release` ends it.
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await q.enqueue(job(1, 'a'.repeat(40)));
+      await waitFor(() => release !== undefined);
+      const t0 = Date.now();
+      await q.close(100);
+      const took = Date.now() - t0;
+      release?.();
+      expect(took).toBeGreaterThanOrEqual(100);
+      expect(took).toBeLessThan(6_500);
+      expect(log.lines.some((l) => l.msg.startsWith('aborted jobs did not stop in time'))).toBe(true);
+    }, 10_000);
+
     it('does not retry a job aborted by the shutdown', async () => {
       const q = createInProcessQueue({ retry: { maxAttempts: 3, baseDelayMs: 1 } });
       let tries = 0;
