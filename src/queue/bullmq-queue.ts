@@ -191,6 +191,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         if (claim === 'busy') claim = await waitForClaim(job, id, ctx);
         if (claim === 'superseded') {
           log.info(ctx, 'skipping a review job superseded by a newer head SHA');
+          // It ran before (a failed try, or a worker killed under it): its processor tidies what that
+          // try left (a check run in progress) with an aborted signal; nothing is reviewed.
+          if (bjob.attemptsStarted > 1) {
+            controller.abort(new Error('superseded by a newer head SHA'));
+            await processor(job, controller.signal, attempt).catch((err: unknown) => log.info({ ...ctx, err: err instanceof Error ? err.message : String(err) }, 'tidying a superseded job failed'));
+          }
           return;
         }
         if (claim !== 'ok') {
@@ -294,8 +300,15 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           removeOnFail: { age: 7 * 24 * 3600 },
         });
         if (typeof previous === 'string' && previous !== id) {
-          // A waiting or delayed (retrying) job goes; a running (locked) one cannot be removed: its own poll aborts it.
-          await queue.remove(previous).catch(() => 0);
+          const prev = await queue.getJob(previous);
+          if (prev && prev.attemptsStarted > 0) {
+            // It ran before (a retry waiting, or a killed worker's job put back) and may have left a check
+            // run in progress: it starts at once, finds itself superseded and tidies (see `process`).
+            if (await prev.isDelayed()) await prev.promote().catch(() => undefined);
+          } else {
+            // A job that never ran goes; a running (locked) one cannot be removed: its own poll aborts it.
+            await queue.remove(previous).catch(() => 0);
+          }
         }
         return true;
       })());

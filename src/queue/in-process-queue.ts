@@ -123,6 +123,21 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     })();
   }
 
+  /**
+   * A job that ran before (a failed try awaiting its retry) and is superseded before it runs again is
+   * given to the processor once more with an already aborted signal, outside the concurrency limit, so
+   * it can tidy what its earlier try left behind (a check run in progress); nothing is reviewed.
+   */
+  function tidy(job: QueueJob, attempt: number): void {
+    const proc = processor;
+    if (!proc || stopped) return;
+    const controller = new AbortController();
+    controller.abort(new Error('superseded by a newer head SHA'));
+    void proc(job, controller.signal, { attempt, maxAttempts: policy.maxAttempts }).catch((err: unknown) =>
+      log.info({ ...ctxOf(job), err: err instanceof Error ? err.message : String(err) }, 'tidying a superseded job failed'),
+    );
+  }
+
   function failed(key: string, entry: Entry, attempt: JobAttempt, err: unknown): void {
     const { job } = entry;
     const decision = decideRetry(policy, attempt, err);
@@ -134,6 +149,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     if (waiting.has(key)) {
       // A newer job of this PR arrived meanwhile: it replaces the retry.
       log.info({ ...ctxOf(job), attempt: attempt.attempt }, 'review job failed; a newer job of its PR replaces the retry');
+      tidy(job, attempt.attempt + 1);
       return;
     }
     log.warn({ err, ...ctxOf(job), attempt: attempt.attempt, maxAttempts: attempt.maxAttempts, delayMs: decision.delayMs }, 'review job failed; retrying');
@@ -163,7 +179,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         log.info({ pr: key, sha: shaOf(active.entry.job), newerSha: shaOf(job) }, 'aborting review of a superseded head SHA');
         active.controller.abort(new Error(`superseded by ${shaOf(job) ?? 'a newer job'}`));
       }
-      if (queued) log.debug({ pr: key, sha: shaOf(queued.job), newerSha: shaOf(job), attempt: queued.attempt }, 'replacing a waiting job with a newer head SHA');
+      if (queued) {
+        log.debug({ pr: key, sha: shaOf(queued.job), newerSha: shaOf(job), attempt: queued.attempt }, 'replacing a waiting job with a newer head SHA');
+        if (queued.attempt > 1) tidy(queued.job, queued.attempt);
+      }
       waiting.set(key, { job, attempt: 1, notBefore: 0 });
       pump();
       return true;

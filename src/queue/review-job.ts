@@ -76,6 +76,10 @@ export interface JobAttempt {
  * on shutdown (its `reason` says which: an `Error` whose message starts with `superseded` or
  * `shutting down`). A thrown error is retried with backoff (honouring `retryAfterMs` of an
  * `ExternalServiceError`) unless it is permanent, up to `maxAttempts`.
+ *
+ * A review job that ran before (a failed try, or a worker killed under it) and is superseded before its
+ * next try is handed to the processor once more with an already aborted signal (reason `superseded…`),
+ * so it can tidy what the earlier try left behind (its check run in progress); it reviews nothing.
  */
 export type JobProcessor = (job: QueueJob, signal: AbortSignal, attempt: JobAttempt) => Promise<void>;
 
