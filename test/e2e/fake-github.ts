@@ -368,7 +368,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         tokens.add(options.installationToken);
         return {
           status: 201,
-          body: { token: options.installationToken, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'write', metadata: 'read' }, repository_selection: 'all' },
+          body: { token: options.installationToken, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'read', metadata: 'read' }, repository_selection: 'all' },
         };
       }
       return notFound();
