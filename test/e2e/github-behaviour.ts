@@ -46,7 +46,7 @@ export interface ServedDiff {
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const DOCS = 'https://docs.github.com/enterprise-server@3.14/rest';
 /** What an installation token of arch-review may do (the app's manifest permissions). */
-export const INSTALLATION_PERMISSIONS = { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'write', metadata: 'read' } as const;
+export const INSTALLATION_PERMISSIONS = { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'read', metadata: 'read' } as const;
 
 export const notFound = (): Answer => ({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
 /** GitHub's 401 for an app route without a valid app JWT. */
