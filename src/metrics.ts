@@ -30,6 +30,8 @@ export interface Metrics {
   readonly jobRetries: Counter<'type'>;
   /** `job_failures_total{type}`: jobs that failed for good (a permanent error, or the last try). */
   readonly jobFailures: Counter<'type'>;
+  /** `marketplace_events_total{action}`: GitHub Marketplace plan changes (`purchased`, `changed`, `cancelled`, …, or `other`). */
+  readonly marketplaceEvents: Counter<'action'>;
 }
 
 export interface MetricsOptions {
@@ -87,6 +89,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     commandsTotal: new Counter({ name: 'commands_total', help: '/arch-review commands handled by the worker, by outcome.', labelNames: ['outcome'], registers: [registry] }),
     jobRetries: new Counter({ name: 'job_retries_total', help: 'Failed job tries the queue runs again after a backoff, by job type.', labelNames: ['type'], registers: [registry] }),
     jobFailures: new Counter({ name: 'job_failures_total', help: 'Jobs that failed for good (permanent error or last try), by job type.', labelNames: ['type'], registers: [registry] }),
+    marketplaceEvents: new Counter({
+      name: 'marketplace_events_total',
+      help: 'GitHub Marketplace purchase events (plan purchased, changed, cancelled, pending changes), by action.',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),
   };
 }

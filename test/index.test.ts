@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEnv } from '../src/config/env.js';
 import { startArchReview } from '../src/index.js';
@@ -11,21 +10,13 @@ import { startFakeGitHub } from './app/fake-github.js';
 import type { FakeGitHub } from './app/fake-github.js';
 import { pullRequestPayload } from './app/webhook-payloads.js';
 import { redisUnavailableReason, startRedis } from './queue/redis-server.js';
+import { freePort } from './helpers/free-port.js';
 
 const WEBHOOK_SECRET = 'whsec-FAKE-0123456789abcdef';
 const ANTHROPIC_API_KEY = 'sk-ant-FAKE-api03-abcdefghijklmnop';
 const INSTALLATION_TOKEN = 'ghs_FAKEinstallationTOKEN0123456789';
 const METRICS_TOKEN = 'metrics-FAKE-token-0123456789abcdef';
 const REPO = '/api/v3/repos/Codertocat/Hello-World';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function sign(body: string, secret = WEBHOOK_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

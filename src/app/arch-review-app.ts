@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics.js';
 import type { JobQueue, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
 import { decidePullRequest, isBotAccount, type PullRequestFacts } from './decide-pull-request.js';
+import { marketplaceActionLabel, marketplaceLogFields } from './marketplace-purchase.js';
 import { parseCommand } from './parse-command.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import { createRecentDeliveries } from './recent-deliveries.js';
@@ -25,7 +26,7 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.synchronize',
 ] as const;
 
-type Outcome = 'enqueued' | 'already-queued' | 'skipped' | 'ignored' | 'duplicate' | 'error';
+type Outcome = 'enqueued' | 'already-queued' | 'skipped' | 'ignored' | 'recorded' | 'duplicate' | 'error';
 
 /**
  * The Probot app: thin handlers that translate webhooks into jobs. Each one decides (with the pure
@@ -135,6 +136,18 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
       const owner = account && 'login' in account ? account.login : account?.slug;
       context.log.info({ deliveryId: context.id, event: context.name, action: p.action, installationId: p.installation.id, account: owner, ...repos }, 'installation changed');
       count(context.name, 'ignored');
+    });
+
+    // Sent to Marketplace-listed apps whatever default_events says. Recorded only: arch-review has
+    // no paid features to switch on or off, and makes no GitHub call for these.
+    app.on('marketplace_purchase', async (context) => {
+      const fields = marketplaceLogFields(context.payload);
+      const log = context.log.child({ deliveryId: context.id });
+      await once('marketplace_purchase', context.id, log, async () => {
+        log.info({ event: 'marketplace_purchase', ...fields }, 'marketplace plan change');
+        deps.metrics?.marketplaceEvents.inc({ action: marketplaceActionLabel(fields.action) });
+        return 'recorded';
+      });
     });
   };
 }

@@ -53,12 +53,30 @@ const installationRepositories = installationEvent.extend({
   repositories_removed: repositoryList,
 });
 
+const marketplacePlan = z.looseObject({ id: z.number().int(), name: z.string() });
+const marketplacePurchaseDetails = z.looseObject({
+  account: z.looseObject({ login: z.string(), type: z.string() }),
+  plan: marketplacePlan,
+  billing_cycle: z.string().nullable().optional(),
+  unit_count: z.number().nullable().optional(),
+  on_free_trial: z.boolean().nullable().optional(),
+});
+
+/** Sent to Marketplace-listed apps; carries no installation or repository. */
+const marketplacePurchase = base.extend({
+  action: z.string(),
+  effective_date: z.string().nullable().optional(),
+  marketplace_purchase: marketplacePurchaseDetails,
+  previous_marketplace_purchase: z.looseObject({ plan: z.looseObject({ name: z.string() }).optional() }).nullable().optional(),
+});
+
 /** Per event name, the schema its payload must match; other events get {@link basePayloadSchema}. */
 export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequest,
   issue_comment: issueComment,
   installation: installationEvent,
   installation_repositories: installationRepositories,
+  marketplace_purchase: marketplacePurchase,
 };
 
 export const basePayloadSchema: z.ZodType = base;

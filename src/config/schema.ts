@@ -19,61 +19,71 @@ const categoriesDefault = Object.fromEntries(CATEGORIES.map((c) => [c, true])) a
 /**
  * `.github/arch-review.yml`. Every key is optional; the defaults below apply.
  * Keys are snake_case, like GitHub's own YAML files. The README's configuration reference lists every key
- * (a test keeps them in step).
+ * (a test keeps them in step). Each `.describe()` text becomes the key's description in the editor schema
+ * (`schema/arch-review.schema.json`, `npm run schema`).
  */
 export const ConfigSchema = z.object({
-  /** Pull-request actions that start an automatic review. */
-  triggers: z.array(z.enum(TRIGGERS)).default([...TRIGGERS]),
-  /** Review draft pull requests too. */
-  review_drafts: z.boolean().default(false),
-  /** Skip pull requests opened by any bot account (`type: Bot` or a `[bot]` login). */
-  ignore_bots: z.boolean().default(true),
-  /** Logins whose pull requests are never reviewed automatically. */
-  ignore_authors: z.array(z.string()).default([]),
-  /** A pull request carrying any of these labels is not reviewed automatically. */
-  skip_labels: z.array(z.string()).default(['no-arch-review']),
-  /** Turn categories on or off; a category not named stays on. */
-  categories: z.partialRecord(CategorySchema, z.boolean()).default(categoriesDefault),
-  /** Findings below this severity are dropped. */
-  min_severity: SeveritySchema.default('low'),
-  /** At most this many inline comments; the rest are listed in the summary. */
-  max_inline_comments: z.number().int().min(0).max(100).default(25),
+  triggers: z.array(z.enum(TRIGGERS)).default([...TRIGGERS]).describe('Pull-request actions that start an automatic review.'),
+  review_drafts: z.boolean().default(false).describe('Review draft pull requests too.'),
+  ignore_bots: z.boolean().default(true).describe('Skip pull requests opened by any bot account (`type: Bot` or a `[bot]` login).'),
+  ignore_authors: z.array(z.string()).default([]).describe('Logins whose pull requests are never reviewed automatically.'),
+  skip_labels: z.array(z.string()).default(['no-arch-review']).describe('A pull request carrying any of these labels is not reviewed automatically.'),
+  categories: z
+    .partialRecord(CategorySchema, z.boolean())
+    .default(categoriesDefault)
+    .describe('Turn categories on or off, e.g. `performance: false`; a category not named stays on.'),
+  min_severity: SeveritySchema.default('low').describe('Findings below this severity are dropped.'),
+  max_inline_comments: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(25)
+    .describe('At most this many inline comments (most severe first); the rest are listed in the summary.'),
   paths: z
     .object({
-      /** Globs of files always reviewed, overriding the path and language verdicts (not deleted, binary or too-large files). */
-      include: z.array(Glob).default([]),
-      /** Globs of files never reviewed. */
-      exclude: z.array(Glob).default([]),
+      include: z
+        .array(Glob)
+        .default([])
+        .describe('Globs of files always reviewed, overriding the path and language verdicts (not deleted, binary or too-large files).'),
+      exclude: z.array(Glob).default([]).describe('Globs of files never reviewed; wins over `paths.include`.'),
     })
-    .default({ include: [], exclude: [] }),
-  /** Extra guidance for the agent reviewer for files matching a glob. */
-  path_instructions: z.array(z.object({ path: Glob, instructions: z.string().min(1) })).default([]),
-  /** Turn rules on or off by id, e.g. `{ sql-string-building: false }`. */
-  rules: z.record(z.string(), z.boolean()).default({}),
-  /** Files larger than this (bytes, head version) are skipped as too large. */
-  max_file_bytes: z.number().int().positive().default(512 * 1024),
+    .default({ include: [], exclude: [] })
+    .describe('Which files are reviewed. Globs use picomatch syntax; a glob without `/` matches the file name in any folder.'),
+  path_instructions: z
+    .array(
+      z.object({
+        path: Glob.describe('Glob of the files the instructions apply to.'),
+        instructions: z.string().min(1).describe('What the reviewer should pay attention to there, in plain words.'),
+      }),
+    )
+    .default([])
+    .describe('Extra guidance for the agent reviewer for files matching a glob.'),
+  rules: z
+    .record(z.string(), z.boolean())
+    .default({})
+    .describe('Turn deterministic rules on or off by id, e.g. `sql-string-building: false`; an unknown id is a warning.'),
+  max_file_bytes: z.number().int().positive().default(512 * 1024).describe('Files larger than this (bytes, head version) are skipped as too large.'),
   agent: z
     .object({
-      /** Use the Claude reviewer when an API key is configured. */
-      enabled: z.boolean().default(true),
-      /** Claude model id. */
-      model: z.string().min(1).default(DEFAULT_MODEL),
-      /** Token budget for one review (input + output, all requests). */
-      max_tokens_per_review: z.number().int().positive().default(150_000),
-      /** Agent findings below this confidence (0-1) are dropped. */
-      min_confidence: z.number().min(0).max(1).default(0.6),
+      enabled: z.boolean().default(true).describe('Use the Claude reviewer when an API key is configured; `false` gives rules-only reviews.'),
+      model: z.string().min(1).default(DEFAULT_MODEL).describe('Claude model id.'),
+      max_tokens_per_review: z.number().int().positive().default(150_000).describe('Token budget for one review (input + output, all requests).'),
+      min_confidence: z.number().min(0).max(1).default(0.6).describe('Agent findings below this confidence (0-1) are dropped.'),
     })
-    .default({ enabled: true, model: DEFAULT_MODEL, max_tokens_per_review: 150_000, min_confidence: 0.6 }),
+    .default({ enabled: true, model: DEFAULT_MODEL, max_tokens_per_review: 150_000, min_confidence: 0.6 })
+    .describe('The Claude reviewer.'),
   check_run: z
     .object({
-      /** Create the `arch-review` check run on the head commit. */
-      enabled: z.boolean().default(true),
-      /** `neutral` always, or `failure` when a finding reaches `fail_on`. */
-      conclusion: z.enum(['neutral', 'failure']).default('neutral'),
-      /** With `conclusion: failure`, the severity that fails the check. */
-      fail_on: SeveritySchema.default('high'),
+      enabled: z.boolean().default(true).describe('Create the `arch-review` check run on the head commit.'),
+      conclusion: z
+        .enum(['neutral', 'failure'])
+        .default('neutral')
+        .describe('`neutral` always, or `failure` while a finding at or above `fail_on` is still present at the head commit.'),
+      fail_on: SeveritySchema.default('high').describe('With `conclusion: failure`, the severity that fails the check.'),
     })
-    .default({ enabled: true, conclusion: 'neutral', fail_on: 'high' }),
+    .default({ enabled: true, conclusion: 'neutral', fail_on: 'high' })
+    .describe('The `arch-review` check run.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -3,17 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PULL_REQUEST_EVENTS } from '../../src/app/arch-review-app.js';
 
-const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as Record<string, unknown>;
+const text = readFileSync(new URL('../../app.yml', import.meta.url), 'utf8');
+const manifest = parse(text) as Record<string, unknown>;
 
 describe('app.yml', () => {
-  it('subscribes to exactly the events the handlers use', () => {
+  it('subscribes to exactly the events the handlers use (installation and marketplace_purchase come unasked)', () => {
     const handled = new Set([...PULL_REQUEST_EVENTS.map((e) => e.split('.')[0]), 'issue_comment']);
     expect(new Set(manifest.default_events as string[])).toEqual(handled);
   });
 
-  it('asks for the least privilege the app needs, and is private', () => {
-    expect(manifest.default_permissions).toEqual({ pull_requests: 'write', contents: 'read', checks: 'write', issues: 'write', metadata: 'read' });
-    expect(manifest.public).toBe(false);
+  it('asks for the least privilege the app needs: writes through pull_requests, issues only read (for issue_comment)', () => {
+    expect(manifest.default_permissions).toEqual({ pull_requests: 'write', contents: 'read', checks: 'write', issues: 'read', metadata: 'read' });
+  });
+
+  it('is ready for a public Marketplace listing, with a description and a homepage marked to replace', () => {
+    expect(manifest.public).toBe(true);
+    expect(String(manifest.description).length).toBeGreaterThan(80);
+    expect(String(manifest.description).length).toBeLessThanOrEqual(400);
+    expect(manifest.url).toMatch(/^https:\/\/\S+$/);
+    // The placeholder is unmistakable, and the line above it says so.
+    expect(manifest.url).toContain('REPLACE');
+    expect(text).toMatch(/# REPLACE[^\n]*\nurl: /);
   });
 
   it('leaves the webhook and redirect URLs to Probot, which knows where it runs', () => {

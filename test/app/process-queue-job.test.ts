@@ -4,10 +4,10 @@ import { createSettledReviews, headKey } from '../../src/app/settled-reviews.js'
 import { replyMarker } from '../../src/github/command-reply.js';
 import { ExternalServiceError } from '../../src/errors.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { CommandJob, QueueJob, ReviewJob } from '../../src/queue/review-job.js';
+import type { CommandJob, QueueJob } from '../../src/queue/review-job.js';
 import { renderMarker } from '../../src/review/marker.js';
 import { silentLogger } from '../../src/review/ports.js';
-import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, commitJson, pullRequestJson, reviewJson, testOctokit } from '../github/fixtures.js';
+import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, commitJson, pullRequestJson, reviewJson, reviewJob, testOctokit } from '../github/fixtures.js';
 import { useHttpMocks } from '../helpers/http.js';
 
 const nock = useHttpMocks();
@@ -17,18 +17,6 @@ const CONFIG = '/contents/.github%2Farch-review.yml';
 const first = { attempt: 1, maxAttempts: 3 };
 const last = { attempt: 3, maxAttempts: 3 };
 
-const job = (over: Partial<ReviewJob> = {}): ReviewJob => ({
-  installationId: 1,
-  owner: REF.owner,
-  repo: REF.repo,
-  number: REF.number,
-  headSha: HEAD_SHA,
-  trigger: 'opened',
-  deliveryId: 'd-1',
-  full: false,
-  enqueuedAt: 0,
-  ...over,
-});
 
 function setup(over: Partial<QueueJobProcessorDeps> = {}) {
   const metrics = createMetrics({ processMetrics: false });
@@ -63,7 +51,7 @@ describe('the queue job processor', () => {
   it('hands a stale job over to the pull request’s current head (newest head wins, whatever the delivery order)', async () => {
     const { process, queued, count } = setup();
     mockPull(NEWER);
-    await process(job({ trigger: 'opened', deliveryId: 'd-9' }), new AbortController().signal, first);
+    await process(reviewJob({ trigger: 'opened', deliveryId: 'd-9' }), new AbortController().signal, first);
     expect(queued).toEqual([
       { type: 'review', installationId: 1, owner: REF.owner, repo: REF.repo, number: REF.number, headSha: NEWER, trigger: 'synchronize', deliveryId: `d-9+${NEWER.slice(0, 12)}`, full: false, enqueuedAt: 7 },
     ]);
@@ -73,34 +61,34 @@ describe('the queue job processor', () => {
   it('a stale command keeps its trigger and comment; a stale job of a closed PR hands over nothing', async () => {
     const { process, queued } = setup();
     mockPull(NEWER);
-    await process(job({ trigger: 'command-full', full: true, commentId: 5, deliveryId: 'c-1' }), new AbortController().signal, first);
+    await process(reviewJob({ trigger: 'command-full', full: true, commentId: 5, deliveryId: 'c-1' }), new AbortController().signal, first);
     expect(queued).toMatchObject([{ headSha: NEWER, trigger: 'command-full', full: true, commentId: 5 }]);
 
     mockPull(NEWER, 'closed');
-    await process(job(), new AbortController().signal, first);
+    await process(reviewJob(), new AbortController().signal, first);
     expect(queued).toHaveLength(1);
   });
 
   it('fails the job (to be retried) when the hand-over cannot be queued, so the newer head is not lost', async () => {
     const { process, count, settled } = setup({ enqueue: async () => Promise.reject(new ExternalServiceError('redis', 'enqueue timed out', { retryable: true })) });
     mockPull(NEWER);
-    await expect(process(job(), new AbortController().signal, first)).rejects.toThrow('enqueue timed out');
+    await expect(process(reviewJob(), new AbortController().signal, first)).rejects.toThrow('enqueue timed out');
     expect(await count('retried')).toBe(1);
     expect(await count('skipped')).toBe(0);
-    expect(settled.has(headKey(job()))).toBe(false);
+    expect(settled.has(headKey(reviewJob()))).toBe(false);
   });
 
   it('counts a job that fails before the review starts: failed on the last try, retried before it', async () => {
     const down = new ExternalServiceError('github', 'POST /app/installations/1/access_tokens -> 502: Bad Gateway', { retryable: true });
     const { process, count } = setup({ auth: async () => Promise.reject(down) });
-    await expect(process(job(), new AbortController().signal, first)).rejects.toBe(down);
+    await expect(process(reviewJob(), new AbortController().signal, first)).rejects.toBe(down);
     expect(await count('retried')).toBe(1);
     expect(await count('failed')).toBe(0);
-    await expect(process(job(), new AbortController().signal, last)).rejects.toBe(down);
+    await expect(process(reviewJob(), new AbortController().signal, last)).rejects.toBe(down);
     expect(await count('failed')).toBe(1);
 
     const { process: p2, count: c2 } = setup({ botLogin: async () => Promise.reject(new ExternalServiceError('github', 'GET /app -> 401: Bad credentials')) });
-    await expect(p2(job(), new AbortController().signal, first)).rejects.toThrow('401');
+    await expect(p2(reviewJob(), new AbortController().signal, first)).rejects.toThrow('401');
     expect(await c2('failed')).toBe(1); // permanent: no retry comes
   });
 
@@ -123,7 +111,7 @@ describe('the queue job processor', () => {
     nock(API)
       .post(ISSUE_COMMENTS_PATH, (b: { body: string }) => ((reply = b.body), true))
       .reply(201, { id: 77, html_url: 'u' });
-    const command = job({ trigger: 'command', commentId: 555 });
+    const command = reviewJob({ trigger: 'command', commentId: 555 });
     await process(command, new AbortController().signal, first);
     expect(reply).toContain(`arch-review already reviewed \`${HEAD_SHA.slice(0, 7)}\` — [the review](${String(reviewed.html_url)})`);
     expect(reply).toContain(replyMarker(555));
@@ -146,8 +134,8 @@ describe('the queue job processor', () => {
     mockPull(HEAD_SHA);
     const controller = new AbortController();
     controller.abort(new Error('shutting down'));
-    await expect(process(job(), controller.signal, first)).rejects.toThrow(/shutting down/);
+    await expect(process(reviewJob(), controller.signal, first)).rejects.toThrow(/shutting down/);
     expect(await count('interrupted')).toBe(1);
-    expect(settled.has(headKey(job()))).toBe(false);
+    expect(settled.has(headKey(reviewJob()))).toBe(false);
   });
 });

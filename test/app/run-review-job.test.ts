@@ -7,7 +7,7 @@ import type { ReviewJob } from '../../src/queue/review-job.js';
 import type { Finding } from '../../src/review/finding.js';
 import { parseMarker, renderMarker } from '../../src/review/marker.js';
 import { silentLogger, type Reviewer, type ReviewerInput } from '../../src/review/ports.js';
-import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, testOctokit } from '../github/fixtures.js';
+import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, reviewJob, testOctokit } from '../github/fixtures.js';
 import { useHttpMocks } from '../helpers/http.js';
 
 const nock = useHttpMocks();
@@ -60,22 +60,10 @@ function fakeReviewer(findings = [agentFinding(2, 'fp-a'), agentFinding(3, 'fp-b
   };
 }
 
-const job = (over: Partial<ReviewJob> = {}): ReviewJob => ({
-  installationId: 1,
-  owner: REF.owner,
-  repo: REF.repo,
-  number: REF.number,
-  headSha: HEAD_SHA,
-  trigger: 'opened',
-  deliveryId: 'd-1',
-  full: false,
-  enqueuedAt: 0,
-  ...over,
-});
 
 const deps = (over: Partial<RunReviewJobDeps> = {}): RunReviewJobDeps => ({
   octokit: testOctokit(),
-  job: job(),
+  job: reviewJob(),
   log: silentLogger,
   reviewer: fakeReviewer(),
   botLogin: BOT_LOGIN,
@@ -203,7 +191,7 @@ describe('runReviewJob', () => {
     for (const c of cases) {
       mockStart({ ...(c.pr ? { pr: c.pr } : {}), ...(c.config ? { config: c.config } : {}), skipped: true });
       const reviewer = fakeReviewer();
-      const result = await runReviewJob(deps({ reviewer, job: job({ trigger: c.trigger ?? 'opened' }) }));
+      const result = await runReviewJob(deps({ reviewer, job: reviewJob({ trigger: c.trigger ?? 'opened' }) }));
       expect(result).toEqual({ status: 'skipped', reason: expect.stringMatching(c.reason) });
       expect(reviewer.calls).toHaveLength(0);
     }
@@ -220,7 +208,7 @@ describe('runReviewJob', () => {
     mockCheckRun();
     mockDiffAndContent();
     mockReview();
-    expect(await runReviewJob(deps({ job: job({ trigger: 'command' }) }))).toMatchObject({ status: 'published' });
+    expect(await runReviewJob(deps({ job: reviewJob({ trigger: 'command' }) }))).toMatchObject({ status: 'published' });
   });
 
   it('does nothing for a head SHA this bot already reviewed', async () => {
@@ -236,7 +224,7 @@ describe('runReviewJob', () => {
     mockCheckRun();
     mockDiffAndContent();
     const posted = mockReview();
-    const result = await runReviewJob(deps({ job: job({ trigger: 'command-full', full: true }) }));
+    const result = await runReviewJob(deps({ job: reviewJob({ trigger: 'command-full', full: true }) }));
     expect(result).toMatchObject({ status: 'published', inline: 1 });
     expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
     // The marker carries earlier fingerprints forward, so the newest marker alone prevents every repeat.
@@ -262,7 +250,7 @@ describe('runReviewJob', () => {
     mockDiffAndContent();
     const posted = mockReview();
     const reviewer = fakeReviewer();
-    const result = await runReviewJob(deps({ reviewer, job: job({ trigger: 'synchronize' }) }));
+    const result = await runReviewJob(deps({ reviewer, job: reviewJob({ trigger: 'synchronize' }) }));
     expect(result).toMatchObject({ status: 'published', via: 'review', inline: 1 });
     expect(reviewer.calls[0]!.files.map((f) => f.diff.path)).toEqual([PATH]);
     expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
@@ -277,7 +265,7 @@ describe('runReviewJob', () => {
       .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: [{ sha: 's', filename: 'docs/README.md', status: 'modified' }] });
     mockDiffAndContent();
     const reviewer = fakeReviewer();
-    const result = await runReviewJob(deps({ reviewer, job: job({ trigger: 'synchronize' }) }));
+    const result = await runReviewJob(deps({ reviewer, job: reviewJob({ trigger: 'synchronize' }) }));
     expect(result).toMatchObject({ status: 'published', via: 'nothing-new', inline: 0 });
     expect(reviewer.calls[0]?.files ?? []).toEqual([]);
     expect(check.updates[0]!.output.summary).toContain('no review was posted');
@@ -443,7 +431,7 @@ describe('runReviewJob: the check judges every finding open at head (issue 7, it
     const check = mockCheckRun();
     pushChanging('docs/README.md');
     mockDiffAndContent();
-    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: reviewJob({ trigger: 'synchronize' }) }));
     expect(result).toMatchObject({ status: 'published', via: 'nothing-new' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'failure', output: { title: '1 high finding still open (posted earlier)' } });
     expect(check.updates[0]!.output.summary).toContain('Still open from earlier reviews: 1 high');
@@ -455,7 +443,7 @@ describe('runReviewJob: the check judges every finding open at head (issue 7, it
     pushChanging(PATH);
     mockDiffAndContent();
     const posted = mockReview();
-    const result = await runReviewJob(deps({ reviewer: fakeReviewer([agentFinding(2, 'fp-h', 'high'), agentFinding(3, 'fp-new', 'low')]), job: job({ trigger: 'synchronize' }) }));
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([agentFinding(2, 'fp-h', 'high'), agentFinding(3, 'fp-new', 'low')]), job: reviewJob({ trigger: 'synchronize' }) }));
     expect(result).toMatchObject({ status: 'published', via: 'review', inline: 1 });
     expect(posted[0]!.comments.map((c) => c.line)).toEqual([3]);
     expect(check.updates[0]).toMatchObject({ conclusion: 'failure', output: { title: '1 new finding: 1 low; 1 high finding still open (posted earlier)' } });
@@ -471,7 +459,7 @@ describe('runReviewJob: the check judges every finding open at head (issue 7, it
     const check = mockCheckRun();
     pushChanging(PATH);
     mockDiffAndContent();
-    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    const result = await runReviewJob(deps({ reviewer: fakeReviewer([]), job: reviewJob({ trigger: 'synchronize' }) }));
     expect(result).toMatchObject({ status: 'published', via: 'nothing-new' });
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'No findings' } });
   });
@@ -482,7 +470,7 @@ describe('runReviewJob: the check judges every finding open at head (issue 7, it
     const check = mockCheckRun();
     pushChanging('docs/README.md');
     mockDiffAndContent();
-    await runReviewJob(deps({ reviewer: fakeReviewer([]), job: job({ trigger: 'synchronize' }) }));
+    await runReviewJob(deps({ reviewer: fakeReviewer([]), job: reviewJob({ trigger: 'synchronize' }) }));
     expect(check.updates[0]).toMatchObject({ conclusion: 'neutral', output: { title: 'No findings' } });
   });
 });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createArchReviewApp } from '../../src/app/arch-review-app.js';
 import { createWebhookEdge, withWebhookEdge } from '../../src/app/webhook-edge.js';
 import type { VerifiedDelivery, WebhookEdgeOptions } from '../../src/app/webhook-edge.js';
+import { freePort } from '../helpers/free-port.js';
 import { useHttpMocks } from '../helpers/http.js';
 import { malformedPayloads, validBodies } from './malformed-payloads.js';
 import { LogCapture, RecordingQueue, TEST_PRIVATE_KEY } from './probot-harness.js';
@@ -260,17 +261,6 @@ describe('withWebhookEdge: the edge in front of the real handlers, in Probot’s
     expect(edged.queue.jobs[0]).toMatchObject({ installationId: 4242, owner: 'acme', repo: 'payments', number: 7, deliveryId: 'valid-1' });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A webhook request whose body the test pushes piece by piece. */
 function streamingRequest() {

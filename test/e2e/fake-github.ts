@@ -1,10 +1,10 @@
-import { createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseServedDiff } from './parse-served-diff.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, encodeContent, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from './github-behaviour.js';
+import type { Answer, EncodedContent, ReviewComment, ServedDiff } from './github-behaviour.js';
 import type { ServedFile } from './parse-served-diff.js';
+
+export type { ReviewComment } from './github-behaviour.js';
 
 /** One request the fake answered, as the tests assert on it. */
 export interface RecordedRequest {
@@ -33,17 +33,6 @@ export interface FakePullRequestInit {
   body?: string;
   diff: string;
   headFiles: ReadonlyMap<string, string>;
-}
-
-/** A review comment as `pulls.createReview` takes it. */
-export interface ReviewComment {
-  path: string;
-  line?: number;
-  side?: 'LEFT' | 'RIGHT';
-  start_line?: number;
-  start_side?: 'LEFT' | 'RIGHT';
-  position?: number;
-  body: string;
 }
 
 /** A review as the fake stores it; `state` is PENDING until submitted. */
@@ -121,17 +110,10 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-interface StoredPull {
+interface StoredPull extends ServedDiff {
   init: FakePullRequestInit;
-  files: Map<string, ServedFile>;
-  diffLines: number;
-  contents: Map<string, { base64: string; size: number }>;
+  contents: Map<string, EncodedContent>;
 }
-
-type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const DOCS = 'https://docs.github.com/enterprise-server/rest';
 
 const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateReview: 0, diffTooLarge: false, permissions: {} });
 
@@ -148,7 +130,7 @@ const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateRe
  * github.addPullRequest({ number: 7, headSha, diff, headFiles });
  */
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
-  const publicKey = options.publicKey === undefined ? undefined : typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+  const publicKey = toPublicKey(options.publicKey);
   const pulls = new Map<number, StoredPull>();
   const tokens = new Set<string>();
   const botUser = { login: `${options.appSlug}[bot]`, id: 9_000_001, type: 'Bot' };
@@ -165,7 +147,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     rejections: [],
     knobs: defaultKnobs(),
     addPullRequest(init) {
-      pulls.set(init.number, { init, files: parseServedDiff(init.diff), diffLines: init.diff.split('\n').length, contents: new Map() });
+      pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map() });
     },
     diffFiles(number) {
       const pr = pulls.get(number);
@@ -187,43 +169,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       fake.rejections.length = 0;
       fake.knobs = defaultKnobs();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => listening.close(),
   };
 
   const repoPrefix = `/repos/${options.owner}/${options.repo}`;
 
   function reject(reason: string, errors: unknown[] = [reason]): Answer {
     fake.rejections.push(reason);
-    return { status: 422, body: { message: 'Unprocessable Entity', errors, documentation_url: `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`, status: '422' } };
+    return unprocessable(reason, errors);
   }
 
-  function notFound(): Answer {
-    return { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
-  }
-
-  function page<T>(items: readonly T[], path: string, query: Record<string, string>): Answer {
-    const perPage = Math.min(100, Number(query.per_page ?? 30));
-    const current = Math.max(1, Number(query.page ?? 1));
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const links: string[] = [];
-    const url = (p: number) => `<${base}${path}?per_page=${perPage}&page=${p}>`;
-    if (current < last) links.push(`${url(current + 1)}; rel="next"`, `${url(last)}; rel="last"`);
-    if (current > 1) links.push(`${url(1)}; rel="first"`, `${url(current - 1)}; rel="prev"`);
-    return { status: 200, body: items.slice((current - 1) * perPage, current * perPage), ...(links.length ? { headers: { link: links.join(', ') } } : {}) };
-  }
+  const page = <T>(items: readonly T[], route: string, query: Record<string, string>): Answer => pageOf(items, route, query, base);
+  const reviewJson = (r: FakeReview) => reviewJsonOf(r, botUser, `http://${fake.host}/${options.owner}/${options.repo}`);
 
   function pullJson(pr: StoredPull) {
     const { init } = pr;
-    let additions = 0;
-    let deletions = 0;
-    for (const f of pr.files.values()) {
-      additions += f.additions;
-      deletions += f.deletions;
-    }
+    const { additions, deletions } = changeCounts(pr.files);
     return {
       url: `${base}${repoPrefix}/pulls/${init.number}`,
       html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${init.number}`,
@@ -246,72 +207,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     };
   }
 
-  function fileJson(f: ServedFile) {
-    return {
-      sha: '1'.repeat(40),
-      filename: f.filename,
-      status: f.status,
-      additions: f.additions,
-      deletions: f.deletions,
-      changes: f.additions + f.deletions,
-      ...(f.patch !== undefined ? { patch: f.patch } : {}),
-      ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
-    };
-  }
-
-  function reviewJson(r: FakeReview) {
-    return {
-      id: r.id,
-      node_id: `PRR_${r.id}`,
-      user: botUser,
-      body: r.body,
-      state: r.state,
-      html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${r.number}#pullrequestreview-${r.id}`,
-      commit_id: r.commitId,
-      ...(r.submittedAt ? { submitted_at: r.submittedAt } : {}),
-    };
-  }
-
-  /** GitHub's checks on a review's comments: each on a file of the diff, on a line of it, ranges inside one hunk. */
-  function commentProblem(pr: StoredPull, c: ReviewComment): string | undefined {
-    const file = pr.files.get(c.path);
-    if (!file) return `Path could not be resolved: ${c.path}`;
-    if (c.position !== undefined) {
-      const patchLines = file.patch?.split('\n').length ?? 0;
-      return c.position >= 1 && c.position < patchLines ? undefined : 'Position is invalid';
-    }
-    if (typeof c.line !== 'number') return 'Line could not be resolved';
-    const side = c.side ?? 'RIGHT';
-    const lines = side === 'RIGHT' ? file.right : file.left;
-    const hunk = lines.get(c.line);
-    if (hunk === undefined) return 'Line could not be resolved';
-    if (c.start_line !== undefined) {
-      const startSide = c.start_side ?? side;
-      const startHunk = (startSide === 'RIGHT' ? file.right : file.left).get(c.start_line);
-      if (startHunk === undefined) return 'Start line could not be resolved';
-      if (c.start_line >= c.line && startSide === side) return 'Start line must precede the end line.';
-      if (startHunk !== hunk) return 'start_line must be part of the same hunk as the line.';
-    }
-    return undefined;
-  }
-
   function createReview(pr: StoredPull, body: Record<string, unknown>): Answer {
     if (fake.knobs.failCreateReview > 0) {
       fake.knobs.failCreateReview--;
       return { status: 500, body: { message: 'Server Error' } };
     }
     if (body.commit_id !== undefined && body.commit_id !== pr.init.headSha) return reject('commit_id is not part of the pull request');
-    const event = typeof body.event === 'string' ? body.event : undefined;
-    if (event !== undefined && !['COMMENT', 'APPROVE', 'REQUEST_CHANGES'].includes(event)) return reject(`Invalid event ${event}`);
-    const text = typeof body.body === 'string' ? body.body : '';
-    if (text.length > 65_536) return reject('Body is too long (maximum is 65536 characters)');
-    if (event === undefined && fake.reviews.some((r) => r.number === pr.init.number && r.state === 'PENDING' && !r.deleted)) {
-      return reject('User can only have one pending review per pull request');
-    }
-    const comments = Array.isArray(body.comments) ? (body.comments as ReviewComment[]) : [];
-    const problems = comments.map((c) => commentProblem(pr, c)).filter((p): p is string => p !== undefined);
-    if (problems.length > 0) return reject(`review comment off the diff: ${problems.join('; ')}`, problems);
-    const state = event === undefined ? 'PENDING' : event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
+    const hasPending = fake.reviews.some((r) => r.number === pr.init.number && r.state === 'PENDING' && !r.deleted);
+    const checked = checkNewReview(body, pr.files, hasPending);
+    if ('reason' in checked) return reject(checked.reason, checked.errors);
+    const { event, state, text, comments } = checked;
     const review: FakeReview = { id: nextId++, number: pr.init.number, state, ...(event ? { event, submittedAt: new Date().toISOString() } : {}), body: text, commitId: pr.init.headSha, comments, deleted: false };
     fake.reviews.push(review);
     return { status: 200, body: reviewJson(review) };
@@ -323,33 +228,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const head = [...pulls.values()].find((p) => p.init.headSha === ref);
     const text = config ?? (ref !== undefined ? head?.init.headFiles.get(path) : undefined);
     if (text === undefined) return notFound();
-    if (accept.includes('raw')) return { status: 200, text, headers: { 'content-type': 'text/plain; charset=utf-8' } };
-    let cached = head?.contents.get(path);
-    if (!cached || config !== undefined) {
-      const bytes = Buffer.from(text, 'utf8');
-      cached = { base64: bytes.toString('base64').replace(/.{60}/g, '$&\n'), size: bytes.length };
-      if (config === undefined) head?.contents.set(path, cached);
-    }
-    return {
-      status: 200,
-      body: { type: 'file', encoding: 'base64', size: cached.size, name: path.split('/').pop(), path, content: cached.base64, sha: '2'.repeat(40) },
-    };
-  }
-
-  function verifyJwt(authorization: string): boolean {
-    const m = /^bearer (.+)$/i.exec(authorization);
-    if (!m) return false;
-    const [header, payload, signature] = m[1]!.split('.');
-    if (!header || !payload || !signature) return false;
-    try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
-      if (String(claims.iss) !== String(options.appId)) return false;
-      if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return false;
-      if (!publicKey) return true;
-      return verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
-    } catch {
-      return false;
-    }
+    // A head's files are encoded once (large pull requests are read many times); the config never is cached.
+    return contentAnswer(path, text, accept, () => {
+      let cached = head?.contents.get(path);
+      if (!cached || config !== undefined) {
+        cached = encodeContent(text);
+        if (config === undefined) head?.contents.set(path, cached);
+      }
+      return cached;
+    });
   }
 
   function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: Record<string, unknown>): Answer {
@@ -360,22 +247,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
     // App-level routes take the app's JWT.
     if (r.startsWith('/app')) {
-      if (!verifyJwt(authorization)) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: DOCS } };
+      if (!verifyAppJwt(authorization, options.appId, publicKey)) return badJwt();
       if (method === 'GET' && r === '/app') return { status: 200, body: { id: options.appId, slug: options.appSlug, name: options.appSlug, owner: { login: options.owner } } };
-      if (method === 'GET' && r === '/app/installations') return page([{ id: options.installationId ?? 1, account: { login: options.owner }, suspended_at: null }], '/api/v3/app/installations', query);
+      if (method === 'GET' && r === '/app/installations') return page([{ id: options.installationId ?? 1, account: { login: options.owner }, suspended_at: null }], '/app/installations', query);
       const tokenRoute = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(r);
       if (method === 'POST' && tokenRoute) {
         tokens.add(options.installationToken);
         return {
           status: 201,
-          body: { token: options.installationToken, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'write', metadata: 'read' }, repository_selection: 'all' },
+          body: { token: options.installationToken, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: INSTALLATION_PERMISSIONS, repository_selection: 'all' },
         };
       }
       return notFound();
     }
 
     const token = /^token (.+)$/i.exec(authorization)?.[1];
-    if (!token || !tokens.has(token)) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
+    if (!token || !tokens.has(token)) return badCredentials();
 
     if (r === '/installation/repositories' && method === 'GET') {
       return { status: 200, body: { total_count: 1, repositories: [{ name: options.repo, full_name: `${options.owner}/${options.repo}`, owner: { login: options.owner }, archived: false, disabled: false }] } };
@@ -391,9 +278,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     }
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const login = decodeURIComponent(m[1]!);
-      const role = fake.knobs.permissions[login] ?? 'none';
-      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
-      return { status: 200, body: { permission, role_name: role, user: { login, type: 'User' } } };
+      return permissionAnswer(login, fake.knobs.permissions[login] ?? 'none');
     }
     if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === 'POST') {
       fake.reactions.push({ commentId: Number(m[1]), content: String(body.content) });
@@ -402,7 +287,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const number = Number(m[1]);
       const json = (c: FakeGitHub['issueComments'][number]) => ({ id: c.id, user: botUser, body: c.body, created_at: c.createdAt, html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${c.number}#issuecomment-${c.id}` });
-      if (method === 'GET') return page(fake.issueComments.filter((c) => c.number === number).map(json), `/api/v3${r}`, query);
+      if (method === 'GET') return page(fake.issueComments.filter((c) => c.number === number).map(json), r, query);
       if (method === 'POST') {
         const comment = { id: nextId++, number, body: String(body.body), createdAt: new Date().toISOString() };
         fake.issueComments.push(comment);
@@ -437,7 +322,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
     if (rest === '/pulls' && method === 'GET') {
       const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
-      return page(open, `/api/v3${repoPrefix}/pulls`, query);
+      return page(open, `${repoPrefix}/pulls`, query);
     }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));
@@ -446,45 +331,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const prPath = `${repoPrefix}/pulls/${pr.init.number}`;
 
     if (sub === '' && method === 'GET') {
-      if (accept.includes('diff')) {
-        if (fake.knobs.diffTooLarge || pr.files.size > 300 || pr.diffLines > 20_000) {
-          return {
-            status: 406,
-            body: {
-              message: "Sorry, the diff exceeded the maximum number of lines (20000). Consider using 'List pull requests files' API or locally cloning the repository instead.",
-              errors: [{ resource: 'PullRequest', field: 'diff', code: 'too_large' }],
-              documentation_url: `${DOCS}/pulls/pulls#list-pull-requests-files`,
-              status: '406',
-            },
-          };
-        }
-        return { status: 200, text: pr.init.diff, headers: { 'content-type': 'application/vnd.github.v3.diff; charset=utf-8' } };
-      }
+      if (accept.includes('diff')) return diffAnswer(pr.init.diff, pr, fake.knobs.diffTooLarge);
       return { status: 200, body: pullJson(pr) };
     }
     if (sub === '/commits' && method === 'GET') {
-      return page([{ sha: pr.init.headSha, commit: { message: 'Add the Stripe webhook and the CRM sync' } }], `/api/v3${prPath}/commits`, query);
+      return page([{ sha: pr.init.headSha, commit: { message: 'Add the Stripe webhook and the CRM sync' } }], `${prPath}/commits`, query);
     }
-    if (sub === '/files' && method === 'GET') return page([...pr.files.values()].map(fileJson), `/api/v3${prPath}/files`, query);
+    if (sub === '/files' && method === 'GET') return page([...pr.files.values()].map(fileJson), `${prPath}/files`, query);
     if (sub === '/reviews' && method === 'GET') {
-      return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `/api/v3${prPath}/reviews`, query);
+      return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `${prPath}/reviews`, query);
     }
     if (sub === '/reviews' && method === 'POST') return createReview(pr, body);
     if ((m = /^\/reviews\/(\d+)(\/events)?$/.exec(sub))) {
       const review = fake.reviews.find((x) => x.id === Number(m![1]) && x.number === pr.init.number && !x.deleted);
       if (!review) return notFound();
-      if (method === 'DELETE' && !m[2]) {
-        if (review.state !== 'PENDING') return reject('Can not delete a non-pending pull request review');
-        review.deleted = true;
-        return { status: 200, body: reviewJson(review) };
-      }
-      if (method === 'POST' && m[2]) {
-        if (review.state !== 'PENDING') return reject('Can not submit a non-pending pull request review');
-        const event = String(body.event);
-        review.event = event;
-        review.submittedAt = new Date().toISOString();
-        review.state = event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
-        if (typeof body.body === 'string') review.body = body.body;
+      if ((method === 'DELETE' && !m[2]) || (method === 'POST' && m[2])) {
+        const problem = settlePendingReview(review, m[2] ? 'submit' : 'delete', body);
+        if (problem) return reject(problem);
+        if (m[2]) review.event = String(body.event);
         return { status: 200, body: reviewJson(review) };
       }
     }
@@ -492,25 +356,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake.invalid');
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
-      }
-      const query = Object.fromEntries(url.searchParams);
-      const method = req.method ?? 'GET';
-      let answer: Answer;
-      try {
-        answer = route(method, url.pathname, query, req.headers, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
-      } catch (err) {
-        answer = { status: 500, body: { message: `fake GitHub failed: ${(err as Error).message}` } };
-      }
+    readRequest(req, ({ url, method, query, body, fields }) => {
+      const answer = answerOf(() => route(method, url.pathname, query, req.headers, fields));
       const routePath = url.pathname.replace(/^\/api\/v3/, '');
       // GitHub applied the write, but the answer is lost: the connection drops.
       const reset = method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/reviews$/.test(routePath) && answer.status === 200 && fake.knobs.resetAfterCreateReview > 0;
@@ -530,16 +377,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         req.socket.destroy();
         return;
       }
-      const headers = { 'content-type': JSON_TYPE, ...answer.headers };
-      res.writeHead(answer.status, headers).end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+      writeAnswer(res, answer);
     });
   }
 
-  const server: Server = createServer(handle);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  fake.host = `127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(handle);
+  fake.host = listening.host;
   base = `http://${fake.host}`;
   return fake;
 }

@@ -10,7 +10,8 @@ import { buildOnce } from './build-once.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics } from './read-metric.js';
-import { freePort, startAppAgainst } from './start-app-process.js';
+import { freePort } from '../helpers/free-port.js';
+import { startAppAgainst } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 

@@ -1,20 +1,8 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { ENV_KEYS } from '../../src/config/env.js';
+import { freePort } from '../helpers/free-port.js';
 import { REPO_ROOT } from './build-once.js';
 import { E2E_METRICS_TOKEN } from './read-metric.js';
-
-/** A port nobody listens on right now (picked by the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real server, started with `npm start`. */
 export interface AppProcess {

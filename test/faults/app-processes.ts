@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { ENV_KEYS } from '../../src/config/env.js';
+import { freePort } from '../helpers/free-port.js';
 
 /** A process the harness started (`npm start`, `npm run worker` or `redis-server`), in its own process group. */
 export interface ManagedProcess {
@@ -22,18 +23,6 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<number | null>;
   /** SIGKILL to the group at once (a crash, an OOM kill). */
   kill9(): Promise<void>;
-}
-
-/** A port nobody listens on right now (picked by the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = (srv as net.Server).address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const LINE_LIMIT_TRACKED = 16 * 1024;

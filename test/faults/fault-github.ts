@@ -1,10 +1,8 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseServedDiff } from '../e2e/parse-served-diff.js';
-import type { ServedFile } from '../e2e/parse-served-diff.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DOCS, INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from '../e2e/github-behaviour.js';
+import type { Answer, ReviewComment, ServedDiff } from '../e2e/github-behaviour.js';
 import { seededRandom } from './seeded-random.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -54,15 +52,7 @@ export interface RecordedCall {
   at: number;
 }
 
-export interface ReviewComment {
-  path: string;
-  line?: number;
-  side?: 'LEFT' | 'RIGHT';
-  start_line?: number;
-  start_side?: 'LEFT' | 'RIGHT';
-  position?: number;
-  body: string;
-}
+export type { ReviewComment } from '../e2e/github-behaviour.js';
 
 export interface FaultReview {
   id: number;
@@ -154,10 +144,8 @@ export interface FaultGitHub {
   close(): Promise<void>;
 }
 
-interface StoredHead {
+interface StoredHead extends ServedDiff {
   init: HeadInit;
-  files: Map<string, ServedFile>;
-  diffLines: number;
 }
 
 interface StoredPull {
@@ -169,10 +157,6 @@ interface StoredPull {
   updatedAt: string;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const DOCS = 'https://docs.github.com/enterprise-server@3.14/rest';
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 /**
@@ -190,7 +174,7 @@ const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
  * github.openPullRequest('org1/svc1', 1, { sha, diff, headFiles });
  */
 export async function startFaultGitHub(options: FaultGitHubOptions): Promise<FaultGitHub> {
-  const publicKey = options.publicKey === undefined ? undefined : typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+  const publicKey = toPublicKey(options.publicKey);
   const rng: SeededRandom = seededRandom(options.faults.seed);
   const rate = options.faults.rate ?? 0.2;
   const mix = { ...DEFAULT_FAULT_MIX, ...options.faults.mix };
@@ -209,7 +193,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
 
   const pullKey = (repo: string, number: number) => `${repo}#${number}`;
   const headOf = (pr: StoredPull) => pr.heads.at(-1)!;
-  const storeHead = (init: HeadInit): StoredHead => ({ init, files: parseServedDiff(init.diff), diffLines: init.diff.split('\n').length });
+  const storeHead = (init: HeadInit): StoredHead => ({ init, ...servedDiff(init.diff) });
 
   const fake: FaultGitHub = {
     host: '',
@@ -242,39 +226,22 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       return fake.reviews.filter((r) => !r.deleted && r.state !== 'PENDING' && (repo === undefined || r.repo === repo) && (number === undefined || r.number === number));
     },
     lastWriteAt: () => lastWrite,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => listening.close(),
   };
 
   function reject(reason: string, errors: unknown[] = [reason]): Answer {
     fake.rejections.push(reason);
-    return { status: 422, body: { message: 'Unprocessable Entity', errors, documentation_url: `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request`, status: '422' } };
+    return unprocessable(reason, errors);
   }
 
-  const notFound = (): Answer => ({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
   /** A 404 for a route the fake does not know, remembered so a run can show the fake's gaps. */
   const unrouted = (method: string, r: string): Answer => {
     fake.unrouted.add(`${method} ${r.replace(/\/[0-9a-f]{40}(?=\/|$)/g, '/{sha}').replace(/\/\d+(?=\/|$)/g, '/{n}')}`);
     return notFound();
   };
 
-  /** One page of `items` with GitHub's `link` header; `key` wraps the page as `{ total_count, [key]: [...] }`. */
-  function page<T>(items: readonly T[], path: string, query: Record<string, string>, key?: string): Answer {
-    const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 30)));
-    const current = Math.max(1, Number(query.page ?? 1));
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const links: string[] = [];
-    const keep = Object.entries(query).filter(([k]) => k !== 'page' && k !== 'per_page');
-    const extra = keep.map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
-    const url = (p: number) => `<${base}/api/v3${path}?per_page=${perPage}&page=${p}${extra}>`;
-    if (current < last) links.push(`${url(current + 1)}; rel="next"`, `${url(last)}; rel="last"`);
-    if (current > 1) links.push(`${url(1)}; rel="first"`, `${url(current - 1)}; rel="prev"`);
-    const slice = items.slice((current - 1) * perPage, current * perPage);
-    return { status: 200, body: key ? { total_count: items.length, [key]: slice } : slice, ...(links.length ? { headers: { link: links.join(', ') } } : {}) };
-  }
+  const page = <T>(items: readonly T[], route: string, query: Record<string, string>, key?: string): Answer => pageOf(items, route, query, base, key);
+  const reviewJson = (r: FaultReview) => reviewJsonOf(r, botUser, `http://${fake.host}/${r.repo}`);
 
   function repoJson(inst: FaultInstallation) {
     return {
@@ -297,7 +264,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       app_slug: options.appSlug,
       target_type: 'Organization',
       repository_selection: 'selected',
-      permissions: { pull_requests: 'write', checks: 'write', contents: 'read', issues: 'write', metadata: 'read' },
+      permissions: INSTALLATION_PERMISSIONS,
       events: ['pull_request', 'issue_comment'],
       suspended_at: null,
     };
@@ -306,12 +273,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
   function pullJson(pr: StoredPull) {
     const head = headOf(pr);
     const [owner, name] = pr.repo.split('/') as [string, string];
-    let additions = 0;
-    let deletions = 0;
-    for (const f of head.files.values()) {
-      additions += f.additions;
-      deletions += f.deletions;
-    }
+    const { additions, deletions } = changeCounts(head.files);
     const repo = { name, full_name: pr.repo, owner: { login: owner, type: 'Organization' } };
     return {
       url: `${base}/api/v3/repos/${pr.repo}/pulls/${pr.number}`,
@@ -337,28 +299,6 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     };
   }
 
-  const fileJson = (f: ServedFile) => ({
-    sha: '1'.repeat(40),
-    filename: f.filename,
-    status: f.status,
-    additions: f.additions,
-    deletions: f.deletions,
-    changes: f.additions + f.deletions,
-    ...(f.patch !== undefined ? { patch: f.patch } : {}),
-    ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
-  });
-
-  const reviewJson = (r: FaultReview) => ({
-    id: r.id,
-    node_id: `PRR_${r.id}`,
-    user: botUser,
-    body: r.body,
-    state: r.state,
-    html_url: `http://${fake.host}/${r.repo}/pull/${r.number}#pullrequestreview-${r.id}`,
-    commit_id: r.commitId,
-    ...(r.submittedAt ? { submitted_at: r.submittedAt } : {}),
-  });
-
   function checkRunJson(run: FaultCheckRun) {
     return {
       id: run.id,
@@ -374,44 +314,15 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     };
   }
 
-  /** GitHub's checks on a review's comments: each on a file of the diff, on a line of it, ranges inside one hunk. */
-  function commentProblem(head: StoredHead, c: ReviewComment): string | undefined {
-    const file = head.files.get(c.path);
-    if (!file) return `Path could not be resolved: ${c.path}`;
-    if (c.position !== undefined) {
-      const patchLines = file.patch?.split('\n').length ?? 0;
-      return c.position >= 1 && c.position < patchLines ? undefined : 'Position is invalid';
-    }
-    if (typeof c.line !== 'number') return 'Line could not be resolved';
-    const side = c.side ?? 'RIGHT';
-    const hunk = (side === 'RIGHT' ? file.right : file.left).get(c.line);
-    if (hunk === undefined) return 'Line could not be resolved';
-    if (c.start_line !== undefined) {
-      const startSide = c.start_side ?? side;
-      const startHunk = (startSide === 'RIGHT' ? file.right : file.left).get(c.start_line);
-      if (startHunk === undefined) return 'Start line could not be resolved';
-      if (c.start_line >= c.line && startSide === side) return 'Start line must precede the end line.';
-      if (startHunk !== hunk) return 'start_line must be part of the same hunk as the line.';
-    }
-    return undefined;
-  }
-
   function createReview(pr: StoredPull, body: Record<string, unknown>): Answer {
     // A review is anchored to `commit_id` (any commit of the PR); comments are checked against that commit's diff.
     const commitId = typeof body.commit_id === 'string' ? body.commit_id : headOf(pr).init.sha;
     const head = pr.heads.find((h) => h.init.sha === commitId);
     if (!head) return reject('commit_id is not part of the pull request');
-    const event = typeof body.event === 'string' ? body.event : undefined;
-    if (event !== undefined && !['COMMENT', 'APPROVE', 'REQUEST_CHANGES'].includes(event)) return reject(`Invalid event ${event}`);
-    const text = typeof body.body === 'string' ? body.body : '';
-    if (text.length > 65_536) return reject('Body is too long (maximum is 65536 characters)');
-    if (event === undefined && fake.reviews.some((r) => r.repo === pr.repo && r.number === pr.number && r.state === 'PENDING' && !r.deleted)) {
-      return reject('User can only have one pending review per pull request');
-    }
-    const comments = Array.isArray(body.comments) ? (body.comments as ReviewComment[]) : [];
-    const problems = comments.map((c) => commentProblem(head, c)).filter((p): p is string => p !== undefined);
-    if (problems.length > 0) return reject(`review comment off the diff: ${problems.join('; ')}`, problems);
-    const state = event === undefined ? 'PENDING' : event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
+    const hasPending = fake.reviews.some((r) => r.repo === pr.repo && r.number === pr.number && r.state === 'PENDING' && !r.deleted);
+    const checked = checkNewReview(body, head.files, hasPending);
+    if ('reason' in checked) return reject(checked.reason, checked.errors);
+    const { event, state, text, comments } = checked;
     const review: FaultReview = {
       id: nextId++,
       repo: pr.repo,
@@ -437,29 +348,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       text = head?.init.headFiles.get(path);
       if (text !== undefined) break;
     }
-    if (text === undefined) return notFound();
-    if (accept.includes('raw')) return { status: 200, text, headers: { 'content-type': 'text/plain; charset=utf-8' } };
-    const bytes = Buffer.from(text, 'utf8');
-    return {
-      status: 200,
-      body: { type: 'file', encoding: 'base64', size: bytes.length, name: path.split('/').pop(), path, content: bytes.toString('base64').replace(/.{60}/g, '$&\n'), sha: '2'.repeat(40) },
-    };
-  }
-
-  function verifyJwt(authorization: string): boolean {
-    const m = /^bearer (.+)$/i.exec(authorization);
-    if (!m) return false;
-    const [header, payload, signature] = m[1]!.split('.');
-    if (!header || !payload || !signature) return false;
-    try {
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number };
-      if (String(claims.iss) !== String(options.appId)) return false;
-      if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return false;
-      if (!publicKey) return true;
-      return verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
-    } catch {
-      return false;
-    }
+    return text === undefined ? notFound() : contentAnswer(path, text, accept);
   }
 
   function appRoute(method: string, r: string, query: Record<string, string>): Answer {
@@ -478,7 +367,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
         body: {
           token: inst.token,
           expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          permissions: installationJson(inst).permissions,
+          permissions: INSTALLATION_PERMISSIONS,
           repository_selection: 'selected',
         },
       };
@@ -493,7 +382,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     // `GET /repos/{o}/{r}/installation` takes the app's JWT too.
     const repoInstallation = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(r);
     if (r.startsWith('/app') || repoInstallation) {
-      if (!verifyJwt(authorization)) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: DOCS } };
+      if (!verifyAppJwt(authorization, options.appId, publicKey)) return badJwt();
       if (repoInstallation) {
         const inst = byRepo.get(`${repoInstallation[1]}/${repoInstallation[2]}`);
         return inst ? { status: 200, body: installationJson(inst) } : notFound();
@@ -504,7 +393,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
 
     const token = /^token (.+)$/i.exec(authorization)?.[1];
     const inst = token ? byToken.get(token) : undefined;
-    if (!inst) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
+    if (!inst) return badCredentials();
     if (method === 'GET' && r === '/installation/repositories') return page([repoJson(inst)], r, query, 'repositories');
 
     const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(r);
@@ -519,9 +408,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     if ((m = /^\/contents\/(.+)$/.exec(rest)) && method === 'GET') return contentOf(repo, decodeURIComponent(m[1]!), query.ref, accept);
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const login = decodeURIComponent(m[1]!);
-      const role = permissions[login] ?? 'none';
-      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
-      return { status: 200, body: { permission, role_name: role, user: { login, type: 'User' } } };
+      return permissionAnswer(login, permissions[login] ?? 'none');
     }
     if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === 'POST') {
       fake.reactions.push({ repo, commentId: Number(m[1]), content: String(body.content) });
@@ -613,20 +500,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     const head = headOf(pr);
 
     if (sub === '' && method === 'GET') {
-      if (accept.includes('diff')) {
-        if (head.files.size > 300 || head.diffLines > 20_000) {
-          return {
-            status: 406,
-            body: {
-              message: "Sorry, the diff exceeded the maximum number of lines (20000). Consider using 'List pull requests files' API or locally cloning the repository instead.",
-              errors: [{ resource: 'PullRequest', field: 'diff', code: 'too_large' }],
-              documentation_url: `${DOCS}/pulls/pulls#list-pull-requests-files`,
-              status: '406',
-            },
-          };
-        }
-        return { status: 200, text: head.init.diff, headers: { 'content-type': 'application/vnd.github.v3.diff; charset=utf-8' } };
-      }
+      if (accept.includes('diff')) return diffAnswer(head.init.diff, head);
       return { status: 200, body: pullJson(pr) };
     }
     if (sub === '/commits' && method === 'GET') return page(pr.heads.map((h, i) => ({ sha: h.init.sha, commit: { message: `Push ${i + 1}` } })), r, query);
@@ -644,18 +518,9 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       if (!review) return notFound();
       if (method === 'GET' && !m[2]) return { status: 200, body: reviewJson(review) };
       if (method === 'GET' && m[2] === '/comments') return page(review.comments.map((c, i) => ({ id: review.id * 1000 + i, path: c.path, line: c.line ?? null, body: c.body })), r, query);
-      if (method === 'DELETE' && !m[2]) {
-        if (review.state !== 'PENDING') return reject('Can not delete a non-pending pull request review');
-        review.deleted = true;
-        return { status: 200, body: reviewJson(review) };
-      }
-      if (method === 'POST' && m[2] === '/events') {
-        if (review.state !== 'PENDING') return reject('Can not submit a non-pending pull request review');
-        const event = String(body.event);
-        review.submittedAt = new Date().toISOString();
-        review.state = event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED';
-        if (typeof body.body === 'string') review.body = body.body;
-        return { status: 200, body: reviewJson(review) };
+      if ((method === 'DELETE' && !m[2]) || (method === 'POST' && m[2] === '/events')) {
+        const problem = settlePendingReview(review, m[2] ? 'submit' : 'delete', body);
+        return problem ? reject(problem) : { status: 200, body: reviewJson(review) };
       }
     }
     return unrouted(method, r);
@@ -706,19 +571,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake.invalid');
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
-      }
-      const query = Object.fromEntries(url.searchParams);
-      const method = req.method ?? 'GET';
+    readRequest(req, ({ url, method, query, fields }) => {
       const r = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3'.length) : url.pathname;
       const fault = pickFault();
       const call: RecordedCall = { method, route: r, query, status: 0, applied: false, at: Date.now(), ...(fault ? { fault } : {}) };
@@ -730,16 +583,7 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       }
       const injected = fault ? faultAnswer(fault) : undefined;
       const respond = () => {
-        let answer: Answer;
-        if (injected) answer = injected;
-        else if (!url.pathname.startsWith('/api/v3/')) answer = notFound();
-        else {
-          try {
-            answer = route(method, r, query, req.headers, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
-          } catch (err) {
-            answer = { status: 500, body: { message: `fake GitHub failed: ${(err as Error).message}` } };
-          }
-        }
+        const answer = injected ?? (url.pathname.startsWith('/api/v3/') ? answerOf(() => route(method, r, query, req.headers, fields)) : notFound());
         call.at = Date.now();
         const isWrite = WRITE_METHODS.has(method) && !r.startsWith('/app/');
         if (!injected && isWrite && answer.status < 300) {
@@ -753,19 +597,15 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
         }
         call.status = answer.status;
         if (res.destroyed) return;
-        res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'x-github-request-id': `FAKE:${fake.calls.length}`, ...answer.headers });
-        res.end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+        writeAnswer(res, answer, { 'x-github-request-id': `FAKE:${fake.calls.length}` });
       };
       if (fault === 'slow') setTimeout(respond, rng.int(slowMin, slowMax));
       else respond();
     });
   }
 
-  const server: Server = createServer(handle);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  fake.host = `127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(handle);
+  fake.host = listening.host;
   base = `http://${fake.host}`;
   return fake;
 }

@@ -3,6 +3,7 @@ import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import { ProbotOctokit } from 'probot';
 import { withGitHubRetryPolicy } from '../../src/github/octokit-policy.js';
 import type { GitHubClient, PullRequestRef } from '../../src/github/types.js';
+import type { ReviewJob } from '../../src/queue/review-job.js';
 
 /** GitHub's REST root, as nock scopes take it. */
 export const API = 'https://api.github.com';
@@ -29,6 +30,27 @@ export const FAST_RETRY_POLICY = { baseDelayMs: 1, maxDelayMs: 20_000, secondMs:
 export function testOctokit(): GitHubClient {
   const Octokit = withGitHubRetryPolicy(ProbotOctokit, FAST_RETRY_POLICY);
   return new Octokit({ auth: { token: 'test-token' }, throttle: { enabled: false }, log: silent });
+}
+
+/**
+ * A review job for the pull request `REF` at `HEAD_SHA` (opened, installation 1), with `over` applied.
+ *
+ * @example
+ * const job = reviewJob({ trigger: 'synchronize', deliveryId: 'd-2' });
+ */
+export function reviewJob(over: Partial<ReviewJob> = {}): ReviewJob {
+  return {
+    installationId: 1,
+    owner: REF.owner,
+    repo: REF.repo,
+    number: REF.number,
+    headSha: HEAD_SHA,
+    trigger: 'opened',
+    deliveryId: 'd-1',
+    full: false,
+    enqueuedAt: 0,
+    ...over,
+  };
 }
 
 type Json = Record<string, unknown>;

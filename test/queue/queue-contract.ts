@@ -304,15 +304,21 @@ export function queueContract(name: string, make: MakeQueue): void {
       expect(events).toEqual(['start 1', 'stopped 1', 'start 3']);
     });
 
-    it('accepts a head SHA again once its earlier job has finished', async () => {
-      const q = await open();
+    it.each([
+      ['finished', 46, false],
+      ['failed for good', 48, true],
+    ] as const)('accepts a head SHA again once its earlier job has %s', async (_outcome, number, fails) => {
+      const q = await open(2, { retry: { maxAttempts: 1 } });
       const seen: string[] = [];
-      await q.start(reviewJobsOnly(async (j) => void seen.push(j.deliveryId)));
-      const first = job(46, 'a'.repeat(40));
+      await q.start(reviewJobsOnly(async (j) => {
+        seen.push(j.deliveryId);
+        if (fails && seen.length === 1) throw new Error('GitHub is down');
+      }));
+      const first = job(number, 'a'.repeat(40));
       await q.enqueue(first);
       await waitFor(() => seen.length === 1);
       await sleep(100);
-      const again = job(46, 'a'.repeat(40));
+      const again = job(number, 'a'.repeat(40));
       expect(await q.enqueue(again)).toBe(true);
       await waitFor(() => seen.length === 2);
       expect(seen).toEqual([first.deliveryId, again.deliveryId]);
@@ -342,23 +348,6 @@ export function queueContract(name: string, make: MakeQueue): void {
       expect(events).toContain(`done cmd ${cmd.deliveryId}`);
       expect(events).toContain('done review 2');
       expect(events.filter((e) => e.startsWith('aborted'))).toEqual(['aborted review 1']);
-    });
-
-    it('accepts a head SHA again once its earlier job has failed for good', async () => {
-      const q = await open(2, { retry: { maxAttempts: 1 } });
-      const seen: string[] = [];
-      await q.start(reviewJobsOnly(async (j) => {
-        seen.push(j.deliveryId);
-        if (seen.length === 1) throw new Error('GitHub is down');
-      }));
-      const first = job(48, 'a'.repeat(40));
-      await q.enqueue(first);
-      await waitFor(() => seen.length === 1);
-      await sleep(100);
-      const again = job(48, 'a'.repeat(40));
-      expect(await q.enqueue(again)).toBe(true);
-      await waitFor(() => seen.length === 2);
-      expect(seen).toEqual([first.deliveryId, again.deliveryId]);
     });
 
     it('does not retry a job that failed after a newer head SHA superseded it', async () => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import { freePort } from '../helpers/free-port.js';
 
 /** A throwaway redis-server on 127.0.0.1 for one test file. */
 export interface TestRedis {
@@ -19,17 +20,6 @@ export function redisUnavailableReason(): string | undefined {
     return "the 'ioredis' package is not installed (BullMQ needs it to talk to Redis)";
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
