@@ -9,7 +9,8 @@ import { createArchReviewApp } from './app/arch-review-app.js';
 import { createAnthropicReviewer } from './agent/anthropic-reviewer.js';
 import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
-import { createOpsHandler } from './app/ops-handler.js';
+import { planMetricsExposure } from './app/metrics-exposure.js';
+import { createOpsHandler, type RequestHandler } from './app/ops-handler.js';
 import { createQueueJobProcessor } from './app/process-queue-job.js';
 import { createReconciler, type Reconciler } from './app/reconciler.js';
 import { createRedisPassLock, type PassLock } from './app/redis-pass-lock.js';
@@ -35,6 +36,8 @@ export { readEnv } from './config/env.js';
 export interface RunningArchReview {
   /** The port the webhook server (or a worker's ops server) listens on, once started. */
   port?: number;
+  /** The port of the separate `/healthz` and `/metrics` listener (METRICS_PORT, or a worker's WORKER_PORT), when there is one. */
+  metricsPort?: number;
   queue?: JobQueue;
   metrics?: Metrics;
   log: PinoLogger;
@@ -112,7 +115,8 @@ function botLoginOnce(probot: () => Probot): () => Promise<string> {
 
 /**
  * The composition root: builds the logger, metrics, queue and Probot from the environment and
- * starts what `role` asks for. `web` serves webhooks (and `/healthz`, `/metrics`) and enqueues;
+ * starts what `role` asks for. `web` serves webhooks (and `/healthz`; `/metrics` on METRICS_PORT or
+ * behind METRICS_TOKEN, see `planMetricsExposure`) and enqueues;
  * `worker` runs reviews and commands, and the reconciler (which queues heads that have no completed
  * check run); `all` does both in one process. Without APP_ID or a private key, a web
  * process starts Probot's manifest setup flow (app.yml) instead, as `probot run` does.
@@ -150,7 +154,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   // Every GitHub request gets its own timeout at the transport, under Probot's retry and throttling.
   const request = { fetch: fetchWithTimeout(env.githubTimeoutMs) };
   const probotOptions = { appId: env.appId, privateKey, secret: env.webhookSecret, baseUrl: env.baseUrl, log, Octokit, request };
-  const ops = createOpsHandler({ queue, metrics, usesRedis: env.redisUrl !== undefined });
+  const exposure = planMetricsExposure({ role, metricsPort: env.metricsPort, metricsToken: env.metricsToken, workerPort: env.workerPort });
+  const usesRedis = env.redisUrl !== undefined;
+  if (exposure.notice) log[exposure.notice.level](exposure.notice.message);
   const makeProcessor = options.processJob ?? reviewJobProcessor;
   const version = packageVersion();
 
@@ -161,6 +167,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
+  let metricsPort: number | undefined;
 
   if (role !== 'worker') {
     server = new Server({
@@ -180,25 +187,26 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     await server.load(async (app, { addHandler }) => {
       probot = app;
       await createArchReviewApp({ queue, metrics })(app, { cwd: process.cwd(), addHandler });
-      addHandler(ops);
+      addHandler(createOpsHandler({ queue, metrics, usesRedis, metricsAccess: exposure.webhookPort }));
     });
     await server.start();
     port = server.port;
   } else {
     probot = new Probot(probotOptions);
     await probot.ready();
-    if (env.workerPort !== undefined) {
-      const handler = ops;
-      opsServer = createServer((req, res) => {
-        handler(req, res)
-          .then((done) => done || res.writeHead(404).end())
-          .catch(() => res.writeHead(500).end());
-      });
-      await new Promise<void>((resolve) => opsServer?.listen(env.workerPort, env.host, resolve));
-      const address = opsServer.address();
-      port = typeof address === 'object' && address ? address.port : undefined;
-      log.info(`worker health and metrics on port ${port}`);
-    }
+  }
+  if (exposure.opsPort) {
+    const handler = createOpsHandler({ queue, metrics, usesRedis, metricsAccess: exposure.opsPort.metrics });
+    opsServer = await listenOps(handler, exposure.opsPort.port, env.host).catch(async (err: unknown) => {
+      // The webhook server is already up: take it down so a failed start leaves nothing listening.
+      await server?.stop();
+      await queue.close(0);
+      throw new ConfigError(`cannot listen on ${role === 'worker' && env.workerPort !== undefined ? 'WORKER_PORT' : 'METRICS_PORT'} ${exposure.opsPort?.port}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    const address = opsServer.address();
+    metricsPort = typeof address === 'object' && address ? address.port : undefined;
+    if (role === 'worker') port = metricsPort;
+    log.info(`${role === 'worker' ? 'worker ' : ''}health and metrics on port ${metricsPort}`);
   }
 
   if (role !== 'web') {
@@ -232,6 +240,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let stopping: Promise<void> | undefined;
   return {
     port,
+    metricsPort,
     queue,
     metrics,
     log,
@@ -248,6 +257,23 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         log.info({ queue: depth }, 'stopped');
       })()),
   };
+}
+
+/** A plain HTTP listener for the ops handler only (`/healthz`, `/metrics`); anything else is 404. */
+async function listenOps(handler: RequestHandler, port: number, host: string | undefined): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    handler(req, res)
+      .then((done) => done || res.writeHead(404).end())
+      .catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** The Claude reviewer when ANTHROPIC_API_KEY is set; otherwise reviews are rules-only. */

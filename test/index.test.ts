@@ -15,6 +15,7 @@ import { freePort } from './helpers/free-port.js';
 const WEBHOOK_SECRET = 'whsec-FAKE-0123456789abcdef';
 const ANTHROPIC_API_KEY = 'sk-ant-FAKE-api03-abcdefghijklmnop';
 const INSTALLATION_TOKEN = 'ghs_FAKEinstallationTOKEN0123456789';
+const METRICS_TOKEN = 'metrics-FAKE-token-0123456789abcdef';
 const REPO = '/api/v3/repos/Codertocat/Hello-World';
 
 function sign(body: string, secret = WEBHOOK_SECRET): string {
@@ -40,7 +41,7 @@ afterEach(async () => {
 });
 
 describe('startArchReview (the composition root)', () => {
-  async function start(logs: LogCapture, processed: ReviewJob[]) {
+  async function start(logs: LogCapture, processed: ReviewJob[], extraEnv: NodeJS.ProcessEnv = { METRICS_TOKEN }) {
     github = await startFakeGitHub({
       'POST /api/v3/app/installations/1/access_tokens': { status: 201, body: { token: INSTALLATION_TOKEN, expires_at: '2099-01-01T00:00:00Z', permissions: {} } },
       [`GET ${REPO}/pulls/2`]: { status: 200, body: { number: 2, head: { sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821' } } },
@@ -57,6 +58,7 @@ describe('startArchReview (the composition root)', () => {
       LOG_FORMAT: 'json',
       GHE_HOST: github.host,
       GHE_PROTOCOL: 'http',
+      ...extraEnv,
     });
     app = await startArchReview(env, {
       logDestination: logs,
@@ -89,7 +91,7 @@ describe('startArchReview (the composition root)', () => {
     app = undefined;
     const pemBody = TEST_PRIVATE_KEY.split('\n').slice(1, -2).join('');
     expect(logs.text).toContain('processed');
-    for (const secret of [WEBHOOK_SECRET, ANTHROPIC_API_KEY, INSTALLATION_TOKEN, pemBody.slice(0, 40), 'BEGIN RSA PRIVATE KEY']) {
+    for (const secret of [WEBHOOK_SECRET, ANTHROPIC_API_KEY, INSTALLATION_TOKEN, METRICS_TOKEN, pemBody.slice(0, 40), 'BEGIN RSA PRIVATE KEY']) {
       expect(logs.text, 'a secret reached the logs').not.toContain(secret);
     }
     // The logs do carry the context needed to follow one delivery.
@@ -115,10 +117,37 @@ describe('startArchReview (the composition root)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', queue: { waiting: 0, active: 0 }, redis: 'not used' });
 
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // METRICS_TOKEN is set: the webhook port serves /metrics only with it.
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer wrong-FAKE-token-0123456789' } })).status).toBe(401);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toContain('webhook_deliveries_total{event="pull_request",outcome="enqueued"} 1');
     expect(metrics).toContain('queue_depth{state="waiting"} 0');
     expect(metrics).toContain('# TYPE review_duration_seconds histogram');
+  });
+
+  it('with METRICS_PORT, serves /healthz and /metrics there and no /metrics on the webhook port', async () => {
+    const metricsPort = await freePort();
+    const port = await start(new LogCapture(), [], { METRICS_PORT: String(metricsPort) });
+    expect(app?.metricsPort).toBe(metricsPort);
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('# TYPE webhook_deliveries_total counter');
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/api/github/webhooks`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await app?.stop();
+    app = undefined;
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/healthz`)).rejects.toThrow();
+  });
+
+  it('without METRICS_PORT or METRICS_TOKEN, serves /metrics nowhere and warns at start', async () => {
+    const logs = new LogCapture();
+    const port = await start(logs, [], {});
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    expect(app?.metricsPort).toBeUndefined();
+    expect(logs.text).toMatch(/"level":40[^\n]*\/metrics is not served: set METRICS_PORT/);
   });
 });
 

@@ -24,7 +24,7 @@ import { deliverWebhook, signBody } from '../../test/e2e/deliver-webhook.js';
 import { demoPullRequest } from '../../test/e2e/demo-pull-request.js';
 import { startFakeGitHub } from '../../test/e2e/fake-github.js';
 import type { FakeGitHub } from '../../test/e2e/fake-github.js';
-import { readMetric } from '../../test/e2e/read-metric.js';
+import { fetchMetrics, readMetric } from '../../test/e2e/read-metric.js';
 import { startAppAgainst } from '../../test/e2e/start-app-process.js';
 import { throwawayCredentials } from '../../test/e2e/throwaway-credentials.js';
 import { pullRequestOpenedPayload } from '../../test/e2e/webhook-payloads.js';
@@ -81,7 +81,7 @@ async function waitForAsync<T>(what: string, timeoutMs: number, probe: () => Pro
 
 /** Reviews the app has published so far (`reviews_total{outcome="published"}`). */
 async function published(appUrl: string): Promise<number> {
-  return readMetric(await (await fetch(`${appUrl}/metrics`)).text(), 'reviews_total', { outcome: 'published' });
+  return readMetric(await fetchMetrics(appUrl), 'reviews_total', { outcome: 'published' });
 }
 
 interface AckResult {

@@ -51,6 +51,8 @@ const EnvSchema = z
     JOB_BACKOFF_MS: int(0, 3_600_000).default(5_000),
     GITHUB_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
     WORKER_PORT: int(0, 65535).optional(),
+    METRICS_PORT: int(0, 65535).optional(),
+    METRICS_TOKEN: z.string().min(16).regex(/^\S+$/, 'must not contain spaces').optional(),
     RECONCILE_INTERVAL_MS: int(0, 86_400_000).default(600_000),
     RECONCILE_MAX_REQUESTS: int(1, 100_000).default(300),
     RECONCILE_MAX_MS: int(1_000, 3_600_000).default(60_000),
@@ -64,6 +66,9 @@ const EnvSchema = z
     // Probot falls back to the secret "development" when none is set: never accept that for a real app.
     if (e.APP_ID !== undefined && e.REVIEW_ROLE !== 'worker' && !e.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when APP_ID is set (webhooks must be verified)' });
+    }
+    if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (it is a second listener for /healthz and /metrics)' });
     }
   });
 
@@ -110,6 +115,10 @@ export interface AppEnv {
   githubTimeoutMs: number;
   /** A worker-only process serves `/healthz` and `/metrics` on this port when set. */
   workerPort?: number;
+  /** Web and all processes serve `/healthz` and `/metrics` on this second port when set (workers: when WORKER_PORT is not). */
+  metricsPort?: number;
+  /** `/metrics` needs `Authorization: Bearer <token>` wherever it is served; on the webhook port it is served only then. */
+  metricsToken?: string;
   /** The reconciler (worker processes): pause between passes (0 = off), and each pass's budget and look-back. */
   reconcile: { intervalMs: number; maxRequests: number; maxMs: number; lookbackHours: number };
 }
@@ -162,6 +171,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     jobBackoffMs: e.JOB_BACKOFF_MS,
     githubTimeoutMs: e.GITHUB_TIMEOUT_MS,
     workerPort: e.WORKER_PORT,
+    metricsPort: e.METRICS_PORT,
+    metricsToken: e.METRICS_TOKEN,
     reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, maxRequests: e.RECONCILE_MAX_REQUESTS, maxMs: e.RECONCILE_MAX_MS, lookbackHours: e.RECONCILE_LOOKBACK_HOURS },
   });
 }
@@ -174,7 +185,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return `must be a ${issue.expected}`;
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}`;
+      return `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     case 'invalid_format':

@@ -48,6 +48,16 @@ describe('readEnv', () => {
     expect(() => readEnv({ REVIEW_ROLE: 'worker' })).toThrow(/REDIS_URL is required when REVIEW_ROLE is worker/);
   });
 
+  it('reads METRICS_PORT and METRICS_TOKEN, refusing a short token or METRICS_PORT equal to PORT without echoing the token', () => {
+    expect(readEnv({ METRICS_PORT: '9464', METRICS_TOKEN: 'metrics-FAKE-token-0123' })).toMatchObject({ metricsPort: 9464, metricsToken: 'metrics-FAKE-token-0123' });
+    expect(readEnv({})).toMatchObject({ metricsPort: undefined, metricsToken: undefined });
+    expect(() => readEnv({ METRICS_TOKEN: 'short-FAKE' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(() => readEnv({ METRICS_TOKEN: 'short-FAKE' })).not.toThrow(/short-FAKE/);
+    expect(() => readEnv({ METRICS_TOKEN: 'has a space in the FAKE token' })).toThrow(/METRICS_TOKEN must not contain spaces/);
+    expect(() => readEnv({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(() => readEnv({ PORT: '0', METRICS_PORT: '0' })).not.toThrow();
+  });
+
   it('names every bad key and never echoes a value', () => {
     const secretish = 'hunter2-SECRET-VALUE';
     try {

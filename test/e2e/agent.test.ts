@@ -14,7 +14,7 @@ import { messageReply, overloadedReply, startFakeAnthropic, userText } from './f
 import type { FakeAnthropic, FakeAnthropicReply, FakeUsage, RecordedAnthropicRequest } from './fake-anthropic.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub, FakePullRequestInit, FakeReview } from './fake-github.js';
-import { readMetric } from './read-metric.js';
+import { fetchMetrics, readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
@@ -105,7 +105,7 @@ async function review(number: number, script: (attempt: number) => FakeAnthropic
 }
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  return readMetric(await (await fetch(`${app.url}/metrics`)).text(), name, labels);
+  return readMetric(await fetchMetrics(app.url), name, labels);
 }
 
 /** Every inline comment is on a commentable line of the served diff (the fake's own reading of it). */

@@ -14,7 +14,7 @@ import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
-import { readMetric } from './read-metric.js';
+import { fetchMetrics, readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
@@ -83,7 +83,7 @@ const sign = (body: Buffer) => `sha256=${createHmac('sha256', WEBHOOK_SECRET).up
 const logLines = () => app.output().split('\n').filter((l) => l.trim() !== '');
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  return readMetric(await (await fetch(`${app.url}/metrics`)).text(), name, labels);
+  return readMetric(await fetchMetrics(app.url), name, labels);
 }
 
 describe('bad input at the webhook edge of the app process (npm start)', () => {

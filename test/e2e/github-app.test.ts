@@ -11,7 +11,7 @@ import type { DeliveryAnswer } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
-import { readMetric } from './read-metric.js';
+import { fetchMetrics, readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
@@ -40,7 +40,7 @@ function deliver(event: string, payload: object, opts: { id?: string; signature?
 }
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  return readMetric(await (await fetch(`${app.url}/metrics`)).text(), name, labels);
+  return readMetric(await fetchMetrics(app.url), name, labels);
 }
 
 /**

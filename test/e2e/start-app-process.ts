@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { ENV_KEYS } from '../../src/config/env.js';
 import { freePort } from '../helpers/free-port.js';
 import { REPO_ROOT } from './build-once.js';
+import { E2E_METRICS_TOKEN } from './read-metric.js';
 
 /** The real server, started with `npm start`. */
 export interface AppProcess {
@@ -82,8 +83,9 @@ export interface AppAgainstFake {
 
 /**
  * Starts the real server (`npm start`) as a GitHub App against a fake GitHub Enterprise on this
- * machine (`GHE_HOST` + `GHE_PROTOCOL=http`), on a free port, with JSON logs; `env` adds or
- * overrides variables (e.g. `ANTHROPIC_API_KEY`, `LOG_LEVEL`).
+ * machine (`GHE_HOST` + `GHE_PROTOCOL=http`), on a free port, with JSON logs and `/metrics` behind
+ * `E2E_METRICS_TOKEN` (read it with `fetchMetrics`); `env` adds or overrides variables (e.g.
+ * `ANTHROPIC_API_KEY`, `LOG_LEVEL`).
  *
  * @example
  * const { app, webhookUrl } = await startAppAgainst(github, { appId: 1, privateKey: pem, webhookSecret: 's' });
@@ -103,6 +105,7 @@ export async function startAppAgainst(
     GHE_PROTOCOL: 'http',
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
+    METRICS_TOKEN: E2E_METRICS_TOKEN,
     ...opts.env,
   });
   return { app, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks` };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMarker } from '../../src/review/marker.js';
 import { deliverWebhook } from '../e2e/deliver-webhook.js';
-import { readMetric } from '../e2e/read-metric.js';
+import { E2E_METRICS_TOKEN, fetchMetrics, readMetric } from '../e2e/read-metric.js';
 import { throwawayCredentials } from '../e2e/throwaway-credentials.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload } from '../e2e/webhook-payloads.js';
 import { freePort } from '../helpers/free-port.js';
@@ -140,6 +140,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
     LOG_FORMAT: 'json',
     ANTHROPIC_API_KEY: anthropicKey,
     ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    METRICS_TOKEN: E2E_METRICS_TOKEN,
     ...o.extraEnv,
   });
 
@@ -329,7 +330,7 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<FaultSc
 
 async function queueDepth(webUrl: string): Promise<number | undefined> {
   try {
-    const text = await (await fetch(`${webUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const text = await fetchMetrics(webUrl, E2E_METRICS_TOKEN, { signal: AbortSignal.timeout(5_000) });
     return readMetric(text, 'queue_depth', { state: 'waiting' }) + readMetric(text, 'queue_depth', { state: 'active' });
   } catch {
     return undefined;
