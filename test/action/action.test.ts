@@ -11,7 +11,9 @@ import { buildOnce } from '../e2e/build-once.js';
 import { demoPullRequest } from '../e2e/demo-pull-request.js';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js';
 import { pullRequestOpenedPayload } from '../e2e/webhook-payloads.js';
+import { inputOf } from '../../src/action/action-inputs.js';
 import { runActionProcess, type ActionRun } from './run-action-process.js';
+import { readActionYml, runCompositeAction } from './run-composite-action.js';
 
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 1 };
 const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
@@ -161,5 +163,53 @@ describe('the GitHub Action (node dist/action/main.js) against a fake GitHub Ent
     expect(Number(passing.outputs.total)).toBeGreaterThan(0);
     // The checkout's file was used: the repository's (the API's) was never asked for.
     expect(github.calls('GET', /\/contents\/\.github%2Farch-review\.yml|\/contents\/\.github\/arch-review\.yml/)).toHaveLength(0);
+  }, 120_000);
+});
+
+describe('action.yml (its composite steps, run as the runner runs them)', () => {
+  beforeAll(async () => {
+    await buildOnce();
+    github = await startFakeGitHub({ owner: TARGET.owner, repo: TARGET.repo, appId: 15368, appSlug: 'github-actions', installationToken: 'unused', tokens: [TOKEN] });
+  }, 180_000);
+
+  afterAll(async () => {
+    await github?.close();
+  });
+
+  it('declares the inputs and outputs, and every input reaches the entry', () => {
+    const action = readActionYml();
+    expect(Object.keys(action.inputs).sort()).toEqual(['anthropic-api-key', 'config', 'fail-on', 'github-token', 'model']);
+    expect(action.inputs['github-token']!.default).toBe('${{ github.token }}');
+    expect(action.inputs.config!.default).toBe('.github/arch-review.yml');
+    expect(Object.keys(action.outputs).sort()).toEqual(['high', 'low', 'medium', 'total']);
+    const review = action.runs.steps.find((s) => s.id === 'review')!;
+    const env = review.env ?? {};
+    for (const name of Object.keys(action.inputs)) {
+      const key = Object.keys(env).find((k) => env[k] === `\${{ inputs.${name} }}`);
+      expect(key, `input ${name} is passed to the entry`).toBeDefined();
+      expect(inputOf({ [key!]: 'x' }, name), `${key} is read as input ${name}`).toBe('x');
+    }
+  });
+
+  it('a few-line workflow (uses + fail-on) gets one review, the counts as action outputs, and a failed step', async () => {
+    const sha = shaFor('composite');
+    github.addPullRequest(demoPullRequest(TARGET.number, sha));
+
+    const result = await runCompositeAction({
+      apiUrl: `http://${github.host}/api/v3`,
+      repository: `${TARGET.owner}/${TARGET.repo}`,
+      event: eventFor(sha),
+      githubToken: TOKEN,
+      withInputs: { 'fail-on': 'high' },
+    });
+
+    // The runner's Node is recent enough, so setup-node is skipped; this checkout is installed and built.
+    expect(result.skipped).toEqual(['actions/setup-node@v4']);
+    expect(result.stdout).toContain('installed and built already');
+    expect(result.code, result.stderr).toBe(1);
+    expect(github.submittedReviews(TARGET.number).filter((r) => r.commitId === sha)).toHaveLength(1);
+    expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(Number(result.outputs.high)).toBeGreaterThan(0);
+    expect(Number(result.outputs.total)).toBe(Number(result.outputs.high) + Number(result.outputs.medium) + Number(result.outputs.low));
   }, 120_000);
 });

@@ -29,12 +29,22 @@ export interface ActionRunOptions {
   timeoutMs?: number;
 }
 
+/** A job's folder as the runner lays it out: the event payload, the output and summary files, the workspace. */
+export interface RunnerJob {
+  /** The standard variables only (not this process's environment, so no key leaks in). */
+  env: Record<string, string>;
+  dir: string;
+  workspace: string;
+  outputPath: string;
+  summaryPath: string;
+}
+
 /**
- * Runs the built Action (`node <action_path>/dist/action/main.js`, what action.yml runs) as the Actions runner would:
- * a fresh temporary folder holds the event payload, the output and summary files and the workspace;
- * only the standard variables are passed (not this process's environment, so no key leaks in).
+ * Lays out a job as the Actions runner does, in a fresh temporary folder, and the environment a step gets.
+ *
+ * @example const job = prepareRunnerJob({ apiUrl, repository: 'acme/api', event, inputs: {} });
  */
-export async function runActionProcess(opts: ActionRunOptions): Promise<ActionRun> {
+export function prepareRunnerJob(opts: Omit<ActionRunOptions, 'timeoutMs'>): RunnerJob {
   const dir = mkdtempSync(join(tmpdir(), 'arch-review-action-'));
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output.txt');
@@ -68,28 +78,47 @@ export async function runActionProcess(opts: ActionRunOptions): Promise<ActionRu
     ...opts.inputs,
     ...opts.env,
   };
-  // As a composite step runs it: from the workspace, the entry by its absolute path under the action's folder.
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'action', 'main.js')], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { env, dir, workspace, outputPath, summaryPath };
+}
+
+/** Runs `command` to its exit, collecting stdout and stderr; rejects after `timeoutMs`. */
+export async function runToExit(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the Action did not exit within ${opts.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
+      reject(new Error(`${command} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
     child.on('error', reject);
     child.on('exit', (c) => {
       clearTimeout(timer);
       resolve(c);
     });
   });
-  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') };
+  return { code, stdout, stderr };
 }
 
-/** The runner's reading of a `GITHUB_OUTPUT` file: `name=value` lines and `name<<DELIM` … `DELIM` blocks. */
-function parseOutputs(text: string): Record<string, string> {
+/**
+ * Runs the built Action (`node <action_path>/dist/action/main.js`, what action.yml runs) as the Actions
+ * runner would: from the workspace, with the job's files and only the standard variables.
+ */
+export async function runActionProcess(opts: ActionRunOptions): Promise<ActionRun> {
+  const job = prepareRunnerJob(opts);
+  const run = await runToExit(process.execPath, [join(REPO_ROOT, 'dist', 'action', 'main.js')], { cwd: job.workspace, env: job.env, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  return { ...run, outputs: parseOutputs(readFileSync(job.outputPath, 'utf8')), summary: readFileSync(job.summaryPath, 'utf8') };
+}
+
+/**
+ * The runner's reading of a `GITHUB_OUTPUT` file: `name=value` lines and `name<<DELIM` … `DELIM` blocks.
+ *
+ * @example parseOutputs('total=3\nhigh<<EOF\n1\nEOF\n') // { total: '3', high: '1' }
+ */
+export function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
