@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarker } from '../../src/review/marker.js';
 import { buildOnce } from '../e2e/build-once.js';
 import { demoPullRequest } from '../e2e/demo-pull-request.js';
+import { startFakeAnthropic } from '../e2e/fake-anthropic.js';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js';
 import { pullRequestOpenedPayload } from '../e2e/webhook-payloads.js';
 import { inputOf } from '../../src/action/action-inputs.js';
@@ -31,13 +32,14 @@ function eventFor(sha: string, opts: { fork?: boolean } = {}): object {
   return event;
 }
 
-function run(sha: string, opts: { inputs?: Record<string, string>; fork?: boolean; workspaceFiles?: Record<string, string> } = {}): Promise<ActionRun> {
+function run(sha: string, opts: { inputs?: Record<string, string>; fork?: boolean; workspaceFiles?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ActionRun> {
   return runActionProcess({
     apiUrl: `http://${github.host}/api/v3`,
     repository: `${TARGET.owner}/${TARGET.repo}`,
     event: eventFor(sha, opts),
     inputs: { 'INPUT_GITHUB-TOKEN': TOKEN, INPUT_CONFIG: '.github/arch-review.yml', ...opts.inputs },
     ...(opts.workspaceFiles ? { workspaceFiles: opts.workspaceFiles } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
   });
 }
 
@@ -142,6 +144,40 @@ describe('the GitHub Action (node dist/action/main.js) against a fake GitHub Ent
     expect(result.summary).toContain('cannot write to this pull request');
     expect(result.summary).toContain('stripe-webhook.ts');
     expect(Number(result.outputs.high)).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('with anthropic-api-key and model, the agent reviewer runs with that key and model (ANTHROPIC_BASE_URL honoured), and the key is masked', async () => {
+    const key = `sk-ant-${randomBytes(12).toString('hex')}`;
+    const anthropic = await startFakeAnthropic({ apiKey: key });
+    try {
+      const sha = shaFor('agent');
+      github.addPullRequest(demoPullRequest(TARGET.number, sha));
+
+      const result = await run(sha, { inputs: { 'INPUT_ANTHROPIC-API-KEY': key, INPUT_MODEL: 'claude-action-test' }, env: { ANTHROPIC_BASE_URL: anthropic.baseUrl } });
+
+      expect(result.code, result.stderr).toBe(0);
+      expect(anthropic.requests.length).toBeGreaterThan(0);
+      expect(anthropic.requests.every((r) => r.apiKey === key && r.body.model === 'claude-action-test')).toBe(true);
+      expect(github.submittedReviews(TARGET.number).filter((r) => r.commitId === sha)).toHaveLength(1);
+      // The runner hides the key in every later log line once told; the Action's own logs never print it.
+      expect(result.stdout).toContain(`::add-mask::${key}`);
+      expect(result.stderr).not.toContain(key);
+    } finally {
+      await anthropic.close();
+    }
+  }, 90_000);
+
+  it('a broken configuration in the checkout fails the step and the check run, naming the file and line, and posts no review', async () => {
+    const sha = shaFor('bad-config');
+    github.addPullRequest(demoPullRequest(TARGET.number, sha));
+
+    const result = await run(sha, { workspaceFiles: { '.github/arch-review.yml': 'min_severity: extreme\n' } });
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=arch-review%3A invalid configuration,file=\.github\/arch-review\.yml::.*arch-review\.yml:1/m);
+    expect(github.submittedReviews(TARGET.number)).toHaveLength(0);
+    expect(github.checkRuns.find((c) => c.headSha === sha)?.conclusion).toBe('failure');
+    expect(result.summary).toContain('The configuration cannot be used');
   }, 90_000);
 
   it('exits 1 with fail-on high when a high finding is open, and 0 when the checkout’s configuration leaves none', async () => {
