@@ -5,9 +5,12 @@
  * the workflow's token. Every assertion is on what the fake GitHub saw and what the process wrote.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarker } from '../../src/review/marker.js';
-import { buildOnce } from '../e2e/build-once.js';
+import { buildOnce, REPO_ROOT } from '../e2e/build-once.js';
 import { demoPullRequest } from '../e2e/demo-pull-request.js';
 import { startFakeAnthropic } from '../e2e/fake-anthropic.js';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github.js';
@@ -225,6 +228,19 @@ describe('action.yml (its composite steps, run as the runner runs them)', () => 
       expect(key, `input ${name} is passed to the entry`).toBeDefined();
       expect(inputOf({ [key!]: 'x' }, name), `${key} is read as input ${name}`).toBe('x');
     }
+  });
+
+  it('the README’s workflow uses only declared inputs, names its job other than the check run, and grants the permissions the Action needs', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## GitHub Action\n'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml, 'the GitHub Action section has a workflow').toBeDefined();
+    const workflow = parse(yaml!) as { permissions: Record<string, string>; jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', checks: 'write' });
+    expect(Object.keys(workflow.jobs)).not.toContain('arch-review');
+    const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.uses?.includes('/arch-review@'));
+    expect(step, 'a step uses the Action').toBeDefined();
+    for (const key of Object.keys(step!.with ?? {})) expect(Object.keys(readActionYml().inputs)).toContain(key);
   });
 
   it('a few-line workflow (uses + fail-on) gets one review, the counts as action outputs, and a failed step', async () => {
