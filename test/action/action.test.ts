@@ -255,8 +255,14 @@ describe('action.yml (its composite steps, run as the runner runs them)', () => 
       withInputs: { 'fail-on': 'high' },
     });
 
-    // The runner's Node is recent enough, so setup-node is skipped; this checkout is installed and built.
-    expect(result.skipped).toEqual(['actions/setup-node@v4']);
+    // setup-node runs only when the runner's Node is older than package.json's engines minimum.
+    const engines = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const [want = 0, wantMinor = 0] = (/(\d+)(?:\.(\d+))?/.exec(engines) ?? []).slice(1).map((v) => Number(v ?? 0));
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    const recentEnough = major > want || (major === want && minor >= wantMinor);
+    expect(recentEnough ? result.skipped : result.used).toEqual(['actions/setup-node@v4']);
+    // This checkout is installed and built already (buildOnce), so the install step does nothing.
+
     expect(result.stdout).toContain('installed and built already');
     expect(result.code, result.stderr).toBe(1);
     expect(github.submittedReviews(TARGET.number).filter((r) => r.commitId === sha)).toHaveLength(1);
