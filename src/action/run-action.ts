@@ -37,11 +37,14 @@ const NO_FINDINGS: FindingCounts = { total: 0, high: 0, medium: 0, low: 0 };
  * the hidden marker, the `arch-review` check run) with the workflow's token. A token that cannot write
  * (a fork's pull request) gets workflow annotations and a job summary instead. Writes the counts of
  * findings open at the head to the step outputs. Returns the exit code: 1 when a finding reaches
- * `fail-on`, when the configuration is broken, or when the review failed; else 0.
+ * `fail-on`, when the configuration is broken, when the review failed, or when `signal` stopped it; else 0.
  *
- * @example process.exitCode = await runAction(process.env);
+ * `signal` is the workflow run's cancellation: aborted with a reason starting `shutting down`, the review
+ * posts nothing more and its check run completes `cancelled`, as the App's worker does on a restart.
+ *
+ * @example process.exitCode = await runAction(process.env, controller.signal);
  */
-export async function runAction(env: Env): Promise<number> {
+export async function runAction(env: Env, signal?: AbortSignal): Promise<number> {
   const log = createStderrLogger(process.stderr, env.RUNNER_DEBUG === '1' ? 'debug' : 'info');
   let inputs: ActionInputs;
   let ctx: ActionContext;
@@ -85,7 +88,7 @@ export async function runAction(env: Env): Promise<number> {
       ...(reviewer ? { reviewer } : {}),
       loadConfig: actionConfigLoader({ configPath: inputs.configPath, workspace: ctx.workspace, ...(inputs.model ? { model: inputs.model } : {}) }),
       wrapPublisher: (inner) => (publisher = withReadOnlyFallback(inner, annotateFindings, log)),
-    });
+    }, signal);
   } catch (err) {
     core.error((err as Error).message, { title: 'arch-review failed' });
     return 1;
@@ -94,6 +97,10 @@ export async function runAction(env: Env): Promise<number> {
   const { counts, headline } = await settle(result, publisher, { octokit, ctx, log });
   writeOutputs(counts);
   await writeJobSummary(headline, counts, publisher?.result()).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not write the job summary'));
+  if (result.status === 'interrupted' || result.status === 'aborted') {
+    core.error('The review was stopped (the workflow run was cancelled) before it was posted.', { title: 'arch-review stopped' });
+    return 1;
+  }
   if (headline.kind === 'config-error') {
     core.error(headline.message, { title: 'arch-review: invalid configuration', file: inputs.configPath });
     return 1;
@@ -148,6 +155,6 @@ async function settle(
       return { counts: NO_FINDINGS, headline: { kind: 'skipped', reason: 'the pull request is closed' } };
     case 'aborted':
     case 'interrupted':
-      return { counts: NO_FINDINGS, headline: { kind: 'skipped', reason: 'the review was stopped' } };
+      return { counts: NO_FINDINGS, headline: { kind: 'skipped', reason: 'the workflow run was cancelled before the review was posted' } };
   }
 }

@@ -47,6 +47,8 @@ describe('readActionContext', () => {
     expect(ctx).toMatchObject({ owner: 'acme', repo: 'api', apiUrl: 'https://ghe.example.com/api/v3', serverUrl: 'https://github.com', pullRequest: { number: 3, action: 'synchronize', fromFork: false } });
     expect((await readActionContext({ ...base, GITHUB_EVENT_PATH: event('forker/api') })).pullRequest.fromFork).toBe(true);
     expect((await readActionContext({ ...base, GITHUB_EVENT_PATH: event(null) })).pullRequest.fromFork).toBe(true);
+    // pull_request_target carries the same payload (the safe way to review forks with a write token).
+    expect((await readActionContext({ ...base, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event('forker/api') })).pullRequest.number).toBe(3);
   });
 
   it('refuses other events, a missing payload and a bad repository with a message that says what to do', async () => {

@@ -4,6 +4,7 @@
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), against a fake GitHub Enterprise (GITHUB_API_URL) that accepts
  * the workflow's token. Every assertion is on what the fake GitHub saw and what the process wrote.
  */
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -181,6 +182,33 @@ describe('the GitHub Action (node dist/action/main.js) against a fake GitHub Ent
     expect(github.submittedReviews(TARGET.number)).toHaveLength(0);
     expect(github.checkRuns.find((c) => c.headSha === sha)?.conclusion).toBe('failure');
     expect(result.summary).toContain('The configuration cannot be used');
+  }, 90_000);
+
+  it('a cancelled workflow run (SIGINT) stops the review before it is posted and completes the check run cancelled', async () => {
+    const sha = shaFor('cancel');
+    github.addPullRequest(demoPullRequest(TARGET.number, sha));
+    // The first tries of the review fail with 500: the publisher waits before sending again, and the run is cancelled then.
+    github.knobs.failCreateReview = 3;
+    let child: ChildProcess | undefined;
+    const running = runActionProcess({
+      apiUrl: `http://${github.host}/api/v3`,
+      repository: `${TARGET.owner}/${TARGET.repo}`,
+      event: eventFor(sha),
+      inputs: { 'INPUT_GITHUB-TOKEN': TOKEN },
+      onSpawn: (c) => (child = c),
+    });
+    await expect.poll(() => github.calls('POST', REVIEWS).length, { timeout: 30_000, interval: 10 }).toBeGreaterThan(0);
+    child!.kill('SIGINT');
+
+    const result = await running;
+
+    expect(result.code).toBe(1);
+    expect(github.submittedReviews(TARGET.number)).toHaveLength(0);
+    const check = github.checkRuns.filter((c) => c.headSha === sha);
+    expect(check).toHaveLength(1);
+    expect(check[0]!.statuses.at(-1)).toBe('completed');
+    expect(check[0]!.conclusion).toBe('cancelled');
+    expect(result.stdout).toMatch(/^::error title=arch-review stopped::/m);
   }, 90_000);
 
   it('exits 1 with fail-on high when a high finding is open, and 0 when the checkout’s configuration leaves none', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ export interface ActionRunOptions {
   workspaceFiles?: Record<string, string>;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Called with the child process once it started (to signal it, as a cancelled workflow run does). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** A job's folder as the runner lays it out: the event payload, the output and summary files, the workspace. */
@@ -44,7 +46,7 @@ export interface RunnerJob {
  *
  * @example const job = prepareRunnerJob({ apiUrl, repository: 'acme/api', event, inputs: {} });
  */
-export function prepareRunnerJob(opts: Omit<ActionRunOptions, 'timeoutMs'>): RunnerJob {
+export function prepareRunnerJob(opts: Omit<ActionRunOptions, 'timeoutMs' | 'onSpawn'>): RunnerJob {
   const dir = mkdtempSync(join(tmpdir(), 'arch-review-action-'));
   const eventPath = join(dir, 'event.json');
   const outputPath = join(dir, 'output.txt');
@@ -82,8 +84,13 @@ export function prepareRunnerJob(opts: Omit<ActionRunOptions, 'timeoutMs'>): Run
 }
 
 /** Runs `command` to its exit, collecting stdout and stderr; rejects after `timeoutMs`. */
-export async function runToExit(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runToExit(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -109,7 +116,12 @@ export async function runToExit(command: string, args: string[], options: { cwd:
  */
 export async function runActionProcess(opts: ActionRunOptions): Promise<ActionRun> {
   const job = prepareRunnerJob(opts);
-  const run = await runToExit(process.execPath, [join(REPO_ROOT, 'dist', 'action', 'main.js')], { cwd: job.workspace, env: job.env, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  const run = await runToExit(process.execPath, [join(REPO_ROOT, 'dist', 'action', 'main.js')], {
+    cwd: job.workspace,
+    env: job.env,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+  });
   return { ...run, outputs: parseOutputs(readFileSync(job.outputPath, 'utf8')), summary: readFileSync(job.summaryPath, 'utf8') };
 }
 
