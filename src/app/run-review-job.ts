@@ -36,6 +36,13 @@ export interface RunReviewJobDeps {
   attempt?: JobAttempt;
   /** First pause of the check-run writes' own retries (tests pass 0). */
   checkRunRetryDelayMs?: number;
+  /**
+   * Reads the repository's configuration; default `fetchRepoConfig` (the default branch, org defaults).
+   * The GitHub Action reads the checkout's file first. A `ConfigError` fails the check run as usual.
+   */
+  loadConfig?: (octokit: GitHubClient, ref: PullRequestRef) => Promise<{ config: Config; warnings: string[] }>;
+  /** Wraps the review's publisher (the Action falls back to workflow annotations when its token cannot write). */
+  wrapPublisher?: (publisher: GitHubPublisher) => GitHubPublisher;
 }
 
 /** What one job came to. Thrown errors (the queue retries them) are not among these. */
@@ -121,7 +128,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   let config: Config;
   let warnings: string[];
   try {
-    ({ config, warnings } = await fetchRepoConfig(octokit, ref));
+    ({ config, warnings } = await (deps.loadConfig ?? fetchRepoConfig)(octokit, ref));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.warn({ err: err.message }, 'configuration is invalid; reporting it on the check run, no review');
@@ -191,7 +198,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
 
     const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
     // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
-    const publisher = resuming ? checkOnlyPublisher(signal) : createGitHubPublisher(octokit, ref, {
+    const publisher = resuming ? checkOnlyPublisher(signal) : (deps.wrapPublisher ?? ((p: GitHubPublisher) => p))(createGitHubPublisher(octokit, ref, {
       headSha: job.headSha,
       version,
       log,
@@ -199,7 +206,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       botLogin: deps.botLogin,
       skipWhenNothingNew: pushLike && prior.reviews > 0,
       extraNotes: warnings.map((w) => `Configuration: ${w}`),
-    });
+    }));
     await reviewPullRequest({
       source,
       ...(deps.reviewer ? { reviewer: deps.reviewer } : {}),

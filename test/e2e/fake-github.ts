@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, encodeContent, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from './github-behaviour.js';
+import { DOCS, INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, encodeContent, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from './github-behaviour.js';
 import type { Answer, EncodedContent, ReviewComment, ServedDiff } from './github-behaviour.js';
 import type { ServedFile } from './parse-served-diff.js';
 
@@ -71,6 +71,11 @@ export interface FakeKnobs {
   permissions: Record<string, string>;
   /** `.github/arch-review.yml` of the repository; undefined answers 404 (no configuration). */
   repoConfig?: string;
+  /**
+   * Answer every write to the repository (POST, PATCH, PUT, DELETE) with 403 "Resource not accessible by
+   * integration", as GitHub does for a workflow token that is read-only (a pull request from a fork).
+   */
+  readOnly: boolean;
 }
 
 export interface FakeGitHubOptions {
@@ -84,6 +89,8 @@ export interface FakeGitHubOptions {
   publicKey?: string | KeyObject;
   /** The one installation `GET /app/installations` lists (the reconciler's start). Default 1. */
   installationId?: number;
+  /** Tokens accepted without an installation token request: a workflow's `GITHUB_TOKEN` (the Action). */
+  tokens?: readonly string[];
 }
 
 /** A fake GitHub Enterprise REST API on 127.0.0.1, served under `/api/v3` (GHE_HOST=<host>, GHE_PROTOCOL=http). */
@@ -115,7 +122,7 @@ interface StoredPull extends ServedDiff {
   contents: Map<string, EncodedContent>;
 }
 
-const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateReview: 0, diffTooLarge: false, permissions: {} });
+const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateReview: 0, diffTooLarge: false, permissions: {}, readOnly: false });
 
 /**
  * Starts a fake GitHub that behaves like the real one where arch-review depends on it: installation
@@ -132,7 +139,7 @@ const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateRe
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const publicKey = toPublicKey(options.publicKey);
   const pulls = new Map<number, StoredPull>();
-  const tokens = new Set<string>();
+  const tokens = new Set<string>(options.tokens ?? []);
   const botUser = { login: `${options.appSlug}[bot]`, id: 9_000_001, type: 'Bot' };
   let nextId = 1000;
   let base = '';
@@ -269,6 +276,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     }
     // Organization-wide config (`<owner>/.github`) is looked up when the repository has none.
     if (!r.startsWith(`${repoPrefix}/`)) return notFound();
+    if (fake.knobs.readOnly && method !== 'GET' && method !== 'HEAD') {
+      return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
+    }
     const rest = r.slice(repoPrefix.length);
     let m: RegExpExecArray | null;
 
