@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
+import { GoogleAuth } from 'google-auth-library';
 import type { Logger } from '../review/ports.js';
 import type { Provider } from './provider-model-id.js';
 
@@ -97,9 +98,24 @@ export function createMessagesClient(settings: ProviderSettings, common: ClientC
         region: settings.region,
         projectId: settings.projectId,
         ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
-        ...(settings.authClient ? { authClient: settings.authClient } : {}),
+        authClient: settings.authClient ?? lazyApplicationDefault(settings.projectId),
       });
   }
+}
+
+/**
+ * Application Default Credentials, looked up at the first request rather than when the client is built.
+ * Given a `googleAuth`, the Vertex SDK calls its `getClient()` in the constructor and keeps the promise:
+ * on a machine without credentials that promise rejects with nobody waiting on it, and Node ends the
+ * process on the unhandled rejection. The SDK reads only `getRequestHeaders()` and `projectId` of its
+ * `authClient`, so this stands in for one; a failure then surfaces at the request, as the SDK's
+ * "Failed to acquire Google OAuth credentials" (a note in the review). The project is known, so ADC
+ * need not look it up (for workload identity that would be a Cloud Resource Manager call).
+ */
+function lazyApplicationDefault(projectId: string): VertexAuthClient {
+  const auth = new GoogleAuth({ scopes: 'https://www.googleapis.com/auth/cloud-platform', projectId });
+  const lazy = { projectId, getRequestHeaders: async () => (await auth.getClient()).getRequestHeaders() };
+  return lazy as unknown as VertexAuthClient;
 }
 
 /** The provider's name as a reader knows it, for notes and logs. */

@@ -59,7 +59,7 @@ export function translateAnthropicError(err: unknown, provider: Provider = 'anth
     if (status === 403) {
       return fail(String(status), message, provider === 'anthropic'
         ? 'The Anthropic API key has no access to this model or feature (403); the agent part of the review was skipped.'
-        : `The ${provider === 'bedrock' ? 'AWS' : 'Google'} credentials have no access to this model on ${api} (403: model access not granted, or a missing permission); the agent part of the review was skipped.`, {
+        : `${cap(api)} refused the ${provider === 'bedrock' ? 'AWS' : 'Google'} credentials or their access to this model (403: invalid or expired credentials, model access not granted in the ${provider === 'bedrock' ? 'region' : 'project'}, or a missing ${provider === 'bedrock' ? '`bedrock:InvokeModel`' : '`aiplatform.endpoints.predict`'} permission); the agent part of the review was skipped.`, {
         status,
         retryable: false,
         fatal: true,
