@@ -58,7 +58,7 @@ export function agentOptionsFromEnv(env: Env, log: Logger): AnthropicReviewerOpt
     const v = env[key]?.trim();
     return v ? v : undefined;
   };
-  const provider = (get('ARCH_REVIEW_PROVIDER')?.toLowerCase() ?? 'anthropic') as Provider;
+  const provider = (get('ARCH_REVIEW_PROVIDER') ?? 'anthropic') as Provider;
   if (!PROVIDERS.includes(provider)) throw new ConfigError(`ARCH_REVIEW_PROVIDER must be one of ${PROVIDERS.join(', ')}`);
 
   let opts: AnthropicReviewerOptions;
@@ -99,7 +99,7 @@ export function agentOptionsFromEnv(env: Env, log: Logger): AnthropicReviewerOpt
 
   const model = get('ARCH_REVIEW_MODEL');
   if (model) opts.model = model;
-  const structured = get('ARCH_REVIEW_STRUCTURED_OUTPUT')?.toLowerCase();
+  const structured = get('ARCH_REVIEW_STRUCTURED_OUTPUT');
   if (structured !== undefined) {
     if (structured !== 'true' && structured !== 'false') throw new ConfigError('ARCH_REVIEW_STRUCTURED_OUTPUT must be true or false');
     opts.structuredOutput = structured === 'true';
