@@ -132,7 +132,7 @@ export class AnthropicReviewer implements Reviewer {
       try {
         return await this.client.messages.create({ ...params, output_config: { format: AGENT_OUTPUT_FORMAT } }, { signal });
       } catch (err) {
-        if (!(err instanceof APIError && err.status === 400 && /output_config|output_format|structured output|json_schema/i.test(err.message))) throw err;
+        if (!(err instanceof APIError && err.status === 400 && /output_config|output_format|structured output|json_schema|allowedPartnerModelFeatures/i.test(err.message))) throw err;
         if (this.structured) {
           this.structured = false;
           this.opts.log.warn({ provider: this.provider.kind, model: params.model }, `${providerLabel(this.provider.kind)} refused structured output; asking for the JSON in the prompt from now on`);
