@@ -102,7 +102,8 @@ interface RequestOutcome {
 /** The Claude reviewer. Construct it with {@link createAnthropicReviewer}. */
 export class AnthropicReviewer implements Reviewer {
   readonly name = 'claude';
-  private readonly client: MessagesClient;
+  /** Built at the first request (the cloud SDKs load only then). */
+  private client: Promise<MessagesClient> | undefined;
   private readonly profile: AgentProfile;
   private readonly provider: ProviderSettings;
   /** Whether requests carry `output_config`; turned off for good when the endpoint refuses it. */
@@ -114,12 +115,17 @@ export class AnthropicReviewer implements Reviewer {
     if (!opts.provider && !opts.apiKey) throw new ConfigError('the agent reviewer needs an Anthropic API key (ANTHROPIC_API_KEY) or a provider (ARCH_REVIEW_PROVIDER)');
     this.provider = opts.provider ?? { kind: 'anthropic', apiKey: opts.apiKey!, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}) };
     this.structured = opts.structuredOutput ?? this.provider.kind !== 'vertex';
-    this.client = createMessagesClient(this.provider, {
+  }
+
+  private messages(): Promise<MessagesClient['messages']> {
+    const { opts } = this;
+    this.client ??= createMessagesClient(this.provider, {
       maxRetries: opts.maxRetries ?? 2,
       timeoutMs: opts.timeoutMs ?? 90_000,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       log: opts.log,
     });
+    return this.client.then((c) => c.messages);
   }
 
   /**
@@ -130,7 +136,7 @@ export class AnthropicReviewer implements Reviewer {
   private async send(params: { model: string; max_tokens: number; system: TextBlockParam[]; messages: Anthropic.MessageParam[] }, signal: AbortSignal): Promise<Anthropic.Message> {
     if (this.structured) {
       try {
-        return await this.client.messages.create({ ...params, output_config: { format: AGENT_OUTPUT_FORMAT } }, { signal });
+        return await (await this.messages()).create({ ...params, output_config: { format: AGENT_OUTPUT_FORMAT } }, { signal });
       } catch (err) {
         if (!(err instanceof APIError && err.status === 400 && /output_config|output_format|structured output|json_schema|allowedPartnerModelFeatures/i.test(err.message))) throw err;
         if (this.structured) {
@@ -139,7 +145,7 @@ export class AnthropicReviewer implements Reviewer {
         }
       }
     }
-    return this.client.messages.create({ ...params, system: withJsonInstructions(params.system) }, { signal });
+    return (await this.messages()).create({ ...params, system: withJsonInstructions(params.system) }, { signal });
   }
 
   /**

@@ -1,7 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
-import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
-import { GoogleAuth } from 'google-auth-library';
+import type { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import type { Logger } from '../review/ports.js';
 import type { Provider } from './provider-model-id.js';
 
@@ -62,13 +60,15 @@ export interface ClientCommon {
 /**
  * Builds the Messages client of a provider. Each SDK takes its credentials only from the settings
  * given here or its own provider chain: an `ANTHROPIC_API_KEY` in the environment is never sent to
- * AWS or Google (both SDKs pass `null` to the base client for it).
+ * AWS or Google (both SDKs pass `null` to the base client for it). The Bedrock and Vertex SDKs (and the
+ * AWS SDK behind the first) are loaded only when chosen, so the CLI and the App start as fast as before
+ * on the Anthropic API.
  *
  * @example
- * const client = createMessagesClient({ kind: 'bedrock', region: 'eu-central-1' }, { maxRetries: 2, timeoutMs: 90_000, log });
+ * const client = await createMessagesClient({ kind: 'bedrock', region: 'eu-central-1' }, { maxRetries: 2, timeoutMs: 90_000, log });
  * await client.messages.create({ model: 'global.anthropic.claude-sonnet-5-5', max_tokens: 1024, messages });
  */
-export function createMessagesClient(settings: ProviderSettings, common: ClientCommon): MessagesClient {
+export async function createMessagesClient(settings: ProviderSettings, common: ClientCommon): Promise<MessagesClient> {
   const { log } = common;
   const shared = {
     maxRetries: common.maxRetries,
@@ -87,12 +87,14 @@ export function createMessagesClient(settings: ProviderSettings, common: ClientC
     case 'anthropic':
       return new Anthropic({ ...shared, apiKey: settings.apiKey, ...(settings.baseURL ? { baseURL: settings.baseURL } : {}) });
     case 'bedrock': {
+      const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
       const base = { ...shared, awsRegion: settings.region, apiKey: settings.bearerToken ?? null, ...(settings.baseURL ? { baseURL: settings.baseURL } : {}) };
       return settings.accessKeyId && settings.secretAccessKey
         ? new AnthropicBedrock({ ...base, awsAccessKey: settings.accessKeyId, awsSecretKey: settings.secretAccessKey, awsSessionToken: settings.sessionToken ?? null })
         : new AnthropicBedrock(base);
     }
-    case 'vertex':
+    case 'vertex': {
+      const { AnthropicVertex } = await import('@anthropic-ai/vertex-sdk');
       return new AnthropicVertex({
         ...shared,
         region: settings.region,
@@ -100,6 +102,7 @@ export function createMessagesClient(settings: ProviderSettings, common: ClientC
         ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
         authClient: settings.authClient ?? lazyApplicationDefault(settings.projectId),
       });
+    }
   }
 }
 
@@ -113,8 +116,14 @@ export function createMessagesClient(settings: ProviderSettings, common: ClientC
  * need not look it up (for workload identity that would be a Cloud Resource Manager call).
  */
 function lazyApplicationDefault(projectId: string): VertexAuthClient {
-  const auth = new GoogleAuth({ scopes: 'https://www.googleapis.com/auth/cloud-platform', projectId });
-  const lazy = { projectId, getRequestHeaders: async () => (await auth.getClient()).getRequestHeaders() };
+  let auth: Promise<{ getClient(): Promise<{ getRequestHeaders(): Promise<Headers> }> }> | undefined;
+  const lazy = {
+    projectId,
+    getRequestHeaders: async () => {
+      auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: 'https://www.googleapis.com/auth/cloud-platform', projectId }));
+      return (await (await auth).getClient()).getRequestHeaders();
+    },
+  };
   return lazy as unknown as VertexAuthClient;
 }
 
