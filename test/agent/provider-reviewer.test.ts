@@ -32,7 +32,7 @@ const ACCESS_KEY_ID = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
 const SECRET_ACCESS_KEY = randomBytes(30).toString('base64');
 const ACCESS_TOKEN = `ya29.test-${randomBytes(16).toString('hex')}`;
 
-const BEDROCK: FakePlatform = { kind: 'bedrock', region: 'eu-central-1', accessKeyId: ACCESS_KEY_ID };
+const BEDROCK: FakePlatform = { kind: 'bedrock', region: 'eu-central-1', accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY };
 const VERTEX: FakePlatform = { kind: 'vertex', project: 'acme-reviews', region: 'us-east5', accessToken: ACCESS_TOKEN };
 
 let fake: FakeAnthropic | undefined;
@@ -130,6 +130,19 @@ describe('the Claude reviewer on Amazon Bedrock', () => {
     expect(fake.requests[1]!.body.system?.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
     for (const out of [first, second]) expect(out.findings.map((f) => f.title)).toEqual(['PSP charge has no timeout']);
     expect(log.warned.filter((m) => /refused structured output/.test(m))).toHaveLength(1);
+  });
+
+  it('is refused when signed with another secret: the fake checks the signature itself, not just its form', async () => {
+    fake = await startFakeAnthropic({ apiKey: 'unused', platform: BEDROCK, respond: () => messageReply(ANSWER, USAGE) });
+    const wrong = createAnthropicReviewer({
+      provider: { kind: 'bedrock', region: 'eu-central-1', accessKeyId: ACCESS_KEY_ID, secretAccessKey: `${SECRET_ACCESS_KEY}x`, baseURL: fake.baseUrl },
+      log: silentLogger,
+      maxRetries: 0,
+      profile,
+    });
+    const out = await wrong.review(payInput());
+    expect(fake.requests.map((r) => r.status)).toEqual([403]);
+    expect(out.findings).toEqual([]);
   });
 
   it('rules only, with a note naming AWS credentials, when the signature is refused (403)', async () => {

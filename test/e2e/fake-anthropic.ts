@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,8 @@ export interface MessagesRequestBody {
 export interface RecordedAnthropicRequest {
   method: string;
   path: string;
+  /** The query string, without `?` (empty when none). */
+  query: string;
   /** The model: the body's `model`, or on Bedrock and Vertex the one in the path (URL-decoded). */
   model: string | undefined;
   /** The `authorization` header as sent (a SigV4 signature on Bedrock, a bearer token on Vertex). */
@@ -57,7 +60,8 @@ export type FakeAnthropicScript = (request: RecordedAnthropicRequest) => FakeAnt
  * Serve the Messages API as a cloud does instead of at `POST /v1/messages`:
  * - `bedrock`: `POST /model/{modelId}/invoke` (the runtime's InvokeModel, non-streaming), signed with
  *   SigV4 by `accessKeyId` for `region` and service `bedrock` (else 403 `UnrecognizedClientException`);
- *   base URL `baseUrl`.
+ *   with `secretAccessKey`, the signature is recomputed over the method, path, signed headers and body
+ *   as received (else 403 `SignatureDoesNotMatch`). Base URL `baseUrl`.
  * - `vertex`: `POST /v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}:rawPredict`
  *   with `authorization: Bearer <accessToken>` (else Google's 401 `UNAUTHENTICATED`); base URL
  *   `${baseUrl}/v1`. It also serves an STS token exchange at `POST /sts/token` that hands out
@@ -67,7 +71,7 @@ export type FakeAnthropicScript = (request: RecordedAnthropicRequest) => FakeAnt
  * clouds do; the answers are the same as the Anthropic API's.
  */
 export type FakePlatform =
-  | { kind: 'bedrock'; region: string; accessKeyId: string }
+  | { kind: 'bedrock'; region: string; accessKeyId: string; /** When given, the signature itself is checked (else only its form and scope). */ secretAccessKey?: string }
   | { kind: 'vertex'; project: string; region: string; accessToken: string; subjectToken?: string };
 
 export interface FakeAnthropicOptions {
@@ -156,6 +160,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
       if (!sig || sig[1] !== platform.accessKeyId || sig[3] !== platform.region || sig[4] !== 'bedrock' || !signed.includes('host') || !signed.includes('x-amz-date') || typeof headers['x-amz-date'] !== 'string') {
         return aws(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       }
+      if (platform.secretAccessKey !== undefined && sigV4Signature(req, headers, signed, sig[2]!, platform.region, platform.secretAccessKey) !== /Signature=([0-9a-f]{64})$/.exec(req.authorization!)![1]) {
+        return aws(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      }
       return undefined;
     }
     const m = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):rawPredict$/.exec(req.path);
@@ -235,6 +242,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
       const recorded: RecordedAnthropicRequest = {
         method: req.method ?? 'GET',
         path: new URL(req.url ?? '/', 'http://fake.invalid').pathname,
+        query: new URL(req.url ?? '/', 'http://fake.invalid').search.replace(/^\?/, ''),
         model: undefined,
         authorization: req.headers.authorization,
         apiKey: keyOf(req.headers),
@@ -263,4 +271,27 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions): Promise
   const { port } = server.address() as AddressInfo;
   fake.baseUrl = `http://127.0.0.1:${port}`;
   return fake;
+}
+
+/**
+ * AWS Signature Version 4 of a received request, written from the specification (not with the AWS
+ * libraries the client signs with): canonical request over the method, the path (URI-encoded once more,
+ * as for every service but S3), the query, the signed headers and the payload hash; then the string to
+ * sign and the derived key for `date/region/bedrock/aws4_request`.
+ */
+function sigV4Signature(req: RecordedAnthropicRequest, headers: IncomingMessage['headers'], signedHeaders: string[], date: string, region: string, secret: string): string {
+  const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+  const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+  const escape = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const value = (name: string) => {
+    const v = headers[name];
+    return (Array.isArray(v) ? v.join(',') : (v ?? '')).trim().replace(/\s+/g, ' ');
+  };
+  const query = [...new URLSearchParams(req.query)].map(([k, v]) => `${escape(k)}=${escape(v)}`).sort().join('&');
+  const payloadHash = typeof headers['x-amz-content-sha256'] === 'string' ? headers['x-amz-content-sha256'] : sha256(req.raw);
+  const canonical = [req.method, escape(req.path).replace(/%2F/g, '/'), query, ...signedHeaders.map((h) => `${h}:${value(h)}`), '', signedHeaders.join(';'), payloadHash].join('\n');
+  const scope = `${date}/${region}/bedrock/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', value('x-amz-date'), scope, sha256(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), 'bedrock'), 'aws4_request');
+  return createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
 }

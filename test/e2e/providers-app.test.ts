@@ -47,7 +47,7 @@ describe('the GitHub App process with the agent on Amazon Bedrock (fake InvokeMo
     github = await startFakeGitHub({ ...REPO, appId: APP_ID, appSlug: 'arch-review-bedrock-e2e', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
     bedrock = await startFakeAnthropic({
       apiKey: 'unused',
-      platform: { kind: 'bedrock', region: REGION, accessKeyId: ACCESS_KEY_ID },
+      platform: { kind: 'bedrock', region: REGION, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
       respond: (r) => messageReply({ findings: userText(r.body).includes(FINDING.path) ? [FINDING] : [], questions: [], assessment: 'The webhook does the work inline.' }),
     });
     ({ app, webhookUrl } = await startAppAgainst(github, {
