@@ -6,6 +6,7 @@ import { getPrivateKey } from '@probot/get-private-key';
 import type { Logger as PinoLogger } from 'pino';
 import { Probot, ProbotOctokit, Server, run } from 'probot';
 import { createArchReviewApp } from './app/arch-review-app.js';
+import { agentOptionsFromEnv } from './agent/agent-options-from-env.js';
 import { createAnthropicReviewer } from './agent/anthropic-reviewer.js';
 import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
@@ -212,7 +213,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   if (role !== 'web') {
     if (!probot) throw new Error('Probot did not initialise');
     const reviewer = options.reviewer ?? createAgentReviewer(env, log);
-    log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY): rules only' }, 'reviewer');
+    log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY or ARCH_REVIEW_PROVIDER): rules only' }, 'reviewer');
     rulePool = createRuleWorkerPool();
     const app = probot;
     const botLogin = botLoginOnce(() => app);
@@ -276,15 +277,13 @@ async function listenOps(handler: RequestHandler, port: number, host: string | u
   return server;
 }
 
-/** The Claude reviewer when ANTHROPIC_API_KEY is set; otherwise reviews are rules-only. */
+/**
+ * The Claude reviewer when its provider is configured (`ANTHROPIC_API_KEY`, or `ARCH_REVIEW_PROVIDER`
+ * bedrock or vertex with its region; see `agentOptionsFromEnv`); otherwise reviews are rules-only.
+ */
 function createAgentReviewer(env: AppEnv, log: PinoLogger): Reviewer | undefined {
-  if (!env.anthropicApiKey) return undefined;
-  return createAnthropicReviewer({
-    apiKey: env.anthropicApiKey,
-    log: log.child({ name: 'agent' }),
-    ...(env.anthropicBaseUrl ? { baseURL: env.anthropicBaseUrl } : {}),
-    ...(env.agentDeadlineMs ? { deadlineMs: env.agentDeadlineMs } : {}),
-  });
+  const opts = agentOptionsFromEnv(env.agentEnv, log.child({ name: 'agent' }));
+  return opts ? createAnthropicReviewer(opts) : undefined;
 }
 
 /** Probot's rules (PRIVATE_KEY as PEM, escaped or base64; else PRIVATE_KEY_PATH; else one *.pem in the cwd). */

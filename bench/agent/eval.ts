@@ -18,8 +18,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const log = createStderrLogger(process.stderr, process.env.EVAL_VERBOSE ? 'debug' : 'warn');
 const options = agentOptionsFromEnv(process.env, log);
 if (!options) {
-  console.log('npm run eval: ANTHROPIC_API_KEY is not set, so no example was reviewed by the agent (nothing to do; exit 0).');
-  console.log('Set ANTHROPIC_API_KEY (and optionally ANTHROPIC_BASE_URL) to review the bundled examples for real.');
+  console.log('npm run eval: ANTHROPIC_API_KEY is not set (nor ARCH_REVIEW_PROVIDER), so no example was reviewed by the agent (nothing to do; exit 0).');
+  console.log('Set ANTHROPIC_API_KEY (and optionally ANTHROPIC_BASE_URL), or ARCH_REVIEW_PROVIDER=bedrock|vertex with its variables, to review the bundled examples for real.');
   process.exit(0);
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Anthropic from '@anthropic-ai/sdk';
+import { APIError, type Anthropic } from '@anthropic-ai/sdk';
+import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ConfigError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
 import type { Logger, Reviewer, ReviewerInput, ReviewerOutput, TokenUsage } from '../review/ports.js';
@@ -9,19 +10,38 @@ import { defaultProfilePath } from './default-profile-path.js';
 import { estimateTokens } from './estimate-tokens.js';
 import { parseAgentProfile, type AgentProfile } from './load-agent-profile.js';
 import { requestCostUsd, type RequestUsage } from './model-prices.js';
-import { AGENT_OUTPUT_FORMAT, OUTPUT_SCHEMA_TOKENS } from './output-format.js';
+import { createMessagesClient, providerLabel, type MessagesClient, type ProviderSettings } from './messages-client.js';
+import { AGENT_OUTPUT_FORMAT, JSON_OUTPUT_INSTRUCTIONS, OUTPUT_SCHEMA_TOKENS } from './output-format.js';
 import { parseAgentOutput } from './parse-agent-output.js';
 import { planReview, type PlannedRequest } from './plan-review.js';
+import { providerModelId } from './provider-model-id.js';
 import { toAgentFindings } from './to-agent-findings.js';
 import { translateAnthropicError } from './translate-anthropic-error.js';
 
-/** Options of {@link createAnthropicReviewer}. Only `apiKey` and `log` are required. */
+/**
+ * Options of {@link createAnthropicReviewer}. `log` is required, and either `apiKey` (the Anthropic API)
+ * or `provider` (Amazon Bedrock or Google Vertex AI).
+ */
 export interface AnthropicReviewerOptions {
-  apiKey: string;
-  /** API base URL (a proxy, or a fake server in tests). Default: `ANTHROPIC_BASE_URL`, else Anthropic's. */
+  /** Anthropic API key; ignored when `provider` is given. */
+  apiKey?: string;
+  /** API base URL (a proxy, or a fake server in tests). Default: `ANTHROPIC_BASE_URL`, else Anthropic's. Anthropic API only. */
   baseURL?: string;
+  /** Where the Messages API is served. Default: the Anthropic API with `apiKey`. */
+  provider?: ProviderSettings;
+  /**
+   * Send the output contract as `output_config.format` (structured output). Default: on for the
+   * Anthropic API and Bedrock, off for Vertex AI, where an organization policy
+   * (`constraints/vertexai.allowedPartnerModelFeatures`) disables it unless an admin allows it. Off, the
+   * schema goes into the system prompt instead and the answer is validated (and repaired once) the same
+   * way. On, an endpoint that refuses the field with a 400 turns it off for the rest of the process.
+   */
+  structuredOutput?: boolean;
   log: Logger;
-  /** Overrides the repository's `agent.model` (and the persona's default). */
+  /**
+   * Overrides the repository's `agent.model` (and the persona's default). Anthropic ids are mapped to the
+   * provider's naming (see `providerModelId`); a provider's own id passes through.
+   */
   model?: string;
   /** The SDK's retries for 408/409/429/5xx/529 and connection errors; arch-review adds no loop of its own. Default 2. */
   maxRetries?: number;
@@ -82,27 +102,50 @@ interface RequestOutcome {
 /** The Claude reviewer. Construct it with {@link createAnthropicReviewer}. */
 export class AnthropicReviewer implements Reviewer {
   readonly name = 'claude';
-  private readonly client: Anthropic;
+  /** Built at the first request (the cloud SDKs load only then). */
+  private client: Promise<MessagesClient> | undefined;
   private readonly profile: AgentProfile;
+  private readonly provider: ProviderSettings;
+  /** Whether requests carry `output_config`; turned off for good when the endpoint refuses it. */
+  private structured: boolean;
 
+  /** @throws ConfigError when neither `provider` nor `apiKey` is given. */
   constructor(private readonly opts: AnthropicReviewerOptions & { profile: AgentProfile }) {
     this.profile = opts.profile;
-    const log = opts.log;
-    this.client = new Anthropic({
-      apiKey: opts.apiKey,
-      ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+    if (!opts.provider && !opts.apiKey) throw new ConfigError('the agent reviewer needs an Anthropic API key (ANTHROPIC_API_KEY) or a provider (ARCH_REVIEW_PROVIDER)');
+    this.provider = opts.provider ?? { kind: 'anthropic', apiKey: opts.apiKey!, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}) };
+    this.structured = opts.structuredOutput ?? this.provider.kind !== 'vertex';
+  }
+
+  private messages(): Promise<MessagesClient['messages']> {
+    const { opts } = this;
+    this.client ??= createMessagesClient(this.provider, {
       maxRetries: opts.maxRetries ?? 2,
-      timeout: opts.timeoutMs ?? 90_000,
+      timeoutMs: opts.timeoutMs ?? 90_000,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      // The SDK masks key headers in its debug logs; warn level keeps request dumps out of ours altogether.
-      logLevel: 'warn',
-      logger: {
-        error: (msg: string) => log.error({ sdk: 'anthropic' }, msg),
-        warn: (msg: string) => log.warn({ sdk: 'anthropic' }, msg),
-        info: (msg: string) => log.info({ sdk: 'anthropic' }, msg),
-        debug: (msg: string) => log.debug({ sdk: 'anthropic' }, msg),
-      },
+      log: opts.log,
     });
+    return this.client.then((c) => c.messages);
+  }
+
+  /**
+   * One Messages request: with `output_config` while structured output is on, else with the contract in
+   * the system prompt. An endpoint that refuses `output_config` (HTTP 400 naming it) turns structured
+   * output off and the request is sent again without it.
+   */
+  private async send(params: { model: string; max_tokens: number; system: TextBlockParam[]; messages: Anthropic.MessageParam[] }, signal: AbortSignal): Promise<Anthropic.Message> {
+    if (this.structured) {
+      try {
+        return await (await this.messages()).create({ ...params, output_config: { format: AGENT_OUTPUT_FORMAT } }, { signal });
+      } catch (err) {
+        if (!(err instanceof APIError && err.status === 400 && /output_config|output_format|structured output|json_schema|allowedPartnerModelFeatures/i.test(err.message))) throw err;
+        if (this.structured) {
+          this.structured = false;
+          this.opts.log.warn({ provider: this.provider.kind, model: params.model }, `${providerLabel(this.provider.kind)} refused structured output; asking for the JSON in the prompt from now on`);
+        }
+      }
+    }
+    return (await this.messages()).create({ ...params, system: withJsonInstructions(params.system) }, { signal });
   }
 
   /**
@@ -114,6 +157,7 @@ export class AnthropicReviewer implements Reviewer {
   async review(input: ReviewerInput): Promise<ReviewerOutput> {
     const { log } = this.opts;
     const model = this.opts.model ?? input.config.agent.model ?? this.profile.model;
+    const wireModel = providerModelId(this.provider.kind, model);
     const deadlineMs = this.opts.deadlineMs ?? DEFAULT_AGENT_DEADLINE_MS;
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
@@ -130,7 +174,7 @@ export class AnthropicReviewer implements Reviewer {
       notes.push(`The agent reviewer did not cover ${count(budgetLeft.length, 'file')} within the review's token budget (\`agent.max_tokens_per_review\`: ${plan.reviewBudget.toLocaleString('en-US')}): ${list(budgetLeft)}. The most integration-heavy files went first.`);
     }
     if (tooLarge.length > 0) notes.push(`Too large for the agent reviewer even without surrounding code: ${list(tooLarge)}.`);
-    log.info({ model, requests: plan.requests.length, files: input.files.length, notCovered: plan.notCovered.length, estimatedInput: plan.requests.reduce((n, r) => n + r.estimatedInputTokens, 0) }, 'agent review planned');
+    log.info({ provider: this.provider.kind, model: wireModel, structuredOutput: this.structured, requests: plan.requests.length, files: input.files.length, notCovered: plan.notCovered.length, estimatedInput: plan.requests.reduce((n, r) => n + r.estimatedInputTokens, 0) }, 'agent review planned');
 
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 };
     let cost: number | undefined = 0;
@@ -156,10 +200,7 @@ export class AnthropicReviewer implements Reviewer {
       reserved += estimatedInput + maxTokens;
       const started = Date.now();
       try {
-        const msg = await this.client.messages.create(
-          { model, max_tokens: maxTokens, system: request.system, messages, output_config: { format: AGENT_OUTPUT_FORMAT } },
-          { signal },
-        );
+        const msg = await this.send({ model: wireModel, max_tokens: maxTokens, system: request.system, messages }, signal);
         const u = usageOf(msg);
         record(u);
         log.info({ request: request.index, files: request.paths.length, ms: Date.now() - started, stopReason: msg.stop_reason, ...u }, 'agent request done');
@@ -194,7 +235,7 @@ export class AnthropicReviewer implements Reviewer {
         }
         return { request, status: 'done', output: parsed.output };
       } catch (err) {
-        const failure = translateAnthropicError(err);
+        const failure = translateAnthropicError(err, this.provider.kind);
         log.warn({ request: request.index, kind: failure.kind, status: failure.error.status, err: failure.error.message }, 'agent request failed');
         if (failure.fatal && !stop) stop = { note: signal.aborted && deadline.aborted ? `The agent reviewer reached its ${(deadlineMs / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} s deadline before it finished.` : failure.note };
         else if (!failure.fatal) notes.push(failure.note);
@@ -258,6 +299,11 @@ export class AnthropicReviewer implements Reviewer {
     log.info({ findings: findings.length, requests: usage.requests, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens, costUsd: out.usage?.costUsd }, 'agent review done');
     return out;
   }
+}
+
+/** The system blocks with the output contract in words, before the cached last block (so it is cached too). */
+function withJsonInstructions(system: TextBlockParam[]): TextBlockParam[] {
+  return [...system.slice(0, -1), { type: 'text', text: JSON_OUTPUT_INSTRUCTIONS }, ...system.slice(-1)];
 }
 
 function usageOf(msg: Anthropic.Message): RequestUsage {

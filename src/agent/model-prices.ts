@@ -1,3 +1,5 @@
+import { anthropicModelId } from './provider-model-id.js';
+
 /** US dollars per million tokens. Cache writes are the 5-minute TTL rate (the only TTL arch-review uses). */
 export interface ModelPrice {
   input: number;
@@ -58,11 +60,12 @@ export interface RequestUsage {
 
 /**
  * The family key of a model id: a dated snapshot (`claude-sonnet-4-5-20250929`), a `-latest` alias or a
- * `[1m]` context suffix prices like its family.
+ * `[1m]` context suffix prices like its family, and so do the Bedrock and Vertex ids of a model
+ * (`global.anthropic.claude-sonnet-4-5-20250929-v1:0`, `claude-sonnet-4-5@20250929`): both clouds list
+ * Claude at Anthropic's prices (their regional-endpoint surcharges are not modelled).
  */
 export function modelFamily(model: string): string {
-  return model
-    .toLowerCase()
+  return anthropicModelId(model.toLowerCase())
     .replace(/\[[^\]]*\]$/, '')
     .replace(/-(\d{8}|latest)$/, '')
     .replace(/-0$/, '');

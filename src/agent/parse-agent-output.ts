@@ -17,7 +17,14 @@ export function parseAgentOutput(text: string): ParsedAgentOutput {
   try {
     json = JSON.parse(stripFence(text));
   } catch (err) {
-    return { ok: false, issues: [`the answer is not valid JSON (${(err as Error).message.slice(0, 200)})`] };
+    // Without structured output (some Vertex AI projects) a model may wrap the object in a sentence.
+    const inner = outermostObject(text);
+    try {
+      if (inner === undefined) throw err;
+      json = JSON.parse(inner);
+    } catch {
+      return { ok: false, issues: [`the answer is not valid JSON (${(err as Error).message.slice(0, 200)})`] };
+    }
   }
   const r = AgentOutputSchema.safeParse(json);
   if (r.success) return { ok: true, output: r.data };
@@ -30,4 +37,11 @@ export function parseAgentOutput(text: string): ParsedAgentOutput {
 function stripFence(text: string): string {
   const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text);
   return m?.[1] ?? text;
+}
+
+/** From the first `{` to the last `}`, when the text has prose around one JSON object. */
+function outermostObject(text: string): string | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  return start >= 0 && end > start && (start > 0 || end < text.length - 1) ? text.slice(start, end + 1) : undefined;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AGENT_ENV_KEYS } from '../agent/agent-options-from-env.js';
+import { PROVIDERS } from '../agent/provider-model-id.js';
 import { ConfigError } from '../errors.js';
 
 /** Which parts a process runs: the webhook server, the review worker, or both (the default). */
@@ -43,6 +45,21 @@ const EnvSchema = z
       .optional(),
     ANTHROPIC_API_KEY: z.string().optional(),
     ANTHROPIC_BASE_URL: z.url().optional(),
+    ARCH_REVIEW_PROVIDER: z.enum(PROVIDERS).optional(),
+    ARCH_REVIEW_MODEL: z.string().optional(),
+    ARCH_REVIEW_STRUCTURED_OUTPUT: flag.optional(),
+    AWS_REGION: z.string().optional(),
+    AWS_DEFAULT_REGION: z.string().optional(),
+    AWS_ACCESS_KEY_ID: z.string().optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().optional(),
+    AWS_SESSION_TOKEN: z.string().optional(),
+    AWS_PROFILE: z.string().optional(),
+    AWS_BEARER_TOKEN_BEDROCK: z.string().optional(),
+    ANTHROPIC_BEDROCK_BASE_URL: z.url().optional(),
+    CLOUD_ML_REGION: z.string().optional(),
+    ANTHROPIC_VERTEX_PROJECT_ID: z.string().optional(),
+    GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
+    ANTHROPIC_VERTEX_BASE_URL: z.url().optional(),
     ARCH_REVIEW_AGENT_DEADLINE_MS: int(1_000, 3_600_000).optional(),
     WORKER_CONCURRENCY: int(1, 64).default(2),
     REVIEW_ROLE: z.enum(ROLES).default('all'),
@@ -103,6 +120,8 @@ export interface AppEnv {
   anthropicBaseUrl?: string;
   /** Hard deadline of the agent part of one review; the review then goes out with what it has. */
   agentDeadlineMs?: number;
+  /** The agent's variables as given (provider, model, AWS and Google settings), for `agentOptionsFromEnv`. */
+  agentEnv: Readonly<Record<string, string | undefined>>;
   workerConcurrency: number;
   role: Role;
   /** Running jobs get this long to finish on SIGTERM before they are aborted. */
@@ -164,6 +183,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     anthropicApiKey: e.ANTHROPIC_API_KEY,
     anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
     agentDeadlineMs: e.ARCH_REVIEW_AGENT_DEADLINE_MS,
+    agentEnv: Object.freeze(Object.fromEntries(AGENT_ENV_KEYS.map((k) => [k, present[k]]))),
     workerConcurrency: e.WORKER_CONCURRENCY,
     role: e.REVIEW_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

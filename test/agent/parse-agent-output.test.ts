@@ -31,4 +31,12 @@ describe('parseAgentOutput', () => {
       expect(text).toContain('assessment');
     }
   });
+
+  it('finds the object in prose around it (an answer without structured output), and still validates it', () => {
+    const obj = { findings: [], questions: [], assessment: 'Fine.' };
+    expect(parseAgentOutput(`Here is my review:\n${JSON.stringify(obj)}\nThanks.`)).toEqual({ ok: true, output: obj });
+    const bad = parseAgentOutput(`Sure! ${JSON.stringify({ findings: 'none', questions: [], assessment: 'x' })}`);
+    expect(bad.ok).toBe(false);
+    expect(parseAgentOutput('No JSON here at all.').ok).toBe(false);
+  });
 });

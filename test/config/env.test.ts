@@ -25,6 +25,15 @@ describe('readEnv', () => {
     expect(readEnv({ GHE_HOST: 'github.example.com' }).baseUrl).toBe('https://github.example.com/api/v3');
   });
 
+  it('keeps the agent provider variables for agentOptionsFromEnv, and rejects an unknown provider without echoing it', () => {
+    const env = readEnv({ ARCH_REVIEW_PROVIDER: 'bedrock', AWS_REGION: 'eu-central-1', AWS_PROFILE: 'reviews', CLOUD_ML_REGION: '', UNRELATED: 'x' });
+    expect(env.agentEnv).toMatchObject({ ARCH_REVIEW_PROVIDER: 'bedrock', AWS_REGION: 'eu-central-1', AWS_PROFILE: 'reviews' });
+    expect(env.agentEnv.CLOUD_ML_REGION).toBeUndefined();
+    expect(Object.keys(env.agentEnv)).not.toContain('UNRELATED');
+    expect(() => readEnv({ ARCH_REVIEW_PROVIDER: 'openai-please' })).toThrow(/ARCH_REVIEW_PROVIDER must be one of "anthropic", "bedrock", "vertex"/);
+    expect(() => readEnv({ ARCH_REVIEW_PROVIDER: 'openai-please' })).not.toThrow(/openai-please/);
+  });
+
   it('switches to JSON logs in production unless LOG_FORMAT says otherwise', () => {
     expect(readEnv({ NODE_ENV: 'production' }).logFormat).toBe('json');
     expect(readEnv({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
