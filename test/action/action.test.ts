@@ -61,11 +61,13 @@ function expectAnchoredOnDiff(sha: string): number {
   return count;
 }
 
+/** The fake GitHub as a workflow sees it: the workflow token posts as github-actions[bot], and its check runs belong to the github-actions app. */
+const startWorkflowFake = () => startFakeGitHub({ owner: TARGET.owner, repo: TARGET.repo, appId: 15368, appSlug: 'github-actions', installationToken: 'unused', tokens: [TOKEN] });
+
 describe('the GitHub Action (node dist/action/main.js) against a fake GitHub Enterprise', () => {
   beforeAll(async () => {
     await buildOnce();
-    // A workflow token posts as github-actions[bot], and its check runs belong to the github-actions app.
-    github = await startFakeGitHub({ owner: TARGET.owner, repo: TARGET.repo, appId: 15368, appSlug: 'github-actions', installationToken: 'unused', tokens: [TOKEN] });
+    github = await startWorkflowFake();
   }, 180_000);
 
   afterAll(async () => {
@@ -236,7 +238,7 @@ describe('the GitHub Action (node dist/action/main.js) against a fake GitHub Ent
 describe('action.yml (its composite steps, run as the runner runs them)', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ owner: TARGET.owner, repo: TARGET.repo, appId: 15368, appSlug: 'github-actions', installationToken: 'unused', tokens: [TOKEN] });
+    github = await startWorkflowFake();
   }, 180_000);
 
   afterAll(async () => {

@@ -94,6 +94,27 @@ export interface FakeAnthropic {
 }
 
 /** A realistic default usage: a first request that writes the prompt cache. */
+/**
+ * The agent finding the provider suites ask for: a coupling problem on the demo PR's Stripe webhook.
+ * `webhookFindingAnswer(prompt)` answers with it when the prompt shows that file.
+ */
+export const WEBHOOK_COUPLING_FINDING = {
+  path: 'src/payments/stripe-webhook.ts',
+  line: 7,
+  category: 'coupling',
+  severity: 'high',
+  title: 'Webhook handler owns a concrete BillingService',
+  body: 'The router builds its own BillingService at import time, so the webhook cannot be tested or pointed at another implementation without module mocking. Inject it through a factory.',
+  confidence: 0.9,
+} as const;
+
+/** The model's answer to a review prompt: the webhook finding when the prompt shows its file. */
+export const webhookFindingAnswer = (prompt: string) => ({
+  findings: prompt.includes(WEBHOOK_COUPLING_FINDING.path) ? [WEBHOOK_COUPLING_FINDING] : [],
+  questions: [],
+  assessment: 'The webhook does the work inline.',
+});
+
 export const DEFAULT_USAGE: FakeUsage = { input_tokens: 2_048, output_tokens: 512, cache_creation_input_tokens: 4_096, cache_read_input_tokens: 0 };
 
 /** An `end_turn` answer whose text is `answer` (serialised when it is not already a string). */

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
-import { messageReply, startFakeAnthropic, userText, type FakeAnthropic } from './fake-anthropic.js';
+import { WEBHOOK_COUPLING_FINDING, messageReply, startFakeAnthropic, userText, webhookFindingAnswer, type FakeAnthropic } from './fake-anthropic.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { readMetric } from './read-metric.js';
+import { fetchMetrics, readMetric } from './read-metric.js';
 import { startAppAgainst, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
@@ -26,15 +26,7 @@ const SECRET_ACCESS_KEY = randomBytes(30).toString('base64');
 const REGION = 'eu-central-1';
 const POLL = { timeout: 30_000, interval: 50 };
 
-const FINDING = {
-  path: 'src/payments/stripe-webhook.ts',
-  line: 7,
-  category: 'coupling',
-  severity: 'high',
-  title: 'Webhook handler owns a concrete BillingService',
-  body: 'The router builds its own BillingService at import time, so the webhook cannot be tested or pointed at another implementation without module mocking. Inject it through a factory.',
-  confidence: 0.9,
-};
+const FINDING = WEBHOOK_COUPLING_FINDING;
 
 let github: FakeGitHub;
 let bedrock: FakeAnthropic;
@@ -48,7 +40,7 @@ describe('the GitHub App process with the agent on Amazon Bedrock (fake InvokeMo
     bedrock = await startFakeAnthropic({
       apiKey: 'unused',
       platform: { kind: 'bedrock', region: REGION, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
-      respond: (r) => messageReply({ findings: userText(r.body).includes(FINDING.path) ? [FINDING] : [], questions: [], assessment: 'The webhook does the work inline.' }),
+      respond: (r) => messageReply(webhookFindingAnswer(userText(r.body))),
     });
     ({ app, webhookUrl } = await startAppAgainst(github, {
       appId: APP_ID,
@@ -68,7 +60,7 @@ describe('the GitHub App process with the agent on Amazon Bedrock (fake InvokeMo
     const number = 31;
     const sha = createHash('sha1').update(`bedrock-${randomBytes(8).toString('hex')}`).digest('hex');
     github.addPullRequest(demoPullRequest(number, sha));
-    const metric = async () => readMetric(await (await fetch(`${app.url}/metrics`)).text(), 'reviews_total', { outcome: 'published' });
+    const metric = async () => readMetric(await fetchMetrics(app.url), 'reviews_total', { outcome: 'published' });
     const before = await metric();
     const ack = await deliverWebhook(webhookUrl, { event: 'pull_request', id: `bedrock-e2e-${randomBytes(4).toString('hex')}`, payload: pullRequestOpenedPayload({ ...REPO, number }, sha), secret: WEBHOOK_SECRET });
     expect(ack.status).toBe(200);
@@ -91,5 +83,5 @@ describe('the GitHub App process with the agent on Amazon Bedrock (fake InvokeMo
     expect(agent[0]!.body).toContain(`**${FINDING.title}**`);
     expect(reviews[0]!.body).toMatch(/_Model usage: .* in \d+ requests?, about \$\d/);
     expect(app.output()).not.toContain(SECRET_ACCESS_KEY);
-  });
+  }, 60_000);
 });

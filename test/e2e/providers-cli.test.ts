@@ -14,20 +14,11 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/cli/format-json.js';
 import { REPO_ROOT } from './build-once.js';
-import { messageReply, startFakeAnthropic, userText, type FakeAnthropic } from './fake-anthropic.js';
+import { messageReply, startFakeAnthropic, userText, webhookFindingAnswer, type FakeAnthropic } from './fake-anthropic.js';
 
 const run = promisify(execFile);
 
-const FINDING = {
-  path: 'src/payments/stripe-webhook.ts',
-  line: 7,
-  category: 'coupling',
-  severity: 'high',
-  title: 'Webhook handler owns a concrete BillingService',
-  body: 'The router builds its own BillingService at import time, so the webhook cannot be tested or pointed at another implementation without module mocking. Inject it through a factory.',
-  confidence: 0.9,
-};
-const ANSWER_FOR = (prompt: string) => ({ findings: prompt.includes('src/payments/stripe-webhook.ts') ? [FINDING] : [], questions: [], assessment: 'The webhook does the work inline.' });
+const ANSWER_FOR = webhookFindingAnswer;
 
 let fake: FakeAnthropic | undefined;
 let dir: string | undefined;
