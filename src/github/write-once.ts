@@ -1,4 +1,5 @@
 import type { Logger } from '../review/ports.js';
+import { backoffMs } from './octokit-policy.js';
 import { translateGitHubError } from './translate-error.js';
 
 /** How a look-then-create write retries. */
@@ -42,8 +43,10 @@ export function outcomeUnknown(err: unknown): boolean {
   return typeof status === 'number' && status >= 500;
 }
 
-/** Waits `baseMs · 2^(attempt-1)` with jitter (at least `atLeastMs`, at most 30 s). */
+/** Waits the GitHub policy's jittered backoff for `attempt` from `baseMs` (at least `atLeastMs`, at most 30 s). */
 export function pause(baseMs: number, attempt: number, atLeastMs = 0): Promise<void> {
-  const ms = Math.min(30_000, Math.max(atLeastMs, baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+  const ms = Math.min(PAUSE_CAP_MS, Math.max(atLeastMs, backoffMs(attempt - 1, { baseDelayMs: baseMs, maxDelayMs: PAUSE_CAP_MS, random: Math.random })));
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
+
+const PAUSE_CAP_MS = 30_000;
