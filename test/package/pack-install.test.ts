@@ -119,7 +119,13 @@ beforeAll(async () => {
   }
   // A new project as `npm init` leaves it, so npm installs here and not into a folder further up.
   writeFileSync(path.join(project, 'package.json'), `${JSON.stringify({ name: 'pack-install-check', version: '1.0.0', private: true }, null, 2)}\n`);
-  const install = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], { cwd: project, timeoutMs: 5 * MINUTE });
+  // Without a lockfile the install resolves ranges against the registry as it is now: a version just
+  // published can be listed before it is served (npm answers ETARGET), so that answer is retried.
+  let install = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], { cwd: project, timeoutMs: 5 * MINUTE });
+  for (let retry = 1; retry <= 2 && install.code !== 0 && /\bETARGET\b/.test(install.stderr); retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 10_000 * retry));
+    install = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], { cwd: project, timeoutMs: 5 * MINUTE });
+  }
   if (install.code !== 0) throw new Error(describeRun(`npm install ${tarball}`, install));
 
   // The project becomes a repository: a base commit on main, then a feature branch touching HTTP clients.
