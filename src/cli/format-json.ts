@@ -1,6 +1,6 @@
 import type { SkipReason } from '../diff/types.js';
 import type { Finding } from '../review/finding.js';
-import type { ReviewResult, ReviewTarget, SummaryFinding, TokenUsage } from '../review/ports.js';
+import type { DemotedFinding, ReviewResult, ReviewTarget, SummaryFinding, TokenUsage } from '../review/ports.js';
 import { allFindings, summarizeResult, type ReviewSummary } from './summarize-result.js';
 
 /** The document `--format json` prints. Documented in the README's CLI section; `version` changes on a breaking change. */
@@ -12,6 +12,11 @@ export interface JsonReport {
   findings: Finding[];
   /** Findings that could not be inline comments, by fingerprint, with the reason. */
   summaryOnly: Array<{ fingerprint: string; reason: SummaryFinding['reason'] }>;
+  /**
+   * Findings kept out on purpose (lower confidence, already in the base, rejected by the agent), with why.
+   * Not in `findings`, not counted in `summary`, never a reason for a non-zero exit.
+   */
+  demoted: DemotedFinding[];
   /** Every file of the diff, reviewed or skipped, with the reason. */
   files: Array<{ path: string; selected: boolean; reason: string; skipReason?: SkipReason; language?: string }>;
   questions: string[];
@@ -29,6 +34,7 @@ export function toJsonReport(result: ReviewResult): JsonReport {
     summary: summarizeResult(result),
     findings: allFindings(result),
     summaryOnly: result.summaryOnly.map((s) => ({ fingerprint: s.finding.fingerprint, reason: s.reason })),
+    demoted: result.demoted ?? [],
     files: result.files.map((f) => ({
       path: f.path,
       selected: f.selected,

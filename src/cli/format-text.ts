@@ -42,6 +42,13 @@ export function formatText(result: ReviewResult): string {
   }
   if (findings.length === 0) out.push('No findings.', '');
 
+  const demoted = result.demoted ?? [];
+  if (demoted.length > 0) {
+    out.push(`Not posted inline (${demoted.length}: lower confidence, already in the base, or rejected by the agent):`);
+    for (const s of demoted) out.push(`  ${s.finding.path}:${s.finding.line}  ${s.finding.ruleId ?? s.finding.source}  ${s.reason}: ${s.why}`);
+    out.push('');
+  }
+
   const skipped = result.files.filter((f) => !f.selected);
   if (skipped.length > 0) {
     out.push(`Skipped files (${skipped.length}):`);

@@ -33,6 +33,14 @@ export const ConfigSchema = z.object({
     .default(categoriesDefault)
     .describe('Turn categories on or off, e.g. `performance: false`; a category not named stays on.'),
   min_severity: SeveritySchema.default('low').describe('Findings below this severity are dropped.'),
+  min_confidence: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.7)
+    .describe(
+      'Rule findings below this confidence (0-1; each rule starts at its measured precision on real code) are listed, collapsed, in the summary’s lower-confidence list instead of inline.',
+    ),
   max_inline_comments: z
     .number()
     .int()

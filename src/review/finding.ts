@@ -36,5 +36,17 @@ export const FindingSchema = z.object({
   source: z.enum(['rule', 'agent']),
   ruleId: z.string().optional(),
   fingerprint: z.string().min(1),
+  /**
+   * How sure the producer is that this is a real problem here (0-1). A rule's measured precision on real
+   * code, adjusted per match; findings under `min_confidence` go to the summary's lower-confidence list.
+   */
+  confidence: z.number().min(0).max(1).optional(),
+  /** Set when the finding must not be inline whatever its confidence: why, in one line. */
+  demotion: z
+    .object({ reason: z.enum(['low-confidence', 'pre-existing', 'rejected-by-agent']), why: z.string().min(1) })
+    .optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
+
+/** Why a finding is listed, collapsed, in the summary instead of posted: see `Finding.demotion`. */
+export type DemotionReason = NonNullable<Finding['demotion']>['reason'];

@@ -4,7 +4,7 @@ import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/typ
 export type { RawDiff } from '../diff/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
-import type { Category, Finding, Severity } from './finding.js';
+import type { Category, DemotionReason, Finding, Severity } from './finding.js';
 import type { MarkedFinding } from './marker.js';
 
 /** Identifies the pull request (or local change) under review. */
@@ -90,6 +90,18 @@ export interface SummaryFinding {
 }
 
 /**
+ * A finding kept out of the inline comments on purpose, listed collapsed in the summary: under the confidence
+ * threshold (or from a summary-only rule), already present in the base version of its file, or rejected by
+ * the agent's second opinion. Never counted by the check run.
+ */
+export interface DemotedFinding {
+  finding: Finding;
+  reason: DemotionReason;
+  /** One line: why (the agent's reason, the rule's measured precision, "already in the base"). */
+  why: string;
+}
+
+/**
  * A finding an earlier review of the pull request posted that is still open at this head: recomputed by
  * this review (`finding` set), or carried from the last review's marker because its file was not
  * re-reviewed (severity only).
@@ -106,6 +118,8 @@ export interface ReviewResult {
   inline: Finding[];
   /** Findings listed in the summary instead, with the reason. */
   summaryOnly: SummaryFinding[];
+  /** Lower-confidence, pre-existing and agent-rejected findings: collapsed in the summary, never counted. */
+  demoted?: DemotedFinding[];
   /** Every file of the diff: reviewed or skipped, with the reason. */
   files: FileClassification[];
   questions: string[];

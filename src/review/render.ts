@@ -4,7 +4,7 @@ import { CATEGORY_LABEL, SEVERITY_BADGE } from './labels.js';
 import { codeBlock, escapeTableCell, fenceFor, inlineCode, splitCodeSegments } from './markdown.js';
 import { fitMarker } from './marker.js';
 import { maskSecrets } from './mask-secrets.js';
-import type { ReviewResult, SummaryFinding, TokenUsage } from './ports.js';
+import type { DemotedFinding, ReviewResult, SummaryFinding, TokenUsage } from './ports.js';
 import { sanitizeInline, sanitizeMarkdown, stripInvisible, type SanitizeOptions } from './sanitize.js';
 import { scrubFinding } from './scrub-secrets.js';
 import { VERSION } from './version.js';
@@ -43,6 +43,8 @@ const REASON_TEXT: Record<SummaryFinding['reason'], string> = {
  * then summary-only findings themselves (lowest-ranked first).
  */
 interface Detail {
+  /** How many demoted findings are listed (the first part shortened). */
+  demotedItems: number;
   skippedNames: boolean;
   bodies: number;
   reviewedNames: boolean;
@@ -64,7 +66,7 @@ export function renderSummary(input: ReviewResult, opts: RenderSummaryOptions = 
   const maxLength = opts.maxLength ?? GITHUB_BODY_LIMIT;
   const san: SanitizeOptions = { allowedLinkPrefixes: opts.allowedLinkPrefixes ?? defaultPrefixes(input.target.repository) };
   const { text: marker, omitted } = markerFor(input, opts.version ?? VERSION);
-  const result = { ...input, summaryOnly: input.summaryOnly.map((s) => ({ ...s, finding: scrubFinding(s.finding) })), notes: omitted > 0 ? [...input.notes, markerNote(omitted)] : input.notes };
+  const result = { ...input, summaryOnly: input.summaryOnly.map((s) => ({ ...s, finding: scrubFinding(s.finding) })), demoted: (input.demoted ?? []).map((s) => ({ ...s, finding: scrubFinding(s.finding) })), notes: omitted > 0 ? [...input.notes, markerNote(omitted)] : input.notes };
   const n = result.summaryOnly.length;
   const render = (d: Detail) => `${renderBody(result, d, san)}\n\n${marker}`;
   const fits = (d: Detail) => render(d).length <= maxLength;
@@ -75,7 +77,10 @@ export function renderSummary(input: ReviewResult, opts: RenderSummaryOptions = 
     return out.length <= maxLength ? out : hardCut(body, marker, maxLength);
   };
 
-  let d: Detail = { skippedNames: true, bodies: n, reviewedNames: true, summaryItems: n };
+  const nd = result.demoted?.length ?? 0;
+  let d: Detail = { demotedItems: nd, skippedNames: true, bodies: n, reviewedNames: true, summaryItems: n };
+  if (fits(d)) return finish(d);
+  d = { ...d, demotedItems: largest(nd, (k) => fits({ ...d, demotedItems: k })) };
   if (fits(d)) return finish(d);
   d = { ...d, skippedNames: false };
   if (fits(d)) return finish(d);
@@ -153,6 +158,7 @@ function renderBody(r: ReviewResult, d: Detail, san: SanitizeOptions): string {
     categoryTable(r),
     r.assessment ? `### Assessment\n\n${sanitizeMarkdown(r.assessment, san).trim()}` : '',
     summaryFindings(r.summaryOnly, d, san),
+    demotedFindings(r.demoted ?? [], d, san),
     questions(r.questions, san),
     filesSection(r.files, d, san),
     notes(r, san),
@@ -211,6 +217,33 @@ function summaryFindings(items: readonly SummaryFinding[], d: Detail, san: Sanit
   if (d.bodies < Math.min(items.length, d.summaryItems)) cut.push(`_${TRUNCATED}: details of the last ${plural(Math.min(items.length, d.summaryItems) - d.bodies, 'finding')} left out to fit GitHub's size limit._`);
   if (d.summaryItems < items.length) cut.push(`_${TRUNCATED}: ${plural(items.length - d.summaryItems, 'more finding')} not listed, to fit GitHub's size limit._`);
   return [`### Not posted inline (${items.length})`, ...shown, ...cut].join('\n\n');
+}
+
+const DEMOTION_HEADING: Record<DemotedFinding['reason'], string> = {
+  'low-confidence': 'Lower confidence',
+  'pre-existing': 'Already in the base branch',
+  'rejected-by-agent': 'Rejected by the reviewer on a second look',
+};
+
+/** Findings kept out of the inline comments on purpose, collapsed, grouped by why. */
+function demotedFindings(items: readonly DemotedFinding[], d: Detail, san: SanitizeOptions): string {
+  if (items.length === 0) return '';
+  const shown = items.slice(0, d.demotedItems);
+  const groups = (Object.keys(DEMOTION_HEADING) as Array<DemotedFinding['reason']>)
+    .map((reason) => {
+      const group = shown.filter((s) => s.reason === reason);
+      if (group.length === 0) return '';
+      const lines = group.map((s) => {
+        const f = s.finding;
+        const rule = f.ruleId ? ` · ${inlineCode(stripInvisible(f.ruleId))}` : '';
+        return `- ${SEVERITY_BADGE[f.severity].split(' ')[0]} ${location(f)}${rule} · ${sanitizeInline(f.title, san)} — ${sanitizeInline(s.why, san)}`;
+      });
+      return `**${DEMOTION_HEADING[reason]}** (${group.length})\n\n${lines.join('\n')}`;
+    })
+    .filter((g) => g !== '');
+  if (shown.length < items.length) groups.push(`_${TRUNCATED}: ${plural(items.length - shown.length, 'more finding')} not listed, to fit GitHub's size limit._`);
+  const summary = `Not posted inline: ${plural(items.length, 'lower-confidence or pre-existing finding')}`;
+  return `<details>\n<summary>${summary}</summary>\n\n${groups.join('\n\n')}\n\n</details>`;
 }
 
 function indentContinuation(text: string, pad: string): string {

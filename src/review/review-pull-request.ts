@@ -159,6 +159,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     target,
     inline: chosen.inline,
     summaryOnly: chosen.summaryOnly,
+    demoted: chosen.demoted,
     files: verdicts,
     questions: agentOut?.questions ?? [],
     ...(agentOut?.assessment ? { assessment: agentOut.assessment } : {}),
@@ -172,7 +173,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     open: [...chosen.open, ...carried],
     lineMaps,
   };
-  log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, files: verdicts.length, selected: selected.length }, 'review computed');
+  log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
   return result;
 }

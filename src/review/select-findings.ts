@@ -4,7 +4,7 @@ import { anchorFinding } from './anchor-finding.js';
 import { atLeast, type Finding } from './finding.js';
 import { markerKey, pathHash, type MarkedFinding } from './marker.js';
 import { mergeFindings } from './merge-findings.js';
-import type { SummaryFinding } from './ports.js';
+import type { DemotedFinding, SummaryFinding } from './ports.js';
 
 export interface SelectFindingsInput {
   findings: readonly Finding[];
@@ -20,6 +20,11 @@ export interface SelectedFindings {
   inline: Finding[];
   /** Everything else that survived filtering, ranked: not in the diff, or over the cap. */
   summaryOnly: SummaryFinding[];
+  /**
+   * Findings that passed the filters but are not posted inline on purpose (see `DemotedFinding`): a demotion
+   * set by their producer, or a confidence under `min_confidence`. Ranked; not in the marker or the check.
+   */
+  demoted: DemotedFinding[];
   /** How many findings were left out because an earlier review posted them. */
   alreadyPosted: number;
   /** How many findings the configuration turned off (category off, or below `min_severity`). */
@@ -56,8 +61,14 @@ export function selectFindings(input: SelectFindingsInput): SelectedFindings {
 
   const inCategory = input.findings.filter((f) => config.categories[f.category] !== false);
   const merged = mergeFindings(inCategory);
-  const kept = merged.filter((m) => atLeast(m.finding.severity, config.min_severity));
-  const filtered = input.findings.length - inCategory.length + countFindings(merged) - countFindings(kept);
+  const passed = merged.filter((m) => atLeast(m.finding.severity, config.min_severity));
+  const demoted: DemotedFinding[] = [];
+  const kept = passed.filter((m) => {
+    const d = demotionOf(m.finding, config.min_confidence);
+    if (d) demoted.push({ finding: m.finding, ...d });
+    return !d;
+  });
+  const filtered = input.findings.length - inCategory.length + countFindings(merged) - countFindings(passed);
 
   const fingerprints = [...new Set(kept.flatMap((m) => m.fingerprints))];
   const isPosted = (fp: string) => posted.has(fp) || posted.has(markerKey(fp));
@@ -76,6 +87,7 @@ export function selectFindings(input: SelectFindingsInput): SelectedFindings {
   return {
     inline,
     summaryOnly,
+    demoted,
     alreadyPosted: kept.length - fresh.length,
     filtered,
     merged: inCategory.length - merged.length,
@@ -83,6 +95,15 @@ export function selectFindings(input: SelectFindingsInput): SelectedFindings {
     earlier: kept.filter((m) => !freshSet.has(m)).map((m) => m.finding),
     open: kept.map((m) => ({ fingerprint: m.finding.fingerprint, severity: m.finding.severity, pathHash: pathHash(m.finding.path) })),
   };
+}
+
+/** Why a finding is not inline on purpose, or undefined when it may be. */
+function demotionOf(f: Finding, minConfidence: number): Omit<DemotedFinding, 'finding'> | undefined {
+  if (f.demotion) return { reason: f.demotion.reason, why: f.demotion.why };
+  if (f.confidence !== undefined && f.confidence < minConfidence) {
+    return { reason: 'low-confidence', why: `confidence ${f.confidence.toFixed(2)} is under the threshold (\`min_confidence: ${minConfidence}\`).` };
+  }
+  return undefined;
 }
 
 /** How many input findings a list of merged findings stands for. */

@@ -16,7 +16,12 @@ export const ALL_RULES: readonly Rule[] = [
   ...abstractionRules,
 ];
 
-/** The rules turned on by config (`rules: { id: false }` turns one off). */
+/**
+ * The rules turned on by config: `rules: { id: false }` turns one off, `rules: { id: true }` turns on a rule
+ * that is off by default (`defaultMode: 'off'`) and posts a summary-only rule's findings inline.
+ */
 export function enabledRules(toggles: Readonly<Record<string, boolean>>): Rule[] {
-  return ALL_RULES.filter((r) => toggles[r.id] !== false);
+  return ALL_RULES.filter((r) => (toggles[r.id] === undefined ? r.defaultMode !== 'off' : toggles[r.id])).map((r) =>
+    toggles[r.id] === true && r.defaultMode !== undefined && r.defaultMode !== 'inline' ? { ...r, defaultMode: 'inline' as const } : r,
+  );
 }

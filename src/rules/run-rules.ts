@@ -68,6 +68,11 @@ export function ruleFindingBody(rule: Pick<Rule, 'title' | 'why' | 'fix'>, match
   return `${what}\n\n**Why it matters:** ${rule.why}\n\n**Fix:** ${rule.fix}`;
 }
 
+/** A rule match's confidence when neither the rule nor the match sets one. */
+export const DEFAULT_RULE_CONFIDENCE = 0.8;
+
+const clamp01 = (n: number): number => Math.min(1, Math.max(0, n));
+
 function toFinding(rule: Rule, m: RuleMatch, endLine: number | undefined, ctx: RuleContext): Finding {
   const code = ctx.lines.slice(m.line - 1, endLine ?? m.line);
   return {
@@ -83,5 +88,9 @@ function toFinding(rule: Rule, m: RuleMatch, endLine: number | undefined, ctx: R
     source: 'rule',
     ruleId: rule.id,
     fingerprint: fingerprint({ ruleId: rule.id, category: rule.category, path: ctx.path, code }),
+    confidence: clamp01(m.confidence ?? rule.confidence ?? DEFAULT_RULE_CONFIDENCE),
+    ...(rule.defaultMode === 'summary'
+      ? { demotion: { reason: 'low-confidence' as const, why: `\`${rule.id}\` is summary-only by default: its measured precision on real code is under 60 %.` } }
+      : {}),
   };
 }

@@ -15,6 +15,22 @@ export interface RuleMeta {
   why: string;
   /** The concrete fix. */
   fix: string;
+  /**
+   * When the rule deliberately stays silent: the contexts it exempts (cleanup, CLI entry points, tests…),
+   * shown in the docs and in replies. Every rule states its own.
+   */
+  exemptions?: string;
+  /**
+   * Default confidence of a match (0-1): the rule's measured precision on the real-world corpus, or an
+   * estimate until measured. A match may override it. Default 0.8.
+   */
+  confidence?: number;
+  /**
+   * How the rule runs when config does not say: `inline` (default), `summary` (its findings are listed in the
+   * summary's lower-confidence list, never inline: measured precision under 60 %), or `off` (runs only when
+   * `rules: { <id>: true }`).
+   */
+  defaultMode?: 'inline' | 'summary' | 'off';
 }
 
 /** Everything a rule sees about one file: the head version, parsed once. */
@@ -39,6 +55,8 @@ export interface RuleMatch {
   suggestion?: string;
   /** Overrides the rule severity for this match (e.g. an empty catch around a payment call is worse than one around a parse). */
   severity?: Severity;
+  /** Overrides the rule's confidence for this match (0-1), e.g. lower when the callee is only probably remote. */
+  confidence?: number;
 }
 
 /** A rule is data plus a matcher. */

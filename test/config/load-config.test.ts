@@ -43,6 +43,7 @@ skip_labels: [wip]
 categories:
   performance: false
 min_severity: medium
+min_confidence: 0.8
 max_inline_comments: 10
 paths:
   include: ["scripts/billing/**"]
@@ -73,6 +74,7 @@ check_run:
       skip_labels: ['wip'],
       categories: { performance: false },
       min_severity: 'medium',
+      min_confidence: 0.8,
       max_inline_comments: 10,
       paths: { include: ['scripts/billing/**'], exclude: ['legacy/**'] },
       path_instructions: [{ path: 'src/payments/**', instructions: 'Payments must be idempotent.' }],

@@ -199,3 +199,31 @@ describe('renderSummary: length cap', () => {
     expect(md.trimEnd().endsWith('-->')).toBe(true);
   });
 });
+
+describe('renderSummary: demoted findings', () => {
+  it('lists lower-confidence and pre-existing findings collapsed, grouped by why, outside the counts', () => {
+    const body = renderSummary(
+      result({
+        inline: [],
+        summaryOnly: [],
+        demoted: [
+          { finding: finding({ path: 'src/a.ts', line: 4, ruleId: 'swallowed-error', title: 'Error swallowed' }), reason: 'low-confidence', why: 'confidence 0.50 is under the threshold' },
+          { finding: finding({ path: 'src/b.ts', line: 9, title: 'SQL built from strings' }), reason: 'pre-existing', why: 'already in the base version of this file' },
+        ],
+      }),
+    );
+    expect(body).toMatch(/<details>\n<summary>Not posted inline: 2 lower-confidence or pre-existing findings<\/summary>/);
+    expect(body).toContain('**Lower confidence** (1)');
+    expect(body).toContain('`src/a.ts:4` · `swallowed-error` · Error swallowed — confidence 0.50 is under the threshold');
+    expect(body).toContain('**Already in the base branch** (1)');
+    expect(body).not.toContain('| Category | Findings |');
+  });
+
+  it('shortens the demoted list first when the body would be too long', () => {
+    const demoted = Array.from({ length: 400 }, (_, i) => ({ finding: finding({ line: i + 1, title: `T${i} ${'x'.repeat(80)}` }), reason: 'low-confidence' as const, why: 'low' }));
+    const body = renderSummary(result({ inline: [], summaryOnly: [], demoted }), { maxLength: 8000 });
+    expect(body.length).toBeLessThanOrEqual(8000);
+    expect(body).toMatch(/more findings? not listed, to fit GitHub's size limit/);
+    expect(parseMarker(body)).toBeDefined();
+  });
+});

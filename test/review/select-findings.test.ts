@@ -209,3 +209,33 @@ describe('selectFindings: cap', () => {
     expect(res.summaryOnly.map((s) => s.reason).sort()).toEqual(['not-in-diff', 'over-cap']);
   });
 });
+
+describe('selectFindings: confidence and demotion', () => {
+  it('lists a finding under min_confidence as lower-confidence, not inline, not in the marker', () => {
+    const res = select([finding({ confidence: 0.5, fingerprint: 'low1' }), finding({ line: 11, confidence: 0.9, fingerprint: 'high1' })], { min_confidence: 0.7 });
+    expect(res.inline.map((f) => f.fingerprint)).toEqual(['high1']);
+    expect(res.demoted).toHaveLength(1);
+    expect(res.demoted[0]).toMatchObject({ reason: 'low-confidence', finding: { fingerprint: 'low1' } });
+    expect(res.demoted[0]!.why).toContain('min_confidence: 0.7');
+    expect(res.fingerprints).toEqual(['high1']);
+    expect(res.open.map((o) => o.fingerprint)).toEqual(['high1']);
+  });
+
+  it('keeps a producer’s demotion (pre-existing, rejected by the agent) whatever the confidence', () => {
+    const res = select([
+      finding({ confidence: 1, fingerprint: 'pre', demotion: { reason: 'pre-existing', why: 'already in the base' } }),
+      finding({ line: 11, fingerprint: 'rej', demotion: { reason: 'rejected-by-agent', why: 'the value is a constant' } }),
+    ]);
+    expect(res.inline).toEqual([]);
+    expect(res.demoted.map((d) => [d.reason, d.why])).toEqual([
+      ['pre-existing', 'already in the base'],
+      ['rejected-by-agent', 'the value is a constant'],
+    ]);
+  });
+
+  it('posts a finding without a confidence, and one exactly at the threshold, inline', () => {
+    const res = select([finding({ fingerprint: 'none' }), finding({ line: 11, confidence: 0.7, fingerprint: 'at' })], { min_confidence: 0.7 });
+    expect(res.inline).toHaveLength(2);
+    expect(res.demoted).toEqual([]);
+  });
+});
