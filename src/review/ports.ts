@@ -35,6 +35,12 @@ export interface PullRequestSource {
   loadDiff(): Promise<RawDiff>;
   /** Head version of `path`; `undefined` when it does not exist at head. */
   readFile(path: string, maxBytes: number): Promise<FileContent | undefined>;
+  /**
+   * Base version of `path` (the merge base the diff is taken against), for differential analysis: a rule
+   * match already present in the base is not new. `undefined` when the file does not exist at base. A source
+   * without it (a bare diff) reviews every changed line as new.
+   */
+  readBaseFile?(path: string, maxBytes: number): Promise<FileContent | undefined>;
 }
 
 /** One file handed to the reviewer: selected, parsed, with its head text. */
