@@ -32,6 +32,16 @@ export function goErrorSource(ifNode: SgNode, errName: string): SgNode | null {
   return prev ? assignedCall(prev, errName) : null;
 }
 
+/** The call whose error `node` handles: the one tested by the nearest enclosing `if errName != nil` of its function. */
+export function goErrorSourceBefore(node: SgNode, errName: string): SgNode | null {
+  for (const a of node.ancestors()) {
+    const k = kindOf(a);
+    if (k === 'function_declaration' || k === 'method_declaration' || k === 'func_literal') return null;
+    if (k === 'if_statement' && goErrName(a) === errName) return goErrorSource(a, errName);
+  }
+  return null;
+}
+
 function assignedCall(stmt: SgNode, errName: string): SgNode | null {
   const k = kindOf(stmt);
   if (k !== 'short_var_declaration' && k !== 'assignment_statement') return null;
