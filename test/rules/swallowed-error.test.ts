@@ -311,3 +311,152 @@ describe('swallowed-error (Java)', () => {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('swallowed-error (failure reported as success)', () => {
+  it('flags a catch that logs a failed send and answers success, in TS, Python, Java and Go', () => {
+    const ts = `export async function sendReceipt(order: Order) {
+  try {
+    await sgMail.send(receiptFor(order));
+  } catch (err) {
+    logger.error({ err }, 'receipt failed');
+    return { success: true };
+  }
+  return { success: true };
+}
+`;
+    const tsFindings = check(RULE, 'typescript', ts);
+    expect(lines(tsFindings)).toEqual([4]);
+    expect(tsFindings[0]?.title).toBe('External call failure reported as success');
+    const py = `def notify(url, payload):
+    try:
+        requests.post(url, json=payload, timeout=5)
+    except Exception as e:
+        logger.error("notify failed: %s", e)
+        return True
+    return True
+`;
+    expect(lines(check(RULE, 'python', py))).toEqual([4]);
+    const java = `class Payments {
+  boolean charge(Order o) {
+    try {
+      paymentClient.charge(o.id(), o.total());
+    } catch (PaymentClientException e) {
+      log.error("charge failed", e);
+      return true;
+    }
+    return true;
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', java))).toEqual([5]);
+    const go = `package mail
+
+func (s *Service) Welcome(u User) error {
+	if err := s.mailClient.Send(welcome(u)); err != nil {
+		log.Printf("welcome mail failed: %v", err)
+		return nil
+	}
+	return nil
+}
+`;
+    const goFindings = check(RULE, 'go', go);
+    expect(lines(goFindings)).toEqual([4]);
+    expect(goFindings[0]?.title).toBe('External call failure reported as success');
+  });
+
+  it('does not flag an empty result after a failed read, which is degradation rather than a lie', () => {
+    const src = `export async function recommendations(userId: string) {
+  try {
+    return await recoClient.get(\`/users/\${userId}\`);
+  } catch (err) {
+    logger.warn({ err }, 'recommendations unavailable');
+    return [];
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+});
+
+describe('swallowed-error (exemptions)', () => {
+  it('does not flag a best-effort ping explained by a comment, a timer callback, or a helper only called from catches', () => {
+    const java = `class InstallService {
+  Item install(Item item) {
+    try {
+      repo.save(item);
+    } catch (Exception e) {
+      handleFailedInstall(item, e);
+      throw e;
+    }
+    try {
+      hubRestClient.reportVersionInstalled(item.version());
+    } catch (Exception e) {
+      // Counter ping is best-effort: do not fail the install if it errors.
+      log.warn("report failed: {}", e.getMessage());
+    }
+    return item;
+  }
+  private void handleFailedInstall(Item item, Exception cause) {
+    try {
+      hubRestClient.markFailed(item.id());
+    } catch (Exception inner) {
+      log.warn("could not mark failed", inner);
+    }
+  }
+}
+`;
+    expect(check(RULE, 'java', java)).toEqual([]);
+    const ts = `export function watchCluster(client: Cluster) {
+  setInterval(() => {
+    try {
+      client.nodes('all').forEach((n) => logger.log(n.commandQueue.length));
+    } catch (e) {
+      logger.error(e);
+    }
+  }, 2000);
+}
+`;
+    expect(check(RULE, 'typescript', ts)).toEqual([]);
+  });
+
+  it('lowers the confidence when the only call out is a Java *Api field (often an in-process module)', () => {
+    const java = `class InvoiceListener {
+  void onEvent(Event e) {
+    try {
+      billingApi.getBillingEvents(e.accountId());
+    } catch (BillingApiException ex) {
+      log.warn("Failed to retrieve billing events", ex);
+    }
+  }
+}
+`;
+    const findings = check(RULE, 'java', java);
+    expect(lines(findings)).toEqual([5]);
+    expect(findings[0]?.confidence).toBe(0.4);
+  });
+
+  it('does not treat a non-error second result as a dropped error, but flags a dropped ReadAll error', () => {
+    const src = `package smtp
+
+func (s *Service) send(client *smtp.Client, res *http.Response) {
+	supported, _ := client.Extension("StartTLS")
+	body, _ := ioutil.ReadAll(res.Body)
+	use(supported, body)
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([5]);
+  });
+
+  it('stays silent in tests, scripts and command-line entry points', () => {
+    const src = `export async function run() {
+  try {
+    await stripe.paymentIntents.create({ amount: 1 });
+  } catch (err) {
+    console.error(err);
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src, { path: 'scripts/seed-payments.ts' })).toEqual([]);
+    expect(check(RULE, 'typescript', src, { path: 'src/payments/charge.test.ts' })).toEqual([]);
+  });
+});
