@@ -1,13 +1,14 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { CALL_KIND, callLabel, calleeSegments, isExternalCall } from '../ast/external-call.js';
-import { enclosingLoop, isFunctionNode, isTsLike } from '../ast/function-scope.js';
-import { endLineOf, fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { callLabel, calleeSegments, isExternalCall } from '../ast/external-call.js';
+import { enclosingLoop, isTsLike } from '../ast/function-scope.js';
+import { endLineOf, fieldOf, kindOf, lineOf } from '../ast/node-text.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
 import { isLoggerReference, isLoggingCall, isLoggingStatement } from './logging-call.js';
 import { GO_NIL_CHECK_IF, goErrName, goStatements, goErrorSource } from './go-errors.js';
 import { isOutsideRuntime } from '../file-role.js';
+import { SEND_LIKE, explainedAsBestEffort, inDetachedCallback, inErrorPath, inTeardown, isBestEffort, isCleanup } from './handler-context.js';
 
 /**
  * An error that is dropped: an empty `catch`/`except`, a handler that only logs around an external call,
@@ -44,9 +45,8 @@ export const swallowedError: Rule = {
 const keyword = (language: RuleLanguage): string => (language === 'python' ? 'except' : 'catch');
 
 function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
-  // The cheap verdicts first: only an empty, log-only or success-returning handler needs the external calls of its `try`.
-  const success = successAfterLogging(h.statements, language);
-  if (!success && h.statements.length > 0 && !h.statements.every((s) => isLoggingStatement(s, language))) return [];
+  // The cheap verdicts first: only an empty or log-only handler needs the external calls of its `try`.
+  if (h.statements.length > 0 && !h.statements.every((s) => isLoggingStatement(s, language))) return [];
   if (h.statements.length === 0 && (h.commented || namedAsIgnored(h) || inErrorPath(h.node, language) || inTeardown(h.node, language))) return [];
   const externals = guardedExternalCalls(h, language);
   const external = externals[0];
@@ -67,24 +67,11 @@ function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
       },
     ];
   }
-  const onlyStackTrace = !success && language === 'java' && h.statements.every((s) => /\.printStackTrace\(\)|^System\.(out|err)\./.test(s.text()));
+  const onlyStackTrace = language === 'java' && h.statements.every((s) => /\.printStackTrace\(\)|^System\.(out|err)\./.test(s.text()));
   // A loop that logs one item's failure and moves on (or retries) is isolating failures, not hiding them.
   if (!onlyStackTrace && (!critical || enclosingLoop(h.node, language))) return [];
   if (!onlyStackTrace && (explainedAsBestEffort(h, language) || inErrorPath(h.node, language) || inTeardown(h.node, language) || inDetachedCallback(h.node, language))) return [];
-  if (success === 'empty' && !critical) return [];
-  if (success === 'empty' && critical && !isSendLike(critical, language)) return [];
   const logged = critical ? `a failure of \`${callLabel(critical)}\`` : what;
-  if (success) {
-    return [
-      {
-        ...at,
-        severity: 'high',
-        title: 'External call failure reported as success',
-        detail: `This \`${keyword(language)}\` turns ${logged} into a ${success === 'empty' ? 'normal empty result' : 'success'}: the caller, and whoever it answers, believes the ${success === 'empty' ? 'call went through' : 'operation succeeded'}.`,
-        confidence: 0.65,
-      },
-    ];
-  }
   return [
     {
       ...at,
@@ -106,66 +93,6 @@ function weakRemote(call: SgNode | undefined, language: RuleLanguage): Pick<Rule
   if (!call || language !== 'java') return {};
   const receivers = calleeSegments(call, language).slice(0, -1).filter((s) => s !== 'this');
   return receivers.length > 0 && receivers.every((r) => /api$/i.test(r)) ? { confidence: 0.4 } : {};
-}
-
-const BEST_EFFORT_COMMENT = /best[- ]?effort|non[- ]?critical|not (be )?fatal|must not fail|should not fail|do(n't| not) fail|fire[- ]and[- ]forget|ignor|optional|harmless|it'?s fine/i;
-
-/** A comment in or just above the handler saying the failure is tolerated on purpose. */
-function explainedAsBestEffort(h: ErrorHandler, language: RuleLanguage): boolean {
-  if (!h.commented) return false;
-  let prev = h.node.prev();
-  while (prev && !prev.isNamed()) prev = prev.prev();
-  const above = prev && /comment/.test(kindOf(prev)) ? [prev.text()] : [];
-  const kinds = language === 'java' ? [{ kind: 'line_comment' }, { kind: 'block_comment' }] : [{ kind: 'comment' }];
-  const inside = h.node.findAll({ rule: { any: kinds } }).map((c) => c.text());
-  return [...above, ...inside].some((t) => BEST_EFFORT_COMMENT.test(t));
-}
-
-const TRUE_LITERAL = /^(true|True)$/;
-const SUCCESS_KEY = /^['"]?(success|ok|succeeded|sent|delivered|status)['"]?$/;
-
-/**
- * 'success' when the handler, after optional logging, ends by reporting success (`return true`, `{ success: true }`,
- * a 2xx response); 'empty' when it returns nothing useful (`return null`, `[]`, `None`, Go `return nil`); else null.
- */
-function successAfterLogging(statements: SgNode[], language: RuleLanguage): 'success' | 'empty' | null {
-  const last = statements[statements.length - 1];
-  if (!last || !statements.slice(0, -1).every((s) => isLoggingStatement(s, language))) return null;
-  if (kindOf(last) === 'expression_statement') return isSuccessResponse(last.text()) ? 'success' : null;
-  if (kindOf(last) !== 'return_statement') return null;
-  const values = last.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
-  const value = values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].children().filter((c) => c.isNamed()) : values;
-  if (value.length === 0) return null;
-  const text = value.map((v) => v.text().replace(/\s+/g, ''));
-  if (text.some((t) => TRUE_LITERAL.test(t) || isSuccessResponse(t) || isSuccessObject(t))) return 'success';
-  if (text.every((t) => /^(null|None|nil|undefined|\[\]|\{\}|""|''|Collections\.empty\w*\(\)|List\.of\(\)|Optional\.empty\(\))$/.test(t))) return 'empty';
-  return null;
-}
-
-/** `res.status(200)…`, `res.sendStatus(204)`, `ResponseEntity.ok(…)`, `Response(status=200)`, `HttpResponse(status=200)`. */
-const isSuccessResponse = (t: string): boolean =>
-  /\b(status|sendStatus)\(\s*20\d\s*\)|^ResponseEntity\.(ok|accepted|noContent)\(|^Response\.ok\(|status(_code)?\s*=\s*20\d\b|\bHttpStatus\.(OK|ACCEPTED|NO_CONTENT)\b/.test(t);
-
-/** `{ success: true }`, `{"ok": True}`. */
-const isSuccessObject = (t: string): boolean =>
-  /^\{.*\}$/.test(t) && t.slice(1, -1).split(',').some((pair) => {
-    const [k, v] = pair.split(':');
-    return !!k && !!v && SUCCESS_KEY.test(k.trim()) && (TRUE_LITERAL.test(v.trim()) || /^['"](ok|success|sent|delivered)['"]$/i.test(v.trim()));
-  });
-
-const SEND_LIKE = /^(send|charge|capture|refund|publish|notify|deliver|dispatch|enqueue|transfer|pay|payout|submit|post|create|insert|upload|trigger|produce)/i;
-
-/** A call that performs an action (sends, charges, writes) rather than reads: its failure must not look like success. */
-function isSendLike(call: SgNode, language: RuleLanguage): boolean {
-  const segs = calleeSegments(call, language);
-  return SEND_LIKE.test(segs[segs.length - 1] ?? '');
-}
-
-const BEST_EFFORT = /redis|rdb|cache|memcache|metric|statsd|analytics|tracker|telemetry|heartbeat|counter/i;
-
-/** Calls whose failure a service is expected to survive: caches, metrics, analytics. */
-function isBestEffort(call: SgNode, language: RuleLanguage): boolean {
-  return calleeSegments(call, language).some((s) => BEST_EFFORT.test(s));
 }
 
 /** `.catch(() => {})`, `.catch(console.error)`, `.catch((e) => logger.warn(e))` on a promise. */
@@ -198,57 +125,6 @@ function promiseCatchMatches(root: SgNode, language: RuleLanguage): RuleMatch[] 
   return out;
 }
 
-const ERROR_CLAUSE = /^(catch_clause|except_clause|finally_clause)$/;
-
-/**
- * True when the node runs while already handling an error: inside a catch/except/finally of its own function,
- * or in a named helper that the file only calls from such clauses (`handleFailedDispatch(e)` in every catch).
- */
-function inErrorPath(node: SgNode, language: RuleLanguage): boolean {
-  for (const a of node.ancestors()) {
-    if (isFunctionNode(a, language)) return onlyCalledFromErrorPaths(a, language);
-    if (ERROR_CLAUSE.test(kindOf(a)) && a.id() !== node.id()) return true;
-  }
-  return false;
-}
-
-function onlyCalledFromErrorPaths(fn: SgNode, language: RuleLanguage): boolean {
-  const name = fieldOf(fn, 'name')?.text();
-  if (!name) return false;
-  const root = fn.ancestors().pop() ?? fn;
-  const calls = root
-    .findAll({ rule: { kind: CALL_KIND[language], regex: `\\b${name}\\s*\\(` } })
-    .filter((c) => calleeSegments(c, language).pop() === name);
-  return calls.length > 0 && calls.every((c) => c.ancestors().some((a) => ERROR_CLAUSE.test(kindOf(a))));
-}
-
-const DETACHING_CALL = /^(setInterval|setTimeout|setImmediate|on|once|addListener|addEventListener|schedule|scheduleAtFixedRate|scheduleWithFixedDelay|call_later|add_done_callback|Timer|AfterFunc)$/;
-
-/** True inside a timer or event callback (`setInterval(() => { try … catch … })`): there is no caller to propagate to. */
-function inDetachedCallback(node: SgNode, language: RuleLanguage): boolean {
-  const fn = node.ancestors().find((a) => isFunctionNode(a, language));
-  const call = fn?.parent()?.parent();
-  if (!fn || !call || kindOf(call) !== CALL_KIND[language]) return false;
-  return DETACHING_CALL.test(calleeSegments(call, language).pop() ?? '');
-}
-
-const TEARDOWN = /^(close|shutdown|cleanup|clean_up|dispose|teardown|tear_down|stop|disconnect|release|destroy|__del__|__exit__|__aexit__|finalize|onModuleDestroy|onApplicationShutdown)$/i;
-
-/** True inside a close()/shutdown()/__exit__ method, where swallowing a secondary failure is the norm. */
-function inTeardown(node: SgNode, language: RuleLanguage): boolean {
-  const fn = node.ancestors().find((a) => isFunctionNode(a, language));
-  const name = fn ? fieldOf(fn, 'name')?.text() : undefined;
-  return !!name && TEARDOWN.test(name);
-}
-
-const CLEANUP = /^(close|unlink|rm|rmdir|destroy|release|end|disconnect|quit|abort|cancel|kill|dispose|terminate|removeListener)$/;
-
-/** `handle.close()`, `fs.unlink(tmp)`: releasing a resource, whose failure there is nothing to do about. */
-function isCleanup(call: SgNode, language: RuleLanguage): boolean {
-  const segs = calleeSegments(call, language);
-  return CLEANUP.test(segs[segs.length - 1] ?? '');
-}
-
 /** True when a comment on the line just above the statement says why the rejection is dropped. */
 function explainedAbove(call: SgNode): boolean {
   const stmt = call.ancestors().find((a) => kindOf(a) === 'expression_statement');
@@ -270,32 +146,18 @@ function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'log
   return children.every((s) => isLoggingStatement(s, language)) ? 'logs' : null;
 }
 
-/** Go: `if err != nil { log.Println(err) }` with no return (or returning nil), and errors of calls out assigned to `_`. */
+/** Go: `if err != nil { log.Println(err) }` with no return, and errors of calls out assigned to `_`. */
 function goMatches(root: SgNode): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
     const errName = goErrName(ifNode);
     if (!errName || fieldOf(ifNode, 'alternative')) continue;
     const statements = goStatements(fieldOf(ifNode, 'consequence'));
-    const success = successAfterLogging(statements, 'go');
-    if (!success && !statements.every((s) => isLoggingStatement(s, 'go'))) continue;
+    if (!statements.every((s) => isLoggingStatement(s, 'go'))) continue;
     const source = goErrorSource(ifNode, errName);
     if (!source || !isExternalCall(source, 'go') || enclosingLoop(ifNode, 'go') || inDetachedCallback(ifNode, 'go')) continue;
     if (statements.length > 0 && isBestEffort(source, 'go')) continue;
     const label = callLabel(source);
-    if (success) {
-      // `return nil` from an error branch is also how optional lookups end: only an action's failure counts.
-      if (success === 'empty' && !isSendLike(source, 'go')) continue;
-      out.push({
-        line: lineOf(ifNode),
-        endLine: endLineOf(ifNode),
-        severity: 'high',
-        title: 'External call failure reported as success',
-        detail: `This \`if ${errName} != nil\` block returns \`${quote(statements[statements.length - 1]?.text() ?? '')}\` for the error from \`${label}\`: the caller believes the call went through.`,
-        confidence: 0.65,
-      });
-      continue;
-    }
     out.push({
       line: lineOf(ifNode),
       endLine: endLineOf(ifNode),

@@ -1,0 +1,133 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import { CALL_KIND, calleeSegments } from '../ast/external-call.js';
+import { isFunctionNode } from '../ast/function-scope.js';
+import { fieldOf, kindOf } from '../ast/node-text.js';
+import type { ErrorHandler } from './error-handlers.js';
+import { isLoggingStatement } from './logging-call.js';
+
+/*
+ * Where an error handler sits and what it does besides logging: the context in which dropping or
+ * downgrading an error is a choice (best-effort work, cleanup, an error path, a detached callback), and
+ * the shapes that turn a failure into success. Shared by `swallowed-error` and `failure-reported-as-success`.
+ */
+
+const BEST_EFFORT_COMMENT = /best[- ]?effort|non[- ]?critical|not (be )?fatal|must not fail|should not fail|do(n't| not) fail|fire[- ]and[- ]forget|ignor|optional|harmless|it'?s fine/i;
+
+/** A comment in or just above the handler saying the failure is tolerated on purpose. */
+export function explainedAsBestEffort(h: ErrorHandler, language: RuleLanguage): boolean {
+  if (!h.commented) return false;
+  let prev = h.node.prev();
+  while (prev && !prev.isNamed()) prev = prev.prev();
+  const above = prev && /comment/.test(kindOf(prev)) ? [prev.text()] : [];
+  const kinds = language === 'java' ? [{ kind: 'line_comment' }, { kind: 'block_comment' }] : [{ kind: 'comment' }];
+  const inside = h.node.findAll({ rule: { any: kinds } }).map((c) => c.text());
+  return [...above, ...inside].some((t) => BEST_EFFORT_COMMENT.test(t));
+}
+
+const TRUE_LITERAL = /^(true|True)$/;
+const SUCCESS_KEY = /^['"]?(success|ok|succeeded|sent|delivered|status)['"]?$/;
+
+/**
+ * 'success' when the handler, after optional logging, ends by reporting success (`return true`, `{ success: true }`,
+ * a 2xx response); 'nil-error' for Go `return nil` (or `return x, nil`) from a function whose last result is an
+ * `error`; else null. `return null`/`None`/`[]` elsewhere is left alone: it is as often the failure sentinel callers test.
+ */
+export function successAfterLogging(statements: SgNode[], language: RuleLanguage): 'success' | 'nil-error' | null {
+  const last = statements[statements.length - 1];
+  if (!last || !statements.slice(0, -1).every((s) => isLoggingStatement(s, language))) return null;
+  if (kindOf(last) === 'expression_statement') return isSuccessResponse(last.text()) ? 'success' : null;
+  if (kindOf(last) !== 'return_statement') return null;
+  const values = last.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+  const list = values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].children().filter((c) => c.isNamed()) : values;
+  if (list.length === 0) return null;
+  const text = list.map((v) => v.text().replace(/\s+/g, ''));
+  if (text.some((t) => TRUE_LITERAL.test(t) || isSuccessResponse(t) || isSuccessObject(t))) return 'success';
+  if (language === 'go' && text[text.length - 1] === 'nil' && returnsError(last)) return 'nil-error';
+  return null;
+}
+
+/** True when the Go function around `node` has `error` as its last result. */
+function returnsError(node: SgNode): boolean {
+  const fn = node.ancestors().find((a) => isFunctionNode(a, 'go'));
+  const result = fn ? fieldOf(fn, 'result')?.text().replace(/\s+/g, '') ?? '' : '';
+  return result === 'error' || /,\w*error\)$/.test(result);
+}
+
+/** `res.status(200)…`, `res.sendStatus(204)`, `ResponseEntity.ok(…)`, `Response(status=200)`, `HttpResponse(status=200)`. */
+const isSuccessResponse = (t: string): boolean =>
+  /\b(status|sendStatus)\(\s*20\d\s*\)|^ResponseEntity\.(ok|accepted|noContent)\(|^Response\.ok\(|status(_code)?\s*=\s*20\d\b|\bHttpStatus\.(OK|ACCEPTED|NO_CONTENT)\b/.test(t);
+
+/** `{ success: true }`, `{"ok": True}`. */
+const isSuccessObject = (t: string): boolean =>
+  /^\{.*\}$/.test(t) && t.slice(1, -1).split(',').some((pair) => {
+    const [k, v] = pair.split(':');
+    return !!k && !!v && SUCCESS_KEY.test(k.trim()) && (TRUE_LITERAL.test(v.trim()) || /^['"](ok|success|sent|delivered)['"]$/i.test(v.trim()));
+  });
+
+export const SEND_LIKE = /^(send|charge|capture|refund|publish|notify|deliver|dispatch|enqueue|transfer|pay|payout|submit|post|create|insert|upload|trigger|produce)/i;
+
+/** A call that performs an action (sends, charges, writes) rather than reads: its failure must not look like success. */
+export function isSendLike(call: SgNode, language: RuleLanguage): boolean {
+  const segs = calleeSegments(call, language);
+  return SEND_LIKE.test(segs[segs.length - 1] ?? '');
+}
+
+const BEST_EFFORT = /redis|rdb|cache|memcache|metric|statsd|analytics|tracker|telemetry|heartbeat|counter/i;
+
+/** Calls whose failure a service is expected to survive: caches, metrics, analytics. */
+export function isBestEffort(call: SgNode, language: RuleLanguage): boolean {
+  return calleeSegments(call, language).some((s) => BEST_EFFORT.test(s));
+}
+
+const ERROR_CLAUSE = /^(catch_clause|except_clause|finally_clause)$/;
+
+/**
+ * True when the node runs while already handling an error: inside a catch/except/finally of its own function,
+ * or in a named helper that the file only calls from such clauses (`handleFailedDispatch(e)` in every catch).
+ */
+export function inErrorPath(node: SgNode, language: RuleLanguage): boolean {
+  for (const a of node.ancestors()) {
+    if (isFunctionNode(a, language)) return onlyCalledFromErrorPaths(a, language);
+    if (ERROR_CLAUSE.test(kindOf(a)) && a.id() !== node.id()) return true;
+  }
+  return false;
+}
+
+function onlyCalledFromErrorPaths(fn: SgNode, language: RuleLanguage): boolean {
+  const name = fieldOf(fn, 'name')?.text();
+  if (!name) return false;
+  const root = fn.ancestors().pop() ?? fn;
+  const calls = root
+    .findAll({ rule: { kind: CALL_KIND[language], regex: `\\b${name}\\s*\\(` } })
+    .filter((c) => calleeSegments(c, language).pop() === name);
+  return calls.length > 0 && calls.every((c) => c.ancestors().some((a) => ERROR_CLAUSE.test(kindOf(a))));
+}
+
+const DETACHING_CALL = /^(setInterval|setTimeout|setImmediate|on|once|addListener|addEventListener|schedule|scheduleAtFixedRate|scheduleWithFixedDelay|call_later|add_done_callback|Timer|AfterFunc)$/;
+
+/** True inside a timer or event callback (`setInterval(() => { try … catch … })`): there is no caller to propagate to. */
+export function inDetachedCallback(node: SgNode, language: RuleLanguage): boolean {
+  const fn = node.ancestors().find((a) => isFunctionNode(a, language));
+  const call = fn?.parent()?.parent();
+  if (!fn || !call || kindOf(call) !== CALL_KIND[language]) return false;
+  return DETACHING_CALL.test(calleeSegments(call, language).pop() ?? '');
+}
+
+const TEARDOWN = /^(close|shutdown|cleanup|clean_up|dispose|teardown|tear_down|stop|disconnect|release|destroy|__del__|__exit__|__aexit__|finalize|onModuleDestroy|onApplicationShutdown)$/i;
+
+/** True inside a close()/shutdown()/__exit__ method, where swallowing a secondary failure is the norm. */
+export function inTeardown(node: SgNode, language: RuleLanguage): boolean {
+  const fn = node.ancestors().find((a) => isFunctionNode(a, language));
+  const name = fn ? fieldOf(fn, 'name')?.text() : undefined;
+  return !!name && TEARDOWN.test(name);
+}
+
+const CLEANUP = /^(close|unlink|rm|rmdir|destroy|release|end|disconnect|quit|abort|cancel|kill|dispose|terminate|removeListener)$/;
+
+/** `handle.close()`, `fs.unlink(tmp)`: releasing a resource, whose failure there is nothing to do about. */
+export function isCleanup(call: SgNode, language: RuleLanguage): boolean {
+  const segs = calleeSegments(call, language);
+  return CLEANUP.test(segs[segs.length - 1] ?? '');
+}
+
