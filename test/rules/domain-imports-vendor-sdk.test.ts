@@ -154,3 +154,31 @@ import com.stripe.model.PaymentIntent;
     expect(check(RULE, 'java', 'import java.util.List;\nimport org.springframework.stereotype.Service;\n', { path: 'src/main/java/com/acme/billing/service/BillingService.java' })).toEqual([]);
   });
 });
+
+describe('domain-imports-vendor-sdk (business module by name and content)', () => {
+  it('flags a use-case file, a transactional Spring service and a Django model outside business folders', () => {
+    const ts = `import Stripe from 'stripe';\nexport class CreateOrderUseCase {}\n`;
+    expect(lines(check(RULE, 'typescript', ts, { path: 'apps/api/src/app/orders/create-order.usecase.ts' }))).toEqual([1]);
+    const java = `package com.acme.orders;
+
+import com.stripe.model.PaymentIntent;
+
+@Service
+public class OrderManager {
+  @Transactional
+  public void place(Order o) {}
+}
+`;
+    expect(lines(check(RULE, 'java', java, { path: 'src/main/java/com/acme/orders/OrderManager.java' }))).toEqual([3]);
+    const py = `import stripe\nfrom django.db import models\n\nclass Order(models.Model):\n    total = models.IntegerField()\n`;
+    expect(lines(check(RULE, 'python', py, { path: 'shop/orders/order.py' }))).toEqual([1]);
+  });
+
+  it('does not treat a monorepo packages/core folder, a port implementation or a plain class as business logic', () => {
+    const ts = `import Stripe from 'stripe';\nexport function charge() {}\n`;
+    expect(check(RULE, 'typescript', ts, { path: 'packages/core/utils/src/charge.ts' })).toEqual([]);
+    expect(check(RULE, 'typescript', ts, { path: 'src/orders/charge.ts' })).toEqual([]);
+    const adapter = `import Stripe from 'stripe';\nexport class StripeGateway implements PaymentGateway {}\n`;
+    expect(check(RULE, 'typescript', adapter, { path: 'src/services/payments.ts' })).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { check, lines } from '../helpers/rules.js';
 const RULE = 'env-read-in-business-logic';
 
 describe('env-read-in-business-logic (TypeScript/JavaScript)', () => {
-  it('flags process.env reads inside a service method, grouping neighbouring lines', () => {
+  it('flags process.env reads inside a service method, one finding per function', () => {
     const src = `export class RefundService {
   async refund(orderId: string) {
     const key = process.env.STRIPE_SECRET_KEY;
@@ -16,10 +16,7 @@ describe('env-read-in-business-logic (TypeScript/JavaScript)', () => {
 }
 `;
     const findings = check(RULE, 'typescript', src, { path: 'src/services/refund-service.ts' });
-    expect(findings.map((f) => [f.line, f.endLine])).toEqual([
-      [3, 4],
-      [6, undefined],
-    ]);
+    expect(findings.map((f) => [f.line, f.endLine])).toEqual([[3, 6]]);
     expect(findings[0]?.body).toContain('`refund()` in the business module `src/services/refund-service.ts` reads `STRIPE_SECRET_KEY`, `REFUND_WEBHOOK_URL`');
     expect(findings[0]?.severity).toBe('low');
   });
@@ -50,6 +47,40 @@ export const canAutoRefund = (cents: number) => cents <= MAX_AUTO_REFUND;
 }
 `;
     expect(check(RULE, 'typescript', injected, { path: 'src/services/refunds.ts' })).toEqual([]);
+  });
+
+  it('accepts feature-flag modules, storage adapters behind a port and test utilities', () => {
+    const flag = `export class GetFeatureFlag {
+  execute(command: { key: string }) {
+    return process.env[command.key] === 'true';
+  }
+}
+`;
+    expect(check(RULE, 'typescript', flag, { path: 'apps/api/src/app/feature-flags/usecases/get-feature-flag/get-feature-flag.usecase.ts' })).toEqual([]);
+    const storage = `export class GCSStorageService extends StorageService {
+  async upload(key: string, body: Buffer) {
+    return this.gcs.bucket(process.env.GCS_BUCKET_NAME).file(key).save(body);
+  }
+}
+`;
+    expect(check(RULE, 'typescript', storage, { path: 'apps/api/src/app/shared/services/storage/storage.service.ts' })).toEqual([]);
+    const utils = `export function testEnv() {
+  return process.env.DB_TEMP_NAME;
+}
+`;
+    expect(check(RULE, 'typescript', utils, { path: 'packages/core/medusa-test-utils/src/services/utils.ts' })).toEqual([]);
+  });
+
+  it('is summary-only, below the default min_confidence', () => {
+    const src = `export class InviteUseCase {
+  execute() {
+    return process.env.HUBSPOT_TOKEN;
+  }
+}
+`;
+    const findings = check(RULE, 'typescript', src, { path: 'src/usecases/invite.usecase.ts' });
+    expect(findings[0]?.confidence).toBe(0.3);
+    expect(findings[0]?.demotion?.reason).toBe('low-confidence');
   });
 
   it('does not report a read on a line the change did not touch', () => {

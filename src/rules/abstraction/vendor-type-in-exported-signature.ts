@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import { importStatements } from '../ast/import-bindings.js';
-import { isBusinessLogicPath, isNamedAfterVendor } from '../coupling/business-layer.js';
+import { isBusinessModule, isNamedAfterVendor } from '../coupling/business-layer.js';
 import { vendorOfModule, type VendorSdk } from '../coupling/vendor-sdks.js';
 import { enclosingFunction, languageFamily, startLine } from '../performance/function-scope.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
@@ -233,7 +233,7 @@ export const vendorTypeInExportedSignature: Rule = {
   fix:
     'Declare the shape callers need as your own type (e.g. `PaymentResult { id, status, amountCents }`) and map the vendor object to it inside the adapter that owns the SDK; accept and return only domain types here, and inject the vendor client behind a port interface.',
   check(ctx: RuleContext): RuleMatch[] {
-    if (!isBusinessLogicPath(ctx.path)) return [];
+    if (!isBusinessModule(ctx.path, ctx.source)) return [];
     const names = vendorNames(ctx);
     if (names.locals.size === 0 && names.qualifiedPrefixes.length === 0) return [];
     const family = languageFamily(ctx.language);

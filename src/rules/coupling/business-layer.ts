@@ -1,3 +1,5 @@
+import { hasFileRole, nameWords } from '../file-role.js';
+
 /** Folder names that mark business logic: domain models, services, use cases. */
 const BUSINESS_DIRS = new Set([
   'domain',
@@ -16,6 +18,9 @@ const BUSINESS_DIRS = new Set([
   'entities',
   'entity',
 ]);
+
+/** Monorepo folders whose children are package names. */
+const MONOREPO_DIRS = new Set(['packages', 'libs', 'apps', 'modules']);
 
 /** File names (without extension) that are business modules on their own. */
 const BUSINESS_FILES = new Set(['services', 'models', 'domain', 'entities', 'usecases', 'use_cases']);
@@ -55,16 +60,6 @@ const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|t
  */
 const ADAPTER_WORDS = new Set(['adapter', 'adapters', 'client', 'clients', 'gateway', 'gateways', 'provider', 'providers', 'integration', 'integrations', 'connector', 'sdk', 'wrapper', 'api']);
 
-/** Words of a file or folder name: `StripePaymentGateway` → stripe, payment, gateway; `s3_client` → s3, client. */
-export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length > 0)
-    .map((w) => w.toLowerCase());
-}
-
 /** Lowercased folder names of a repo-relative path (the file name left out). */
 function folders(path: string): string[] {
   const parts = path.replace(/\\/g, '/').split('/').filter((p) => p.length > 0);
@@ -85,10 +80,37 @@ export function isBusinessLogicPath(path: string): boolean {
   const dirs = folders(path);
   if (NON_PRODUCTION.test(path.replace(/\\/g, '/'))) return false;
   const stem = baseName(path).replace(/\.[^.]+$/, '');
-  // Django-style `billing/services.py` and `orders/models.py` are business modules as much as `services/` folders.
-  if (!dirs.some((d) => BUSINESS_DIRS.has(d)) && !BUSINESS_FILES.has(stem.toLowerCase())) return false;
+  // Django-style `billing/services.py` and `orders/models.py` are business modules as much as `services/` folders;
+  // `packages/core/` of a monorepo is a package name, not a domain core.
+  const business = dirs.some((d, i) => BUSINESS_DIRS.has(d) && !(d === 'core' && MONOREPO_DIRS.has(dirs[i - 1] ?? '')));
+  if (!business && !BUSINESS_FILES.has(stem.toLowerCase())) return false;
   if (dirs.some((d) => EDGE_DIRS.has(d))) return false;
   return !nameWords(stem).some((w) => ADAPTER_WORDS.has(w));
+}
+
+/** File names that say use case or domain object whatever the folder: `create-order.usecase.ts`, `order.aggregate.ts`. */
+const BUSINESS_STEM = /[-_.](use[-_]?case|interactor|aggregate|domain[-_]service)$/i;
+
+/**
+ * What the content says business logic is, where the folders do not: a class named as a use case or
+ * interactor, a Spring `@Service` that runs `@Transactional` work, a JPA `@Entity`, a Django model.
+ */
+const BUSINESS_CONTENT =
+  /\bclass\s+\w+(UseCase|Usecase|Interactor|Aggregate)\b|^@Entity\b|^\s*@Service\b[\s\S]*@Transactional\b|^class\s+\w+\(\s*(models\.Model|\w+Model)\s*\)\s*:/m;
+
+/**
+ * True when the file is business logic, by its path ({@link isBusinessLogicPath}) or, where the folders say
+ * nothing, by its name or content ({@link BUSINESS_STEM}, {@link BUSINESS_CONTENT}); never when its role
+ * (see `file-role.ts`) is an adapter, test, script, migration, entry point or config module.
+ * @example isBusinessModule('apps/api/src/app/orders/create-order.usecase.ts', '') // true
+ * @example isBusinessModule('src/orders/OrderService.java', '@Service\npublic class OrderService {\n  @Transactional\n  void place() {}\n}') // true
+ */
+export function isBusinessModule(path: string, source: string): boolean {
+  if (hasFileRole(path, source, 'adapter', 'test', 'script', 'migration', 'cli', 'config')) return false;
+  if (isBusinessLogicPath(path)) return true;
+  if (NON_PRODUCTION.test(path.replace(/\\/g, '/')) || folders(path).some((d) => EDGE_DIRS.has(d))) return false;
+  const stem = baseName(path).replace(/\.[^.]+$/, '');
+  return BUSINESS_STEM.test(stem) || BUSINESS_CONTENT.test(source);
 }
 
 /**
