@@ -1,0 +1,161 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { RuleLanguage } from '../../diff/types.js';
+import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
+import { enclosingFunction, findInScope, isTsLike } from '../ast/function-scope.js';
+import { fieldOf, kindOf, lineOf } from '../ast/node-text.js';
+import { isOutsideRuntime } from '../file-role.js';
+
+/**
+ * An HTTP response whose status is never looked at, from clients that do not fail on 4xx/5xx by themselves:
+ * `fetch` (TS/JS), `requests`/`httpx` (Python), `net/http` (Go), `java.net.http.HttpClient` and OkHttp (Java).
+ * Flagged when the body is used, or when the call is a write, without any status check; a response handed on
+ * (returned, passed to a function, tested as a whole) is left to whoever receives it.
+ */
+export const responseStatusUnchecked: Rule = {
+  id: 'response-status-unchecked',
+  category: 'error-handling',
+  severity: 'medium',
+  languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
+  title: 'HTTP response status never checked',
+  why:
+    'These clients return normally on 4xx and 5xx: a rejected payment, an expired token or a vendor outage becomes an error page parsed as data, a `JSON` parse error far from the cause, or a write reported as done. Nothing is retried and nobody is alerted.',
+  fix:
+    'Check the status before using the body and turn a failure into an error: `if (!res.ok) throw new UpstreamError(res.status, await res.text())` (fetch), `r.raise_for_status()` (requests/httpx), `if resp.StatusCode >= 300 { return fmt.Errorf(…) }` (Go), `if (response.statusCode() >= 300)` / `if (!response.isSuccessful())` (Java).',
+  // Estimate until measured on the real-world corpus (issue 8).
+  confidence: 0.7,
+  exemptions:
+    'Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points, config loading and migrations.',
+  check(ctx: RuleContext): RuleMatch[] {
+    if (isOutsideRuntime(ctx.path, ctx.source)) return [];
+    if (!HINT[ctx.language].test(ctx.source)) return [];
+    const root = ctx.root.root();
+    const out: RuleMatch[] = [];
+    for (const call of root.findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
+      const kind = httpCall(call, ctx.language, ctx.source);
+      if (!kind) continue;
+      const verdict = judge(call, ctx.language, kind.write);
+      if (verdict) out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` ${verdict}` });
+    }
+    return out;
+  },
+};
+
+/** A cheap text test per language: files that cannot contain one of the calls are skipped before any tree walk. */
+const HINT: Record<RuleLanguage, RegExp> = {
+  typescript: /\bfetch\(/,
+  tsx: /\bfetch\(/,
+  javascript: /\bfetch\(/,
+  python: /\b(requests|httpx)\b/,
+  go: /"net\/http"/,
+  java: /java\.net\.http|okhttp3/,
+};
+
+const STATUS_MEMBER: Record<RuleLanguage, RegExp> = {
+  typescript: /^(ok|status|statusText)$/,
+  tsx: /^(ok|status|statusText)$/,
+  javascript: /^(ok|status|statusText)$/,
+  python: /^(ok|status_code|raise_for_status|is_success|is_error|is_client_error|is_server_error|reason)$/,
+  go: /^(StatusCode|Status)$/,
+  java: /^(statusCode|code|isSuccessful|isSuccess)$/,
+};
+
+const WRITE_METHOD = /^(post|put|patch|delete)$/i;
+
+/** The HTTP calls of each client, and whether the call writes (POST/PUT/PATCH/DELETE). Null for anything else. */
+function httpCall(call: SgNode, language: RuleLanguage, source: string): { write: boolean } | null {
+  const segs = calleeSegments(call, language);
+  const method = segs[segs.length - 1] ?? '';
+  const receivers = segs.slice(0, -1).filter((s) => s !== 'this' && s !== 'self');
+  if (isTsLike(language)) return segs.length === 1 && method === 'fetch' ? { write: fetchWrites(call) } : null;
+  if (language === 'python') {
+    if (!/^(get|post|put|patch|delete|head|request)$/.test(method)) return null;
+    const client = receivers.length === 1 && /^(requests|httpx)$/.test(receivers[0] ?? '');
+    const session = receivers.length > 0 && /session$/i.test(receivers[receivers.length - 1] ?? '') && /^\s*(import|from)\s+(requests|httpx)\b/m.test(source);
+    if (!client && !session) return null;
+    const verb = method === 'request' ? (firstArg(call)?.text().replace(/['"]/g, '') ?? '') : method;
+    return { write: WRITE_METHOD.test(verb) };
+  }
+  if (language === 'go') {
+    if (receivers.length === 1 && receivers[0] === 'http' && /^(Get|Post|PostForm|Head)$/.test(method)) return { write: method !== 'Get' && method !== 'Head' };
+    return method === 'Do' && receivers.some((r) => /client$/i.test(r)) ? { write: false } : null;
+  }
+  // Java: `httpClient.send(request, BodyHandlers.ofString())`, OkHttp `client.newCall(request).execute()`.
+  if (method === 'send' && receivers.some((r) => /client$/i.test(r)) && /BodyHandlers?\./.test(call.text())) return { write: false };
+  if (method === 'execute' && segs.includes('newCall')) return { write: false };
+  return null;
+}
+
+const firstArg = (call: SgNode): SgNode | undefined => fieldOf(call, 'arguments')?.children().find((c) => c.isNamed());
+
+/** `fetch(url, { method: 'POST' })`. */
+function fetchWrites(call: SgNode): boolean {
+  const opts = fieldOf(call, 'arguments')?.children().filter((c) => c.isNamed())[1];
+  return !!opts && /\bmethod\s*:\s*['"`](post|put|patch|delete)['"`]/i.test(opts.text());
+}
+
+/** The node that holds the call's value: through `await` and parentheses. */
+function valueNode(call: SgNode): SgNode {
+  let node = call;
+  for (let p = node.parent(); p && /^(await_expression|await|parenthesized_expression)$/.test(kindOf(p)); p = p.parent()) node = p;
+  return node;
+}
+
+/** Why the response's status goes unchecked, or null when it is checked, handed on, or nothing depends on it. */
+function judge(call: SgNode, language: RuleLanguage, write: boolean): string | null {
+  const value = valueNode(call);
+  const parent = value.parent();
+  if (!parent) return null;
+  const pk = kindOf(parent);
+  // `(await fetch(url)).json()`, `requests.get(url).json()`.
+  const member = memberName(parent, value, language);
+  if (member !== null) return STATUS_MEMBER[language].test(member) ? null : `is read (\`.${member}\`) without checking the status: an error response is used as data.`;
+  if (pk === 'expression_statement') return write ? 'writes and drops the response: a 4xx/5xx answer is reported as success.' : null;
+  const name = boundName(parent, value, language);
+  if (name === '_') return 'has its response assigned to `_`: a 4xx/5xx answer is indistinguishable from success (and the body is never closed).';
+  if (!name) return null;
+  const scope = enclosingFunction(call, language) ?? call.ancestors().pop() ?? call;
+  const after = call.range().end.index;
+  const uses = findInScope(scope, { rule: { kind: 'identifier', regex: `^${name}$` } }, language).filter((u) => u.range().start.index > after);
+  let bodyUsed = false;
+  for (const use of uses) {
+    const m = memberName(use.parent() ?? use, use, language);
+    if (m === null) return null; // handed on, returned or tested as a whole
+    if (STATUS_MEMBER[language].test(m)) return null;
+    bodyUsed = true;
+  }
+  if (bodyUsed) return `is used without checking \`${name}\`'s status: an error response is read as data.`;
+  return write ? `writes and never looks at \`${name}\`'s status: a 4xx/5xx answer is reported as success.` : null;
+}
+
+/** The member read on `object` when `parent` is a member access on it (`res.json`, `r.status_code`, `resp.Body`, `response.body()`), else null. */
+function memberName(parent: SgNode, object: SgNode, language: RuleLanguage): string | null {
+  const pk = kindOf(parent);
+  const same = (n: SgNode | null): boolean => !!n && n.id() === object.id();
+  if (isTsLike(language)) return pk === 'member_expression' && same(fieldOf(parent, 'object')) ? (fieldOf(parent, 'property')?.text() ?? null) : null;
+  if (language === 'python') return pk === 'attribute' && same(fieldOf(parent, 'object')) ? (fieldOf(parent, 'attribute')?.text() ?? null) : null;
+  if (language === 'go') return pk === 'selector_expression' && same(fieldOf(parent, 'operand')) ? (fieldOf(parent, 'field')?.text() ?? null) : null;
+  return pk === 'method_invocation' && same(fieldOf(parent, 'object')) ? (fieldOf(parent, 'name')?.text() ?? null) : null;
+}
+
+/** The variable the response is bound to: `const res = await fetch(…)`, `r = requests.post(…)`, `resp, err := http.Post(…)`, `var response = client.send(…)`. */
+function boundName(parent: SgNode, value: SgNode, language: RuleLanguage): string | null {
+  const pk = kindOf(parent);
+  if (isTsLike(language) || language === 'java') {
+    if (pk !== 'variable_declarator' || fieldOf(parent, 'value')?.id() !== value.id()) return null;
+    const name = fieldOf(parent, 'name');
+    return name && kindOf(name) === 'identifier' ? name.text() : null;
+  }
+  if (language === 'python') {
+    if (pk !== 'assignment' || fieldOf(parent, 'right')?.id() !== value.id()) return null;
+    const left = fieldOf(parent, 'left');
+    return left && kindOf(left) === 'identifier' ? left.text() : null;
+  }
+  // Go: the call is the only value of `resp, err := …`; the response is the first target.
+  if (pk !== 'expression_list') return null;
+  const stmt = parent.parent();
+  if (!stmt || !/^(short_var_declaration|assignment_statement)$/.test(kindOf(stmt))) return null;
+  const [left] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
+  const first = left?.children().find((c) => c.isNamed());
+  return first && left?.id() !== parent.id() ? first.text() : null;
+}

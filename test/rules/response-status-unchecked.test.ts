@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { check, lines } from '../helpers/rules.js';
+
+const RULE = 'response-status-unchecked';
+
+describe('response-status-unchecked (TypeScript/JavaScript)', () => {
+  it('flags a fetch whose body is read without a status check, and a POST whose response is dropped', () => {
+    const src = `export async function getRates(base: string) {
+  const res = await fetch(\`\${RATES_URL}/\${base}\`, { signal: AbortSignal.timeout(5000) });
+  const body = await res.json();
+  return body.rates;
+}
+export async function notify(url: string, event: object) {
+  await fetch(url, { method: 'POST', body: JSON.stringify(event) });
+}
+export async function quote(id: string) {
+  return (await fetch(\`\${QUOTES_URL}/\${id}\`)).json();
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([2, 7, 10]);
+    expect(findings[0]?.body).toContain("without checking `res`'s status");
+    expect(findings[1]?.body).toContain('writes and drops the response');
+  });
+
+  it('does not flag a checked status, a response handed on, or axios (which throws on 4xx/5xx)', () => {
+    const src = `export async function getRates(base: string) {
+  const res = await fetch(\`\${RATES_URL}/\${base}\`);
+  if (!res.ok) throw new UpstreamError(res.status, await res.text());
+  return res.json();
+}
+export async function raw(url: string) {
+  const res = await fetch(url);
+  return handleResponse(res);
+}
+export async function ping(url: string) {
+  await fetch(url);
+}
+export async function post(url: string, body: object) {
+  const { data } = await axios.post(url, body);
+  return data;
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('stays silent in tests and scripts', () => {
+    const src = `export async function seed() {\n  const res = await fetch(URL);\n  return (await res.json()).items;\n}\n`;
+    expect(check(RULE, 'typescript', src, { path: 'scripts/seed.ts' })).toEqual([]);
+    expect(check(RULE, 'typescript', src, { path: 'src/orders/orders.test.ts' })).toEqual([]);
+  });
+});
+
+describe('response-status-unchecked (Python)', () => {
+  it('flags requests results used without a status check and a dropped POST', () => {
+    const src = `import requests
+
+def fetch_customer(customer_id):
+    r = requests.get(f"{CRM_URL}/customers/{customer_id}", timeout=10)
+    return r.json()["customer"]
+
+def push(payload):
+    requests.post(HOOK_URL, json=payload, timeout=10)
+
+def plan(plan_id):
+    return requests.get(f"{BILLING_URL}/plans/{plan_id}", timeout=5).json()
+`;
+    expect(lines(check(RULE, 'python', src))).toEqual([4, 8, 11]);
+  });
+
+  it('does not flag raise_for_status, a status_code test or a response handed on', () => {
+    const src = `import requests
+
+def fetch_customer(customer_id):
+    r = requests.get(f"{CRM_URL}/customers/{customer_id}", timeout=10)
+    r.raise_for_status()
+    return r.json()
+
+def push(payload):
+    r = requests.post(HOOK_URL, json=payload, timeout=10)
+    if r.status_code not in (200, 201, 202, 204):
+        raise TransportError(r.text)
+
+def raw(url):
+    r = requests.get(url, timeout=10)
+    return parse(r)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+});
+
+describe('response-status-unchecked (Go)', () => {
+  it('flags a response whose body is read without StatusCode, and a response assigned to _', () => {
+    const src = `package slack
+
+import "net/http"
+
+func (s *Service) Send(url string, body io.Reader) error {
+	_, err := http.Post(url, "application/json", body)
+	return err
+}
+
+func (s *Service) Fetch(req *http.Request) ([]byte, error) {
+	resp, err := s.httpClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([6, 11]);
+  });
+
+  it('does not flag a response whose StatusCode is checked', () => {
+    const src = `package slack
+
+import "net/http"
+
+func (s *Service) Send(url string, body io.Reader) error {
+	resp, err := http.Post(url, "application/json", body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("slack: status %d", resp.StatusCode)
+	}
+	return nil
+}
+`;
+    expect(check(RULE, 'go', src)).toEqual([]);
+  });
+});
+
+describe('response-status-unchecked (Java)', () => {
+  it('flags an HttpClient response body used without statusCode(), not one that checks it', () => {
+    const src = `import java.net.http.HttpClient;
+
+class RatesClient {
+  Rates get(String base) throws Exception {
+    HttpResponse<String> response = httpClient.send(request(base), HttpResponse.BodyHandlers.ofString());
+    return mapper.readValue(response.body(), Rates.class);
+  }
+  Rates checked(String base) throws Exception {
+    HttpResponse<String> response = httpClient.send(request(base), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) throw new RatesException(response.statusCode());
+    return mapper.readValue(response.body(), Rates.class);
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([5]);
+  });
+});
