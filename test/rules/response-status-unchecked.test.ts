@@ -152,3 +152,58 @@ class RatesClient {
     expect(lines(check(RULE, 'java', src))).toEqual([5]);
   });
 });
+
+describe('response-status-unchecked (Go: result used before its error is checked)', () => {
+  it('flags res.StatusCode and defer res.Body.Close() before if err != nil', () => {
+    const src = `package mattermost
+
+func (s *Service) Send(url string, body []byte) error {
+	res, err := http.Post(url, "application/json", bytes.NewReader(body))
+
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %s", res.Status)
+	}
+	return err
+}
+
+func (s *Service) Do(req *http.Request) error {
+	resp, err := s.client.Do(req)
+	defer resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	return nil
+}
+`;
+    const findings = check(RULE, 'go', src).filter((f) => f.title === 'Result used before its error is checked');
+    expect(lines(findings)).toEqual([6, 14]);
+    expect(findings[0]?.severity).toBe('high');
+    expect(findings[0]?.body).toContain('before `err` is checked');
+  });
+
+  it('does not flag a check first, a local call, a guarded use or a test file', () => {
+    const src = `package mattermost
+
+func (s *Service) Send(url string, body []byte) error {
+	res, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	cfg, err := parseConfig(raw)
+	log.Println(cfg.Host)
+	if err != nil {
+		return err
+	}
+	resp, err := s.client.Do(req)
+	if resp != nil && err == nil {
+		resp.Body.Close()
+	}
+	return nil
+}
+`;
+    expect(check(RULE, 'go', src).filter((f) => f.title === 'Result used before its error is checked')).toEqual([]);
+    const test = `package x\n\nfunc TestSend(t *testing.T) {\n\tres, err := http.Get(srv.URL)\n\tt.Log(res.StatusCode)\n\trequire.NoError(t, err)\n}\n`;
+    expect(check(RULE, 'go', test, { path: 'pkg/x/send_test.go' })).toEqual([]);
+  });
+});

@@ -5,9 +5,11 @@ import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, findInScope, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf } from '../ast/node-text.js';
 import { isOutsideRuntime } from '../file-role.js';
+import { goResultUsedBeforeErrorCheck } from './go-result-before-error.js';
 
 /**
- * An HTTP response whose status is never looked at, from clients that do not fail on 4xx/5xx by themselves:
+ * A response used without checking that the call succeeded. Go: the result of a call out read before its
+ * error is checked (a nil dereference on the first failure, high). All languages: an HTTP response whose status is never looked at, from clients that do not fail on 4xx/5xx by themselves:
  * `fetch` (TS/JS), `requests`/`httpx` (Python), `net/http` (Go), `java.net.http.HttpClient` and OkHttp (Java).
  * Flagged when the body is used, or when the call is a write, without any status check; a response handed on
  * (returned, passed to a function, tested as a whole) is left to whoever receives it.
@@ -19,18 +21,18 @@ export const responseStatusUnchecked: Rule = {
   languages: ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'],
   title: 'HTTP response status never checked',
   why:
-    'These clients return normally on 4xx and 5xx: a rejected payment, an expired token or a vendor outage becomes an error page parsed as data, a `JSON` parse error far from the cause, or a write reported as done. Nothing is retried and nobody is alerted.',
+    'A response is only data once the call is known to have worked. These clients return normally on 4xx and 5xx: a rejected payment, an expired token or a vendor outage becomes an error page parsed as data, a `JSON` parse error far from the cause, or a write reported as done. Nothing is retried and nobody is alerted.',
   fix:
-    'Check the status before using the body and turn a failure into an error: `if (!res.ok) throw new UpstreamError(res.status, await res.text())` (fetch), `r.raise_for_status()` (requests/httpx), `if resp.StatusCode >= 300 { return fmt.Errorf(…) }` (Go), `if (response.statusCode() >= 300)` / `if (!response.isSuccessful())` (Java).',
+    'In Go, check `err` right after the call, before touching the result. Check the status before using the body and turn a failure into an error: `if (!res.ok) throw new UpstreamError(res.status, await res.text())` (fetch), `r.raise_for_status()` (requests/httpx), `if resp.StatusCode >= 300 { return fmt.Errorf(…) }` (Go), `if (response.statusCode() >= 300)` / `if (!response.isSuccessful())` (Java).',
   // Estimate until measured on the real-world corpus (issue 8).
   confidence: 0.7,
   exemptions:
-    'Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points, config loading and migrations.',
+    'Go: a result whose error is checked (or returned) first, or calls not recognised as going out of the process. Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points, config loading and migrations.',
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
-    if (!HINT[ctx.language].test(ctx.source)) return [];
     const root = ctx.root.root();
-    const out: RuleMatch[] = [];
+    const out: RuleMatch[] = ctx.language === 'go' ? goResultUsedBeforeErrorCheck(root) : [];
+    if (!HINT[ctx.language].test(ctx.source)) return out;
     for (const call of root.findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
       const kind = httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;
