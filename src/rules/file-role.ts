@@ -57,7 +57,7 @@ const CONFIG_CONTENT =
 function isConfig(path: string, source: string): boolean {
   const dirs = dirsOf(path);
   const stem = stemOf(path).replace(/[-_.]/g, '');
-  if (dirs.some((d) => CONFIG_DIRS.has(d))) return true;
+  if (dirs.some((d) => CONFIG_DIRS.has(d) || /feature[-_]?flags?/.test(d))) return true;
   if (CONFIG_STEM.test(stem) || CONFIG_STEM.test(stemOf(path))) return true;
   return CONFIG_CONTENT.test(source);
 }

@@ -28,6 +28,7 @@ describe('fileRoles', () => {
     expect(fileRoles('src/main/java/com/acme/StripeConfig.java')).toContain('config');
     expect(fileRoles('src/app.config.ts')).toContain('config');
     expect(fileRoles('apps/api/src/app/feature-flags/use-cases/get-feature-flag/get-feature-flag.use-case.ts')).toContain('config');
+    expect(fileRoles('packages/application-generic/src/usecases/get-feature-flag/get-use-merged-digest-id.use-case.ts')).toContain('config');
     expect(fileRoles('src/payments.py', 'class Settings(BaseSettings):\n    key: str\n')).toContain('config');
     expect(fileRoles('src/main/java/A.java', '@ConfigurationProperties(prefix = "stripe")\npublic class A {}')).toContain('config');
     expect(fileRoles('src/services/billing.ts')).not.toContain('config');

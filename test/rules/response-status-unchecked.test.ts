@@ -16,9 +16,12 @@ export async function notify(url: string, event: object) {
 export async function quote(id: string) {
   return (await fetch(\`\${QUOTES_URL}/\${id}\`)).json();
 }
+export async function user(token: string) {
+  return fetch('https://api.github.com/user', { headers: { Authorization: token } }).then((r) => r.json());
+}
 `;
     const findings = check(RULE, 'typescript', src);
-    expect(lines(findings)).toEqual([2, 7, 10]);
+    expect(lines(findings)).toEqual([2, 7, 10, 13]);
     expect(findings[0]?.body).toContain("without checking `res`'s status");
     expect(findings[1]?.body).toContain('writes and drops the response');
   });
@@ -35,6 +38,12 @@ export async function raw(url: string) {
 }
 export async function ping(url: string) {
   await fetch(url);
+}
+export async function token(url: string) {
+  return fetch(url, { method: 'POST' }).then((r) => {
+    if (!r.ok) throw new Error(\`token exchange failed: \${r.status}\`);
+    return r.json();
+  });
 }
 export async function post(url: string, body: object) {
   const { data } = await axios.post(url, body);
@@ -198,6 +207,13 @@ func (s *Service) Send(url string, body []byte) error {
 	resp, err := s.client.Do(req)
 	if resp != nil && err == nil {
 		resp.Body.Close()
+	}
+	res, err = http.DefaultClient.Do(req)
+	if res != nil && res.Body != nil {
+		defer res.Body.Close()
+	}
+	if err == nil && res.StatusCode >= 300 {
+		return fmt.Errorf("status %s", res.Status)
 	}
 	return nil
 }

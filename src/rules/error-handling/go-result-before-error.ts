@@ -33,6 +33,7 @@ function earlyUse(stmt: SgNode): RuleMatch | null {
   for (let next = stmt.next(); next; next = next.next()) {
     if (!next.isNamed() || kindOf(next) === 'comment') continue;
     if (mentions(next, errName).length > 0) return null; // the error is looked at (or returned) first
+    if (kindOf(next) === 'if_statement' && new RegExp(`\\b${name}\\s*!=\\s*nil\\b`).test(fieldOf(next, 'condition')?.text() ?? '')) return null; // nil-guarded
     const use = mentions(next, name).find((u) => kindOf(u.parent() ?? u) === 'selector_expression' && fieldOf(u.parent() as SgNode, 'operand')?.id() === u.id());
     if (!use) continue;
     return {

@@ -111,6 +111,7 @@ function judge(call: SgNode, language: RuleLanguage, write: boolean): string | n
   const pk = kindOf(parent);
   // `(await fetch(url)).json()`, `requests.get(url).json()`.
   const member = memberName(parent, value, language);
+  if (member !== null && isTsLike(language) && /^(then|catch|finally)$/.test(member)) return promiseChain(parent);
   if (member !== null) return STATUS_MEMBER[language].test(member) ? null : `is read (\`.${member}\`) without checking the status: an error response is used as data.`;
   if (pk === 'expression_statement') return write ? 'writes and drops the response: a 4xx/5xx answer is reported as success.' : null;
   const name = boundName(parent, value, language);
@@ -128,6 +129,16 @@ function judge(call: SgNode, language: RuleLanguage, write: boolean): string | n
   }
   if (bodyUsed) return `is used without checking \`${name}\`'s status: an error response is read as data.`;
   return write ? `writes and never looks at \`${name}\`'s status: a 4xx/5xx answer is reported as success.` : null;
+}
+
+/** `fetch(url).then((r) => r.json())`: the first callback reads the body without looking at `r.ok`/`r.status`. */
+function promiseChain(member: SgNode): string | null {
+  const call = member.parent();
+  const callback = call && kindOf(call) === 'call_expression' ? fieldOf(call, 'arguments')?.children().find((c) => c.isNamed()) : undefined;
+  if (!callback || !/^(arrow_function|function_expression|function)$/.test(kindOf(callback))) return null;
+  const text = callback.text();
+  if (/\.(ok|status|statusText)\b/.test(text)) return null;
+  return /\.(json|text|blob|arrayBuffer|formData)\(\)/.test(text) ? 'has its body read in `.then(…)` without checking the status: an error response is used as data.' : null;
 }
 
 /** The member read on `object` when `parent` is a member access on it (`res.json`, `r.status_code`, `resp.Body`, `response.body()`), else null. */
