@@ -51,9 +51,13 @@ function isCli(path: string, source: string): boolean {
 const CONFIG_DIRS = new Set(['config', 'configs', 'configuration', 'settings', 'conf', 'feature-flags', 'feature_flags', 'featureflags', 'feature-flag', 'feature_flag']);
 const CONFIG_STEM = /^(config|configuration|settings|conf|env|environment)$|(config|configuration|settings|properties|env)$|feature[-_]?flags?/i;
 const CONFIG_CONTENT =
-  /@ConfigurationProperties\b|^\s*@Configuration\b|class\s+\w+\((\w+\.)?BaseSettings\)|^\s*"github\.com\/(kelseyhightower\/envconfig|spf13\/viper|caarlos0\/env|joho\/godotenv)[^"]*"|from ['"](@nestjs\/config|dotenv|convict|envalid)['"]/m;
+  /@ConfigurationProperties\b|^\s*@Configuration\b|class\s+\w+\((\w+\.)?BaseSettings\)|^\s*"github\.com\/(kelseyhightower\/envconfig|caarlos0\/env)[^"]*"|from ['"](convict|envalid)['"]|\bregisterAs\(\s*['"]\w+['"]\s*,/m;
 
-/** Config loading and validation: `config/`, `settings.py`, `*Config.java`, `*.config.ts`, feature-flag modules, `@ConfigurationProperties`, pydantic `BaseSettings`, envconfig/viper. */
+/**
+ * Config loading and validation: `config/`, `settings.py`, `*Config.java`, `*.config.ts`, feature-flag modules,
+ * `@ConfigurationProperties`, pydantic `BaseSettings`, envconfig, convict/envalid schemas, NestJS `registerAs`.
+ * Reading config through a service (`ConfigService`, `viper.Get…`) does not make a module a config loader.
+ */
 function isConfig(path: string, source: string): boolean {
   const dirs = dirsOf(path);
   const stem = stemOf(path).replace(/[-_.]/g, '');

@@ -32,6 +32,7 @@ describe('fileRoles', () => {
     expect(fileRoles('src/payments.py', 'class Settings(BaseSettings):\n    key: str\n')).toContain('config');
     expect(fileRoles('src/main/java/A.java', '@ConfigurationProperties(prefix = "stripe")\npublic class A {}')).toContain('config');
     expect(fileRoles('src/services/billing.ts')).not.toContain('config');
+    expect(fileRoles('src/auth/strategies/github.strategy.ts', "import { ConfigService } from '@nestjs/config';\n")).not.toContain('config');
   });
 
   it('finds scripts and migrations', () => {

@@ -109,6 +109,17 @@ func (s *Service) Send(url string, body io.Reader) error {
 	return err
 }
 
+func (p *Provider) Membership(client *http.Client, org string) (string, error) {
+	res, err := client.Get(p.url + "/memberships/orgs/" + org)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var m struct{ Role string }
+	err = json.NewDecoder(res.Body).Decode(&m)
+	return m.Role, err
+}
+
 func (s *Service) Fetch(req *http.Request) ([]byte, error) {
 	resp, err := s.httpClient.Do(req)
 	if err != nil {
@@ -118,7 +129,7 @@ func (s *Service) Fetch(req *http.Request) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 `;
-    expect(lines(check(RULE, 'go', src))).toEqual([6, 11]);
+    expect(lines(check(RULE, 'go', src))).toEqual([6, 11, 22]);
   });
 
   it('does not flag a response whose StatusCode is checked', () => {
@@ -155,6 +166,29 @@ class RatesClient {
     HttpResponse<String> response = httpClient.send(request(base), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) throw new RatesException(response.statusCode());
     return mapper.readValue(response.body(), Rates.class);
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([5]);
+  });
+
+  it('flags a JAX-RS entity read without getStatus(), also through a same-file helper returning the Response', () => {
+    const src = `import javax.ws.rs.client.Client;
+
+class LedgerService {
+  Transaction refund(URI uri) {
+    return getResponse(uri).readEntity(Transaction.class);
+  }
+  Optional<Transaction> checked(URI uri) {
+    Response response = getResponse(uri);
+    if (response.getStatus() == 200) return Optional.of(response.readEntity(Transaction.class));
+    return Optional.empty();
+  }
+  Transaction typed(URI uri) {
+    return client.target(uri).request().get(Transaction.class);
+  }
+  private Response getResponse(URI uri) {
+    return client.target(uri).request().get();
   }
 }
 `;

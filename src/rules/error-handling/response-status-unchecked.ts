@@ -10,7 +10,7 @@ import { goResultUsedBeforeErrorCheck } from './go-result-before-error.js';
 /**
  * A response used without checking that the call succeeded. Go: the result of a call out read before its
  * error is checked (a nil dereference on the first failure, high). All languages: an HTTP response whose status is never looked at, from clients that do not fail on 4xx/5xx by themselves:
- * `fetch` (TS/JS), `requests`/`httpx` (Python), `net/http` (Go), `java.net.http.HttpClient` and OkHttp (Java).
+ * `fetch` (TS/JS), `requests`/`httpx` (Python), `net/http` (Go), `java.net.http.HttpClient`, OkHttp and JAX-RS (Java).
  * Flagged when the body is used, or when the call is a write, without any status check; a response handed on
  * (returned, passed to a function, tested as a whole) is left to whoever receives it.
  */
@@ -33,8 +33,10 @@ export const responseStatusUnchecked: Rule = {
     const root = ctx.root.root();
     const out: RuleMatch[] = ctx.language === 'go' ? goResultUsedBeforeErrorCheck(root) : [];
     if (!HINT[ctx.language].test(ctx.source)) return out;
+    const helpers = ctx.language === 'java' ? javaResponseHelpers(root, ctx.source) : new Set<string>();
     for (const call of root.findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
-      const kind = httpCall(call, ctx.language, ctx.source);
+      const helper = helpers.has(calleeSegments(call, ctx.language).join('.')) ? { write: false } : null;
+      const kind = helper ?? httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;
       const verdict = judge(call, ctx.language, kind.write);
       if (verdict) out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` ${verdict}` });
@@ -50,7 +52,7 @@ const HINT: Record<RuleLanguage, RegExp> = {
   javascript: /\bfetch\(/,
   python: /\b(requests|httpx)\b/,
   go: /"net\/http"/,
-  java: /java\.net\.http|okhttp3/,
+  java: /java\.net\.http|okhttp3|javax\.ws\.rs|jakarta\.ws\.rs/,
 };
 
 const STATUS_MEMBER: Record<RuleLanguage, RegExp> = {
@@ -59,7 +61,7 @@ const STATUS_MEMBER: Record<RuleLanguage, RegExp> = {
   javascript: /^(ok|status|statusText)$/,
   python: /^(ok|status_code|raise_for_status|is_success|is_error|is_client_error|is_server_error|reason)$/,
   go: /^(StatusCode|Status)$/,
-  java: /^(statusCode|code|isSuccessful|isSuccess)$/,
+  java: /^(statusCode|code|isSuccessful|isSuccess|getStatus|getStatusInfo)$/,
 };
 
 const WRITE_METHOD = /^(post|put|patch|delete)$/i;
@@ -80,12 +82,35 @@ function httpCall(call: SgNode, language: RuleLanguage, source: string): { write
   }
   if (language === 'go') {
     if (receivers.length === 1 && receivers[0] === 'http' && /^(Get|Post|PostForm|Head)$/.test(method)) return { write: method !== 'Get' && method !== 'Head' };
-    return method === 'Do' && receivers.some((r) => /client$/i.test(r)) ? { write: false } : null;
+    // `client.Do(req)`, `client.Get(url)` on an `*http.Client` (`http.DefaultClient`, `oauthConfig.Client(ctx, tok)`).
+    if (!/^(Do|Get|Post|PostForm|Head)$/.test(method) || !receivers.some((r) => /client$/i.test(r))) return null;
+    return { write: method === 'Post' || method === 'PostForm' };
   }
-  // Java: `httpClient.send(request, BodyHandlers.ofString())`, OkHttp `client.newCall(request).execute()`.
+  // Java: `httpClient.send(request, BodyHandlers.ofString())`, OkHttp `client.newCall(request).execute()`,
+  // JAX-RS `target.request().get()` / `.post(entity)` (the overloads without a response class do not throw on 4xx/5xx).
   if (method === 'send' && receivers.some((r) => /client$/i.test(r)) && /BodyHandlers?\./.test(call.text())) return { write: false };
   if (method === 'execute' && segs.includes('newCall')) return { write: false };
+  if (segs.includes('request') && /^(get|post|put|delete|head)$/.test(method)) {
+    const argc = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed()).length;
+    const returnsResponse = /^(get|delete|head)$/.test(method) ? argc === 0 : argc === 1;
+    return returnsResponse ? { write: WRITE_METHOD.test(method) } : null;
+  }
   return null;
+}
+
+/**
+ * Java methods of this file that return a response straight from one of the calls above
+ * (`private Response getResponse(URI uri) { return client.target(uri).request().get(); }`): their callers are
+ * judged like callers of the call itself.
+ */
+function javaResponseHelpers(root: SgNode, source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of root.findAll({ rule: { kind: 'method_declaration' } })) {
+    if (!/^(Response|HttpResponse\b.*|okhttp3\.Response)$/.test(fieldOf(m, 'type')?.text() ?? '')) continue;
+    const returned = m.findAll({ rule: { kind: 'return_statement' } }).map((r) => r.children().find((c) => c.isNamed()));
+    if (returned.some((v) => !!v && kindOf(v) === 'method_invocation' && httpCall(v, 'java', source))) names.add(fieldOf(m, 'name')?.text() ?? '');
+  }
+  return names;
 }
 
 const firstArg = (call: SgNode): SgNode | undefined => fieldOf(call, 'arguments')?.children().find((c) => c.isNamed());
