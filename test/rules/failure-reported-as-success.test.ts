@@ -54,7 +54,7 @@ func (s *Service) Welcome(u User) error {
     expect(lines(goFindings)).toEqual([4]);
   });
 
-  it('does not flag an empty result (a failure sentinel), a Go nil after a read, a best-effort ping or a loop', () => {
+  it('does not flag an empty result after a read or used as the function\'s sentinel, a Go (nil, nil) after a read, or a loop', () => {
     const src = `export async function recommendations(userId: string) {
   try {
     return await recoClient.get(\`/users/\${userId}\`);
@@ -64,6 +64,7 @@ func (s *Service) Welcome(u User) error {
   }
 }
 export async function upload(file: File) {
+  if (!file.size) return null;
   try {
     return await s3Client.send(new PutObjectCommand(file));
   } catch (err) {
@@ -85,13 +86,54 @@ export async function sync(items: Item[]) {
     expect(check(RULE, 'typescript', src)).toEqual([]);
     const go = `package users
 
-func (s *Service) Avatar(id string) error {
-	if _, err := s.storageClient.Get(id); err != nil {
-		return nil
+func (s *Service) Avatar(id string) ([]byte, error) {
+	b, err := s.storageClient.Get(id)
+	if err != nil {
+		return nil, nil
 	}
-	return nil
+	return b, nil
 }
 `;
     expect(check(RULE, 'go', go)).toEqual([]);
+  });
+
+  it('flags an empty result after a failed send, a metric-counting except, a catch-all 200 and a check that fails open', () => {
+    const py = `def send_email(client, message):
+    try:
+        return client.send(message)
+    except HTTPError as e:
+        logger.warning("send failed: %s", e.body)
+        return None
+
+def revoke(self, data):
+    try:
+        response = self.session.post(REVOKE_URL, data=data, timeout=5)
+    except requests.RequestException as e:
+        metrics.send("revoke_failure", "counter", 1)
+        logger.error(f"unreachable: {e}")
+        return {}
+    return response.json()
+
+def webhook(request):
+    try:
+        process_event(request)
+    except Exception:
+        logger.exception("webhook failed")
+        return HttpResponse(status=200)
+    return HttpResponse(status=200)
+`;
+    expect(lines(check(RULE, 'python', py))).toEqual([4, 11, 20]);
+    const go = `package github
+
+func (c *Config) checkMembership(ctx context.Context, client *github.Client, login string) error {
+	orgs, _, err := client.Organizations.List(ctx, "", nil)
+	if err != nil {
+		log.Warn("failed to list organizations, skipping the check: %v", err)
+		return nil
+	}
+	return match(orgs, c.Organization)
+}
+`;
+    expect(lines(check(RULE, 'go', go))).toEqual([5]);
   });
 });

@@ -28,30 +28,48 @@ export function explainedAsBestEffort(h: ErrorHandler, language: RuleLanguage): 
 const TRUE_LITERAL = /^(true|True)$/;
 const SUCCESS_KEY = /^['"]?(success|ok|succeeded|sent|delivered|status)['"]?$/;
 
+/** What a handler ends with after logging: see {@link successAfterLogging}. */
+export type SuccessShape = 'success' | 'ok-response' | 'empty' | 'nil-error';
+
 /**
- * 'success' when the handler, after optional logging, ends by reporting success (`return true`, `{ success: true }`,
- * a 2xx response); 'nil-error' for Go `return nil` (or `return x, nil`) from a function whose last result is an
- * `error`; else null. `return null`/`None`/`[]` elsewhere is left alone: it is as often the failure sentinel callers test.
+ * How a handler that only logs (or counts a metric) ends, when it ends by answering as if nothing failed:
+ * 'success' (`return true`, `{ success: true }`), 'ok-response' (a 2xx HTTP response), 'empty' (`return None`,
+ * `null`, `{}`, `[]`), 'nil-error' (Go `return nil` / `return x, nil` from a function whose last result is an
+ * `error`); else null.
  */
-export function successAfterLogging(statements: SgNode[], language: RuleLanguage): 'success' | 'nil-error' | null {
+export function successAfterLogging(statements: SgNode[], language: RuleLanguage): SuccessShape | null {
   const last = statements[statements.length - 1];
-  if (!last || !statements.slice(0, -1).every((s) => isLoggingStatement(s, language))) return null;
-  if (kindOf(last) === 'expression_statement') return isSuccessResponse(last.text()) ? 'success' : null;
+  if (!last || !statements.slice(0, -1).every((s) => isReportingStatement(s, language))) return null;
+  if (kindOf(last) === 'expression_statement') return isSuccessResponse(last.text()) ? 'ok-response' : null;
   if (kindOf(last) !== 'return_statement') return null;
-  const values = last.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
-  const list = values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].children().filter((c) => c.isNamed()) : values;
-  if (list.length === 0) return null;
-  const text = list.map((v) => v.text().replace(/\s+/g, ''));
-  if (text.some((t) => TRUE_LITERAL.test(t) || isSuccessResponse(t) || isSuccessObject(t))) return 'success';
-  if (language === 'go' && text[text.length - 1] === 'nil' && returnsError(last)) return 'nil-error';
-  return null;
+  const text = returnedValues(last).map((v) => v.text().replace(/\s+/g, ''));
+  if (text.length === 0) return null;
+  if (text.some(isSuccessResponse)) return 'ok-response';
+  if (text.some((t) => TRUE_LITERAL.test(t) || isSuccessObject(t))) return 'success';
+  if (language === 'go') return text[text.length - 1] === 'nil' && goResult(last) !== null ? 'nil-error' : null;
+  return text.length === 1 && EMPTY_VALUE.test(text[0] ?? '') ? 'empty' : null;
 }
 
-/** True when the Go function around `node` has `error` as its last result. */
-function returnsError(node: SgNode): boolean {
+const EMPTY_VALUE = /^(null|None|undefined|\[\]|\{\}|dict\(\)|list\(\)|Collections\.empty\w*\(\)|List\.of\(\)|Map\.of\(\)|Optional\.empty\(\))$/;
+
+/** The values of a return statement (Go: the members of its expression list). */
+export function returnedValues(ret: SgNode): SgNode[] {
+  const values = ret.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
+  return values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].children().filter((c) => c.isNamed()) : values;
+}
+
+/** A statement that only reports: a logging call, or a metric/analytics call (`metrics.send("x_failure", …)`). */
+function isReportingStatement(stmt: SgNode, language: RuleLanguage): boolean {
+  if (isLoggingStatement(stmt, language)) return true;
+  const call = kindOf(stmt) === 'expression_statement' ? stmt.children().find((c) => c.isNamed()) : undefined;
+  return !!call && kindOf(call) === CALL_KIND[language] && isBestEffort(call, language);
+}
+
+/** The result list of the Go function around `node` when its last result is an `error` (`error`, `(T, error)`), else null. */
+export function goResult(node: SgNode): string | null {
   const fn = node.ancestors().find((a) => isFunctionNode(a, 'go'));
-  const result = fn ? fieldOf(fn, 'result')?.text().replace(/\s+/g, '') ?? '' : '';
-  return result === 'error' || /,\w*error\)$/.test(result);
+  const result = fn ? (fieldOf(fn, 'result')?.text().replace(/\s+/g, '') ?? '') : '';
+  return result === 'error' || /,\w*error\)$/.test(result) ? result : null;
 }
 
 /** `res.status(200)…`, `res.sendStatus(204)`, `ResponseEntity.ok(…)`, `Response(status=200)`, `HttpResponse(status=200)`. */
