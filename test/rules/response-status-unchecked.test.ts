@@ -53,6 +53,22 @@ export async function post(url: string, body: object) {
     expect(check(RULE, 'typescript', src)).toEqual([]);
   });
 
+  it('flags supabase-js writes whose { error } is dropped and results destructured without error', () => {
+    const src = `export async function setStatus(id: string, status: string) {
+  await supabaseAdmin
+    .from('subscriptions')
+    .update({ status })
+    .eq('id', id);
+  const { data } = await supabaseAdmin.from('subscriptions').select('id').eq('id', id);
+  const { data: row, error } = await supabaseAdmin.from('prices').select('*').single();
+  if (error) throw error;
+  const result = await supabaseAdmin.from('prices').upsert(row);
+  return [data, result];
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([2, 6]);
+  });
+
   it('stays silent in tests and scripts', () => {
     const src = `export async function seed() {\n  const res = await fetch(URL);\n  return (await res.json()).items;\n}\n`;
     expect(check(RULE, 'typescript', src, { path: 'scripts/seed.ts' })).toEqual([]);

@@ -12,7 +12,8 @@ import { goResultUsedBeforeErrorCheck } from './go-result-before-error.js';
  * error is checked (a nil dereference on the first failure, high). All languages: an HTTP response whose status is never looked at, from clients that do not fail on 4xx/5xx by themselves:
  * `fetch` (TS/JS), `requests`/`httpx` (Python), `net/http` (Go), `java.net.http.HttpClient`, OkHttp and JAX-RS (Java).
  * Flagged when the body is used, or when the call is a write, without any status check; a response handed on
- * (returned, passed to a function, tested as a whole) is left to whoever receives it.
+ * (returned, passed to a function, tested as a whole) is left to whoever receives it. supabase-js, which answers
+ * `{ data, error }` instead of throwing: a write awaited as a statement, or a result destructured without `error`.
  */
 export const responseStatusUnchecked: Rule = {
   id: 'response-status-unchecked',
@@ -32,6 +33,7 @@ export const responseStatusUnchecked: Rule = {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
     const root = ctx.root.root();
     const out: RuleMatch[] = ctx.language === 'go' ? goResultUsedBeforeErrorCheck(root) : [];
+    if (isTsLike(ctx.language) && /supabase/i.test(ctx.source)) out.push(...supabaseMatches(root, ctx.language));
     if (!HINT[ctx.language].test(ctx.source)) return out;
     const helpers = ctx.language === 'java' ? javaResponseHelpers(root, ctx.source) : new Set<string>();
     for (const call of root.findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
@@ -196,4 +198,33 @@ function boundName(parent: SgNode, value: SgNode, language: RuleLanguage): strin
   const [left] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
   const first = left?.children().find((c) => c.isNamed());
   return first && left?.id() !== parent.id() ? first.text() : null;
+}
+
+const SUPABASE_WRITE = /^(insert|update|upsert|delete)$/;
+
+/**
+ * supabase-js answers `{ data, error }` instead of throwing: a write awaited as a statement, or a result
+ * destructured without `error`, drops the failure (`await supabase.from('orders').update(row).eq('id', id)`).
+ */
+function supabaseMatches(root: SgNode, language: RuleLanguage): RuleMatch[] {
+  const out: RuleMatch[] = [];
+  for (const call of root.findAll({ rule: { kind: 'call_expression', regex: '\\.from\\(' } })) {
+    const segs = calleeSegments(call, language);
+    if (!/supabase/i.test(segs[0] === 'this' ? (segs[1] ?? '') : (segs[0] ?? '')) || !segs.includes('from')) continue;
+    // Only the outermost call of the chain: `supabase.from(t).update(x).eq(…)` is one query.
+    const value = valueNode(call);
+    const parent = value.parent();
+    if (!parent || kindOf(value) === 'member_expression' || (kindOf(parent) === 'member_expression' && fieldOf(parent, 'object')?.id() === value.id())) continue;
+    if (kindOf(value) !== 'await_expression') continue;
+    const write = segs.some((x) => SUPABASE_WRITE.test(x));
+    if (kindOf(parent) === 'expression_statement' && write) {
+      out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` is awaited and its \`{ error }\` dropped: supabase-js does not throw, so a failed write looks like success.` });
+      continue;
+    }
+    const pattern = kindOf(parent) === 'variable_declarator' ? fieldOf(parent, 'name') : null;
+    if (pattern && kindOf(pattern) === 'object_pattern' && !/\berror\b/.test(pattern.text())) {
+      out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` is destructured without \`error\`: supabase-js does not throw, so a failed query reads as empty data.` });
+    }
+  }
+  return out;
 }
