@@ -66,10 +66,13 @@ function isConfig(path: string, source: string): boolean {
   return CONFIG_CONTENT.test(source);
 }
 
-const SCRIPT_DIRS = new Set(['scripts', 'script', 'tools', 'tool', 'hack', 'examples', 'example', 'samples', 'sample', 'demo', 'demos', 'bench', 'benchmarks', 'contrib', 'packaging']);
-const SCRIPT_STEM = /^(setup|noxfile|fabfile|tasks|gulpfile|gruntfile|jakefile|dodo|conf)$/i;
+const SCRIPT_DIRS = new Set(['scripts', 'script', 'hack', 'examples', 'example', 'samples', 'sample', 'demo', 'demos', 'bench', 'benchmarks', 'contrib', 'packaging']);
+const SCRIPT_STEM = /^(setup|noxfile|fabfile|gulpfile|gruntfile|jakefile|dodo)$/i;
 
-/** One-off and tooling code: `scripts/`, `tools/`, `hack/`, `examples/`, `setup.py`, build files. */
+/**
+ * One-off and tooling code: `scripts/`, `hack/`, `examples/`, `setup.py`, build files. Not `tools/` (a Go
+ * library folder as often as a build-tool one) nor `tasks.py` (Celery tasks are runtime code).
+ */
 function isScript(path: string): boolean {
   return dirsOf(path).some((d) => SCRIPT_DIRS.has(d)) || SCRIPT_STEM.test(stemOf(path));
 }
@@ -150,7 +153,7 @@ export function hasFileRole(path: string, source: string, ...roles: FileRole[]):
   return roles.some((r) => found.includes(r));
 }
 
-/** Tests, command-line entry points, config loaders, scripts and migrations: code that is not integration code at run time. */
+/** Tests, command-line entry points, scripts and migrations: code that is not integration code at run time. */
 export function isOutsideRuntime(path: string, source = ''): boolean {
-  return hasFileRole(path, source, 'test', 'cli', 'config', 'script', 'migration');
+  return hasFileRole(path, source, 'test', 'cli', 'script', 'migration');
 }

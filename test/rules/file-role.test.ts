@@ -39,6 +39,8 @@ describe('fileRoles', () => {
     expect(fileRoles('scripts/backfill.ts')).toContain('script');
     expect(fileRoles('examples/payments/main.py')).toContain('script');
     expect(fileRoles('setup.py')).toContain('script');
+    expect(fileRoles('saleor/plugins/sendgrid/tasks.py')).not.toContain('script');
+    expect(fileRoles('tools/auth/github.go')).not.toContain('script');
     expect(fileRoles('hc/api/migrations/0042_auto.py')).toContain('migration');
     expect(fileRoles('src/db/1700000000-AddOrders.ts', 'export class AddOrders implements MigrationInterface {}')).toContain('migration');
     expect(fileRoles('db/V12__add_column.java')).toContain('migration');
@@ -58,6 +60,7 @@ describe('fileRoles', () => {
   it('answers role questions', () => {
     expect(hasFileRole('cmd/x/main.go', '', 'cli', 'test')).toBe(true);
     expect(isOutsideRuntime('scripts/x.py')).toBe(true);
+    expect(isOutsideRuntime('internal/auth/github/config.go')).toBe(false);
     expect(isOutsideRuntime('src/integrations/stripe.ts')).toBe(false);
     expect(isOutsideRuntime('src/services/billing.ts')).toBe(false);
   });

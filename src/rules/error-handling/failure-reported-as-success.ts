@@ -27,7 +27,7 @@ export const failureReportedAsSuccess: Rule = {
   // No firing on the real-world corpus (issue 8) after the exemptions: 0.7 is an estimate.
   confidence: 0.7,
   exemptions:
-    'Tests, command-line entry points, config loading, scripts and migrations; calls to caches, metrics and analytics; handlers explained by a best-effort comment; handlers in loops (one item\'s failure), in cleanup/teardown, on an error path or in timer/event callbacks. Returning `null`/`None`/`{}`/`[]` only counts after an action (send, charge, publish, create…) and when the function does not return the same value elsewhere as its "nothing" answer; Go `return nil` from a `(T, error)` function only after an action. A 2xx answer without a call out only counts in a catch-all handler.',
+    'Tests, command-line entry points, scripts and migrations; calls to caches, metrics and analytics; handlers explained by a best-effort comment; handlers in loops (one item\'s failure), in cleanup/teardown, on an error path or in timer/event callbacks. Returning `null`/`None`/`{}`/`[]` only counts after an action (send, charge, publish, create…) and when the function does not return the same value elsewhere as its "nothing" answer; Go `return nil` from a `(T, error)` function only after an action. A 2xx answer without a call out only counts in a catch-all handler.',
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
     if (ctx.language === 'go') return goMatches(ctx.root.root());

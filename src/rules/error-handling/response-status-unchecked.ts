@@ -28,7 +28,7 @@ export const responseStatusUnchecked: Rule = {
   // Estimate until measured on the real-world corpus (issue 8).
   confidence: 0.7,
   exemptions:
-    'Go: a result whose error is checked (or returned) first, or calls not recognised as going out of the process. Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points, config loading and migrations.',
+    'Go: a result whose error is checked (or returned) first, or calls not recognised as going out of the process. Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points and migrations.',
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
     const root = ctx.root.root();

@@ -6,7 +6,7 @@ import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.j
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, type ErrorHandler } from './error-handlers.js';
 import { GO_ERR_NAME, GO_NIL_CHECK_IF, goErrName, goErrorSource, goErrorSourceBefore } from './go-errors.js';
 import { callLabel, isExternalCall } from '../ast/external-call.js';
-import { isOutsideRuntime } from '../file-role.js';
+import { hasFileRole, isOutsideRuntime } from '../file-role.js';
 
 /**
  * A handler that throws a new error without the one it caught: JS `throw new Error(msg)` without `{ cause }`,
@@ -30,7 +30,8 @@ export const rethrowDropsCause: Rule = {
   fix:
     'Chain the original error: `new PaymentError("charge failed", { cause: err })` in JS/TS, `raise PaymentError("charge failed") from err` in Python, `fmt.Errorf("charge customer: %w", err)` in Go, `new PaymentException("charge failed", e)` in Java.',
   check(ctx: RuleContext): RuleMatch[] {
-    if (isOutsideRuntime(ctx.path, ctx.source)) return [];
+    // Config loading turns parse errors into messages for whoever edits the config: the cause is the input.
+    if (isOutsideRuntime(ctx.path, ctx.source) || hasFileRole(ctx.path, ctx.source, 'config')) return [];
     const root = ctx.root.root();
     if (ctx.language === 'go') return goMatches(root, ctx.lines);
     return fileErrorHandlers(ctx).flatMap((h) => handlerMatches(h, ctx));

@@ -27,7 +27,7 @@ export const swallowedError: Rule = {
   confidence: 0.6,
   defaultMode: 'summary',
   exemptions:
-    'Tests, command-line entry points, config loading, scripts and migrations. Handlers that rethrow, return or record an error result; empty handlers explained by a comment or bound to a name like `ignored`; log-only handlers whose comment says the call is best-effort; caches, metrics and analytics calls; cleanup (`close`, `unlink`, teardown methods); handlers that run while already handling an error (inside a catch/finally, or in a helper only called from catches); a loop isolating one item\'s failure; timer and event callbacks that have no caller to propagate to; Go `_` for results not known to be errors.',
+    'Tests, command-line entry points, scripts and migrations. Handlers that rethrow, return or record an error result; empty handlers explained by a comment or bound to a name like `ignored`; log-only handlers whose comment says the call is best-effort; caches, metrics and analytics calls; cleanup (`close`, `unlink`, teardown methods); handlers that run while already handling an error (inside a catch/finally, or in a helper only called from catches); a loop isolating one item\'s failure; timer and event callbacks that have no caller to propagate to; Go `_` for results not known to be errors.',
   why:
     'A swallowed failure looks like success: the request still returns 200, the webhook is not retried, the record is silently missing, and nobody is alerted; the first sign is a customer report, with nothing to trace it to.',
   fix:
