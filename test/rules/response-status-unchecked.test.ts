@@ -4,7 +4,7 @@ import { check, lines } from '../helpers/rules.js';
 const RULE = 'response-status-unchecked';
 
 describe('response-status-unchecked (TypeScript/JavaScript)', () => {
-  it('flags a fetch whose body is read without a status check, and a POST whose response is dropped', () => {
+  it('flags a fetch whose body is read without a status check (at the read), and a POST whose response is dropped', () => {
     const src = `export async function getRates(base: string) {
   const res = await fetch(\`\${RATES_URL}/\${base}\`, { signal: AbortSignal.timeout(5000) });
   const body = await res.json();
@@ -21,7 +21,7 @@ export async function user(token: string) {
 }
 `;
     const findings = check(RULE, 'typescript', src);
-    expect(lines(findings)).toEqual([2, 7, 10, 13]);
+    expect(lines(findings)).toEqual([3, 7, 10, 13]);
     expect(findings[0]?.body).toContain("without checking `res`'s status");
     expect(findings[1]?.body).toContain('writes and drops the response');
   });
@@ -90,7 +90,7 @@ def push(payload):
 def plan(plan_id):
     return requests.get(f"{BILLING_URL}/plans/{plan_id}", timeout=5).json()
 `;
-    expect(lines(check(RULE, 'python', src))).toEqual([4, 8, 11]);
+    expect(lines(check(RULE, 'python', src))).toEqual([5, 8, 11]);
   });
 
   it('does not flag raise_for_status, a status_code test or a response handed on', () => {
@@ -145,7 +145,7 @@ func (s *Service) Fetch(req *http.Request) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 `;
-    expect(lines(check(RULE, 'go', src))).toEqual([6, 11, 22]);
+    expect(lines(check(RULE, 'go', src))).toEqual([6, 15, 26]);
   });
 
   it('does not flag a response whose StatusCode is checked', () => {
@@ -185,7 +185,7 @@ class RatesClient {
   }
 }
 `;
-    expect(lines(check(RULE, 'java', src))).toEqual([5]);
+    expect(lines(check(RULE, 'java', src))).toEqual([6]);
   });
 
   it('flags a JAX-RS entity read without getStatus(), also through a same-file helper returning the Response', () => {

@@ -41,7 +41,9 @@ export const responseStatusUnchecked: Rule = {
       const kind = helper ?? httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;
       const verdict = judge(call, ctx.language, kind.write);
-      if (verdict) out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` ${verdict}` });
+      if (!verdict) continue;
+      const { at, detail } = typeof verdict === 'string' ? { at: call, detail: verdict } : verdict;
+      out.push({ line: lineOf(at), detail: `\`${callLabel(call)}\` ${detail}` });
     }
     return out;
   },
@@ -53,7 +55,7 @@ const HINT: Record<RuleLanguage, RegExp> = {
   tsx: /\bfetch\(/,
   javascript: /\bfetch\(/,
   python: /\b(requests|httpx)\b/,
-  go: /"net\/http"/,
+  go: /"net\/http"|[cC]lient\./,
   java: /java\.net\.http|okhttp3|javax\.ws\.rs|jakarta\.ws\.rs/,
 };
 
@@ -85,7 +87,8 @@ function httpCall(call: SgNode, language: RuleLanguage, source: string): { write
   if (language === 'go') {
     if (receivers.length === 1 && receivers[0] === 'http' && /^(Get|Post|PostForm|Head)$/.test(method)) return { write: method !== 'Get' && method !== 'Head' };
     // `client.Do(req)`, `client.Get(url)` on an `*http.Client` (`http.DefaultClient`, `oauthConfig.Client(ctx, tok)`).
-    if (!/^(Do|Get|Post|PostForm|Head)$/.test(method) || !receivers.some((r) => /client$/i.test(r))) return null;
+    // The method must be the client's own (`client.Users.Get` of go-github is an SDK call that fails on 4xx/5xx itself).
+    if (!/^(Do|Get|Post|PostForm|Head)$/.test(method) || !/client$/i.test(receivers[receivers.length - 1] ?? '')) return null;
     return { write: method === 'Post' || method === 'PostForm' };
   }
   // Java: `httpClient.send(request, BodyHandlers.ofString())`, OkHttp `client.newCall(request).execute()`,
@@ -131,7 +134,7 @@ function valueNode(call: SgNode): SgNode {
 }
 
 /** Why the response's status goes unchecked, or null when it is checked, handed on, or nothing depends on it. */
-function judge(call: SgNode, language: RuleLanguage, write: boolean): string | null {
+function judge(call: SgNode, language: RuleLanguage, write: boolean): string | { at: SgNode; detail: string } | null {
   const value = valueNode(call);
   const parent = value.parent();
   if (!parent) return null;
@@ -147,14 +150,17 @@ function judge(call: SgNode, language: RuleLanguage, write: boolean): string | n
   const scope = enclosingFunction(call, language) ?? call.ancestors().pop() ?? call;
   const after = call.range().end.index;
   const uses = findInScope(scope, { rule: { kind: 'identifier', regex: `^${name}$` } }, language).filter((u) => u.range().start.index > after);
+  // The finding sits where the body is first read (not where it is only closed): that is where the check belongs.
+  let read: SgNode | undefined;
   let bodyUsed = false;
   for (const use of uses) {
     const m = memberName(use.parent() ?? use, use, language);
     if (m === null) return null; // handed on, returned or tested as a whole
     if (STATUS_MEMBER[language].test(m)) return null;
     bodyUsed = true;
+    if (!read && !/\.Close\(\)/.test(use.parent()?.parent()?.text() ?? '')) read = use;
   }
-  if (bodyUsed) return `is used without checking \`${name}\`'s status: an error response is read as data.`;
+  if (bodyUsed) return { at: read ?? call, detail: `is used without checking \`${name}\`'s status: an error response is read as data.` };
   return write ? `writes and never looks at \`${name}\`'s status: a 4xx/5xx answer is reported as success.` : null;
 }
 
