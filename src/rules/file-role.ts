@@ -8,6 +8,15 @@ export type FileRole = 'test' | 'cli' | 'config' | 'script' | 'migration' | 'ada
 
 const norm = (path: string): string => path.replace(/\\/g, '/');
 const dirsOf = (path: string): string[] => norm(path).split('/').slice(0, -1).map((d) => d.toLowerCase());
+/**
+ * Folders that say what the code is for: JVM package folders (after `src/main/java/`) are left out, since a
+ * package named `io.github.jhipster.sample` or `com.acme.tools` says nothing about the file's role.
+ */
+function roleDirsOf(path: string): string[] {
+  const dirs = dirsOf(path);
+  const at = dirs.findIndex((d, i) => d === 'main' && /^(java|kotlin|scala|groovy)$/.test(dirs[i + 1] ?? ''));
+  return at >= 0 ? dirs.slice(0, at + 2) : dirs;
+}
 const baseOf = (path: string): string => norm(path).split('/').pop() ?? path;
 /** The file name without its extension(s) that only say the language or flavour (`foo.test.ts` → `foo.test`). */
 const stemOf = (path: string): string => baseOf(path).replace(/\.(ts|tsx|js|jsx|mjs|cjs|mts|cts|py|go|java)$/i, '');
@@ -41,7 +50,7 @@ const PY_MAIN = /^if __name__ == ['"]__main__['"]:/m;
 
 /** Command-line entry points: `cmd/`, Django `management/commands/`, `__main__.py`, Go `package main`, cobra/argparse/commander programs. */
 function isCli(path: string, source: string): boolean {
-  const dirs = dirsOf(path);
+  const dirs = roleDirsOf(path);
   const stem = stemOf(path);
   if (dirs.some((d) => CLI_DIRS.has(d)) || /^(__main__|manage|cli)$/.test(stem)) return true;
   if (dirs.some((d, i) => d === 'management' && dirs[i + 1] === 'commands')) return true;
@@ -74,7 +83,7 @@ const SCRIPT_STEM = /^(setup|noxfile|fabfile|gulpfile|gruntfile|jakefile|dodo)$/
  * library folder as often as a build-tool one) nor `tasks.py` (Celery tasks are runtime code).
  */
 function isScript(path: string): boolean {
-  return dirsOf(path).some((d) => SCRIPT_DIRS.has(d)) || SCRIPT_STEM.test(stemOf(path));
+  return roleDirsOf(path).some((d) => SCRIPT_DIRS.has(d)) || SCRIPT_STEM.test(stemOf(path));
 }
 
 const MIGRATION_DIRS = new Set(['migrations', 'migration', 'migrate', 'alembic', 'seeds', 'seeders']);

@@ -170,6 +170,23 @@ public class OrderManager {
 }
 `;
     expect(lines(check(RULE, 'java', java, { path: 'src/main/java/com/acme/orders/OrderManager.java' }))).toEqual([3]);
+    const nest = `import { Injectable } from '@nestjs/common';
+import { WebClient } from '@slack/web-api';
+
+@Injectable()
+export class TeamInvitationService {
+  constructor(private readonly prisma: PrismaService) {}
+}
+`;
+    expect(lines(check(RULE, 'typescript', nest, { path: 'src/team-invitation/team-invitation.service.ts' }))).toEqual([2]);
+    const repo = `import com.github.qcloudsms.SmsSingleSender;
+
+@Service
+public class AdminOrderService {
+  private final OrderRepository orders;
+}
+`;
+    expect(lines(check(RULE, 'java', repo, { path: 'admin/src/main/java/org/acme/admin/AdminOrderService.java' }))).toEqual([1]);
     const py = `import stripe\nfrom django.db import models\n\nclass Order(models.Model):\n    total = models.IntegerField()\n`;
     expect(lines(check(RULE, 'python', py, { path: 'shop/orders/order.py' }))).toEqual([1]);
   });
@@ -178,6 +195,8 @@ public class OrderManager {
     const ts = `import Stripe from 'stripe';\nexport function charge() {}\n`;
     expect(check(RULE, 'typescript', ts, { path: 'packages/core/utils/src/charge.ts' })).toEqual([]);
     expect(check(RULE, 'typescript', ts, { path: 'src/orders/charge.ts' })).toEqual([]);
+    const mailer = `import { Injectable } from '@nestjs/common';\nimport { Resend } from 'resend';\n\n@Injectable()\nexport class MailService {\n  send() {}\n}\n`;
+    expect(check(RULE, 'typescript', mailer, { path: 'src/mail/mail.service.ts' })).toEqual([]);
     const adapter = `import Stripe from 'stripe';\nexport class StripeGateway implements PaymentGateway {}\n`;
     expect(check(RULE, 'typescript', adapter, { path: 'src/services/payments.ts' })).toEqual([]);
   });

@@ -39,6 +39,7 @@ describe('fileRoles', () => {
     expect(fileRoles('scripts/backfill.ts')).toContain('script');
     expect(fileRoles('examples/payments/main.py')).toContain('script');
     expect(fileRoles('setup.py')).toContain('script');
+    expect(fileRoles('src/main/java/io/github/jhipster/sample/service/UserService.java')).not.toContain('script');
     expect(fileRoles('saleor/plugins/sendgrid/tasks.py')).not.toContain('script');
     expect(fileRoles('tools/auth/github.go')).not.toContain('script');
     expect(fileRoles('hc/api/migrations/0042_auto.py')).toContain('migration');

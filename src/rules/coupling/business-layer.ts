@@ -88,15 +88,24 @@ export function isBusinessLogicPath(path: string): boolean {
   return !nameWords(stem).some((w) => ADAPTER_WORDS.has(w));
 }
 
-/** File names that say use case or domain object whatever the folder: `create-order.usecase.ts`, `order.aggregate.ts`. */
-const BUSINESS_STEM = /[-_.](use[-_]?case|interactor|aggregate|domain[-_]service)$/i;
+/** File names that say use case or domain object whatever the folder: `create-order.usecase.ts`, `use-case.ts`, `order.aggregate.ts`. */
+const BUSINESS_STEM = /(^|[-_.])(use[-_]?case|interactor|aggregate|domain[-_]service)$/i;
 
 /**
  * What the content says business logic is, where the folders do not: a class named as a use case or
- * interactor, a Spring `@Service` that runs `@Transactional` work, a JPA `@Entity`, a Django model.
+ * interactor, a JPA `@Entity`, a Django model, a Spring `@Service` that runs `@Transactional` work or holds a
+ * repository, a NestJS `@Injectable()` service that holds the database (Prisma, a TypeORM repository, a
+ * Mongoose model), Django `@transaction.atomic` work. A service that owns domain data and calls a vendor
+ * directly is the coupling the rules look for; an adapter rarely touches the database.
  */
-const BUSINESS_CONTENT =
-  /\bclass\s+\w+(UseCase|Usecase|Interactor|Aggregate)\b|^@Entity\b|^\s*@Service\b[\s\S]*@Transactional\b|^class\s+\w+\(\s*(models\.Model|\w+Model)\s*\)\s*:/m;
+const BUSINESS_CONTENT = [
+  /\bclass\s+\w+(UseCase|Usecase|Interactor|Aggregate)\b/,
+  /^@Entity\b/m,
+  /^class\s+\w+\(\s*(models\.Model|\w+Model)\s*\)\s*:/m,
+  /^\s*@transaction\.atomic\b/m,
+  /^@Service\b[\s\S]*(@Transactional\b|\b[A-Z]\w*Repository\s+\w+\s*[;,)=])/m,
+  /@Injectable\(\)[\s\S]*?\bclass\s+\w+Service\b[\s\S]*\b(PrismaService|PrismaClient|Repository<|@InjectRepository|@InjectModel|EntityManager)\b/,
+];
 
 /**
  * True when the file is business logic, by its path ({@link isBusinessLogicPath}) or, where the folders say
@@ -110,7 +119,7 @@ export function isBusinessModule(path: string, source: string): boolean {
   if (isBusinessLogicPath(path)) return true;
   if (NON_PRODUCTION.test(path.replace(/\\/g, '/')) || folders(path).some((d) => EDGE_DIRS.has(d))) return false;
   const stem = baseName(path).replace(/\.[^.]+$/, '');
-  return BUSINESS_STEM.test(stem) || BUSINESS_CONTENT.test(source);
+  return BUSINESS_STEM.test(stem) || BUSINESS_CONTENT.some((re) => re.test(source));
 }
 
 /**

@@ -34,6 +34,15 @@ const PLAID: VendorSdk = { name: 'Plaid', keys: ['plaid'] };
 const HUBSPOT: VendorSdk = { name: 'HubSpot', keys: ['hubspot'] };
 const MAILCHIMP: VendorSdk = { name: 'Mailchimp', keys: ['mailchimp'] };
 const MAILGUN: VendorSdk = { name: 'Mailgun', keys: ['mailgun'] };
+const TENCENT: VendorSdk = { name: 'Tencent Cloud', keys: ['tencent', 'qcloud', 'tencentcloud'] };
+const ALIYUN: VendorSdk = { name: 'Alibaba Cloud', keys: ['aliyun', 'alibaba', 'alibabacloud', 'alipay'] };
+const RESEND: VendorSdk = { name: 'Resend', keys: ['resend'] };
+const POSTMARK: VendorSdk = { name: 'Postmark', keys: ['postmark'] };
+const VONAGE: VendorSdk = { name: 'Vonage', keys: ['vonage', 'nexmo'] };
+const ADYEN: VendorSdk = { name: 'Adyen', keys: ['adyen'] };
+const SQUARE: VendorSdk = { name: 'Square', keys: ['square'] };
+const RAZORPAY: VendorSdk = { name: 'Razorpay', keys: ['razorpay'] };
+const MOLLIE: VendorSdk = { name: 'Mollie', keys: ['mollie'] };
 
 const CATALOG: Record<LanguageFamily, readonly Entry[]> = {
   js: [
@@ -54,6 +63,15 @@ const CATALOG: Record<LanguageFamily, readonly Entry[]> = {
     { modules: ['@hubspot/api-client'], sdk: HUBSPOT },
     { modules: ['@mailchimp/'], sdk: MAILCHIMP },
     { modules: ['mailgun.js'], sdk: MAILGUN },
+    { modules: ['tencentcloud-sdk-nodejs', 'tencentcloud-sdk-nodejs/', 'qcloudsms_js'], sdk: TENCENT },
+    { modules: ['@alicloud/', 'ali-oss', '@alipay/'], sdk: ALIYUN },
+    { modules: ['resend'], sdk: RESEND },
+    { modules: ['postmark'], sdk: POSTMARK },
+    { modules: ['@vonage/', 'nexmo'], sdk: VONAGE },
+    { modules: ['@adyen/api-library'], sdk: ADYEN },
+    { modules: ['square'], sdk: SQUARE },
+    { modules: ['razorpay'], sdk: RAZORPAY },
+    { modules: ['@mollie/api-client'], sdk: MOLLIE },
   ],
   python: [
     { modules: ['stripe', 'stripe.'], sdk: STRIPE },
@@ -71,6 +89,14 @@ const CATALOG: Record<LanguageFamily, readonly Entry[]> = {
     { modules: ['plaid', 'plaid.'], sdk: PLAID },
     { modules: ['hubspot', 'hubspot.'], sdk: HUBSPOT },
     { modules: ['mailchimp_marketing', 'mailchimp_transactional'], sdk: MAILCHIMP },
+    { modules: ['tencentcloud', 'tencentcloud.', 'qcloudsms_py'], sdk: TENCENT },
+    { modules: ['aliyunsdkcore', 'aliyunsdkcore.', 'alibabacloud_*', 'oss2', 'alipay', 'alipay.'], sdk: ALIYUN },
+    { modules: ['resend'], sdk: RESEND },
+    { modules: ['postmarker', 'postmarker.'], sdk: POSTMARK },
+    { modules: ['vonage', 'vonage.'], sdk: VONAGE },
+    { modules: ['Adyen', 'Adyen.'], sdk: ADYEN },
+    { modules: ['razorpay', 'razorpay.'], sdk: RAZORPAY },
+    { modules: ['mollie', 'mollie.'], sdk: MOLLIE },
   ],
   go: [
     { modules: ['github.com/stripe/stripe-go*'], sdk: STRIPE },
@@ -84,6 +110,9 @@ const CATALOG: Record<LanguageFamily, readonly Entry[]> = {
     { modules: ['cloud.google.com/go/', 'google.golang.org/api/', 'firebase.google.com/go*'], sdk: GOOGLE },
     { modules: ['github.com/Azure/azure-sdk-for-go*'], sdk: AZURE },
     { modules: ['github.com/plaid/plaid-go*'], sdk: PLAID },
+    { modules: ['github.com/tencentcloud/tencentcloud-sdk-go*'], sdk: TENCENT },
+    { modules: ['github.com/aliyun/', 'github.com/alibabacloud-go/'], sdk: ALIYUN },
+    { modules: ['github.com/adyen/adyen-go-api-library*'], sdk: ADYEN },
   ],
   java: [
     { modules: ['com.stripe.'], sdk: STRIPE },
@@ -99,6 +128,13 @@ const CATALOG: Record<LanguageFamily, readonly Entry[]> = {
     { modules: ['com.google.cloud.', 'com.google.api.services.', 'com.google.firebase.'], sdk: GOOGLE },
     { modules: ['com.azure.'], sdk: AZURE },
     { modules: ['com.plaid.'], sdk: PLAID },
+    { modules: ['com.tencentcloudapi.', 'com.github.qcloudsms.', 'com.qcloud.'], sdk: TENCENT },
+    { modules: ['com.aliyun.', 'com.aliyuncs.', 'com.alipay.api.'], sdk: ALIYUN },
+    { modules: ['com.vonage.'], sdk: VONAGE },
+    { modules: ['com.adyen.'], sdk: ADYEN },
+    { modules: ['com.squareup.square.'], sdk: SQUARE },
+    { modules: ['com.razorpay.'], sdk: RAZORPAY },
+    { modules: ['be.woutschoovaerts.mollie.'], sdk: MOLLIE },
   ],
 };
 
