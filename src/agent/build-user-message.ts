@@ -2,6 +2,7 @@ import type { ReviewTarget } from '../review/ports.js';
 import type { NumberedHint } from './hint-ids.js';
 import type { MatchedInstruction } from './match-path-instructions.js';
 import { maskSecrets } from '../review/mask-secrets.js';
+import { ALL_RULES } from '../rules/registry.js';
 import { neutralizeTags } from './neutralize-tags.js';
 import { untrustedBlock } from './untrusted-block.js';
 
@@ -67,11 +68,14 @@ export function shownHints(hints: readonly NumberedHint[]): NumberedHint[] {
   return hints.slice(0, MAX_HINTS);
 }
 
+/** Each rule's own title: a finding with that title says no more than its rule id. */
+const RULE_TITLES: ReadonlyMap<string, string> = new Map(ALL_RULES.map((r) => [r.id, r.title]));
+
 /**
- * One line per file: `path: R3 12 rule-id: title; R4 30-32 other-rule: title`. The id is what the agent's
- * verdict names, the rule id and title say what the rule saw, and the lines point into the file shown below.
- * A title is shown the first time its rule and title appear in the request: the same title again would only
- * repeat the rule id, at several tokens a hint.
+ * One line per file: `path: R3 12 rule-id; R4 30-32 other-rule: title`. The id is what the agent's verdict
+ * names, the rule id says what the rule saw, and the lines point into the file shown below. A title is
+ * shown when it says more than the rule id (a match-specific title: the SDK, the secret kind, the callee),
+ * once per request: the rule's own title would only repeat the rule id, at several tokens a hint.
  */
 function hintLines(hints: readonly NumberedHint[]): string {
   if (hints.length === 0) return '(none)';
@@ -85,7 +89,8 @@ function hintLines(hints: readonly NumberedHint[]): string {
         const lines = f.endLine && f.endLine !== f.line ? `${f.line}-${f.endLine}` : `${f.line}`;
         const what = clean(f.ruleId ?? f.category);
         const key = `${what}\u0000${f.title}`;
-        const title = titled.has(key) ? '' : `: ${clean(f.title).replace(/;/g, ',')}`;
+        const says = f.ruleId === undefined || RULE_TITLES.get(f.ruleId) !== f.title;
+        const title = says && !titled.has(key) ? `: ${clean(f.title).replace(/;/g, ',')}` : '';
         titled.add(key);
         return `${id} ${lines} ${what}${title}`;
       });

@@ -74,7 +74,8 @@ describe('the agent as a second opinion on the rule findings', () => {
     const reason = `The interpolated value is the constant \u202ETABLE name,\nnot user input. ${'x'.repeat(400)}`;
     const { result, prompt } = await review((p) => [{ id: idOf(p, SQL), verdict: 'reject', reason }]);
 
-    expect(prompt).toMatch(/src\/services\/billing-service\.ts: .*R\d+ 46 sql-string-building: SQL built from string interpolation/);
+    // Each rule finding with its id and lines; a title only where it says more than the rule id.
+    expect(prompt).toMatch(/^src\/services\/billing-service\.ts: R\d+ 1 domain-imports-vendor-sdk: Business logic imports the Stripe SDK directly; .*R\d+ 46 sql-string-building; /m);
     const demoted = result.demoted?.filter((d) => d.reason === 'rejected-by-agent') ?? [];
     expect(demoted).toHaveLength(1);
     expect(isSql(demoted[0]!.finding)).toBe(true);
