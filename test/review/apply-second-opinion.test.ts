@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.js';
 import { applySecondOpinion } from '../../src/review/apply-second-opinion.js';
+import { selectFindings } from '../../src/review/select-findings.js';
 import { finding } from './factories.js';
 
 const rules = Array.from({ length: 5 }, (_, i) => finding({ line: 10 + i, fingerprint: `fp${i}`, confidence: 0.8 }));
@@ -40,5 +42,13 @@ describe('applySecondOpinion', () => {
     const small = applySecondOpinion(rules.slice(0, 4), { judged: 4, rejected: rules.slice(0, 4).map((f) => reject(f.fingerprint)), confirmed: [] }, 0.7);
     expect(small.findings.filter((f) => f.demotion)).toHaveLength(4);
     expect(small.notes).toEqual([]);
+  });
+
+  it('does not merge the agent\'s own finding into a rule finding it rejected on the same lines', () => {
+    const [rejected] = applySecondOpinion([rules[0]!], { judged: 1, rejected: [reject('fp0')], confirmed: [] }, 0.7).findings;
+    const own = finding({ source: 'agent', ruleId: undefined, line: 10, fingerprint: 'agent1', title: 'Retry storm on the PSP' });
+    const chosen = selectFindings({ findings: [rejected!, own], config: defaultConfig(), lineMaps: new Map() });
+    expect(chosen.demoted.map((d) => [d.finding.fingerprint, d.reason])).toEqual([['fp0', 'rejected-by-agent']]);
+    expect(chosen.summaryOnly.map((s) => s.finding.fingerprint)).toEqual(['agent1']);
   });
 });
