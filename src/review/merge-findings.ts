@@ -17,7 +17,7 @@ export interface MergedFinding {
  * 2. an agent finding on lines overlapping a rule finding of the same path, side and category: the rule's
  *    finding is kept (its ruleId, fingerprint and suggestion, or the agent's suggestion if it had none), with
  *    the more severe severity, and the agent's body appended as a "Reviewer note" when it says something
- *    the rule's body does not.
+ *    the rule's body does not; a rule finding the agent rejected absorbs nothing.
  * The result is ranked (see `compareFindings`).
  */
 export function mergeFindings(findings: readonly Finding[]): MergedFinding[] {
@@ -47,7 +47,8 @@ export function mergeFindings(findings: readonly Finding[]): MergedFinding[] {
   const rules = unique.filter((m) => m.finding.source === 'rule').sort((a, b) => compareFindings(a.finding, b.finding));
   const out: MergedFinding[] = [...rules];
   for (const agent of unique.filter((m) => m.finding.source === 'agent')) {
-    const target = rules.find((r) => overlaps(r.finding, agent.finding));
+    // Not into a rule finding the agent rejected: its own finding there is its better-founded version, not a duplicate.
+    const target = rules.find((r) => r.finding.demotion?.reason !== 'rejected-by-agent' && overlaps(r.finding, agent.finding));
     if (!target) {
       out.push(agent);
       continue;

@@ -8,6 +8,7 @@ import { enabledRules } from '../rules/registry.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
+import { applySecondOpinion } from './apply-second-opinion.js';
 import { carryForward } from './carry-forward.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import type { MarkedFinding } from './marker.js';
@@ -142,7 +143,10 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     }
   }
 
-  const all = [...ruleFindings, ...agentFindings].filter((f) => inScope(f.path));
+  // The agent's second opinion on the rule findings: rejected ones are demoted with its reason.
+  const judged = applySecondOpinion(ruleFindings, agentOut?.secondOpinion, config.min_confidence);
+  notes.push(...judged.notes);
+  const all = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
