@@ -79,7 +79,7 @@ export const canAutoRefund = (cents: number) => cents <= MAX_AUTO_REFUND;
 }
 `;
     const findings = check(RULE, 'typescript', src, { path: 'src/usecases/invite.usecase.ts' });
-    expect(findings[0]?.confidence).toBe(0.3);
+    expect(findings[0]?.confidence).toBe(0.1);
     expect(findings[0]?.demotion?.reason).toBe('low-confidence');
   });
 

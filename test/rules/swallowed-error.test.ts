@@ -366,7 +366,7 @@ describe('swallowed-error (exemptions)', () => {
 `;
     const findings = check(RULE, 'java', java);
     expect(lines(findings)).toEqual([5]);
-    expect(findings[0]?.confidence).toBe(0.4);
+    expect(findings[0]?.confidence).toBe(0.1);
   });
 
   it('does not treat a non-error second result as a dropped error, but flags a dropped ReadAll error', () => {

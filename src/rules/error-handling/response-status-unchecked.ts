@@ -25,8 +25,9 @@ export const responseStatusUnchecked: Rule = {
     'A response is only data once the call is known to have worked. These clients return normally on 4xx and 5xx: a rejected payment, an expired token or a vendor outage becomes an error page parsed as data, a `JSON` parse error far from the cause, or a write reported as done. Nothing is retried and nobody is alerted.',
   fix:
     'In Go, check `err` right after the call, before touching the result. Check the status before using the body and turn a failure into an error: `if (!res.ok) throw new UpstreamError(res.status, await res.text())` (fetch), `r.raise_for_status()` (requests/httpx), `if resp.StatusCode >= 300 { return fmt.Errorf(…) }` (Go), `if (response.statusCode() >= 300)` / `if (!response.isSuccessful())` (Java).',
-  // Estimate until measured on the real-world corpus (issue 8).
-  confidence: 0.7,
+  // Real-world corpus (issue 8): 7 findings judged, 4 TP, 1 DEBATABLE (pre-existing), 2 FP both fixed since
+  // (a `.then` that checks `r.ok`, a nil-guarded Go result); of the 5 still made, 4 TP: 0.8.
+  confidence: 0.8,
   exemptions:
     'Go: a result whose error is checked (or returned) first, or calls not recognised as going out of the process. Clients that raise on 4xx/5xx by default (axios, got, ky, RestTemplate, WebClient, Feign); responses returned, passed to a helper or tested as a whole (`if (!res)`, `handle(res)`); reads whose result is dropped; tests, scripts, command-line entry points and migrations.',
   check(ctx: RuleContext): RuleMatch[] {
