@@ -23,9 +23,10 @@ export const swallowedError: Rule = {
   title: 'Error swallowed',
   // Measured on the real-world corpus (issue 8): 1 TP / 13 before the exemptions below (best-effort pings,
   // errors inside error paths, diagnostics timers, non-error Go results); of the 10 findings still made after
-  // them, 2 TP, 5 DEBATABLE (boot-time Redis connects, metrics, last-chance hooks), 3 FP: 0.2. Summary-only.
+  // them, 2 TP, 5 DEBATABLE (boot-time Redis connects, metrics, last-chance hooks), 3 FP: 0.2, so log-only
+  // handlers go to the summary. A call out whose error is dropped outright (empty handler, `.catch(() => {})`,
+  // Go `_` or an empty `if err != nil`) carries its own {@link DROPPED_CALL_CONFIDENCE}.
   confidence: 0.2,
-  defaultMode: 'summary',
   exemptions:
     'Tests, command-line entry points, scripts and migrations. Handlers that rethrow, return or record an error result; empty handlers explained by a comment or bound to a name like `ignored`; log-only handlers whose comment says the call is best-effort; caches, metrics and analytics calls; cleanup (`close`, `unlink`, teardown methods); handlers that run while already handling an error (inside a catch/finally, or in a helper only called from catches); a loop isolating one item\'s failure; timer and event callbacks that have no caller to propagate to; Go `_` for results not known to be errors.',
   why:
@@ -41,6 +42,12 @@ export const swallowedError: Rule = {
     return matches;
   },
 };
+
+/**
+ * Confidence of a call out whose error is dropped outright, with nothing logged and no comment: the one
+ * shape of this rule that held on real code (1 TP of 1, the discarded `ReadAll` of shoutrrr); an estimate.
+ */
+const DROPPED_CALL_CONFIDENCE = 0.75;
 
 const keyword = (language: RuleLanguage): string => (language === 'python' ? 'except' : 'catch');
 
@@ -63,6 +70,7 @@ function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
         severity: external ? 'high' : 'medium',
         title: external ? 'External call failure swallowed' : 'Error swallowed by an empty handler',
         detail: `This \`${keyword(language)}\` is empty: ${what} is silently discarded and the code carries on as if it succeeded.`,
+        ...(critical ? { confidence: DROPPED_CALL_CONFIDENCE } : {}),
         ...weakRemote(critical ?? external, language),
       },
     ];
@@ -116,6 +124,7 @@ function promiseCatchMatches(root: SgNode, language: RuleLanguage): RuleMatch[] 
       endLine: endLineOf(args[0]),
       severity: external ? 'high' : 'medium',
       title: external ? (verdict === 'empty' ? 'External call failure swallowed' : 'External call failure only logged') : 'Promise rejection swallowed',
+      ...(verdict === 'empty' && external && !isBestEffort(external, language) ? { confidence: DROPPED_CALL_CONFIDENCE } : {}),
       detail:
         verdict === 'empty'
           ? `\`.catch()\` with an empty handler discards ${what}: callers see success.`
@@ -163,6 +172,7 @@ function goMatches(root: SgNode): RuleMatch[] {
       endLine: endLineOf(ifNode),
       severity: 'high',
       title: 'External call error only logged',
+      ...(statements.length === 0 ? { confidence: DROPPED_CALL_CONFIDENCE } : {}),
       detail:
         statements.length === 0
           ? `This \`if ${errName} != nil\` block is empty: the error from \`${label}\` is dropped and execution continues with a nil or partial result.`
@@ -181,6 +191,7 @@ function goMatches(root: SgNode): RuleMatch[] {
       line: lineOf(stmt),
       severity: 'high',
       title: 'External call error discarded',
+      confidence: DROPPED_CALL_CONFIDENCE,
       detail: `The error returned by \`${callLabel(call)}\` is assigned to \`_\`: a failed call is indistinguishable from a successful one.`,
     });
   }
