@@ -204,3 +204,30 @@ class NightlyJob {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('floating-promise-in-handler (NestJS services on the request path)', () => {
+  it('flags a promise left floating in a public async method of an @Injectable service or use case, not in a plain class', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+
+@Injectable()
+export class TeamInvitationService {
+  constructor(private readonly slack: WebClient) {}
+  async createInvitation(email: string) {
+    const invitation = await this.prisma.teamInvitation.create({ data: { email } });
+    this.slack.chat.postMessage({ channel: '#invites', text: email });
+    return invitation;
+  }
+  private async helper() {
+    this.slack.chat.postMessage({ channel: '#x', text: 'x' });
+  }
+}
+
+export class Reporter {
+  async report() {
+    this.slack.chat.postMessage({ channel: '#r', text: 'r' });
+  }
+}
+`;
+    expect(lines(check('floating-promise-in-handler', 'typescript', src))).toEqual([8]);
+  });
+});

@@ -20,7 +20,7 @@ export const floatingPromiseInHandler: Rule = {
   // No firing on the real-world corpus (issue 8): 0.75 is an estimate.
   confidence: 0.75,
   exemptions:
-    'Promises that are awaited, returned, `.catch`-ed or handled by `.then(ok, fail)`; calls with a trailing callback (the callback API); code outside request handlers; Python tasks kept in a variable; Go goroutines that do not use the request context.',
+    'Promises that are awaited, returned, `.catch`-ed or handled by `.then(ok, fail)`; calls with a trailing callback (the callback API); code outside request handlers and the public async methods of NestJS `@Injectable()` services and use cases; Python tasks kept in a variable; Go goroutines that do not use the request context.',
   why:
     'Work that outlives the handler escapes both the response and its error handling: a failure becomes an unhandled rejection (which crashes Node ≥ 15), an exception nobody retrieves, or a call cut off by a cancelled request context; on serverless platforms it is frozen once the response is sent. The client gets 200 for work that never happened.',
   fix:

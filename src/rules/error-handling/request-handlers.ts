@@ -30,6 +30,7 @@ export function tsRequestHandlers(root: SgNode, language: RuleLanguage): SgNode[
     const name = functionName(fn);
     if (name && (HANDLER_NAME.test(name) || (NEXT_ROUTE_EXPORT.test(name) && fn.parent() && kindOf(fn.parent() as SgNode) === 'export_statement'))) add(fn);
     if (kindOf(fn) === 'method_definition' && decoratorsOf(fn).some((d) => NEST_ROUTE_DECORATOR.test(d.text()))) add(fn);
+    if (kindOf(fn) === 'method_definition' && isAsyncFunction(fn) && isPublicMember(fn) && inRequestPathService(fn)) add(fn);
   }
   return [...found.values()];
 }
@@ -46,6 +47,26 @@ export function functionName(fn: SgNode): string | undefined {
 }
 
 /** Decorators written before a class member (tree-sitter puts them as preceding siblings). */
+/** Injectable classes named as the request path's services and use cases: `@Injectable() export class InviteUseCase`. */
+const REQUEST_PATH_CLASS = /(Service|UseCase|Usecase|Interactor)$/;
+
+/**
+ * True for a method of a NestJS `@Injectable()` service or use case: controllers call it while the request is
+ * open, so work it leaves floating escapes the request's error handling just the same.
+ */
+function inRequestPathService(method: SgNode): boolean {
+  const cls = method.parent()?.parent();
+  if (!cls || !/^(class_declaration|abstract_class_declaration)$/.test(kindOf(cls)) || !REQUEST_PATH_CLASS.test(fieldOf(cls, 'name')?.text() ?? '')) return false;
+  const holder = cls.parent() && kindOf(cls.parent() as SgNode) === 'export_statement' ? (cls.parent() as SgNode) : cls;
+  return [...decoratorsOf(holder), ...decoratorsOf(cls)].some((d) => /^@Injectable\b/.test(d.text()));
+}
+
+/** Not `private`/`protected`: reachable from a controller. */
+function isPublicMember(method: SgNode): boolean {
+  const acc = method.children().find((c) => kindOf(c) === 'accessibility_modifier')?.text();
+  return acc !== 'private' && acc !== 'protected';
+}
+
 function decoratorsOf(member: SgNode): SgNode[] {
   const out: SgNode[] = [];
   let prev = member.prev();
