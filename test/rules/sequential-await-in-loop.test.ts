@@ -18,7 +18,7 @@ export async function loadCustomers(ids: string[]) {
 `;
     const findings = check(RULE, 'typescript', src);
     expect(lines(findings)).toEqual([6]);
-    expect(findings[0]?.title).toBe('prisma.customer.findUnique(...) once per item in a loop (N+1)');
+    expect(findings[0]?.title).toBe('prisma.customer.findUnique(…) once per item in a loop (N+1)');
     expect(findings[0]?.body).toContain('the loop over `ids`');
     expect(findings[0]?.body).toContain('findMany({ where: { id: { in: ids } } })');
   });
@@ -44,7 +44,7 @@ export async function notify(webhooks: Webhook[], invoices: Invoice[]) {
 `;
     const findings = check(RULE, 'typescript', src);
     expect(lines(findings)).toEqual([11, 14]);
-    expect(findings[1]?.body).toContain('`loadCustomer(...)` (which calls `stripe.customers.retrieve(...)`)');
+    expect(findings[1]?.body).toContain('`loadCustomer(…)` (which calls `stripe.customers.retrieve(…)`)');
   });
 
   it('flags forEach with an async callback', () => {
@@ -138,7 +138,7 @@ def fetch_all(urls):
 `;
     const findings = check(RULE, 'python', src);
     expect(lines(findings)).toEqual([7, 11]);
-    expect(findings[0]?.body).toContain('`Order.objects.filter(...)`');
+    expect(findings[0]?.body).toContain('`Order.objects.filter(…)`');
     expect(findings[0]?.body).toContain('the `for` loop over `users`');
   });
 
@@ -218,7 +218,7 @@ func Ping(client *http.Client, reqs []*http.Request) {
 `;
     const findings = check(RULE, 'go', src);
     expect(lines(findings)).toEqual([13, 23]);
-    expect(findings[0]?.body).toContain('`db.QueryRowContext(...)`');
+    expect(findings[0]?.body).toContain('`db.QueryRowContext(…)`');
   });
 
   it('accepts a worker draining a channel of jobs, one query per message', () => {
@@ -292,7 +292,7 @@ public class OrderService {
 `;
     const findings = check(RULE, 'java', src);
     expect(lines(findings)).toEqual([10, 12]);
-    expect(findings[0]?.body).toContain('`customerRepository.findById(...)`');
+    expect(findings[0]?.body).toContain('`customerRepository.findById(…)`');
     expect(findings[1]?.body).toContain('`.forEach()` callback');
   });
 

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
-import { importedNames } from '../ast/import-bindings.js';
+import { importedNames, qualifyPython } from '../ast/import-bindings.js';
 import type { RuleContext } from '../types.js';
-import { languageFamily } from './function-scope.js';
+import { languageFamily } from '../ast/function-scope.js';
 
 /** `^(a|b)$` for ast-grep (Rust regex): matches exactly one of `words`. */
 const oneOf = (words: Iterable<string>): string => `^(${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
@@ -194,15 +194,6 @@ function pythonFactoryCallees(names: Map<string, { module: string; imported: str
     }
   }
   return [...out];
-}
-
-/** `b3.client` with `import boto3 as b3` → `boto3.client`; `Client` with `from twilio.rest import Client` → `twilio.rest.Client`. */
-export function qualifyPython(text: string, names: Map<string, { module: string; imported: string }>): string {
-  const [head, ...rest] = text.split('.');
-  const b = head ? names.get(head) : undefined;
-  if (!b) return text;
-  const base = b.imported === '*' ? b.module : `${b.module}.${b.imported}`;
-  return [base, ...rest].join('.');
 }
 
 function pythonConstructions(ctx: RuleContext): ClientConstruction[] {

@@ -1,7 +1,8 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { clientConstructions, type ClientConstruction } from './client-constructors.js';
-import { enclosingFunction, functionName, isFunction, languageFamily, parameterNames, startLine, type LanguageFamily } from './function-scope.js';
+import { enclosingFunction, functionName, isFunctionNode, languageFamily, parameterNames, type LanguageFamily } from '../ast/function-scope.js';
+import { lineOf } from '../ast/node-text.js';
 import { walkedCollection, iterationCallbackCall, loopBoundNames, repeatingAncestor } from './loops.js';
 import { perRequestAncestor, perRequestFunctions, type PerRequest } from './per-request.js';
 
@@ -112,12 +113,12 @@ function argumentNames(args: SgNode | null): Set<string> {
 }
 
 function loopPhrase(loop: SgNode, family: LanguageFamily): string {
-  if (isFunction(loop, family)) {
+  if (isFunctionNode(loop, family)) {
     const call = iterationCallbackCall(loop, family);
     const method = family === 'js' ? call?.field('function')?.field('property')?.text() : call?.field('name')?.text();
     return `inside a \`.${method ?? 'forEach'}()\` callback (once per element)`;
   }
-  return `inside a loop (line ${startLine(loop)}), once per iteration`;
+  return `inside a loop (line ${lineOf(loop)}), once per iteration`;
 }
 
 type Where = { phrase: string; inLoop: boolean } | 'skip' | undefined;
@@ -165,7 +166,7 @@ function perRequestCallOf(root: SgNode, family: LanguageFamily, name: string, he
     const loop = repeatingAncestor(call, family);
     if (loop && walkedCollection(loop, family)) return { phrase: loopPhrase(loop, family), inLoop: true };
     const handler = perRequestAncestor(call, family, detector);
-    if (handler) return { phrase: `from ${handler.reason} (line ${startLine(call)})`, inLoop: false };
+    if (handler) return { phrase: `from ${handler.reason} (line ${lineOf(call)})`, inLoop: false };
   }
   return undefined;
 }
@@ -202,7 +203,7 @@ export const clientPerRequest: Rule = {
       if (place === 'skip') continue;
       if (place) {
         const title = `${c.label.replace(/`/g, '')} constructed ${place.inLoop ? 'in a loop' : 'per request'}`;
-        out.push({ line: startLine(c.node), title, detail: describe(c, place.phrase, place.inLoop ? 'iteration' : 'request') });
+        out.push({ line: lineOf(c.node), title, detail: describe(c, place.phrase, place.inLoop ? 'iteration' : 'request') });
         continue;
       }
       // One level of same-file call tracing: `function stripeClient() { return new Stripe(key) }` called from a handler.
@@ -212,7 +213,7 @@ export const clientPerRequest: Rule = {
       const caller = perRequestCallOf(root, family, name, fn, detector);
       if (!caller) continue;
       out.push({
-        line: startLine(c.node),
+        line: lineOf(c.node),
         title: `${c.label.replace(/`/g, '')} constructed on every call of ${name}()`,
         detail: describe(c, `inside \`${name}()\`, which is called ${caller.phrase}`, caller.inLoop ? 'iteration' : 'request'),
       });

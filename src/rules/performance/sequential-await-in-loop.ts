@@ -1,8 +1,9 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { externalCalls, isAwaited, javaExternalLabel, type ExternalCalls } from './external-calls.js';
-import { enclosingFunction, isAsync, isFunction, kindedInScope, kindsInScope, languageFamily, startLine, type LanguageFamily } from './function-scope.js';
+import { CALL_KIND, externalCalls, isAwaited, isKnownJavaCall, type ExternalCallMatch } from '../ast/external-call.js';
+import { enclosingFunction, isAsync, isFunctionNode, kindsInScope, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
+import { lineOf } from '../ast/node-text.js';
 import { isComprehension, isLoop, iteratedCollection, iterationCallbackCall, loopBody, repeatingAncestor } from './loops.js';
 
 /**
@@ -20,6 +21,14 @@ const LOOP_RULES: Record<LanguageFamily, { kind: string }[]> = {
   java: [{ kind: 'for_statement' }, { kind: 'enhanced_for_statement' }, { kind: 'lambda_expression' }],
 };
 
+/** The external-call recogniser of the file being checked. */
+type Recogniser = ReturnType<typeof externalCalls>;
+
+/** An external call made once per iteration. */
+interface LoopCall extends ExternalCallMatch {
+  node: SgNode;
+}
+
 /** Statements that leave a loop: every supported grammar names them the same. */
 const EXIT_KINDS = ['break_statement', 'return_statement'];
 
@@ -29,13 +38,14 @@ interface LoopScope {
   calls: SgNode[];
 }
 
-function loopScope(loop: SgNode, family: LanguageFamily, language: RuleLanguage, callKind: string): LoopScope | null {
-  const body = isFunction(loop, family) ? loop.field('body') : loopBody(loop);
+function loopScope(loop: SgNode, family: LanguageFamily, language: RuleLanguage): LoopScope | null {
+  const body = isFunctionNode(loop, family) ? loop.field('body') : loopBody(loop);
   if (!body) return null;
   // A callback's statements are all in its body, so searching the whole callback finds the same exits.
-  const scope = isFunction(loop, family) ? loop : body;
+  const scope = isFunctionNode(loop, family) ? loop : body;
   const out: LoopScope = { exits: [], calls: [] };
-  for (const { node, kind } of kindedInScope(scope, language, [callKind, ...EXIT_KINDS])) (kind === callKind ? out.calls : out.exits).push(node);
+  const callKind = CALL_KIND[language];
+  for (const node of kindsInScope(scope, language, [callKind, ...EXIT_KINDS])) (node.kind() === callKind ? out.calls : out.exits).push(node);
   return out;
 }
 
@@ -54,37 +64,38 @@ function exitsEarly(loop: SgNode, family: LanguageFamily, own: LoopScope | null)
 function describeLoop(loop: SgNode, collection: SgNode, family: LanguageFamily): string {
   const over = collection.text().replace(/\s+/g, ' ');
   const what = over.length > 40 ? 'the collection' : `\`${over}\``;
-  if (isFunction(loop, family)) {
+  if (isFunctionNode(loop, family)) {
     const method = iterationCallbackCall(loop, family)?.field('name')?.text() ?? 'forEach';
     return `the \`.${method}()\` callback over ${what}`;
   }
   if (isComprehension(loop)) return `the comprehension over ${what}`;
   if (family === 'go' && /\.Next\(\)$/.test(over)) return `the \`${over}\` loop (once per row)`;
   if (family === 'js' || family === 'java' || family === 'go') {
-    return /\b(len\(|\.length|\.size\(\))/.test(over) ? `the indexed loop (line ${startLine(loop)})` : `the loop over ${what}`;
+    return /\b(len\(|\.length|\.size\(\))/.test(over) ? `the indexed loop (line ${lineOf(loop)})` : `the loop over ${what}`;
   }
   return `the \`for\` loop over ${what}`;
 }
 
 /** Calls of this loop's own iterations (not of a nested loop, which is checked on its own) that go over the network one after another. */
-function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | null, ext: ExternalCalls): { node: SgNode; label: string }[] {
+function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | null, external: Recogniser): LoopCall[] {
   if (!own) return [];
   const calls = own.calls;
   if (calls.some((c) => PACING.test((family === 'java' ? `${c.field('object')?.text() ?? ''}.${c.field('name')?.text() ?? ''}` : c.field('function')?.text() ?? '').replace(/^\./, '')))) return [];
   // Only Python asks whether the scope is async: the walk up to the function is done for it alone.
-  const fn = family !== 'python' ? null : isFunction(loop, family) ? loop : enclosingFunction(loop, family);
+  const fn = family !== 'python' ? null : isFunctionNode(loop, family) ? loop : enclosingFunction(loop, family);
   const asyncScope = !!fn && isAsync(fn);
-  const out: { node: SgNode; label: string }[] = [];
+  const out: LoopCall[] = [];
   for (const c of calls) {
     if (repeatingAncestor(c, family)?.id() !== loop.id()) continue;
     // JS calls run concurrently unless awaited; in Python coroutines too (sync libraries block either way).
     if (family === 'js' && !isAwaited(c, family)) continue;
-    const label = ext.label(c);
-    if (!label) continue;
+    const match = external(c);
+    if (!match) continue;
+    const { label } = match;
     // Blocking libraries run there and then even in `async def`; anything else un-awaited is a coroutine gathered later.
     const direct = label.split(' (which')[0] ?? label;
     if (family === 'python' && asyncScope && !isAwaited(c, family) && !/requests\.|urlopen|\.objects\.|\.query|cursor|\.execute/.test(direct)) continue;
-    out.push({ node: c, label });
+    out.push({ node: c, ...match });
   }
   return out;
 }
@@ -99,8 +110,7 @@ function javaMethodRefs(root: SgNode): { loop: SgNode; node: SgNode; label: stri
     const parts = ref.children().filter((c) => c.isNamed());
     const receiver = parts[0]?.text() ?? '';
     const target = parts[parts.length - 1]?.text() ?? '';
-    const label = javaExternalLabel(receiver, target);
-    if (label) out.push({ loop: call, node: ref, label: label.replace('.', '::').replace('(...)', '') });
+    if (isKnownJavaCall(receiver, target)) out.push({ loop: call, node: ref, label: `\`${receiver.replace(/^this\./, '')}::${target}\`` });
   }
   return out;
 }
@@ -114,12 +124,12 @@ function asyncForEach(root: SgNode, language: RuleLanguage): RuleMatch[] {
     const callee = call.field('function');
     if (callee?.kind() !== 'member_expression' || callee.field('property')?.text() !== 'forEach') continue;
     const cb = call.field('arguments')?.children().find((c) => c.isNamed());
-    if (!cb || !isFunction(cb, 'js') || !isAsync(cb)) continue;
+    if (!cb || !isFunctionNode(cb, 'js') || !isAsync(cb)) continue;
     const awaits = kindsInScope(cb, language, ['await_expression']);
     if (awaits.length === 0) continue;
     const on = callee.field('object')?.text().replace(/\s+/g, ' ') ?? 'items';
     out.push({
-      line: startLine(call),
+      line: lineOf(call),
       title: '`forEach` with an async callback does not wait',
       detail: `\`${on.length > 40 ? '…' : on}.forEach(async …)\` starts every callback at once and returns immediately: nothing waits for the awaited work, a rejection becomes an unhandled rejection (which crashes Node by default), and the caller continues (or responds) before the work is done. The calls are also unbounded in number.`,
     });
@@ -144,22 +154,22 @@ export const sequentialAwaitInLoop: Rule = {
   check(ctx: RuleContext): RuleMatch[] {
     const family = languageFamily(ctx.language);
     const root = ctx.root.root();
-    const ext = externalCalls(ctx);
+    const external = externalCalls(ctx.root, ctx.language);
     const out: RuleMatch[] = family === 'js' ? asyncForEach(root, ctx.language) : [];
     for (const loop of root.findAll({ rule: { any: LOOP_RULES[family] } })) {
       if (loop.kind() === 'lambda_expression' && !iterationCallbackCall(loop, family)) continue;
       const collection = iteratedCollection(loop, family);
       if (!collection) continue;
-      const own = loopScope(loop, family, ctx.language, ext.callKind);
+      const own = loopScope(loop, family, ctx.language);
       if (exitsEarly(loop, family, own)) continue;
       const variable = family === 'js' ? loop.field('left')?.text() : family === 'python' ? loop.field('left')?.text() : undefined;
       if (BATCHED_OR_ORDERED.test(collection.text()) || (variable && BATCHED_OR_ORDERED.test(variable))) continue;
-      const calls = sequentialCalls(loop, family, own, ext);
+      const calls = sequentialCalls(loop, family, own, external);
       if (calls.length === 0) continue;
-      const first = calls[0] as { node: SgNode; label: string };
+      const first = calls[0] as LoopCall;
       const more = [...new Set(calls.slice(1).map((c) => c.label))].filter((l) => l !== first.label);
       out.push({
-        line: startLine(first.node),
+        line: lineOf(first.node),
         title: `${first.label.replace(/`/g, '').replace(/ \(which.*$/, '')} once per item in a loop (N+1)`,
         detail: `${first.label} runs once per element of ${describeLoop(loop, collection, family)}, one round trip after another${more.length > 0 ? ` (and so do ${more.slice(0, 2).join(', ')})` : ''}: N items cost N sequential calls.`,
       });
@@ -167,7 +177,7 @@ export const sequentialAwaitInLoop: Rule = {
     if (family === 'java') {
       for (const ref of javaMethodRefs(root)) {
         out.push({
-          line: startLine(ref.node),
+          line: lineOf(ref.node),
           title: `${ref.label.replace(/`/g, '')} once per item (N+1)`,
           detail: `${ref.label} is called once per element by \`.${ref.loop.field('name')?.text() ?? 'map'}()\`, one round trip after another: N items cost N sequential calls.`,
         });
