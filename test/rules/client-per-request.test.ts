@@ -177,6 +177,46 @@ export async function syncAllTenants(tenants: Tenant[]) {
   });
 });
 
+describe('client-per-request (vendor SDKs by credentials, singleton services)', () => {
+  it('flags a package client built with an API key in a NestJS service method', () => {
+    const src = `import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Novu } from '@novu/node';
+
+@Injectable()
+export class ParseEventRequest {
+  constructor(private readonly users: UserRepository) {}
+
+  async nudge(command) {
+    const novu = new Novu(process.env.NOVU_API_KEY);
+    await novu.trigger('nudge', { to: command.userId });
+    throw new UnauthorizedException('bad token');
+  }
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([9]);
+    expect(findings[0]?.title).toBe('new Novu(...) constructed on every call of ParseEventRequest.nudge()');
+    expect(findings[0]?.confidence).toBe(0.7);
+  });
+
+  it('accepts a credentialed client built in the constructor, onModuleInit, a per-tenant key, or a plain class', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { Novu } from '@novu/node';
+import { Money } from './money';
+
+@Injectable()
+export class Notifier {
+  private novu: Novu;
+  constructor() { this.novu = new Novu(process.env.NOVU_API_KEY); }
+  onModuleInit() { const other = new Novu(process.env.OTHER_KEY); other.ping(); }
+  async forTenant(apiKey: string) { const n = new Novu(apiKey); await n.trigger('x', {}); }
+  total(secretTotal) { return new Money(secretTotal); }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+});
+
 describe('client-per-request (Python)', () => {
   it('flags boto3.client inside a Flask route and httpx.AsyncClient inside a FastAPI route', () => {
     const src = `import boto3

@@ -272,8 +272,37 @@ func Warm(ctx context.Context, client *http.Client, reqs []*http.Request) error 
   });
 });
 
+describe('sequential-await-in-loop (fan-out and factories)', () => {
+  it('does not call a send per recipient N+1: the vendor API has no batch form', () => {
+    const src = `import requests
+
+class Notifier:
+    def send(self, recipients, body):
+        for recipient in recipients:
+            self._send(self.url, {"to": recipient, "body": body})
+
+    def _send(self, url, payload):
+        self.throttle()
+        return requests.post(url, json=payload, timeout=10)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('does not take a command factory passed to an awaited call for a query', () => {
+    const src = `export class ProcessBulk {
+  async execute(command) {
+    for (const event of command.events) {
+      await this.parseEvent.execute(ParseEventCommand.create({ name: event.name }));
+    }
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+});
+
 describe('sequential-await-in-loop (Java)', () => {
-  it('flags a repository lookup per id in a for-each loop and a RestTemplate call in forEach', () => {
+  it('flags a repository lookup per id in a for-each loop and a RestTemplate read in forEach', () => {
     const src = `package com.acme.orders.service;
 
 import java.util.ArrayList;
@@ -285,7 +314,7 @@ public class OrderService {
     for (Long id : ids) {
       customerRepository.findById(id).ifPresent(out::add);
     }
-    orders.forEach(o -> restTemplate.postForObject(webhookUrl, o, Void.class));
+    orders.forEach(o -> restTemplate.getForObject(pricingUrl + o.getSku(), Price.class));
     return out;
   }
 }

@@ -162,7 +162,8 @@ function fileBindings(call: SgNode, language: RuleLanguage): FileBindings {
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'request', 'fetch', 'options']);
 const SQL_METHODS = new Set(['query', 'execute', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'raw', 'queryOne']);
 const PRISMA_OPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy', 'create', 'update', 'upsert', 'delete']);
-const MODEL_STATICS = new Set(['findById', 'findOne', 'findByPk', 'findAll', 'find', 'findOneAndUpdate', 'countDocuments', 'count', 'updateOne', 'create', 'exists', 'findAndCountAll']);
+/** ORM model statics (`User.findById(id)`); not `create`, which is as often a DTO or command factory (`Command.create({...})`). */
+const MODEL_STATICS = new Set(['findById', 'findOne', 'findByPk', 'findAll', 'find', 'findOneAndUpdate', 'countDocuments', 'count', 'updateOne', 'exists', 'findAndCountAll']);
 const JS_BUILTINS = new Set(['Promise', 'Object', 'Array', 'JSON', 'Math', 'Reflect', 'Date', 'Number', 'String', 'Symbol', 'Intl', 'Buffer', 'URL']);
 /** JS HTTP libraries: a call on one is a request only when its method is an HTTP verb (`axios.create`, `got.extend` build clients). */
 const HTTP_LIBRARY = /^(axios|got|ky|superagent|needle|undici)$/;
@@ -310,13 +311,14 @@ export function externalCallsIn(scope: SgNode, language: RuleLanguage): SgNode[]
   return findInScope(scope, { rule: { kind: CALL_KIND[language] } }, language).filter((c) => isExternalCall(c, language));
 }
 
-/** Whether a call's result is awaited (JS/Python), looking up to the enclosing statement. Calls handed to `Promise.all` run concurrently: not counted. */
+/** Whether a call's own result is awaited (JS/Python), looking up to the enclosing statement. A call passed as an argument is not. */
 export function isAwaited(call: SgNode, language: LanguageOrFamily): boolean {
   for (let p = call.parent(); p; p = p.parent()) {
     const k = p.kind() as string;
     if (k === 'await_expression' || k === 'await') return true;
     if (isFunctionNode(p, language) || /statement$|declaration$|^block$|^statement_block$/.test(k)) return false;
-    if ((k === 'arguments' || k === 'argument_list') && /^(Promise\.(all|allSettled|race|any)|asyncio\.gather|gather)$/.test(p.parent()?.field('function')?.text() ?? '')) return false;
+    // Handed to another call (`Promise.all([...])`, `asyncio.gather(...)`, `run(Command.create(...))`): that call's result is what is awaited.
+    if (k === 'arguments' || k === 'argument_list') return false;
   }
   return false;
 }

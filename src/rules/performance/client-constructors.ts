@@ -64,6 +64,29 @@ const JS_FACTORIES: Record<string, { names: RegExp; holds: string }> = {
   got: { names: /^extend$/, holds: HTTP },
 };
 
+/** Argument code (strings left out) that hands a client its credentials: `new Novu(process.env.NOVU_API_KEY)`, `new Resend({ apiKey })`. */
+const CREDENTIAL_ARG = /api_?key|apikey|secret|token|credential|access_?key/i;
+/** Classes that carry data rather than connections, whatever their arguments say. */
+const DATA_CLASS = /(Exception|Error|Event|Dto|Command|Query|Request|Response|Entity|Model|Guard|Strategy)$/;
+/** An npm package, not the project's own code (relative paths, `@/` and `~/` aliases) or a Node built-in. */
+const isPackage = (module: string): boolean => !/^(\.|\/|~|@\/|node:)/.test(module) && !/^(http|https|events|stream|crypto|url|buffer|util|net|tls)$/.test(module);
+
+/**
+ * Any other package's class built with credentials (`new Novu(process.env.NOVU_API_KEY)`): a vendor SDK
+ * client, whose HTTP agent and auth are set up on construction, even when no table above names it.
+ */
+function jsCredentialClients(ctx: RuleContext, names: ReturnType<typeof importedNames>, known: ReadonlySet<number>): ClientConstruction[] {
+  const classes = [...names].filter(([local, b]) => /^[A-Z]/.test(local) && !DATA_CLASS.test(local) && isPackage(b.module)).map(([local]) => local);
+  if (classes.length === 0 || !CREDENTIAL_ARG.test(ctx.source)) return [];
+  const rule = { kind: 'new_expression', has: { field: 'constructor', kind: 'identifier', regex: oneOf(classes) } };
+  const code = (args: SgNode | null): string => (args ? args.text().replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '""') : '');
+  return ctx.root
+    .root()
+    .findAll({ rule })
+    .filter((n) => !known.has(n.id()) && CREDENTIAL_ARG.test(code(n.field('arguments'))))
+    .map((n) => ({ node: n, label: `\`new ${n.field('constructor')?.text() ?? ''}(...)\``, holds: SDK, args: n.field('arguments') }));
+}
+
 function jsConstructions(ctx: RuleContext): ClientConstruction[] {
   const names = importedNames(ctx.root, ctx.language);
   const out: ClientConstruction[] = [];
@@ -133,6 +156,7 @@ function jsConstructions(ctx: RuleContext): ClientConstruction[] {
     const entry = module ? JS_FACTORIES[module] : undefined;
     if (entry && fn && entry.names.test(fn)) out.push({ node: n, label: `\`${callee.text()}(...)\``, holds: entry.holds, args: n.field('arguments') });
   }
+  out.push(...jsCredentialClients(ctx, names, new Set(out.map((c) => c.node.id()))));
   return out;
 }
 
