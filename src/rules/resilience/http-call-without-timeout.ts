@@ -1,5 +1,5 @@
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { isBrowserCode } from '../ast/browser-code.js';
+import { frontendByContent } from '../../diff/classify.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { goTimeoutMatches } from './http-timeout-go.js';
 import { javaTimeoutMatches } from './http-timeout-java.js';
@@ -18,11 +18,11 @@ export const httpCallWithoutTimeout: Rule = {
   fix:
     'Give every outbound call an explicit timeout: `fetch(url, { signal: AbortSignal.timeout(10_000) })`, axios `{ timeout: 10_000 }` (once on `axios.create`), got `timeout: { request: 10_000 }`, `requests.get(url, timeout=(3.05, 10))`, `urlopen(url, timeout=10)`, `&http.Client{Timeout: 10 * time.Second}` instead of the default client, a RestTemplate request factory with connect/read timeouts, `HttpRequest.newBuilder().timeout(Duration.ofSeconds(10))`, WebClient with `HttpClient.create().responseTimeout(Duration.ofSeconds(10))`.',
   exemptions:
-    'Silent when the call or its client has a timeout (options, `axios.defaults.timeout`, a `Promise.race`/`pTimeout` wrapper, a context deadline in Go, a request factory in Java), for `data:`/`blob:`/relative fetches, and in browser code recognised by content (`\'use client\'`, a UI framework with hooks or JSX, browser globals): a hung request there holds one tab, not a server\'s threads.',
+    'Silent when the call or its client has a timeout (options, `axios.defaults.timeout`, a `Promise.race`/`pTimeout` wrapper, a context deadline in Go, a request factory in Java), for `data:`/`blob:`/relative fetches, and in browser code recognised by content (the diff analyzer\'s test: `\'use client\'`, a UI framework import, browser globals), even when a path config selects it: a hung request there holds one tab, not a server\'s threads.',
   // Measured on the real-world corpus: 18 TP, 2 DEBATABLE (re-touched lines), 1 FP (a test-only client under src/) of 21.
   confidence: 0.86,
   check(ctx: RuleContext): RuleMatch[] {
-    if (isTsLike(ctx.language)) return isBrowserCode(ctx.root, ctx.language, ctx.source) ? [] : jsTimeoutMatches(ctx);
+    if (isTsLike(ctx.language)) return frontendByContent(ctx.path, ctx.source) ? [] : jsTimeoutMatches(ctx);
     if (ctx.language === 'python') return pythonTimeoutMatches(ctx);
     if (ctx.language === 'go') return goTimeoutMatches(ctx);
     return javaTimeoutMatches(ctx);
