@@ -215,6 +215,22 @@ export class Notifier {
 `;
     expect(check(RULE, 'typescript', src)).toEqual([]);
   });
+
+  it('accepts a client built from a secret looked up for this request (per tenant)', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { Client } from '@novu/framework';
+
+@Injectable()
+export class BridgeClient {
+  async handleRequest(environmentId: string) {
+    const secretKey = await this.secrets.execute(environmentId);
+    const client = new Client({ secretKey, strictAuthentication: true });
+    return client.handle();
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
 });
 
 describe('client-per-request (Python)', () => {

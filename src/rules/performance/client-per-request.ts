@@ -121,6 +121,14 @@ function loopPhrase(loop: SgNode, family: LanguageFamily): string {
   return `inside a loop (line ${lineOf(loop)}), once per iteration`;
 }
 
+/**
+ * True when the client is built from the call's own data, a parameter or a local of `fn` (a secret
+ * looked up for this tenant): a per-tenant client, not the same client rebuilt.
+ */
+function fromCallData(fn: SgNode, used: ReadonlySet<string>, family: LanguageFamily): boolean {
+  return parameterNames(fn, family).some((p) => used.has(p)) || [...used].some((name) => declaredIn(fn, name, family));
+}
+
 type Where = { phrase: string; inLoop: boolean; confidence?: number; where?: string } | 'skip' | undefined;
 
 /** Class decorators and annotations of a long-lived singleton service: NestJS providers and controllers, Spring beans. */
@@ -163,12 +171,12 @@ function perCallPlace(c: ClientConstruction, family: LanguageFamily, detector: P
   }
   const handler = perRequestAncestor(c.node, family, detector);
   if (handler) {
-    if (parameterNames(handler.fn, family).some((p) => used.has(p))) return 'skip';
+    if (fromCallData(handler.fn, used, family)) return 'skip';
     return { phrase: `inside ${handler.reason}`, inLoop: false };
   }
   const service = serviceMethod(c.node, family);
   if (service) {
-    if (parameterNames(service.fn, family).some((p) => used.has(p))) return 'skip';
+    if (fromCallData(service.fn, used, family)) return 'skip';
     // Probably per request: service methods run on every call, though some run from a job or once.
     return { phrase: `inside \`${service.cls}.${service.method}()\`, on every call of a service that is itself built once`, inLoop: false, confidence: 0.7, where: `on every call of ${service.cls}.${service.method}()` };
   }
