@@ -273,19 +273,40 @@ func Warm(ctx context.Context, client *http.Client, reqs []*http.Request) error 
 });
 
 describe('sequential-await-in-loop (fan-out and factories)', () => {
-  it('does not call a send per recipient N+1: the vendor API has no batch form', () => {
+  it('does not call a send per recipient N+1 (the vendor API has no batch form), nor sends through a helper that throttles itself', () => {
     const src = `import requests
 
 class Notifier:
-    def send(self, recipients, body):
+    def send(self, recipients, attachments, body):
         for recipient in recipients:
-            self._send(self.url, {"to": recipient, "body": body})
+            requests.post(self.url, json={"to": recipient, "body": body}, timeout=10)
+        for attachment in attachments:
+            self._send(self.url, attachment)
 
     def _send(self, url, payload):
         self.throttle()
         return requests.post(url, json=payload, timeout=10)
 `;
     expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('flags a send per data item and a status lookup per recipient', () => {
+    const src = `import requests
+
+def notify(webhook, attachments):
+    for attachment in attachments:
+        requests.post(webhook, json={"attachments": [attachment]}, timeout=10)
+
+class Backend:
+    def statuses(self, recipients):
+        return {r: self.get_message_status(r) for r in recipients}
+
+    def get_message_status(self, message_id):
+        return requests.post(self.api_url, json={"id": message_id}, timeout=10).json()
+`;
+    const findings = check(RULE, 'python', src);
+    expect(lines(findings)).toEqual([5, 9]);
+    expect(findings[1]?.body).toContain('`self.get_message_status(…)` (which calls `requests.post(…)`)');
   });
 
   it('does not take a command factory passed to an awaited call for a query', () => {

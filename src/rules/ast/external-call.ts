@@ -108,9 +108,9 @@ const EXTRA_RECEIVER: Partial<Record<RuleLanguage, RegExp>> = {
   python: /^(session|pool|\w+session|\w+queue)$/,
 };
 
-/** Methods that release or inspect a client rather than call out through it. */
+/** Methods that release or inspect a client, or read a response or promise already received, rather than call out. */
 const LOCAL_METHOD =
-  /^(close|quit|disconnect|end|destroy|release|shutdown|stop|flush|sync|rollback|dispose|unsubscribe|on|once|off|emit|addlistener|removelistener|removealllisteners|tostring|tojson|getconfig|constructevent|isaxioserror|iscancel|builder|newbuilder|newhttpclient|hashcode|equals|getclass)$/;
+  /^(json|text|then|catch|finally|raiseforstatus|close|quit|disconnect|end|destroy|release|shutdown|stop|flush|sync|rollback|dispose|unsubscribe|on|once|off|emit|addlistener|removelistener|removealllisteners|tostring|tojson|getconfig|constructevent|isaxioserror|iscancel|builder|newbuilder|newhttpclient|hashcode|equals|getclass)$/;
 
 /** Global functions that do HTTP by themselves. */
 const HTTP_FUNCTIONS: Partial<Record<RuleLanguage, RegExp>> = {
@@ -328,6 +328,8 @@ export interface ExternalCallMatch {
   /** `` `stripe.charges.create(…)` ``, or `` `loadCustomer(…)` (which calls `stripe.customers.retrieve(…)`) `` for a same-file helper. */
   label: string;
   certainty: Certainty;
+  /** The same-file helper the call goes through, when it is not external itself. */
+  via?: SgNode;
 }
 
 /**
@@ -358,10 +360,13 @@ export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNo
     if (helpers.has(name)) return helpers.get(name);
     let inner: ExternalCallMatch | undefined;
     for (const fn of candidates.get(name) ?? []) {
-      inner = findInScope(fn, { rule: { kind: callKind } }, language)
+      const found = findInScope(fn, { rule: { kind: callKind } }, language)
         .map(direct)
         .find((m) => m !== undefined);
-      if (inner) break;
+      if (found) {
+        inner = { ...found, via: fn };
+        break;
+      }
     }
     helpers.set(name, inner);
     return inner;
@@ -371,6 +376,6 @@ export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNo
     if (own || candidates.size === 0) return own;
     const callee = fieldOf(call, 'function')?.text().replace(/^(this|self)\./, '');
     const via = callee && candidates.has(callee) ? helper(callee) : undefined;
-    return via ? { label: `\`${callLabel(call)}\` (which calls ${via.label})`, certainty: via.certainty } : undefined;
+    return via ? { ...via, label: `\`${callLabel(call)}\` (which calls ${via.label})` } : undefined;
   };
 }

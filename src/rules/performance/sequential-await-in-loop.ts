@@ -12,10 +12,15 @@ import { isComprehension, isLoop, iteratedCollection, iterationCallbackCall, loo
  */
 const BATCHED_OR_ORDERED = /chunk|batch|page|window|slice|migrat|step|stage|statement|queries|script|ddl/i;
 /**
- * Sends to a vendor (an HTTP POST/PUT/PATCH, a message send or publish): one per recipient or target is usually the
- * API's contract, with no batch form to fetch in one call, so fanning them out in a loop is not N+1.
+ * A send to a vendor (an HTTP POST/PUT/PATCH, a message send or publish) once per recipient or target is usually
+ * the API's contract, with no batch form: fanning those out is not N+1. The same send once per data item
+ * (attachment, order, certificate) or a lookup per recipient still is.
  */
 const FAN_OUT_SEND = /(^|\.)(post|put|patch|send|sendMessage|publish|notify|trigger|deliver|postForObject|postForEntity|Post|PostForm|Send|Publish)\(…\)`$/;
+/** Loops over the targets of a send: recipients, channels, devices, subscribers, webhook endpoints. */
+const TARGETS = /recipient|target|destination|channel|device|subscriber|endpoint|webhook|\bto\b|receivers?\b/i;
+/** Helper names that say the call reads (a status lookup over POST is still a read). */
+const READ_NAME = /^_*(get|fetch|load|find|lookup|look_up|check|list|retrieve|query|read|search|resolve|count)/i;
 /** Calls that say the pacing is deliberate (rate limits, polling). */
 const PACING = /(^|\.)(sleep|delay|wait|setTimeout|throttle|limiter|rateLimit\w*|backoff|acquire)$|^time\.Sleep$|^asyncio\.sleep$|^Thread\.sleep$/i;
 
@@ -81,11 +86,21 @@ function describeLoop(loop: SgNode, collection: SgNode, family: LanguageFamily):
   return `the \`for\` loop over ${what}`;
 }
 
+/** The callee text of a call, for the pacing test. */
+function calleeText(c: SgNode, family: LanguageFamily): string {
+  return (family === 'java' ? `${c.field('object')?.text() ?? ''}.${c.field('name')?.text() ?? ''}` : c.field('function')?.text() ?? '').replace(/^\./, '');
+}
+
+/** A helper that waits before its call out (`self.throttle()`, a rate limiter): the caller's loop is paced on purpose. */
+function pacesItself(helper: SgNode, family: LanguageFamily): boolean {
+  return kindsInScope(helper, family, [family === 'python' ? 'call' : family === 'java' ? 'method_invocation' : 'call_expression']).some((c) => PACING.test(calleeText(c, family)));
+}
+
 /** Calls of this loop's own iterations (not of a nested loop, which is checked on its own) that go over the network one after another. */
-function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | null, external: Recogniser): LoopCall[] {
+function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | null, external: Recogniser, overTargets: boolean): LoopCall[] {
   if (!own) return [];
   const calls = own.calls;
-  if (calls.some((c) => PACING.test((family === 'java' ? `${c.field('object')?.text() ?? ''}.${c.field('name')?.text() ?? ''}` : c.field('function')?.text() ?? '').replace(/^\./, '')))) return [];
+  if (calls.some((c) => PACING.test(calleeText(c, family)))) return [];
   // Only Python asks whether the scope is async: the walk up to the function is done for it alone.
   const fn = family !== 'python' ? null : isFunctionNode(loop, family) ? loop : enclosingFunction(loop, family);
   const asyncScope = !!fn && isAsync(fn);
@@ -95,12 +110,13 @@ function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | 
     // JS calls run concurrently unless awaited; in Python coroutines too (sync libraries block either way).
     if (family === 'js' && !isAwaited(c, family)) continue;
     const match = external(c);
-    if (!match) continue;
+    if (!match || (match.via && pacesItself(match.via, family))) continue;
     const { label } = match;
     // Blocking libraries run there and then even in `async def`; anything else un-awaited is a coroutine gathered later.
     const direct = label.split(' (which')[0] ?? label;
     const innermost = label.split(' (which calls ').pop()?.replace(/\)$/, '') ?? label;
-    if (FAN_OUT_SEND.test(innermost)) continue;
+    const callee = /^`([^`(]*)\(/.exec(label)?.[1]?.split('.').pop() ?? '';
+    if (overTargets && FAN_OUT_SEND.test(innermost) && !READ_NAME.test(callee)) continue;
     if (family === 'python' && asyncScope && !isAwaited(c, family) && !/requests\.|urlopen|\.objects\.|\.query|cursor|\.execute/.test(direct)) continue;
     out.push({ node: c, ...match });
   }
@@ -175,7 +191,8 @@ export const sequentialAwaitInLoop: Rule = {
       if (exitsEarly(loop, family, own)) continue;
       const variable = family === 'js' ? loop.field('left')?.text() : family === 'python' ? loop.field('left')?.text() : undefined;
       if (BATCHED_OR_ORDERED.test(collection.text()) || (variable && BATCHED_OR_ORDERED.test(variable))) continue;
-      const calls = sequentialCalls(loop, family, own, external);
+      const overTargets = TARGETS.test(`${variable ?? ''} ${collection.text()}`);
+      const calls = sequentialCalls(loop, family, own, external, overTargets);
       if (calls.length === 0) continue;
       const first = calls[0] as LoopCall;
       const more = [...new Set(calls.slice(1).map((c) => c.label))].filter((l) => l !== first.label);
