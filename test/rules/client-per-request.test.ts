@@ -216,6 +216,23 @@ export class Notifier {
     expect(check(RULE, 'typescript', src)).toEqual([]);
   });
 
+  it('flags a Slack WebClient built from a token read from config in a service method', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { WebClient } from '@slack/web-api';
+
+@Injectable()
+export class InvitationService {
+  private notify(teamName: string, invitee: string) {
+    const token = this.config.get<string>('SLACK_BOT_TOKEN');
+    if (!token) return;
+    const slack = new WebClient(token);
+    return slack.chat.postMessage({ channel: '#invites', text: invitee + ' joined ' + teamName });
+  }
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([9]);
+  });
+
   it('accepts a client built from a secret looked up for this request (per tenant)', () => {
     const src = `import { Injectable } from '@nestjs/common';
 import { Client } from '@novu/framework';

@@ -309,6 +309,25 @@ class Backend:
     expect(findings[1]?.body).toContain('`self.get_message_status(…)` (which calls `requests.post(…)`)');
   });
 
+  it('follows a generic helper called as `await helper<T>(…)`', () => {
+    const src = `export async function apiFetch<T>({ query }: { query: string }): Promise<T> {
+  const res = await fetch(endpoint, { method: 'POST', body: query, signal: AbortSignal.timeout(5000) });
+  return (await res.json()) as T;
+}
+
+export async function availability(variants: Variant[]) {
+  const out = [];
+  for (const variant of variants) {
+    out.push(await apiFetch<Quantity>({ query: quantityQuery(variant.id) }));
+  }
+  return out;
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([9]);
+    expect(findings[0]?.body).toContain('`apiFetch<Quantity>(…)` (which calls `fetch(…)`)');
+  });
+
   it('does not take a command factory passed to an awaited call for a query', () => {
     const src = `export class ProcessBulk {
   async execute(command) {

@@ -80,7 +80,7 @@ export function callLabel(call: SgNode, _language?: RuleLanguage): string {
   const args = fieldOf(call, 'arguments');
   const text = call.text();
   // The argument list always closes the call, so the callee is everything before it.
-  const head = args ? text.slice(0, text.length - args.text().length) : text;
+  const head = (args ? text.slice(0, text.length - args.text().length) : text).replace(/^await\s+/, '');
   return `${quote(head, 60)}(…)`;
 }
 
@@ -313,6 +313,7 @@ export function externalCallsIn(scope: SgNode, language: RuleLanguage): SgNode[]
 
 /** Whether a call's own result is awaited (JS/Python), looking up to the enclosing statement. A call passed as an argument is not. */
 export function isAwaited(call: SgNode, language: LanguageOrFamily): boolean {
+  if (fieldOf(call, 'function')?.kind() === 'await_expression') return true; // `await helper<T>(…)` in tree-sitter-typescript
   for (let p = call.parent(); p; p = p.parent()) {
     const k = p.kind() as string;
     if (k === 'await_expression' || k === 'await') return true;
@@ -374,7 +375,8 @@ export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNo
   return (call) => {
     const own = direct(call);
     if (own || candidates.size === 0) return own;
-    const callee = fieldOf(call, 'function')?.text().replace(/^(this|self)\./, '');
+    // tree-sitter-typescript parses `await helper<T>(…)` as a call whose callee is `await helper`.
+    const callee = fieldOf(call, 'function')?.text().replace(/^await\s+/, '').replace(/^(this|self)\./, '');
     const via = callee && candidates.has(callee) ? helper(callee) : undefined;
     return via ? { ...via, label: `\`${callLabel(call)}\` (which calls ${via.label})` } : undefined;
   };

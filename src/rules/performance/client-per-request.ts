@@ -126,7 +126,23 @@ function loopPhrase(loop: SgNode, family: LanguageFamily): string {
  * looked up for this tenant): a per-tenant client, not the same client rebuilt.
  */
 function fromCallData(fn: SgNode, used: ReadonlySet<string>, family: LanguageFamily): boolean {
-  return parameterNames(fn, family).some((p) => used.has(p)) || [...used].some((name) => declaredIn(fn, name, family));
+  const params = parameterNames(fn, family);
+  if (params.some((p) => used.has(p))) return true;
+  // A local computed from the parameters (`const secretKey = await secrets.get(req.params.env)`); one read from config is not per call.
+  const fromParams = new RegExp(`\\b(${params.map((p) => p.replace(/[$]/g, '\\$')).join('|')})\\b`);
+  return params.length > 0 && [...used].some((name) => localValues(fn, name, family).some((v) => fromParams.test(v)));
+}
+
+/** Source of the values a local of `fn` is declared with (JS/Java declarators, Go `:=`). */
+function localValues(fn: SgNode, name: string, family: LanguageFamily): string[] {
+  const kind = family === 'go' ? 'short_var_declaration' : family === 'python' ? 'assignment' : 'variable_declarator';
+  const out: string[] = [];
+  for (const d of fn.findAll({ rule: { kind } })) {
+    const target = d.field(family === 'go' || family === 'python' ? 'left' : 'name');
+    const value = d.field(family === 'go' || family === 'python' ? 'right' : 'value');
+    if (target && value && target.text().split(/[^\w$]+/).includes(name)) out.push(value.text());
+  }
+  return out;
 }
 
 type Where = { phrase: string; inLoop: boolean; confidence?: number; where?: string } | 'skip' | undefined;
