@@ -328,6 +328,46 @@ export async function availability(variants: Variant[]) {
     expect(findings[0]?.body).toContain('`apiFetch<Quantity>(…)` (which calls `fetch(…)`)');
   });
 
+  it('flags Go calls per item in loops that only stop on an error, not a search that returns its hit', () => {
+    const src = `package store
+
+func (d *DB) DeleteByIDs(userID uint, ids []uint) error {
+	return d.DB.Transaction(func(tx *gorm.DB) error {
+		for _, id := range ids {
+			msg := new(Message)
+			if err := tx.Where("user_id = ? AND id = ?", userID, id).First(msg).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (p *Provider) roles(client *http.Client, orgs []Org) ([]string, error) {
+	out := []string{}
+	for _, org := range orgs {
+		resp, err := client.Get(p.url + "/memberships/orgs/" + org.Login)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resp.Status)
+	}
+	return out, nil
+}
+
+func (p *Provider) firstActive(client *http.Client, orgs []Org) (*http.Response, error) {
+	for _, org := range orgs {
+		resp, err := client.Get(p.url + "/orgs/" + org.Login)
+		if err == nil && resp.StatusCode == 200 {
+			return resp, nil
+		}
+	}
+	return nil, nil
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([7, 18]);
+  });
+
   it('does not take a command factory passed to an awaited call for a query', () => {
     const src = `export class ProcessBulk {
   async execute(command) {

@@ -59,10 +59,24 @@ function loopScope(loop: SgNode, family: LanguageFamily, language: RuleLanguage)
   return out;
 }
 
+/**
+ * True when an exit only gives up on an error: Go's `if err != nil { return err }`, or a `catch`/`except` block.
+ * A loop that stops on failure still makes one call per item when nothing fails, so it is no search.
+ */
+function onErrorPath(exit: SgNode, loop: SgNode): boolean {
+  for (let p = exit.parent(); p && p.id() !== loop.id(); p = p.parent()) {
+    const kind = p.kind() as string;
+    if (kind === 'catch_clause' || kind === 'except_clause') return true;
+    if (kind === 'if_statement' && /\berr\w*\s*!=\s*nil\b/.test(p.field('condition')?.text() ?? '')) return true;
+  }
+  return false;
+}
+
 /** The loop's exit statements that belong to it (not to a nested loop or switch): a loop that stops early is a search, not a batch. */
 function exitsEarly(loop: SgNode, family: LanguageFamily, own: LoopScope | null): boolean {
   if (!own) return false;
   return own.exits.some((e) => {
+    if (onErrorPath(e, loop)) return false;
     if (e.kind() === 'return_statement') return true;
     for (let p = e.parent(); p && p.id() !== loop.id(); p = p.parent()) {
       if (isLoop(p, family) || /switch|select|case/.test(p.kind() as string)) return false;
