@@ -2,7 +2,6 @@ import type { Rule } from '../types.js';
 import { httpCallWithoutTimeout } from '../resilience/http-call-without-timeout.js';
 import { retryNonIdempotentPost } from '../resilience/retry-non-idempotent-post.js';
 import { retryWithoutBackoff } from '../resilience/retry-without-backoff.js';
-import { smtpWithoutTimeout } from '../resilience/smtp-without-timeout.js';
 
 /** Rules of the resilience category. */
-export const resilienceRules: Rule[] = [httpCallWithoutTimeout, retryWithoutBackoff, retryNonIdempotentPost, smtpWithoutTimeout];
+export const resilienceRules: Rule[] = [httpCallWithoutTimeout, retryWithoutBackoff, retryNonIdempotentPost];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { check, lines } from '../helpers/rules.js';
 
-const RULE = 'smtp-without-timeout';
+const RULE = 'http-call-without-timeout';
 
-describe('smtp-without-timeout', () => {
+describe('http-call-without-timeout (SMTP)', () => {
   it('flags smtplib.SMTP without timeout, not with one', () => {
     const src = `import smtplib
 from smtplib import SMTP_SSL
@@ -16,7 +16,9 @@ def send(msg):
     with smtplib.SMTP(HOST, 25, None, 10) as s:
         s.send_message(msg)
 `;
-    expect(lines(check(RULE, 'python', src))).toEqual([5]);
+    const findings = check(RULE, 'python', src);
+    expect(lines(findings)).toEqual([5]);
+    expect(findings[0]?.title).toBe('SMTP connection without a timeout');
   });
 
   it('flags Go net/smtp SendMail, and Dial unless the file sets deadlines', () => {

@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { callLabel } from '../ast/external-call.js';
 import { importedNames, qualifyPython } from '../ast/import-bindings.js';
 import { fieldOf, lineOf } from '../ast/node-text.js';
-import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import type { RuleContext, RuleMatch } from '../types.js';
 
 /** Python: `smtplib.SMTP(host)` without `timeout=` waits on the socket forever (the global default timeout is None). */
 function pythonMatches(ctx: RuleContext): RuleMatch[] {
@@ -59,24 +59,8 @@ function javaMatches(ctx: RuleContext): RuleMatch[] {
   return out;
 }
 
-/** An SMTP connection with no timeout: `smtplib.SMTP(host)`, Go `smtp.SendMail`, a JavaMail session without timeout properties. */
-export const smtpWithoutTimeout: Rule = {
-  id: 'smtp-without-timeout',
-  category: 'resilience',
-  severity: 'medium',
-  languages: ['python', 'go', 'java'],
-  title: 'SMTP connection without a timeout',
-  why:
-    'Mail servers do stall: greylisting, a full queue, a half-open connection. An SMTP client with no timeout then waits forever, holding the worker, thread or goroutine (and often a request or a queue slot) that sent the mail, until the process is restarted.',
-  fix:
-    'Bound the connection: `smtplib.SMTP(host, port, timeout=10)`; in Go dial with `net.Dialer{Timeout: 10 * time.Second}`, set `conn.SetDeadline`, and use `smtp.NewClient(conn, host)` (or a mail library with a timeout option); in Java set `mail.smtp.connectiontimeout`, `mail.smtp.timeout` and `mail.smtp.writetimeout` (`spring.mail.properties.mail.smtp.*`).',
-  exemptions:
-    'Silent when a timeout is passed (Python `timeout=` or a fourth positional argument, `**options`), when `socket.setdefaulttimeout` is set, for Go `smtp.Dial` in a file that sets deadlines or dials itself, for Java files that set `mail.smtp.timeout`/`connectiontimeout`, and for Node (nodemailer has default timeouts).',
-  // Estimate: no firing on the real-world corpus (0 judged).
-  confidence: 0.8,
-  check(ctx: RuleContext): RuleMatch[] {
-    if (ctx.language === 'python') return pythonMatches(ctx);
-    if (ctx.language === 'go') return goMatches(ctx);
-    return javaMatches(ctx);
-  },
-};
+/** SMTP connections with no timeout (Python, Go, Java; nodemailer in Node has default timeouts), titled as such. */
+export function smtpTimeoutMatches(ctx: RuleContext): RuleMatch[] {
+  const matches = ctx.language === 'python' ? pythonMatches(ctx) : ctx.language === 'go' ? goMatches(ctx) : ctx.language === 'java' ? javaMatches(ctx) : [];
+  return matches.map((m) => ({ ...m, title: 'SMTP connection without a timeout', confidence: 0.8 }));
+}
