@@ -1,7 +1,7 @@
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { vendorOfModule } from '../coupling/vendor-sdks.js';
-import { findInScope, functionName, isFunctionNode, languageFamily, type LanguageOrFamily } from './function-scope.js';
+import { findInScope, functionName, isFunctionNode, languageFamily, type LanguageFamily, type LanguageOrFamily } from './function-scope.js';
 import { importedNames, qualifyPython } from './import-bindings.js';
 import { fieldOf, kindOf, quote } from './node-text.js';
 
@@ -333,9 +333,32 @@ export interface ExternalCallMatch {
   via?: SgNode;
 }
 
+/** Named function kinds a same-file helper can be, per family. */
+const HELPER_KINDS: Record<LanguageFamily, string[]> = {
+  js: ['function_declaration', 'method_definition', 'arrow_function'],
+  python: ['function_definition'],
+  go: ['function_declaration', 'method_declaration'],
+  java: ['method_declaration'],
+};
+
+/**
+ * The helper name a call may name: `loadCustomer(id)`, `this.loadCustomer(id)`, `self._send(...)`, Go `doSend(...)`
+ * or `c.doSend(...)` (a method on the receiver), Java `send(...)` or `this.send(...)`; undefined for other callees.
+ */
+function helperCallee(call: SgNode, family: LanguageFamily): string | undefined {
+  if (family === 'java') {
+    const object = fieldOf(call, 'object')?.text();
+    return !object || object === 'this' ? fieldOf(call, 'name')?.text() : undefined;
+  }
+  // tree-sitter-typescript parses `await helper<T>(…)` as a call whose callee is `await helper`.
+  const text = fieldOf(call, 'function')?.text().replace(/^await\s+/, '') ?? '';
+  if (family === 'go') return /^(\w+\.)?\w+$/.test(text) ? text.split('.').pop() : undefined;
+  return text.replace(/^(this|self)\./, '');
+}
+
 /**
  * The external-call recogniser of a file: {@link externalCallCertainty}, plus one level of same-file
- * helpers in JS and Python: `await this.loadCustomer(id)` counts when `loadCustomer` itself calls Stripe.
+ * helpers: `await this.loadCustomer(id)` counts when `loadCustomer` itself calls Stripe.
  */
 export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNode) => ExternalCallMatch | undefined {
   const family = languageFamily(language);
@@ -346,8 +369,8 @@ export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNo
   };
   // Same-file helpers, by name. Each helper is walked only when a call names it: most files have many functions and few calls to check.
   const candidates = new Map<string, SgNode[]>();
-  if (family === 'js' || family === 'python') {
-    const kinds = family === 'js' ? ['function_declaration', 'method_definition', 'arrow_function'] : ['function_definition'];
+  {
+    const kinds = HELPER_KINDS[family];
     for (const fn of root.root().findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
       const name = functionName(fn, family);
       if (!name) continue;
@@ -376,7 +399,7 @@ export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNo
     const own = direct(call);
     if (own || candidates.size === 0) return own;
     // tree-sitter-typescript parses `await helper<T>(…)` as a call whose callee is `await helper`.
-    const callee = fieldOf(call, 'function')?.text().replace(/^await\s+/, '').replace(/^(this|self)\./, '');
+    const callee = helperCallee(call, family);
     const via = callee && candidates.has(callee) ? helper(callee) : undefined;
     return via ? { ...via, label: `\`${callLabel(call)}\` (which calls ${via.label})` } : undefined;
   };
