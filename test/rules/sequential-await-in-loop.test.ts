@@ -368,6 +368,38 @@ func (p *Provider) firstActive(client *http.Client, orgs []Org) (*http.Response,
     expect(lines(check(RULE, 'go', src))).toEqual([7, 18]);
   });
 
+  it('does not flag a Go send per chat or per address through a sending helper', () => {
+    const src = `package notify
+
+func (s *Service) sendAll(message string, config *Config) error {
+	for _, chat := range s.config.Chats {
+		if err := sendMessageToAPI(message, chat, config); err != nil {
+			return err
+		}
+	}
+	for _, toAddress := range config.ToAddresses {
+		if err := s.sendToRecipient(s.client, toAddress, message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sendMessageToAPI(message, chat string, config *Config) error {
+	_, err := http.Post(config.URL+"/sendMessage?chat_id="+chat, "application/json", nil)
+	return err
+}
+
+func (s *Service) sendToRecipient(client *smtp.Client, to, message string) error {
+	if err := client.Rcpt(to); err != nil {
+		return err
+	}
+	return s.db.QueryRow("select 1").Err()
+}
+`;
+    expect(check(RULE, 'go', src)).toEqual([]);
+  });
+
   it('does not take a command factory passed to an awaited call for a query', () => {
     const src = `export class ProcessBulk {
   async execute(command) {

@@ -18,7 +18,9 @@ const BATCHED_OR_ORDERED = /chunk|batch|page|window|slice|migrat|step|stage|stat
  */
 const FAN_OUT_SEND = /(^|\.)(post|put|patch|send|sendMessage|publish|notify|trigger|deliver|postForObject|postForEntity|Post|PostForm|Send|Publish)\(…\)`$/;
 /** Loops over the targets of a send: recipients, channels, devices, subscribers, webhook endpoints. */
-const TARGETS = /recipient|target|destination|channel|device|subscriber|endpoint|webhook|\bto\b|receivers?\b/i;
+const TARGETS = /recipient|target|destination|channel|chat|room|device|subscriber|endpoint|webhook|address|phone|\bto\b|receivers?\b/i;
+/** Helper names that say the call sends (`sendToRecipient`, `notify_channel`). */
+const SEND_NAME = /^_*(send|post|publish|notify|deliver|push|dispatch)/i;
 /** Helper names that say the call reads (a status lookup over POST is still a read). */
 const READ_NAME = /^_*(get|fetch|load|find|lookup|look_up|check|list|retrieve|query|read|search|resolve|count)/i;
 /** Calls that say the pacing is deliberate (rate limits, polling). */
@@ -130,7 +132,7 @@ function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | 
     const direct = label.split(' (which')[0] ?? label;
     const innermost = label.split(' (which calls ').pop()?.replace(/\)$/, '') ?? label;
     const callee = /^`([^`(]*)\(/.exec(label)?.[1]?.split('.').pop() ?? '';
-    if (overTargets && FAN_OUT_SEND.test(innermost) && !READ_NAME.test(callee)) continue;
+    if (overTargets && (FAN_OUT_SEND.test(innermost) || SEND_NAME.test(callee)) && !READ_NAME.test(callee)) continue;
     if (family === 'python' && asyncScope && !isAwaited(c, family) && !/requests\.|urlopen|\.objects\.|\.query|cursor|\.execute/.test(direct)) continue;
     out.push({ node: c, ...match });
   }
