@@ -512,4 +512,24 @@ class HttpConfig {
 `;
     expect(check(RULE, 'java', src)).toEqual([]);
   });
+
+  it('flags a vendor SDK client class imported from another organisation, built per item', () => {
+    const src = `package org.linlinjava.litemall.core.notify;
+
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.profile.DefaultProfile;
+import org.linlinjava.litemall.core.notify.NotifyClient;
+
+public class AliyunSmsSender {
+  public void sendAll(List<String> phones, String message) {
+    for (String phone : phones) {
+      DefaultAcsClient client = new DefaultAcsClient(DefaultProfile.getProfile(region, key, secret));
+      NotifyClient local = new NotifyClient();
+      client.getCommonResponse(request(phone, message));
+    }
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([10]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { importedNames, qualifyPython } from '../ast/import-bindings.js';
+import { importedNames, importStatements, qualifyPython } from '../ast/import-bindings.js';
 import type { RuleContext } from '../types.js';
 import { languageFamily } from '../ast/function-scope.js';
 
@@ -324,7 +324,27 @@ function javaConstructions(ctx: RuleContext): ClientConstruction[] {
     const holds = type === 'DriverManager' ? CONN : /Http|WebClient/.test(type) ? HTTP : /Mongo/.test(type) ? POOL : SDK;
     out.push({ node: n, label: `\`${type}.${method}(...)\``, holds, args: n.field('arguments') });
   }
+  out.push(...javaVendorClients(ctx, new Set(news.map((n) => n.id()))));
   return out;
+}
+
+/**
+ * `new DefaultAcsClient(profile)`, `new AmazonS3Client(...)`: a class named `…Client` imported from another
+ * organisation's package (not the file's own, not the JDK) is a vendor SDK client, even when no table names it.
+ */
+function javaVendorClients(ctx: RuleContext, known: ReadonlySet<number>): ClientConstruction[] {
+  const own = /^\s*package\s+(\w+\.\w+)/m.exec(ctx.source)?.[1];
+  const vendor = importStatements(ctx.root, ctx.language)
+    .map((i) => i.module)
+    .filter((m) => /\.[A-Z]\w*Client$/.test(m) && !/^(java|javax|jakarta)\./.test(m) && (!own || !m.startsWith(`${own}.`)))
+    .map((m) => m.split('.').pop() ?? m);
+  if (vendor.length === 0) return [];
+  const rule = { kind: 'object_creation_expression', has: { field: 'type', regex: oneOf(vendor) } };
+  return ctx.root
+    .root()
+    .findAll({ rule })
+    .filter((n) => !known.has(n.id()))
+    .map((n) => ({ node: n, label: `\`new ${n.field('type')?.text() ?? ''}(...)\``, holds: SDK, args: n.field('arguments') }));
 }
 
 /** The type patterns of {@link JAVA_STATIC} without their anchors: a receiver they match is somewhere in the source. */
