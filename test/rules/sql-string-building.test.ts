@@ -47,6 +47,32 @@ describe('sql-string-building (TypeScript/JavaScript)', () => {
     expect(check(RULE, 'typescript', src)).toEqual([]);
   });
 
+  it('does not flag an outer-scope constant, a unary-plus number, a constant-map lookup or an allow-listed identifier', () => {
+    const src = `export class Locks {
+  async run(keys: string[], expire: number | undefined, sortBy: string, dir: string) {
+    const fnName = "pg_advisory_xact_lock"
+    await Promise.all(keys.map((k) => manager.execute(\`SELECT \${fnName}(?)\`, [k])))
+    const expireSql = expire ? \`NOW() + INTERVAL '\${+expire} SECONDS'\` : "NULL"
+    await manager.execute(\`INSERT INTO locking (id, expiration) VALUES (?, \${expireSql})\`, [keys[0]])
+    const column = SORT_COLUMNS[sortBy]
+    await pool.query(\`SELECT * FROM orders ORDER BY \${column}\`)
+    if (!ALLOWED_DIRECTIONS.includes(dir)) throw new Error('bad direction')
+    await pool.query(\`SELECT * FROM orders ORDER BY id \${dir}\`)
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('still flags an identifier that is only checked for presence, not against an allow-list', () => {
+    const src = `export async function sorted(pool: Pool, sortBy: string) {
+  if (!sortBy) throw new Error('sortBy required')
+  return pool.query(\`SELECT * FROM orders ORDER BY \${sortBy}\`)
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([3]);
+  });
+
   it('does not report when the interpolating line was not changed', () => {
     const src = `const sql = \`SELECT * FROM users WHERE email = '\${email}'\`;
 const { rows } = await pool.query(sql);
@@ -79,6 +105,17 @@ def find(cursor, session, email: str, user_id: int, plan: str):
     cursor.execute("SELECT * FROM users WHERE id = %d" % user_id)
     placeholders = ", ".join(["%s"] * len(ids))
     cursor.execute(f"SELECT * FROM users WHERE id IN ({placeholders})", ids)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('does not flag a column checked against an allow-list before use', () => {
+    const src = `ALLOWED_COLUMNS = {"name", "created"}
+
+def list_users(cursor, order_by):
+    if order_by not in ALLOWED_COLUMNS:
+        raise ValueError(order_by)
+    cursor.execute(f"SELECT * FROM users ORDER BY {order_by}")
 `;
     expect(check(RULE, 'python', src)).toEqual([]);
   });
@@ -135,7 +172,12 @@ describe('sql-string-building (Java)', () => {
     public List<User> find(String email, long id) throws SQLException {
         PreparedStatement ps = connection.prepareStatement("SELECT * FROM users WHERE email = ?");
         ps.setString(1, email);
+        jdbcTemplate.execute("UPDATE tb_schema_settings SET schema_version = " + toDbVersion(version));
         return jdbcTemplate.query("SELECT * FROM users WHERE id = " + id, mapper);
+    }
+
+    private long toDbVersion(String version) {
+        return Long.parseLong(version.replace(".", ""));
     }
 }
 `;
