@@ -4,6 +4,8 @@ import { CALL_KIND, callLabel } from '../ast/external-call.js';
 import { lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { isLoggingCall, loggedArguments } from './logging-calls.js';
+import { isOperatorToolPath } from './operator-tools.js';
+import { carriedSecrets } from './secret-carriers.js';
 import { isSecretName } from './secret-names.js';
 import { namesNothingElse, secretReferences } from './secret-references.js';
 import { stringValue } from './syntax.js';
@@ -19,6 +21,9 @@ function keyValueSecrets(args: SgNode[], language: RuleLanguage): SgNode[] {
   });
   return out;
 }
+
+/** A variable that holds a secret is a weaker signal than the secret's own name: the value may be redacted on the way. Estimate (no firings yet on the corpus). */
+const CARRIED_CONFIDENCE = 0.75;
 
 /**
  * `secret-in-log`: a credential passed to a logger or print call. A value counts as a credential by its
@@ -40,16 +45,23 @@ export const secretInLog: Rule = {
     'Log something that identifies the credential without revealing it (the user or key id, or the last four characters), and set up redaction for structured fields and header maps: pino `redact: [\'req.headers.authorization\']`, a `logging.Filter` or structlog processor, a zap/slog `ReplaceAttr` hook, a Logback masking pattern.',
   check(ctx) {
     const matches: RuleMatch[] = [];
+    if (isOperatorToolPath(ctx.path)) return matches;
     for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
       if (!isLoggingCall(call, ctx.language)) continue;
       const args = loggedArguments(call, ctx.language);
       const refs = [...args.flatMap((a) => secretReferences(a, ctx.language)), ...keyValueSecrets(args, ctx.language)];
       const first = refs[0];
-      if (!first) continue;
-      const named = [...new Set(refs.map((r) => `\`${quote(r.text(), 50)}\``))].slice(0, 3).join(', ');
+      if (first) {
+        const named = [...new Set(refs.map((r) => `\`${quote(r.text(), 50)}\``))].slice(0, 3).join(', ');
+        matches.push({ line: lineOf(first), detail: `\`${callLabel(call, ctx.language)}\` writes ${named} to the log in clear text.` });
+        continue;
+      }
+      const carried = args.flatMap((a) => carriedSecrets(a, ctx.language))[0];
+      if (!carried) continue;
       matches.push({
-        line: lineOf(first),
-        detail: `\`${callLabel(call, ctx.language)}\` writes ${named} to the log in clear text.`,
+        line: lineOf(carried.carrier),
+        detail: `\`${callLabel(call, ctx.language)}\` writes \`${carried.carrier.text()}\`, which holds \`${quote(carried.secret.text(), 50)}\` (line ${lineOf(carried.secret)}), to the log in clear text.`,
+        confidence: CARRIED_CONFIDENCE,
       });
     }
     return matches.sort((a, b) => a.line - b.line);

@@ -4,6 +4,7 @@ import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
+import { isOperatorToolPath } from './operator-tools.js';
 import { dynamicString, type DynamicString } from './dynamic-string.js';
 import { argumentsOf, callHead, isTaggedTemplate } from './syntax.js';
 
@@ -92,6 +93,7 @@ export const sqlStringBuilding: Rule = {
     const { language } = ctx;
     const fam = family(language);
     const matches: RuleMatch[] = [];
+    if (isOperatorToolPath(ctx.path)) return matches;
     for (const call of ctx.root.root().findAll(sinkCandidates(language))) {
       if (isTaggedTemplate(call) || !SINK_HINT.test(callHead(call))) continue;
       const segs = calleeSegments(call, language);
