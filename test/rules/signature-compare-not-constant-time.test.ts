@@ -32,6 +32,20 @@ export function verifyGithub(req: Request, secret: string): boolean {
     expect(lines(check(RULE, 'javascript', src))).toEqual([3, 4]);
   });
 
+  it('flags an HMAC hash compared with the hash taken from the webhook header', () => {
+    const src = `export class InviteNudgeWebhook {
+  async execute(command: Command) {
+    const hmacHash = createHash(process.env.NOVU_API_KEY || '', command.body.environmentId);
+    const hmacHashFromWebhook = command?.headers?.['nv-hmac-256'];
+    if (hmacHash !== hmacHashFromWebhook) {
+      throw new Error('Unauthorized request');
+    }
+  }
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([5]);
+  });
+
   it('does not flag equality of two objects or signatures outside HMAC and webhook code', () => {
     const src = `export function sameShape(member: Node, other: Node): boolean {
   if (member.type === AST_NODE_TYPES.TSCallSignatureDeclaration) return true;

@@ -69,7 +69,10 @@ const SIGNATURE_NON_VALUE = new Set([
 
 /** True when a name says its value is a signature or HMAC: `signature`, `expectedSig`, `computedHmac`, `X-Hub-Signature-256`. */
 export function isSignatureName(name: string): boolean {
-  const words = meaningfulWords(name);
+  // `hmacHashFromWebhook`, `signatureOfBody`: the words before the preposition name the value.
+  const all = meaningfulWords(name);
+  const cut = all.findIndex((w, i) => i > 0 && PREPOSITIONS.has(w));
+  const words = cut > 0 ? all.slice(0, cut) : all;
   const last = words[words.length - 1];
   if (!last || SIGNATURE_NON_VALUE.has(last)) return false;
   if (words.length > 1 && NON_SECRET_LEAD.has(words[0] ?? '')) return false;
@@ -79,8 +82,9 @@ export function isSignatureName(name: string): boolean {
 }
 
 const SIGNATURE_WORDS = new Set(['signature', 'sig', 'hmac', 'mac']);
+const PREPOSITIONS = new Set(['from', 'of', 'in', 'for', 'on']);
 /** Final words that are a form of the signature value: `signatureHeader`, `sigHex`, `hmacDigest`. */
-const SIGNATURE_FORMS = new Set(['header', 'hex', 'bytes', 'b64', 'base64', 'value', 'str', 'string', 'digest', 'raw', 'sum']);
+const SIGNATURE_FORMS = new Set(['header', 'hex', 'bytes', 'b64', 'base64', 'value', 'str', 'string', 'digest', 'raw', 'sum', 'hash']);
 
 /** True when a name says its value is a digest (`expectedDigest`): a signature only where an HMAC produced it. */
 export function isDigestName(name: string): boolean {
