@@ -4,6 +4,21 @@ import { check, lines } from '../helpers/rules.js';
 const RULE = 'webhook-without-signature-check';
 
 describe('webhook-without-signature-check (TypeScript/JavaScript)', () => {
+  it('does not say "never verified" when the header is compared with a computed value', () => {
+    const src = `export class InviteNudgeWebhook {
+  async execute(command: Command) {
+    const expected = createHash(process.env.NOVU_API_KEY || '', command.body.environmentId);
+    const received = command?.headers?.['nv-hmac-256'];
+    if (expected !== received) {
+      throw new Error('Unauthorized request');
+    }
+    await this.members.count(command.body);
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
   it('flags a Stripe webhook route that parses the body without verifying it', () => {
     const src = `import express from 'express';
 

@@ -8,7 +8,7 @@ import { isLoggingCall } from './logging-calls.js';
 import { isSignatureName } from './secret-names.js';
 import { signatureComparisons } from './signature-compare-not-constant-time.js';
 import { isSignatureHeader, isSignatureHeaderRead } from './signature-operands.js';
-import { argumentsOf, findKinds, parametersOf, unwrap } from './syntax.js';
+import { argumentsOf, findKinds, isLiteral, parametersOf, unwrap } from './syntax.js';
 import { namedFunctions, webhookHandlers, type WebhookHandler } from './webhook-handlers.js';
 
 /** Calls that verify a webhook: provider SDKs, HMAC primitives, constant-time compares, `verify*` helpers. */
@@ -92,6 +92,21 @@ function passedOn(read: SignatureRead, fn: SgNode, language: RuleLanguage): bool
   if (!read.variable) return false;
   const name = read.variable;
   return fn.findAll({ rule: { kind: 'identifier' } }).some((id) => id.text() === name && id.range().start.index > read.node.range().start.index && handedOver(id));
+}
+
+/**
+ * True when the stored signature is compared with a computed value (`expected !== sig`): it is checked,
+ * however weakly; how it is compared is `signature-compare-not-constant-time`'s finding, not this rule's.
+ */
+function comparedWithValue(read: SignatureRead, fn: SgNode, language: RuleLanguage): boolean {
+  if (!read.variable) return false;
+  const name = read.variable;
+  const kind = language === 'python' ? 'comparison_operator' : 'binary_expression';
+  return fn.findAll({ rule: { kind } }).some((b) => {
+    const operands = b.children().filter((c) => c.isNamed()).map((c) => unwrap(c));
+    const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
+    return ops.length === 1 && /^(==|===|!=|!==)$/.test(ops[0] ?? '') && operands.length === 2 && operands.some((o) => o.text() === name) && operands.every((o) => !isLiteral(o, language) && !/^(undefined|None|nil|null)$/.test(o.text()));
+  });
 }
 
 /** Names the handler's request goes by. */
@@ -205,7 +220,7 @@ export const webhookWithoutSignatureCheck: Rule = {
       if (handler?.middleware.some((m) => VERIFY.test(m.text()) || /sig|auth/i.test(m.text().replace(/["'`][^"'`]*["'`]/g, '')))) continue;
       const reads = signatureReads(fn, language);
       if (reads.length > 0) {
-        if (reads.some((r) => passedOn(r, fn, language))) continue;
+        if (reads.some((r) => passedOn(r, fn, language) || comparedWithValue(r, fn, language))) continue;
         const read = reads[0] as SignatureRead;
         const quoted = [...read.node.text().matchAll(/["']([^"']+)["']/g)].map((m) => m[1] ?? '').find(isSignatureHeader);
         const header = quoted ?? (read.variable && isSignatureHeader(read.variable) ? read.variable.replace(/_/g, '-') : 'signature');
