@@ -5,7 +5,7 @@ import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { requestInputOrigin } from './request-input.js';
-import { argumentsOf, keywordArgument } from './syntax.js';
+import { argumentsOf, assignmentsTo, keywordArgument } from './syntax.js';
 
 const norm = (s: string): string => s.toLowerCase().replace(/_/g, '');
 const HTTP_VERB = /^(get|post|put|patch|delete|head|options|request|stream)$/;
@@ -50,15 +50,27 @@ function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
   }
   // Java
   if (receivers.some((r) => r.endsWith('resttemplate')) && /^(getForObject|getForEntity|postForObject|postForEntity|postForLocation|exchange|put|delete|patchForObject|headForHeaders|execute)$/.test(method)) return arg(0);
-  if (receivers.length === 1 && receivers[0] === 'uri' && method === 'create') return arg(0);
+  // `new URL(x).openStream()`, `url.openConnection()`: parsing a URL is not a call, opening it is.
+  if (/^(openConnection|openStream|getContent)$/.test(method) && args.length <= 1) return openedUrl(call);
   if (method === 'uri' || (method === 'url' && segs.includes('Builder')) || (method === 'newBuilder' && segs[0] === 'HttpRequest')) return arg(0);
   return null;
 }
 
-/** Java constructors that open a connection to (or name) a URL: `new URL(x)`, `new HttpGet(x)`. */
+/** Java request objects that name the URL they will be sent to: `new HttpGet(x)` (Apache HttpClient). `new URL(x)`/`new URI(x)` only parse. */
 function javaConstructorUrl(node: SgNode): SgNode | null {
   const type = fieldOf(node, 'type')?.text() ?? '';
-  return /^(URL|URI|HttpGet|HttpPost|HttpPut|HttpDelete|HttpPatch|HttpHead)$/.test(type) ? (argumentsOf(node)[0] ?? null) : null;
+  return /^(HttpGet|HttpPost|HttpPut|HttpDelete|HttpPatch|HttpHead)$/.test(type) ? (argumentsOf(node)[0] ?? null) : null;
+}
+
+/** The URL text a Java `openConnection()`/`openStream()` call opens: the argument of `new URL(x)` on the receiver, or of the local it was stored in. */
+function openedUrl(call: SgNode): SgNode | null {
+  const receiver = fieldOf(call, 'object');
+  if (!receiver) return null;
+  const created = (n: SgNode | null): SgNode | null => (n && kindOf(n) === 'object_creation_expression' && /^(URL|java\.net\.URL)$/.test(fieldOf(n, 'type')?.text() ?? '') ? (argumentsOf(n)[0] ?? null) : null);
+  if (kindOf(receiver) !== 'identifier') return created(receiver);
+  const fn = enclosingFunction(call, 'java');
+  const assigned = fn ? assignmentsTo(receiver.text(), fn, 'java', call.range().start.line) : [];
+  return assigned.map((a) => created(a.value)).find((x) => !!x) ?? null;
 }
 
 /** Cheap gate: a file with no request-input access cannot match. */
