@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'coverage/**', 'bench/results/**', 'bench/quality/cases/*/*/**', 'test/**/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -77,6 +77,9 @@ export function classifyWithContent(candidate: FileClassification, content: File
   if (!included) {
     const marker = generatedMarker(text);
     if (marker) return skipped(current, 'generated', `generated file (${marker})`);
+    if (/\.spec$/i.test(current.path) && RPM_SPEC.test(text)) return skipped(current, 'config', 'configuration (RPM spec)');
+    const frontend = JS_RULE_LANGUAGES.has(current.ruleLanguage ?? '') ? frontendByContent(current.path, text) : undefined;
+    if (frontend) return skipped(current, 'frontend', `frontend code (${frontend})`);
   }
 
   const signals = current.reason.startsWith('API or schema contract') ? [] : findSignals(current.path, text, current.language);
@@ -134,6 +137,33 @@ const GENERATED_MARKERS: ReadonlyArray<[RegExp, string]> = [
 function generatedMarker(text: string): string | undefined {
   const head = text.slice(0, 4096).split('\n', 40).join('\n');
   return GENERATED_MARKERS.find(([re]) => re.test(head))?.[1];
+}
+
+/** Linguist calls `*.spec` Python; an RPM spec starts with its preamble tags. */
+const RPM_SPEC = /^(?:Name|Summary|Version|Release|License|BuildRequires):\s*\S/m;
+
+const JS_RULE_LANGUAGES = new Set(['typescript', 'tsx', 'javascript']);
+/** UI frameworks: a module importing one renders a user interface. */
+const UI_IMPORT = /^\s*(?:import\b[^;]*?\bfrom\s*|import\s*|(?:const|let|var)\s+[^=]+=\s*require\()\s*['"](react|react-dom(?:\/client)?|vue|svelte|preact|solid-js|@angular\/core|next\/(?:navigation|router|link|image|head))['"]/m;
+/** Modules only a server imports: a file with one is backend whatever else it imports. */
+const SERVER_IMPORT = /['"](?:node:[\w/]+|fs|http|https|net|child_process|express|fastify|koa|@nestjs\/[\w-]+|hono|next\/server|@aws-sdk\/[\w-]+|pg|mysql2|mongodb|mongoose|ioredis|bullmq|kafkajs|amqplib|stripe|twilio|nodemailer)['"]/;
+const BROWSER_GLOBAL = /\b(?:window|document|localStorage|sessionStorage|navigator)\.\w/g;
+
+/**
+ * Browser code outside the folders `judgePath` knows: a `'use client'` module, a module importing a UI
+ * framework, or one using browser globals (at least two different ones), unless it imports a server-only module
+ * or is a Next.js route handler or API page (`app/**\/route.ts`, `pages/api/**`), which stay backend.
+ * Returns what gave it away, or undefined for server code.
+ */
+export function frontendByContent(path: string, text: string): string | undefined {
+  if (/(?:^|\/)route\.[cm]?[jt]s$/.test(path) || /(?:^|\/)pages\/api\//.test(path) || /^\s*['"]use server['"]/m.test(text)) return undefined;
+  const head = text.slice(0, 64 * 1024);
+  if (/^\s*['"]use client['"]/.test(head)) return "'use client'";
+  if (SERVER_IMPORT.test(head)) return undefined;
+  const ui = UI_IMPORT.exec(head);
+  if (ui) return `imports ${ui[1]}`;
+  const globals = new Set([...head.matchAll(BROWSER_GLOBAL)].map((m) => m[0].slice(0, m[0].indexOf('.'))));
+  return globals.size >= 2 ? `browser globals: ${[...globals].sort().join(', ')}` : undefined;
 }
 
 const matchers = new Map<string, (path: string) => boolean>();

@@ -61,6 +61,11 @@ const TEST_FILE = [
 ];
 /** Case matters here: `PaymentTest.java` is a test, `Contest.java` is not. */
 const TEST_FILE_CASED = /[a-z0-9](Test|Tests|IT|Spec)\.(java|kt|cs|scala|groovy)$/;
+/**
+ * Folders of one-off developer and operator scripts (release, seed, backfill): not the production call path.
+ * `tools/` is not among them (it is often product code, e.g. an agent's tools). `paths.include` brings them back.
+ */
+const SCRIPT_DIRS = new Set(['scripts', 'script', 'hack']);
 const DOC_FILE = /^(readme|changelog|changes|license|licence|copying|contributing|authors|notice|code_of_conduct|security|history)(\.[\w.-]+)?$/;
 const CONTRACT_FILE = /^(openapi|swagger|asyncapi)([\w.-]*)\.(ya?ml|json)$/;
 const CONFIG_EXT = /\.(conf|config|cfg|properties|env|ini|toml|ya?ml|json5?|xml|plist|editorconfig|npmrc|nvmrc)$/;
@@ -90,6 +95,10 @@ export function judgePath(path: string, language: Language | undefined): PathVer
   if (GENERATED_FILE.some((re) => re.test(lowerBase))) return skip('generated', 'generated file (by its name)');
   const testDir = dirs.find((d) => TEST_DIRS.has(d));
   if (testDir || TEST_FILE.some((re) => re.test(lowerBase)) || TEST_FILE_CASED.test(base)) return skip('test', testDir ? `test code (${testDir}/)` : 'test code');
+  const migration = migrationPath(dirs);
+  if (migration) return skip('migration', `database migration (${migration})`);
+  const scriptDir = dirs.find((d) => SCRIPT_DIRS.has(d));
+  if (scriptDir) return skip('script', `developer or operator script (${scriptDir}/)`);
   if (dirs.includes('docs') || DOC_FILE.test(lowerBase) || language?.type === 'prose' || (name && DOC_MARKUP.has(name))) {
     return skip('docs', name ? `documentation (${name})` : 'documentation');
   }
@@ -121,6 +130,15 @@ export function judgeLanguage(language: Language): PathVerdict {
   if (language.type === 'prose') return { selected: false, skipReason: 'docs', reason: `documentation (${name})` };
   if (language.type === 'markup' || FRONTEND_PROGRAMMING.has(name)) return { selected: false, skipReason: 'frontend', reason: `frontend code (${name})` };
   return { selected: false, skipReason: 'unsupported-language', reason: `${name} is not a backend language arch-review reviews` };
+}
+
+/**
+ * Schema and data migrations (Django/Alembic `migrations/`, Rails/Knex `db/migrate/`, Flyway `db/migration/`):
+ * run once by a deploy, not integration code; a reviewer of integrations has nothing to say about them.
+ */
+function migrationPath(dirs: readonly string[]): string | undefined {
+  const i = dirs.findIndex((d) => d === 'migrations' || d === 'alembic' || ((d === 'migrate' || d === 'migration') && dirs.includes('db')));
+  return i < 0 ? undefined : `${dirs.slice(0, i + 1).join('/')}/`;
 }
 
 function frontendPath(dirs: readonly string[], js: boolean): string | undefined {

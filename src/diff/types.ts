@@ -57,6 +57,8 @@ export type SkipReason =
   | 'docs'
   | 'frontend'
   | 'test'
+  | 'migration'
+  | 'script'
   | 'lockfile'
   | 'generated'
   | 'vendored'

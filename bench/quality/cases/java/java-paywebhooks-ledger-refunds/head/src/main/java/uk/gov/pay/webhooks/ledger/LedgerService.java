@@ -1,0 +1,54 @@
+package uk.gov.pay.webhooks.ledger;
+
+import uk.gov.pay.webhooks.app.WebhooksConfig;
+import uk.gov.pay.webhooks.ledger.model.LedgerTransaction;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
+import java.util.Optional;
+
+public class LedgerService {
+
+    private final Client client;
+    private final String ledgerUrl;
+
+    @Inject
+    public LedgerService(Client client, WebhooksConfig configuration) {
+        this.client = client;
+        this.ledgerUrl = configuration.getLedgerBaseUrl();
+    }
+
+    public Optional<LedgerTransaction> getTransaction(String id) {
+        var uri = URI.create(ledgerUrl + "/v1/transaction/" + id + "?override_account_id_restriction=true");
+        return getTransactionFromLedger(uri);
+    }
+
+    public Response getRefundsForPayment(String paymentExternalId, String gatewayAccountId) {
+        var uri = UriBuilder.fromUri(ledgerUrl)
+                .path("/v1/transaction/{id}/transaction")
+                .queryParam("gateway_account_id", gatewayAccountId)
+                .queryParam("transaction_type", "REFUND")
+                .build(paymentExternalId);
+        return getResponse(uri);
+    }
+
+    public LedgerTransaction getParentPayment(LedgerTransaction refund) {
+        var uri = URI.create(ledgerUrl + "/v1/transaction/" + refund.getParentTransactionId() + "?override_account_id_restriction=true");
+        return getResponse(uri).readEntity(LedgerTransaction.class);
+    }
+
+    private Optional<LedgerTransaction> getTransactionFromLedger(URI uri) {
+        Response response = getResponse(uri);
+        if (response.getStatus() == 200) {
+            return Optional.of(response.readEntity(LedgerTransaction.class));
+        }
+        return Optional.empty();
+    }
+
+    private Response getResponse(URI uri) {
+        return client.target(uri).request().get();
+    }
+}
