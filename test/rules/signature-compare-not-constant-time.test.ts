@@ -193,4 +193,28 @@ describe('signature-compare-not-constant-time (Java)', () => {
 `;
     expect(check(RULE, 'java', src)).toEqual([]);
   });
+
+  it('flags a digest-based push sign compared with String.equals', () => {
+    const src = `import java.security.MessageDigest;
+
+public class PushVerifier {
+    public boolean accept(String body, String requestSign) {
+        String expectedSign = Base64.getEncoder().encodeToString(md5(body + appKey));
+        return expectedSign != null && expectedSign.equals(requestSign);
+    }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([6]);
+  });
+
+  it('does not flag signs that are not signatures', () => {
+    const src = `import java.security.MessageDigest;
+
+public class Money {
+    boolean same(String currencySign, String other) { return currencySign.equals(other); }
+    boolean sign(String a, String b) { return a.equals(b); }
+}
+`;
+    expect(check(RULE, 'java', src)).toEqual([]);
+  });
 });

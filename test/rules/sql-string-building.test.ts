@@ -167,6 +167,30 @@ describe('sql-string-building (Java)', () => {
     expect(findings[0]?.body).toContain('PreparedStatement');
   });
 
+  it('flags a JPQL query assembled in a StringBuilder from a parameter', () => {
+    const src = `public class ProductRepositoryImpl {
+    public List<Product> search(String term, Long storeId) {
+        StringBuilder sb = new StringBuilder("select p from Product p ");
+        sb.append("where p.store.id = :sid ");
+        sb.append("and lower(p.name) like '%").append(term.toLowerCase()).append("%'");
+        Query q = em.createQuery(sb.toString());
+        q.setParameter("sid", storeId);
+        return q.getResultList();
+    }
+
+    public List<Product> byStore(Long storeId, int limit) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("select p from Product p where p.store.id = :sid order by p.id ");
+        sb.append("limit ").append(limit);
+        return em.createQuery(sb.toString()).setParameter("sid", storeId).getResultList();
+    }
+}
+`;
+    const findings = check(RULE, 'java', src);
+    expect(lines(findings)).toEqual([5]);
+    expect(findings[0]?.body).toContain('a `StringBuilder`');
+  });
+
   it('does not flag prepared statements or numeric values', () => {
     const src = `public class UserRepository {
     public List<User> find(String email, long id) throws SQLException {

@@ -78,6 +78,11 @@ export function dynamicString(expr: SgNode, scope: Scope, depth = 0): DynamicStr
       const values = args.map((a) => (kindOf(a) === 'keyword_argument' ? (fieldOf(a, 'value') ?? a) : a));
       return { staticText: fmt.value, unsafe: values.filter((v) => !isSafeValue(v, scope)), how: `\`.${method}()\`` };
     }
+    // Java `sb.toString()` of a StringBuilder filled with `sb.append(…)`: the appended pieces are the text.
+    if (language === 'java' && method === 'toString' && args.length === 0) {
+      const receiver = fieldOf(e, 'object');
+      return receiver && kindOf(receiver) === 'identifier' ? builderString(receiver, scope) : null;
+    }
     const isSprintf = language === 'go' && segs.length === 2 && segs[0] === 'fmt' && method === 'Sprintf';
     const isStringFormat = language === 'java' && segs.length === 2 && segs[0] === 'String' && method === 'format';
     if (isSprintf || isStringFormat) {
@@ -115,6 +120,36 @@ export function dynamicString(expr: SgNode, scope: Scope, depth = 0): DynamicStr
     };
   }
   return null;
+}
+
+/** The root of an `append` chain: `qs` in `qs.append(a).append(b)`. */
+function appendChainRoot(call: SgNode): SgNode | null {
+  let n: SgNode | null = call;
+  while (n && kindOf(n) === 'method_invocation' && fieldOf(n, 'name')?.text() === 'append') n = fieldOf(n, 'object');
+  return n;
+}
+
+/** The text a Java StringBuilder `builder` holds before it is turned into a string: its constructor argument and every `append` before that line. */
+function builderString(builder: SgNode, scope: Scope): DynamicString | null {
+  const { language } = scope;
+  const name = builder.text();
+  const line = builder.range().start.line;
+  const created = assignmentsTo(name, scope.node, language, line).some((a) => /^new\s+String(Builder|Buffer)\b/.test(a.value.text()));
+  if (!created) return null;
+  const pieces: SgNode[] = [];
+  for (const a of assignmentsTo(name, scope.node, language, line)) pieces.push(...argumentsOf(a.value));
+  for (const call of scope.node.findAll({ rule: { kind: 'method_invocation', has: { field: 'name', regex: '^append$' } } })) {
+    if (call.range().start.line > line || appendChainRoot(call)?.text() !== name) continue;
+    pieces.push(...argumentsOf(call));
+  }
+  const statics: string[] = [];
+  const unsafe: SgNode[] = [];
+  for (const piece of pieces.flatMap((p) => flattenPlus(unwrap(p)))) {
+    const v = stringValue(piece, language);
+    if (v) statics.push(v.value);
+    else if (!isSafeValue(piece, scope)) unsafe.push(piece);
+  }
+  return { staticText: statics.join(' '), unsafe, how: 'a `StringBuilder`' };
 }
 
 const within = (inner: SgNode, outer: SgNode): boolean =>

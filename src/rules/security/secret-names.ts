@@ -78,10 +78,14 @@ export function isSignatureName(name: string): boolean {
   if (words.length > 1 && NON_SECRET_LEAD.has(words[0] ?? '')) return false;
   // The signature word must name the value itself (`expectedSig`, `signatureHeader`), not a kind of thing (`TSCallSignatureDeclaration`).
   const prev = words[words.length - 2] ?? '';
+  // `dataSign`, `expectedSign`, `request_sign`: `sign` ends a signature's name; alone it is a verb or a plus/minus.
+  if (last === 'sign') return words.length > 1 && !NON_SIGNATURE_SIGN.has(prev);
   return SIGNATURE_WORDS.has(last) || (SIGNATURE_WORDS.has(prev) && SIGNATURE_FORMS.has(last));
 }
 
 const SIGNATURE_WORDS = new Set(['signature', 'sig', 'hmac', 'mac']);
+/** Words before `sign` that make it a sign of something else: `currencySign`, `plusSign`, `dollarSign`. */
+const NON_SIGNATURE_SIGN = new Set(['currency', 'plus', 'minus', 'dollar', 'euro', 'pound', 'equal', 'equals', 'dot', 'number', 'hash', 'pound', 'percent', 'at', 'stop', 'road', 'street', 'zodiac', 'star', 'co', 'de', 'in', 'up', 'to']);
 const PREPOSITIONS = new Set(['from', 'of', 'in', 'for', 'on']);
 /** Final words that are a form of the signature value: `signatureHeader`, `sigHex`, `hmacDigest`. */
 const SIGNATURE_FORMS = new Set(['header', 'hex', 'bytes', 'b64', 'base64', 'value', 'str', 'string', 'digest', 'raw', 'sum', 'hash']);

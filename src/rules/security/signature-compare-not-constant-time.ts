@@ -97,8 +97,8 @@ function suggestionFor(c: SignatureComparison, ctx: RuleContext): string | undef
   return line.replace(text, () => replacement);
 }
 
-/** Source that computes HMACs or handles webhooks. */
-const SIGNATURE_CONTEXT = /hmac|Mac\.getInstance|webhook|signing.?secret|(stripe|hub|slack|twilio|shopify|svix|paddle)-signature/i;
+/** Source that computes HMACs or digests, or handles webhooks. */
+const SIGNATURE_CONTEXT = /hmac|Mac\.getInstance|webhook|signing.?secret|(stripe|hub|slack|twilio|shopify|svix|paddle)-signature|MessageDigest|DigestUtils|createHash|hashlib|crypto\/(sha|md5)|\b(md5|sha1|sha256)\b/i;
 
 const family = (language: RuleLanguage): 'js' | 'python' | 'go' | 'java' =>
   isTsLike(language) ? 'js' : language === 'python' ? 'python' : language === 'go' ? 'go' : 'java';
