@@ -1,3 +1,4 @@
+import { corsOriginReflectedWithCredentials } from '../security/cors-origin-reflected-with-credentials.js';
 import { hardcodedSecret } from '../security/hardcoded-secret.js';
 import { secretInLog } from '../security/secret-in-log.js';
 import { signatureCompareNotConstantTime } from '../security/signature-compare-not-constant-time.js';
@@ -14,4 +15,5 @@ export const securityRules: Rule[] = [
   signatureCompareNotConstantTime,
   sqlStringBuilding,
   ssrfUserUrl,
+  corsOriginReflectedWithCredentials,
 ];
