@@ -140,6 +140,20 @@ func (c *Client) Send(to string) error {
     expect(check(RULE, 'python', src)).toEqual([]);
   });
 
+  it('does not flag a message about a rejected credential, or a message variable reassigned since', () => {
+    const src = `class NotifyVendor:
+    def __init__(self, apikey, source):
+        self.apikey = validate_regex(apikey)
+        if not self.apikey:
+            msg = "An invalid API Key ({}) was specified.".format(apikey)
+            self.logger.warning(msg)
+            raise TypeError(msg)
+        msg = "Using source {}".format(source)
+        self.logger.info(msg)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
   it('stays silent in command-line tools', () => {
     const src = `export default async function ({ email }) {
   const invite = await inviteService.create(email)

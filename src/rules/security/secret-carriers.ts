@@ -68,11 +68,23 @@ function secretHeldBy(id: SgNode, language: RuleLanguage, depth: number): SgNode
   if (!fn) return null;
   const name = id.text();
   const line = id.range().start.line;
-  for (const a of assignmentsTo(name, fn, language, line)) {
+  for (const a of reachingAssignments(assignmentsTo(name, fn, language, line))) {
     const found = secretIn(a.value, language, depth);
     if (found) return found;
   }
   return secretAddedTo(name, fn, language, line);
+}
+
+/**
+ * The assignments whose value the variable still holds: the last plain assignment before the use (an
+ * earlier `msg = '…'.format(api_key)` is overwritten by the next `msg = …`) and the `+=` appends after it.
+ */
+function reachingAssignments(all: ReturnType<typeof assignmentsTo>): ReturnType<typeof assignmentsTo> {
+  let last = -1;
+  all.forEach((a, i) => {
+    if (!a.augmented) last = i;
+  });
+  return last < 0 ? all : all.slice(last);
 }
 
 /** A secret inside an assigned value: named directly, carried by another local, or returned by a same-file helper. */

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel } from '../ast/external-call.js';
-import { lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { isLoggingCall, loggedArguments } from './logging-calls.js';
 import { isOperatorToolPath } from './operator-tools.js';
@@ -20,6 +20,20 @@ function keyValueSecrets(args: SgNode[], language: RuleLanguage): SgNode[] {
     if (key && !key.interpolated && isSecretName(key.value) && value && namesNothingElse(value, language)) out.push(value);
   });
   return out;
+}
+
+/** Conditions that say the value was rejected: `if not self.token:`, `if (!apiKey)`, `if token == ""`, `if key is None`. */
+const REJECTED = /^\(?\s*(not\s|!)|\bis\s+None\b|[!=]==?\s*(''|""|nil|null|None)\s*\)?$|\blen\([^)]*\)\s*==\s*0/;
+
+/**
+ * True when the log call sits in a branch taken because a value was rejected as invalid (apprise's
+ * `msg = 'An invalid API Key ({}) was specified.'.format(apikey)`): the message carries the malformed input
+ * back to whoever configured it, which is a validation message, not a leak of a working credential.
+ */
+function inRejectionBranch(call: SgNode): boolean {
+  const branch = call.ancestors().find((a) => kindOf(a) === 'if_statement');
+  const condition = branch ? fieldOf(branch, 'condition') : null;
+  return !!condition && REJECTED.test(condition.text().trim());
 }
 
 /** A variable that holds a secret is a weaker signal than the secret's own name: the value may be redacted on the way. Estimate (no firings yet on the corpus). */
@@ -56,7 +70,7 @@ export const secretInLog: Rule = {
         matches.push({ line: lineOf(first), detail: `\`${callLabel(call, ctx.language)}\` writes ${named} to the log in clear text.` });
         continue;
       }
-      const carried = args.flatMap((a) => carriedSecrets(a, ctx.language))[0];
+      const carried = inRejectionBranch(call) ? undefined : args.flatMap((a) => carriedSecrets(a, ctx.language))[0];
       if (!carried) continue;
       matches.push({
         line: lineOf(carried.carrier),
