@@ -36,9 +36,6 @@ function inRejectionBranch(call: SgNode): boolean {
   return !!condition && REJECTED.test(condition.text().trim());
 }
 
-/** A variable that holds a secret is a weaker signal than the secret's own name: the value may be redacted on the way. Estimate (no firings yet on the corpus). */
-const CARRIED_CONFIDENCE = 0.75;
-
 /**
  * `secret-in-log`: a credential passed to a logger or print call. A value counts as a credential by its
  * name (`token`, `apiKey`, `password`, `authorization`, `clientSecret`, `privateKey`…, judged on the last
@@ -57,6 +54,9 @@ export const secretInLog: Rule = {
     'Log lines are shipped to aggregators and third-party vendors, kept for months and readable by far more people than the secret store; a token or password in a log is a leaked credential that anyone with log access can replay, and PCI DSS and SOC 2 treat it as an incident.',
   fix:
     'Log something that identifies the credential without revealing it (the user or key id, or the last four characters), and set up redaction for structured fields and header maps: pino `redact: [\'req.headers.authorization\']`, a `logging.Filter` or structlog processor, a zap/slog `ReplaceAttr` hook, a Logback masking pattern.',
+  exemptions:
+    'Silent for values that only describe a secret (`token.length`, `len(token)`, `!!token`, `token != null`, `mask(token)`, `token.slice(-4)`, `tokenCount`, `passwordResetUrl`, `{ token: token.id }`); for pagination, CSRF and device tokens; in command-line tools, scripts and migrations (output goes to the operator who ran them); for a logged variable whose secret-bearing value was overwritten before the log line; and for messages logged because a credential was rejected as invalid (`if not self.token: logger.warning(…)`).',
+  confidence: 0.9, // measured: 9 TP, 1 DEBATABLE of 10 firings on the real-world corpus (all through a carrying dict or URL)
   check(ctx) {
     const matches: RuleMatch[] = [];
     if (isOperatorToolPath(ctx.path)) return matches;
@@ -75,7 +75,6 @@ export const secretInLog: Rule = {
       matches.push({
         line: lineOf(carried.carrier),
         detail: `\`${callLabel(call, ctx.language)}\` writes \`${carried.carrier.text()}\`, which holds \`${quote(carried.secret.text(), 50)}\` (line ${lineOf(carried.secret)}), to the log in clear text.`,
-        confidence: CARRIED_CONFIDENCE,
       });
     }
     return matches.sort((a, b) => a.line - b.line);

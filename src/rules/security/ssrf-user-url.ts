@@ -103,6 +103,9 @@ export const ssrfUserUrl: Rule = {
     'Whoever sends the request chooses where the server connects: internal admin endpoints, databases, or the cloud metadata service (`http://169.254.169.254/`) that hands out instance credentials — this server-side request forgery is how several large cloud breaches started.',
   fix:
     'Parse the URL and check it against an allow-list of hosts (and `https` only) before calling it; resolve the host and reject private, loopback and link-local addresses, and do not follow redirects to other hosts. Better still, accept an id and map it to a URL you control.',
+  exemptions:
+    'Silent when the request value is only a path or query part of a fixed host; when the handler shows an allow-list or host check (`ALLOWED_HOSTS`, `hostname`, `is_safe_url`, `validate_url`…); for URL parsing that opens nothing (`URI.create`, `new URL`, `urlparse`); and for URLs that reach the call through other functions or stored configuration (not followed).',
+  confidence: 0.75, // estimate: no firing on the real-world corpus
   check(ctx) {
     const { language } = ctx;
     if (!REQUEST_INPUT_HINT[family(language)].test(ctx.source)) return [];
