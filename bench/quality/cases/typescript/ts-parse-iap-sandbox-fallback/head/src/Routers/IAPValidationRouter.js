@@ -1,0 +1,122 @@
+import PromiseRouter from '../PromiseRouter';
+const request = require('../request');
+const rest = require('../rest');
+import Parse from 'parse/node';
+
+// TODO move validation logic in IAPValidationController
+const IAP_SANDBOX_URL = 'https://sandbox.itunes.apple.com/verifyReceipt';
+const IAP_PRODUCTION_URL = 'https://buy.itunes.apple.com/verifyReceipt';
+// Apple's documented order: production first, then the sandbox when the production
+// endpoint answers 21007 (receipt from the test environment).
+const APP_STORE_URLS = [IAP_PRODUCTION_URL, IAP_SANDBOX_URL];
+const SANDBOX_RECEIPT_STATUS = 21007;
+
+const APP_STORE_ERRORS = {
+  21000: 'The App Store could not read the JSON object you provided.',
+  21002: 'The data in the receipt-data property was malformed or missing.',
+  21003: 'The receipt could not be authenticated.',
+  21004: 'The shared secret you provided does not match the shared secret on file for your account.',
+  21005: 'The receipt server is not currently available.',
+  21006: 'This receipt is valid but the subscription has expired.',
+  21007: 'This receipt is from the test environment, but it was sent to the production environment for verification. Send it to the test environment instead.',
+  21008: 'This receipt is from the production environment, but it was sent to the test environment for verification. Send it to the production environment instead.',
+};
+
+function appStoreError(status) {
+  status = parseInt(status);
+  var errorString = APP_STORE_ERRORS[status] || 'unknown error.';
+  return { status: status, error: errorString };
+}
+
+function validateWithAppStore(url, receipt) {
+  return request({
+    url: url,
+    method: 'POST',
+    body: { 'receipt-data': receipt },
+    headers: {
+      'Content-Type': 'application/json',
+    },
+  }).then(httpResponse => {
+    const body = httpResponse.data;
+    if (body && body.status === 0) {
+      // No need to pass anything, status is OK
+      return;
+    }
+    // receipt is from test and should go to test
+    throw body;
+  });
+}
+
+function getFileForProductIdentifier(productIdentifier, req) {
+  return rest
+    .find(
+      req.config,
+      req.auth,
+      '_Product',
+      { productIdentifier: productIdentifier },
+      undefined,
+      req.info.clientSDK,
+      req.info.context
+    )
+    .then(function (result) {
+      const products = result.results;
+      if (!products || products.length != 1) {
+        // Error not found or too many
+        throw new Parse.Error(Parse.Error.OBJECT_NOT_FOUND, 'Object not found.');
+      }
+
+      var download = products[0].download;
+      return Promise.resolve({ response: download });
+    });
+}
+
+async function validateReceipt(receipt, productIdentifier, req) {
+  for (const url of APP_STORE_URLS) {
+    try {
+      await validateWithAppStore(url, receipt);
+    } catch (error) {
+      if (url === IAP_PRODUCTION_URL && error && error.status === SANDBOX_RECEIPT_STATUS) {
+        continue;
+      }
+      if (error && typeof error.status === 'number') {
+        // The App Store answered: its status goes back to the client, as before.
+        return { response: appStoreError(error.status) };
+      }
+      throw new Parse.Error(
+        Parse.Error.CONNECTION_FAILED,
+        `Could not reach the App Store: ${error && error.message}`
+      );
+    }
+    return getFileForProductIdentifier(productIdentifier, req);
+  }
+}
+
+export class IAPValidationRouter extends PromiseRouter {
+  handleRequest(req) {
+    let receipt = req.body.receipt;
+    const productIdentifier = req.body.productIdentifier;
+
+    if (!receipt || !productIdentifier) {
+      // TODO: Error, malformed request
+      throw new Parse.Error(Parse.Error.INVALID_JSON, 'missing receipt or productIdentifier');
+    }
+
+    // Transform the object if there
+    // otherwise assume it's in Base64 already
+    if (typeof receipt == 'object') {
+      if (receipt['__type'] == 'Bytes') {
+        receipt = receipt.base64;
+      }
+    }
+
+    if (process.env.TESTING == '1' && req.body.bypassAppStoreValidation) {
+      return getFileForProductIdentifier(productIdentifier, req);
+    }
+
+    return validateReceipt(receipt, productIdentifier, req);
+  }
+
+  mountRoutes() {
+    this.route('POST', '/validate_purchase', this.handleRequest);
+  }
+}
