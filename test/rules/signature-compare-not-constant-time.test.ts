@@ -129,6 +129,28 @@ func valid(body []byte, sig string, secret []byte) bool {
     expect(findings[0]?.suggestion).toBe('\treturn hmac.Equal([]byte(sig), []byte(expected))');
   });
 
+  it('flags a local holding an HMAC digest compared with the received value by !=', () => {
+    const src = `package pay
+
+func (p *Provider) Verify(body []byte, header string) error {
+	received := parseHeader(header)
+	mac := hmac.New(sha256.New, []byte(p.Secret))
+	mac.Write(body)
+	expected := hex.EncodeToString(mac.Sum(nil))
+	if expected != received {
+		return errMismatch
+	}
+	sum := sha256.Sum256(body)
+	checksum := hex.EncodeToString(sum[:])
+	if checksum != p.LastChecksum {
+		return nil
+	}
+	return nil
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([8]);
+  });
+
   it('flags bytes.Equal on MACs', () => {
     const src = `package webhooks
 
