@@ -22,7 +22,7 @@ function checkOrigin(origin, cb) {
 app.use(cors({ origin: checkOrigin, credentials: true }));
 `;
     const findings = check(RULE, 'javascript', src);
-    expect(lines(findings)).toEqual([3, 5, 11, 15]);
+    expect(lines(findings)).toEqual([3, 6, 11, 13]);
     expect(findings[0]?.title).toBe('CORS allows credentials for origins it does not check exactly');
     expect(findings[1]?.body).toContain('a substring test');
     expect(findings[3]?.body).toContain('evil-example.com');
@@ -137,8 +137,23 @@ var d = cors.New(cors.Options{
 	AllowOriginFunc:  func(origin string) bool { return strings.Contains(origin, "example.com") },
 	AllowCredentials: true,
 })
+
+func corsConfig(domains []string) cors.Config {
+	conf := cors.Config{}
+	conf.AllowCredentials = len(domains) > 0
+	conf.AllowOriginFunc = func(origin string) bool {
+		host := strings.TrimPrefix(origin, "https://")
+		for _, domain := range domains {
+			if strings.HasSuffix(host, domain) {
+				return true
+			}
+		}
+		return false
+	}
+	return conf
+}
 `;
-    expect(lines(check(RULE, 'go', src))).toEqual([7, 15, 20]);
+    expect(lines(check(RULE, 'go', src))).toEqual([7, 15, 20, 30]);
   });
 
   it('does not flag a map allow-list or origins without credentials', () => {
@@ -156,6 +171,20 @@ func withCORS(next http.Handler) http.Handler {
 }
 
 var c = cors.New(cors.Options{AllowedOrigins: []string{"*"}})
+
+func corsConfig(domains []string) cors.Config {
+	conf := cors.Config{AllowCredentials: true}
+	conf.AllowOriginFunc = func(origin string) bool {
+		host := strings.TrimPrefix(origin, "https://")
+		for _, domain := range domains {
+			if host == domain || strings.HasSuffix(host, "."+domain) {
+				return true
+			}
+		}
+		return false
+	}
+	return conf
+}
 `;
     expect(check(RULE, 'go', src)).toEqual([]);
   });

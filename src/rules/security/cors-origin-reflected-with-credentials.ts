@@ -4,7 +4,7 @@ import { calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isFunctionNode, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { allowOriginWrites, allowsCredentials, exactOriginCheck, isUnanchoredPattern, reflectedOriginName, weakOriginCheck } from './cors-origins.js';
+import { allowOriginWrites, allowsCredentials, exactOriginCheck, isUnanchoredPattern, lineAt, reflectedOriginName, weakOriginCheckOfAny } from './cors-origins.js';
 import { isOperatorToolPath } from './operator-tools.js';
 import { argumentsOf, findKinds, keywordArgument, parametersOf, stringValue, unwrap } from './syntax.js';
 
@@ -24,23 +24,29 @@ function functionValue(value: SgNode, root: SgNode, language: RuleLanguage): SgN
   return null;
 }
 
-/** Why a JS `origin` option accepts attacker origins, or null: `true`, an unanchored regex, or a function that echoes any origin or checks it loosely. */
-function jsOriginProblem(value: SgNode, root: SgNode, language: RuleLanguage): string | null {
+/** Why a CORS origin setting accepts attacker origins, and the line that shows it. */
+interface OriginProblem {
+  why: string;
+  line: number;
+}
+
+/** Why a JS `origin` option accepts attacker origins, or null: `true`, an unanchored regex, or a function that echoes any origin or checks it loosely (reported on the check). */
+function jsOriginProblem(value: SgNode, root: SgNode, language: RuleLanguage): OriginProblem | null {
   const v = unwrap(value);
   const text = v.text();
-  if (text === 'true') return '`origin: true` reflects every requesting origin';
+  if (text === 'true') return { why: '`origin: true` reflects every requesting origin', line: lineOf(v) };
   const regexes = kindOf(v) === 'regex' ? [v] : kindOf(v) === 'array' ? v.children().filter((c) => kindOf(c) === 'regex') : [];
   const loose = regexes.find((r) => isUnanchoredPattern(fieldOf(r, 'pattern')?.text() ?? ''));
-  if (loose) return `the origin pattern \`${quote(loose.text(), 40)}\` has no \`^…$\` anchors, so \`https://example.com.evil.net\` matches`;
+  if (loose) return { why: `the origin pattern \`${quote(loose.text(), 40)}\` has no \`^…$\` anchors, so \`https://example.com.evil.net\` matches`, line: lineOf(loose) };
   const fn = functionValue(v, root, language);
   if (!fn) return null;
   const origin = parametersOf(fn, language)[0]?.name;
   if (!origin) return null;
   const body = fn.text();
-  const weak = weakOriginCheck(body, origin);
-  if (weak) return `the \`origin\` function accepts origins by ${weak}`;
+  const weak = weakOriginCheckOfAny(body, origin);
+  if (weak) return { why: `the \`origin\` function accepts origins by ${weak.why}`, line: lineAt(fn, weak.at) };
   if (exactOriginCheck(body, origin) || /\b(if|switch)\b|\?|&&|\|\|/.test(body)) return null;
-  return /\btrue\b/.test(body) ? 'the `origin` function accepts every requesting origin' : null;
+  return /\btrue\b/.test(body) ? { why: 'the `origin` function accepts every requesting origin', line: lineOf(v) } : null;
 }
 
 /** Express/Koa/Fastify/NestJS CORS options: `cors({ origin, credentials: true })`, `app.enableCors({…})`. */
@@ -56,7 +62,7 @@ function jsCorsOptions(ctx: RuleContext): RuleMatch[] {
     const origin = get('origin');
     if (!origin || get('credentials')?.text() !== 'true') continue;
     const problem = jsOriginProblem(origin, root, ctx.language);
-    if (problem) out.push({ line: lineOf(origin), detail: `With \`credentials: true\`, ${problem}.` });
+    if (problem) out.push({ line: problem.line, detail: `With \`credentials: true\`, ${problem.why}.` });
   }
   return out;
 }
@@ -116,25 +122,30 @@ function literalStrings(node: SgNode): string[] {
   return lits.map((l) => stringValue(l, 'python')).filter((s) => !!s && !s.interpolated).map((s) => s?.value ?? '');
 }
 
-/** rs/cors `cors.Options{…}` and gin-contrib `cors.Config{…}` with `AllowCredentials: true`. */
+/** Go CORS options that allow credentials: `AllowCredentials: true` in the literal, or assigned (`conf.AllowCredentials = len(domains) > 0`) in the function. */
+const GO_CREDENTIALS = /\bAllowCredentials\s*(:|=)\s*(?!false\b)\S/;
+
+/** rs/cors `cors.Options{…}` and gin-contrib `cors.Config{…}` with credentials allowed: a wildcard origin list, or an origin function that accepts any origin or checks it loosely. */
 function goCorsOptions(ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const lit of findKinds(ctx.root.root(), ['composite_literal'], ctx.language)) {
-    const body = fieldOf(lit, 'body');
-    const text = body?.text() ?? '';
-    if (!/\bAllowCredentials\s*:\s*true\b/.test(text)) continue;
+  const root = ctx.root.root();
+  for (const lit of findKinds(root, ['composite_literal'], ctx.language)) {
+    const text = fieldOf(lit, 'body')?.text() ?? '';
     const star = /\bAllowedOrigins\s*:\s*\[\]string\{\s*"\*"\s*\}/.exec(text);
-    if (star) {
+    if (star && /\bAllowCredentials\s*:\s*true\b/.test(text)) {
       out.push({ line: lineOf(lit) + text.slice(0, star.index).split('\n').length - 1, detail: 'rs/cors with `AllowedOrigins: []string{"*"}` and `AllowCredentials: true` answers with the requesting origin itself, so any site can make credentialed requests.' });
-      continue;
     }
-    const fn = body?.find({ rule: { kind: 'func_literal' } });
-    if (!fn || !/AllowOriginFunc|AllowOriginRequestFunc|AllowOriginVaryRequestFunc/.test(text)) continue;
+  }
+  for (const fn of findKinds(root, ['func_literal'], ctx.language)) {
+    const holder = fn.parent()?.parent();
+    if (!holder || !/^(keyed_element|assignment_statement)$/.test(kindOf(holder)) || !/^\s*[\w.]*AllowOrigin(Request|VaryRequest)?Func\b/.test(holder.text())) continue;
+    const scope = kindOf(holder) === 'keyed_element' ? (holder.parent() ?? holder) : (enclosingFunction(holder, ctx.language) ?? root);
+    if (!GO_CREDENTIALS.test(scope.text())) continue;
     const origin = parametersOf(fn, ctx.language).find((p) => p.type === 'string')?.name;
     if (!origin) continue;
-    const weak = weakOriginCheck(fn.text(), origin);
+    const weak = weakOriginCheckOfAny(fn.text(), origin);
     const any = !weak && !exactOriginCheck(fn.text(), origin) && /return\s+true\b/.test(fn.text()) && !/\bif\b/.test(fn.text());
-    if (weak || any) out.push({ line: lineOf(fn), detail: `With \`AllowCredentials: true\`, \`AllowOriginFunc\` accepts ${weak ? `origins by ${weak}` : 'every origin'}.` });
+    if (weak || any) out.push({ line: weak ? lineAt(fn, weak.at) : lineOf(fn), detail: `With credentials allowed, \`AllowOriginFunc\` accepts ${weak ? `origins by ${weak.why}` : 'every origin'}.` });
   }
   return out;
 }
@@ -190,12 +201,12 @@ function reflectedHeaders(ctx: RuleContext): RuleMatch[] {
     const scope = enclosingFunction(w.node, ctx.language) ?? root;
     if (!allowsCredentials(scope.text()) && !allowsCredentials(ctx.source)) continue;
     const text = scope.text();
-    const weak = weakOriginCheck(text, origin);
+    const weak = weakOriginCheckOfAny(text, origin);
     if (!weak && exactOriginCheck(text, origin)) continue;
     out.push({
       line: lineOf(w.node),
       detail: weak
-        ? `\`Access-Control-Allow-Origin\` is set to the request's origin after ${weak}, and credentials are allowed.`
+        ? `\`Access-Control-Allow-Origin\` is set to the request's origin after ${weak.why}, and credentials are allowed.`
         : "`Access-Control-Allow-Origin` is set to the request's own `Origin` with no allow-list check, and credentials are allowed.",
     });
   }

@@ -32,6 +32,15 @@ function literalAfter(text: string, at: number): string | null {
   return m ? (m[2] ?? '') : null;
 }
 
+/** A loose origin check: why it is loose, and where it is in the text searched. */
+export interface WeakCheck {
+  why: string;
+  at: number;
+}
+
+/** The line (1-based) of offset `at` in `node`'s text. */
+export const lineAt = (node: SgNode, at: number): number => node.range().start.line + 1 + (node.text().slice(0, at).match(/\n/g)?.length ?? 0);
+
 /**
  * How `origin` (a variable name) is checked in `text` in a way an attacker's origin can pass:
  * a substring test (`origin.includes('example.com')`, `'example.com' in origin`, `strings.Contains(origin, …)`),
@@ -39,29 +48,54 @@ function literalAfter(text: string, at: number): string | null {
  * path or port delimiter (`startsWith('https://example.com')` passes `https://example.com.evil.net`), or a
  * regular expression without anchors. Null when none is found.
  */
-export function weakOriginCheck(text: string, origin: string): string | null {
+export function weakOriginCheck(text: string, origin: string): WeakCheck | null {
   const o = esc(origin);
   const substring = new RegExp(`\\b${o}\\??\\.(includes|indexOf|contains|search|find)\\s*\\(|strings\\.(Contains|Index)\\(\\s*${o}\\s*,|['"][^'"]+['"]\\s+in\\s+${o}\\b`);
   const s = substring.exec(text);
-  if (s) return `a substring test (\`${s[0].replace(/\s*\($/, '(…)')}\`)`;
+  if (s) return { why: `a substring test (\`${s[0].replace(/\s*\($/, '(…)')}\`)`, at: s.index };
   const suffix = new RegExp(`\\b${o}\\??\\.(endsWith|endswith)\\s*\\(|strings\\.HasSuffix\\(\\s*${o}\\s*,`, 'g');
   for (const m of text.matchAll(suffix)) {
-    const lit = literalAfter(text, (m.index ?? 0) + m[0].length);
-    if (lit !== null && !/^[.]/.test(lit) && !/^https?:\/\/[^/]+$/.test(lit)) return `a suffix test without a leading dot (\`endsWith("${lit}")\` also accepts \`https://evil-${lit.replace(/^https?:\/\//, '')}\`)`;
+    const at = (m.index ?? 0) + m[0].length;
+    const lit = literalAfter(text, at);
+    if (lit !== null && !/^[.]/.test(lit) && !/^https?:\/\/[^/]+$/.test(lit)) return { why: `a suffix test without a leading dot (\`endsWith("${lit}")\` also accepts \`https://evil-${lit.replace(/^https?:\/\//, '')}\`)`, at: m.index ?? 0 };
+    // A variable suffix (`strings.HasSuffix(host, domain)`): a bare domain also matches `evil${domain}`, unless a dot is prepended.
+    const arg = /^\s*([\w.]+)\s*\)/.exec(text.slice(at))?.[1];
+    if (lit === null && arg && !/^\s*['"`]\.['"`]\s*\+/.test(text.slice(at))) return { why: `a suffix test against \`${arg}\` without a leading dot (a bare domain also matches \`evil${arg}\`)`, at: m.index ?? 0 };
   }
   const prefix = new RegExp(`\\b${o}\\??\\.(startsWith|startswith)\\s*\\(|strings\\.HasPrefix\\(\\s*${o}\\s*,`, 'g');
   for (const m of text.matchAll(prefix)) {
     const lit = literalAfter(text, (m.index ?? 0) + m[0].length);
-    if (lit !== null && /^https?:\/\/[^/:]+$/.test(lit)) return `a prefix test (\`startsWith("${lit}")\` also accepts \`${lit}.evil.net\`)`;
+    if (lit !== null && /^https?:\/\/[^/:]+$/.test(lit)) return { why: `a prefix test (\`startsWith("${lit}")\` also accepts \`${lit}.evil.net\`)`, at: m.index ?? 0 };
   }
   const regexes = [
-    ...[...text.matchAll(new RegExp(`/((?:\\\\/|[^/\\n])+)/[gimsuy]*\\.test\\(\\s*${o}\\s*\\)`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false })),
-    ...[...text.matchAll(new RegExp(`re\\.(search|match)\\(\\s*r?(['"])(.*?)\\2\\s*,\\s*${o}\\b`, 'g'))].map((m) => ({ src: m[3] ?? '', atStart: m[1] === 'match' })),
-    ...[...text.matchAll(new RegExp(`regexp\\.MatchString\\(\\s*[\`"](.*?)[\`"]\\s*,\\s*${o}\\b`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false })),
-    ...[...text.matchAll(new RegExp(`Pattern\\.compile\\(\\s*"(.*?)"\\s*\\)\\.matcher\\(\\s*${o}\\s*\\)\\.find\\(`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false })),
+    ...[...text.matchAll(new RegExp(`/((?:\\\\/|[^/\\n])+)/[gimsuy]*\\.test\\(\\s*${o}\\s*\\)`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false, at: m.index ?? 0 })),
+    ...[...text.matchAll(new RegExp(`re\\.(search|match)\\(\\s*r?(['"])(.*?)\\2\\s*,\\s*${o}\\b`, 'g'))].map((m) => ({ src: m[3] ?? '', atStart: m[1] === 'match', at: m.index ?? 0 })),
+    ...[...text.matchAll(new RegExp(`regexp\\.MatchString\\(\\s*[\`"](.*?)[\`"]\\s*,\\s*${o}\\b`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false, at: m.index ?? 0 })),
+    ...[...text.matchAll(new RegExp(`Pattern\\.compile\\(\\s*"(.*?)"\\s*\\)\\.matcher\\(\\s*${o}\\s*\\)\\.find\\(`, 'g'))].map((m) => ({ src: m[1] ?? '', atStart: false, at: m.index ?? 0 })),
   ];
   const weak = regexes.find((r) => r.src && isUnanchoredPattern(r.src, r.atStart));
-  if (weak) return `a regular expression without anchors (\`${weak.src}\`)`;
+  if (weak) return { why: `a regular expression without anchors (\`${weak.src}\`)`, at: weak.at };
+  return null;
+}
+
+/**
+ * The names that hold the origin or a part of it in `text`: `origin` itself and locals assigned from it
+ * (`host := strings.TrimPrefix(origin, "https://")`, `const { hostname } = new URL(origin)`), one hop.
+ */
+export function originAliases(text: string, origin: string): string[] {
+  const o = esc(origin);
+  const names = new Set([origin]);
+  for (const m of text.matchAll(new RegExp(`(?:\\b(?:const|let|var)\\s+)?\\b(\\w+)\\s*(?::=|=)\\s*[^\\n;=][^\\n;]*\\b${o}\\b`, 'g'))) if (m[1] && m[1] !== origin) names.add(m[1]);
+  for (const m of text.matchAll(new RegExp(`\\{\\s*(host|hostname)\\s*\\}\\s*=\\s*new URL\\(\\s*${o}\\s*\\)`, 'g'))) if (m[1]) names.add(m[1]);
+  return [...names];
+}
+
+/** The first weak check of the origin or of a value derived from it, or null. */
+export function weakOriginCheckOfAny(text: string, origin: string): WeakCheck | null {
+  for (const name of originAliases(text, origin)) {
+    const weak = weakOriginCheck(text, name);
+    if (weak) return weak;
+  }
   return null;
 }
 
