@@ -109,6 +109,31 @@ function comparedWithValue(read: SignatureRead, fn: SgNode, language: RuleLangua
   });
 }
 
+/** A test that a value is absent: `not sig`, `!sig`, `sig == ""`, `sig is None`, `sig == nil`, `sig == null`, `len(sig) == 0`, `sig.isEmpty()`. */
+function testsAbsence(condition: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\(?\\s*(not\\s+${n}|!\\s*${n}|${n}\\s*(===?|is)\\s*(""|''|None|nil|null|undefined)|len\\(${n}\\)\\s*==\\s*0|${n}\\.isEmpty\\(\\)|${n}\\s*==\\s*null)\\s*\\)?$`).test(condition.trim());
+}
+
+/** A branch body that lets the request through: `return`, `return None`, `return true`, `return next()`, `return nil` (Go: no error), with no rejection. */
+const ACCEPTS = /^\{?\s*(\/\/[^\n]*\n|#[^\n]*\n|\s)*(return(\s+(None|True|true|nil|next\(\)|await next\(\)|chain\.doFilter\([^)]*\)))?;?|next\(\);?\s*return;?|pass)\s*\}?$/;
+
+/**
+ * The `if` that returns early, accepting the request, when the signature header is absent
+ * (`if not signature: return`): verification that only runs when the sender chooses to sign.
+ */
+function skipWhenMissing(read: SignatureRead, fn: SgNode, language: RuleLanguage): SgNode | null {
+  if (!read.variable) return null;
+  for (const branch of findKinds(fn, ['if_statement'], language)) {
+    if (branch.range().start.index < read.node.range().start.index) continue;
+    const condition = fieldOf(branch, 'condition');
+    const body = fieldOf(branch, 'consequence');
+    if (!condition || !body || fieldOf(branch, 'alternative')) continue;
+    if (testsAbsence(condition.text(), read.variable) && ACCEPTS.test(body.text().trim())) return branch;
+  }
+  return null;
+}
+
 /** Names the handler's request goes by. */
 function requestNames(fn: SgNode, language: RuleLanguage): Set<string> {
   const params = parametersOf(fn, language);
@@ -218,6 +243,15 @@ export const webhookWithoutSignatureCheck: Rule = {
 
     const matches: RuleMatch[] = [];
     for (const fn of functions.values()) {
+      const skip = signatureReads(fn, language).map((r) => skipWhenMissing(r, fn, language)).find((n) => !!n);
+      if (skip) {
+        matches.push({
+          line: lineOf(skip),
+          title: 'Webhook signature check skipped when the header is missing',
+          detail: `\`${quote(skip.text().split('\n')[0] ?? '', 60)}\` accepts the request when it carries no signature at all, so a forger only has to leave the header out.`,
+        });
+        continue;
+      }
       const handler = routed.get(fn.id());
       if (verifies(fn, language, named) || signatureComparisons(fn, language).length > 0) continue;
       if (handler?.middleware.some((m) => VERIFY.test(m.text()) || /sig|auth/i.test(m.text().replace(/["'`][^"'`]*["'`]/g, '')))) continue;
