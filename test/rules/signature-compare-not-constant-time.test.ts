@@ -240,3 +240,64 @@ public class Money {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('signature-compare-not-constant-time (shared secrets: API keys and tokens)', () => {
+  it('flags a presented token compared with the configured key (Python, TypeScript, Go, Java)', () => {
+    const py = `@token_auth.verify_token
+def verify_token(token):
+    service_key = current_app.config.get('SERVICE_API_KEY')
+    if service_key and token == service_key:
+        return service_user()
+    return User.check_token(token)
+`;
+    const findings = check(RULE, 'python', py);
+    expect(lines(findings)).toEqual([4]);
+    expect(findings[0]?.title).toBe('Secret compared in non-constant time');
+    const ts = `app.use((req, res, next) => {
+  if (req.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) {
+    return res.status(401).send('Unauthorized');
+  }
+  next();
+});
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([2]);
+    const go = `package api
+
+func requireKey(next http.Handler) http.Handler {
+	apiKey := os.Getenv("API_KEY")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != apiKey {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+`;
+    expect(lines(check(RULE, 'go', go))).toEqual([6]);
+    const java = `class ApiKeyFilter {
+    boolean authenticate(String apiKey) {
+        return apiKey.equals(properties.getApiKey());
+    }
+}
+`;
+    expect(lines(check(RULE, 'java', java))).toEqual([3]);
+  });
+
+  it('does not flag password confirmations, rotation checks, presence checks or non-auth code', () => {
+    const py = `def change_password(form):
+    if form.new_password != form.confirm_password:
+        raise ValidationError("mismatch")
+
+def refresh(client, token):
+    if client.cached_token == token:
+        return
+    if token is None:
+        return
+
+def render(api_key, token):
+    return api_key == token
+`;
+    expect(check(RULE, 'python', py)).toEqual([]);
+  });
+});
