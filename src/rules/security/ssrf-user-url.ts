@@ -10,8 +10,8 @@ import { argumentsOf, assignmentsTo, keywordArgument } from './syntax.js';
 const norm = (s: string): string => s.toLowerCase().replace(/_/g, '');
 const HTTP_VERB = /^(get|post|put|patch|delete|head|options|request|stream)$/;
 
-/** The URL argument of an outbound HTTP call, or null when `call` is not one. */
-function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
+/** The URL argument of an outbound HTTP call, or null when `call` is not one (also used by `secret-in-url-query`). */
+export function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
   const segs = calleeSegments(call, language);
   const method = segs[segs.length - 1] ?? '';
   const receivers = segs.slice(0, -1).map(norm);
