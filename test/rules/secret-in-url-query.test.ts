@@ -7,7 +7,9 @@ describe('secret-in-url-query', () => {
   it('flags an OAuth client secret built into a token-exchange URL (TypeScript)', () => {
     const src = `export class GithubAuth {
   async exchange(code: string) {
-    const params = \`client_id=\${this.config.clientId}&client_secret=\${this.config.clientSecret}&code=\${code}\`;
+    const params = \`client_id=\${this.config.clientId}&client_secret=\${
+      this.config.clientSecret
+    }&code=\${code}\`;
     const url = new URL(\`https://github.com/login/oauth/access_token?\${params}\`);
     const res = await fetch(url.toString(), { method: 'POST' });
     const u = new URL('https://api.vendor.com/v1/me');
@@ -17,7 +19,7 @@ describe('secret-in-url-query', () => {
 }
 `;
     const findings = check(RULE, 'typescript', src);
-    expect(lines(findings)).toEqual([3, 7]);
+    expect(lines(findings)).toEqual([4, 9]);
     expect(findings[0]?.title).toBe('Credential sent in the URL query string');
     expect(findings[0]?.body).toContain('`client_secret=`');
   });

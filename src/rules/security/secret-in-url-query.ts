@@ -35,7 +35,7 @@ interface QuerySecret {
 }
 
 /** The query parameter a value is spliced after: `…?api_key=` → `api_key`, or null when it is not a query value. */
-const queryKeyBefore = (text: string): string | null => /[?&]([\w.[\]-]+)=$/.exec(text.replace(/\$\{$|\{$|%s$/, ''))?.[1] ?? null;
+const queryKeyBefore = (text: string): string | null => /[?&]([\w.[\]-]+)=$/.exec(text.replace(/(\$\{|\{|%s)\s*$/, ''))?.[1] ?? null;
 
 /** True when a value under query key `key` is a credential: a credential key with a non-literal value, or a value named as a credential. */
 function isQueryCredential(key: string, value: SgNode, language: RuleLanguage): boolean {
