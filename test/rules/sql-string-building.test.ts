@@ -139,6 +139,24 @@ func (r *Repo) Find(ctx context.Context, email string, limit int) (*sql.Rows, er
     expect(findings[0]?.body).not.toContain('`limit`');
   });
 
+  it('flags GORM conditions and orderings built with fmt.Sprintf, not bound ones', () => {
+    const src = `package database
+
+func (d *GormDatabase) Search(userID uint, query string, sort string, limit int) ([]*Message, error) {
+	pattern := "%" + strings.ToLower(query) + "%"
+	var messages []*Message
+	err := d.DB.Where("user_id = ?", userID).
+		Where(fmt.Sprintf("LOWER(title) LIKE '%s'", pattern)).
+		Order(fmt.Sprintf("%s desc", sort)).
+		Where("LOWER(message) LIKE ?", pattern).
+		Limit(limit).Find(&messages).Error
+	d.DB.Where(fmt.Sprintf("id > %d", limit)).Find(&messages)
+	return messages, err
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([7, 8]);
+  });
+
   it('does not flag placeholders or a numeric-only Sprintf', () => {
     const src = `package repo
 

@@ -16,8 +16,19 @@ const SINKS: Record<'js' | 'python' | 'go' | 'java', RegExp> = {
   java: /^(executeQuery|executeUpdate|execute|executeLargeUpdate|addBatch|prepareStatement|prepareCall|query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|batchUpdate|createQuery|createNativeQuery|createSQLQuery)$/,
 };
 
+/**
+ * Sinks whose argument is a SQL fragment by definition (a condition, an ordering), so it need not look
+ * like a statement: knex `whereRaw`, GORM `Where`/`Order`/`Having`/`Joins`, Django `RawSQL`.
+ */
+const FRAGMENT_SINKS: Record<'js' | 'python' | 'go' | 'java', RegExp> = {
+  js: /^(whereRaw|orWhereRaw|havingRaw|orderByRaw|joinRaw|fromRaw|selectRaw)$/,
+  python: /^(RawSQL)$/,
+  go: /^(Where|Or|Not|Having|Order|Joins|Group)$/,
+  java: /^$/,
+};
+
 /** Cheap prefilter on the call text: every sink name contains one of these. */
-const SINK_HINT = /query|exec|raw|unsafe|prepare|select|get|text|read_sql|update|batch|mogrify/i;
+const SINK_HINT = /query|exec|raw|unsafe|prepare|select|get|text|read_sql|update|batch|mogrify|where|order|having|joins|group|\.Or|\.Not|RawSQL/i;
 
 /** SQL statements, by how they start or by clauses only SQL has. */
 const SQL_START = /^\s*\(?\s*(select|insert\s+into|update|delete\s+from|with|merge\s+into|replace\s+into|upsert|create|drop|alter|truncate|call)\b/i;
@@ -52,8 +63,8 @@ function sqlArguments(call: SgNode, language: RuleLanguage): SgNode[] {
 /** A piece of text every sink name of the family contains: short, so ast-grep compiles it quickly for each file. */
 const SINK_PIECES: Record<'js' | 'python' | 'go' | 'java', string> = {
   js: 'query|execute|unsafe|raw|Raw',
-  python: 'exec|mogrify|raw|text|read_sql',
-  go: 'Query|Exec|Prepare|Select|Get|Raw',
+  python: 'exec|mogrify|raw|text|read_sql|RawSQL',
+  go: 'Query|Exec|Prepare|Select|Get|Raw|Where|Or|Not|Having|Order|Joins|Group',
   java: 'execute|Batch|prepare|query|Query|update|Update',
 };
 
@@ -101,12 +112,14 @@ export const sqlStringBuilding: Rule = {
       if (isTaggedTemplate(call) || !SINK_HINT.test(callHead(call))) continue;
       const segs = calleeSegments(call, language);
       const method = segs[segs.length - 1] ?? '';
-      if (!SINKS[fam].test(method)) continue;
+      const fragment = FRAGMENT_SINKS[fam].test(method);
+      if (!SINKS[fam].test(method) && !fragment) continue;
       const scope = { node: enclosingFunction(call, language) ?? ctx.root.root(), language };
-      for (const arg of sqlArguments(call, language)) {
+      // A fragment sink's later arguments are bind values (`Where("name LIKE ?", pattern)`).
+      for (const arg of fragment ? sqlArguments(call, language).slice(0, 1) : sqlArguments(call, language)) {
         const built = dynamicString(arg, scope);
         if (!built || built.unsafe.length === 0) continue;
-        if (!SQL_START.test(built.staticText) && !SQL_CLAUSE.test(built.staticText)) continue;
+        if (!fragment && !SQL_START.test(built.staticText) && !SQL_CLAUSE.test(built.staticText)) continue;
         const first = built.unsafe[0];
         if (!first) continue;
         matches.push({
