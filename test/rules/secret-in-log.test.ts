@@ -154,6 +154,23 @@ func (c *Client) Send(to string) error {
     expect(check(RULE, 'python', src)).toEqual([]);
   });
 
+  it('flags an event payload holding the integration key, and a request whose headers got the API key', () => {
+    const py = `def notify(alert, options):
+    data = {"routing_key": options.get("integration_key"), "summary": alert.name}
+    resp = requests.post(EVENTS_API_URL, json=data, timeout=5.0)
+    if resp.status_code != 202:
+        logging.error("PagerDuty rejected event %s: %s", data, resp.status_code)
+`;
+    expect(lines(check(RULE, 'python', py))).toEqual([5]);
+    const ts = `export async function call(url: string, apiKey: string) {
+  const req: any = { url, headers: {} };
+  req.headers['X-Api-Key'] = apiKey;
+  logger.debug('calling', req);
+}
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([4]);
+  });
+
   it('stays silent in command-line tools', () => {
     const src = `export default async function ({ email }) {
   const invite = await inviteService.create(email)

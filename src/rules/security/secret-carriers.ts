@@ -125,7 +125,9 @@ function secretAddedTo(name: string, fn: SgNode, language: RuleLanguage, line: n
     const value = fieldOf(a, 'right');
     if (!left || !value || !/^(subscript|subscript_expression|index_expression)$/.test(kindOf(left))) continue;
     const target = fieldOf(left, 'value') ?? fieldOf(left, 'object') ?? fieldOf(left, 'operand');
-    if (target?.text() !== name) continue;
+    // `params["psw"] = …` and `request.headers["X-Api-Key"] = …` both add to `params`/`request`.
+    const targetText = target?.text() ?? '';
+    if (targetText !== name && !targetText.startsWith(`${name}.`)) continue;
     const index = fieldOf(left, 'subscript') ?? fieldOf(left, 'index');
     const key = index ? stringValue(index, language) : null;
     const found = secretReferences(value, language)[0] ?? (key && isSecretName(key.value) && !isLiteral(value, language) ? value : null);

@@ -27,8 +27,8 @@ const SECRET_NOUNS = new Set([
   'refreshtoken', 'secretkey', 'privatekey', 'clientsecret', 'credential', 'credentials', 'jwt', 'authorization',
 ]);
 
-/** Words before `key` that make it a credential (`apiKey`, `signingKey`); `cacheKey` and `idempotencyKey` are not. */
-const KEY_QUALIFIERS = new Set(['api', 'secret', 'private', 'access', 'signing', 'encryption', 'client', 'auth', 'master', 'webhook', 'hmac', 'license']);
+/** Words before `key` that make it a credential (`apiKey`, `signingKey`, PagerDuty's `integration_key`, a shared `service_key`); `cacheKey` and `idempotencyKey` are not. */
+const KEY_QUALIFIERS = new Set(['api', 'secret', 'private', 'access', 'signing', 'encryption', 'client', 'auth', 'master', 'webhook', 'hmac', 'license', 'integration', 'service']);
 
 /** Words before `pass` that make it a password (`dbPass`); `bypass` and `firstPass` are not. */
 const PASS_QUALIFIERS = new Set(['db', 'database', 'smtp', 'mail', 'admin', 'root', 'user', 'redis', 'ftp', 'ldap', 'proxy']);
