@@ -34,7 +34,11 @@ function spawnRuleWorker(): Worker {
 }
 
 /**
- * A pool of worker threads for the rules, so a large change uses every core. Workers start on the
+ * A pool of worker threads for the rules, so a large change uses the machine's other cores. One core is
+ * left to the main thread (it reads files, talks to GitHub and serves webhooks), so the default is one worker
+ * per core but one; on a 2-core machine that is a single worker, no faster than this thread and ~240 MB
+ * heavier at 100k changed lines (measured: bench/pipeline/RESULTS.md), so the rules run in this thread there.
+ * Workers start on the
  * first large review and are reused; small reviews and custom rule sets (not in the registry, so
  * not loadable in a worker) run in this thread. Results keep the input order.
  *
@@ -44,7 +48,7 @@ function spawnRuleWorker(): Worker {
  * await pool.close();
  */
 export function createRuleWorkerPool(opts: RuleWorkerPoolOptions = {}): RuleWorkerPool {
-  const size = Math.max(1, Math.min(opts.size ?? availableParallelism(), 8));
+  const size = Math.max(1, Math.min(opts.size ?? availableParallelism() - 1, 8));
   const minChangedLines = opts.minChangedLines ?? 3_000;
   let workers: Worker[] | undefined;
   let nextId = 0;

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/cli/format-json.js';
 import { run } from './cli-helpers.js';
 import { sarifErrors } from './sarif-schema.js';
+import { readFileSync } from 'node:fs';
+import { DEMO_ARGS, withDemoTables } from '../../scripts/demo-readme.js';
 
 // Exactly what `npm run demo` runs (package.json), in-process.
-const DEMO = ['review', '--diff', 'examples/payments-pr/pr.diff', '--repo-root', 'examples/payments-pr/head', '--base-root', 'examples/payments-pr/base', '--no-agent'];
+const DEMO = DEMO_ARGS;
 
 describe('npm run demo (the bundled payments PR)', () => {
   it('finds at least 6 real problems in at least 4 categories', async () => {
@@ -52,5 +54,16 @@ describe('npm run demo (the bundled payments PR)', () => {
     const doc = JSON.parse(r.stdout) as { runs: Array<{ results: unknown[] }> };
     expect(sarifErrors(doc)).toEqual([]);
     expect(doc.runs[0]!.results.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('is described exactly by examples/payments-pr/README.md (npm run docs:demo)', async () => {
+    const report = JSON.parse((await run([...DEMO, '--format', 'json', '-q'])).stdout) as JsonReport;
+    const readme = readFileSync(new URL('../../examples/payments-pr/README.md', import.meta.url), 'utf8');
+    expect(readme).toBe(withDemoTables(readme, report));
+  });
+
+  it('runs what package.json says npm run demo runs', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.demo).toBe(`tsx src/cli/main.ts ${DEMO_ARGS.join(' ')}`);
   });
 });

@@ -177,6 +177,79 @@ export async function syncAllTenants(tenants: Tenant[]) {
   });
 });
 
+describe('client-per-request (vendor SDKs by credentials, singleton services)', () => {
+  it('flags a package client built with an API key in a NestJS service method', () => {
+    const src = `import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Novu } from '@novu/node';
+
+@Injectable()
+export class ParseEventRequest {
+  constructor(private readonly users: UserRepository) {}
+
+  async nudge(command) {
+    const novu = new Novu(process.env.NOVU_API_KEY);
+    await novu.trigger('nudge', { to: command.userId });
+    throw new UnauthorizedException('bad token');
+  }
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([9]);
+    expect(findings[0]?.title).toBe('new Novu(...) constructed on every call of ParseEventRequest.nudge()');
+    expect(findings[0]?.confidence).toBe(0.7);
+  });
+
+  it('accepts a credentialed client built in the constructor, onModuleInit, a per-tenant key, or a plain class', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { Novu } from '@novu/node';
+import { Money } from './money';
+
+@Injectable()
+export class Notifier {
+  private novu: Novu;
+  constructor() { this.novu = new Novu(process.env.NOVU_API_KEY); }
+  onModuleInit() { const other = new Novu(process.env.OTHER_KEY); other.ping(); }
+  async forTenant(apiKey: string) { const n = new Novu(apiKey); await n.trigger('x', {}); }
+  total(secretTotal) { return new Money(secretTotal); }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('flags a Slack WebClient built from a token read from config in a service method', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { WebClient } from '@slack/web-api';
+
+@Injectable()
+export class InvitationService {
+  private notify(teamName: string, invitee: string) {
+    const token = this.config.get<string>('SLACK_BOT_TOKEN');
+    if (!token) return;
+    const slack = new WebClient(token);
+    return slack.chat.postMessage({ channel: '#invites', text: invitee + ' joined ' + teamName });
+  }
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([9]);
+  });
+
+  it('accepts a client built from a secret looked up for this request (per tenant)', () => {
+    const src = `import { Injectable } from '@nestjs/common';
+import { Client } from '@novu/framework';
+
+@Injectable()
+export class BridgeClient {
+  async handleRequest(environmentId: string) {
+    const secretKey = await this.secrets.execute(environmentId);
+    const client = new Client({ secretKey, strictAuthentication: true });
+    return client.handle();
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+});
+
 describe('client-per-request (Python)', () => {
   it('flags boto3.client inside a Flask route and httpx.AsyncClient inside a FastAPI route', () => {
     const src = `import boto3
@@ -438,5 +511,25 @@ class HttpConfig {
 }
 `;
     expect(check(RULE, 'java', src)).toEqual([]);
+  });
+
+  it('flags a vendor SDK client class imported from another organisation, built per item', () => {
+    const src = `package org.linlinjava.litemall.core.notify;
+
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.profile.DefaultProfile;
+import org.linlinjava.litemall.core.notify.NotifyClient;
+
+public class AliyunSmsSender {
+  public void sendAll(List<String> phones, String message) {
+    for (String phone : phones) {
+      DefaultAcsClient client = new DefaultAcsClient(DefaultProfile.getProfile(region, key, secret));
+      NotifyClient local = new NotifyClient();
+      client.getCommonResponse(request(phone, message));
+    }
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([10]);
   });
 });

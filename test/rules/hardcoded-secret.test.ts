@@ -210,3 +210,39 @@ public class MailConfig {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('hardcoded-secret (credential-named constants without a vendor prefix)', () => {
+  const HEX = 'a8f5f167f44f4964e6c998dee827110c';
+
+  it('flags generic credentials in constants, setters and builder steps in all four languages', () => {
+    expect(lines(check(RULE, 'typescript', `export const JWT_SECRET = 'kj3h4kj5h34kjh5q';\nexport const API_TOKEN = '${HEX}';\n`))).toEqual([1, 2]);
+    expect(lines(check(RULE, 'python', `DB_PASSWORD = "s3cr3tP@ss"\nclass Client:\n    api_key = "${HEX}"\n`))).toEqual([1, 3]);
+    expect(lines(check(RULE, 'go', `package x\n\nconst (\n\tClientSecret = "${HEX}"\n)\n`))).toEqual([4]);
+    const java = `class DataSourceConfig {
+    DataSource ds() {
+        ds.setPassword("s3cr3tP@ss99");
+        return ds;
+    }
+    Client client() {
+        return Client.builder().apiKey("${HEX}").build();
+    }
+}
+`;
+    const findings = check(RULE, 'java', java);
+    expect(lines(findings)).toEqual([3, 7]);
+    expect(findings[0]?.body).toContain('`Password` is set to a literal credential');
+  });
+
+  it('does not flag verbs that take a token, placeholders, env lookups or test fixtures', () => {
+    const ts = `export async function check(jwt: Jwt) {
+  await jwt.verifyToken('${HEX}');
+  const hashed = hashPassword('s3cr3tP@ss99');
+}
+export const API_KEY = process.env.API_KEY ?? '';
+export const PASSWORD = '<your-password-here>';
+export const TOKEN_HEADER = 'x-auth-token-v2';
+`;
+    expect(check(RULE, 'typescript', ts)).toEqual([]);
+    expect(check(RULE, 'python', `API_KEY = "${HEX}"\n`, { path: 'tests/fixtures/settings.py' })).toEqual([]);
+  });
+});

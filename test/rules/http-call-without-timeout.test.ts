@@ -76,6 +76,37 @@ export async function sync(user, init) {
 `;
     expect(check(RULE, 'typescript', src, { changed: [1, 3] })).toEqual([]);
   });
+
+  it('stays silent in browser code recognised by content, not in server code that only checks for window', () => {
+    const client = `'use client';
+export async function load() {
+  return fetch('https://api.example.com/me');
+}
+`;
+    expect(check(RULE, 'typescript', client)).toEqual([]);
+    const component = `import { useEffect, useState } from 'react';
+import axios from 'axios';
+export function Profile() {
+  const [me, setMe] = useState(null);
+  useEffect(() => { axios.get('https://api.example.com/me').then((r) => setMe(r.data)); }, []);
+  return <div>{me?.name}</div>;
+}
+`;
+    expect(check(RULE, 'tsx', component, { path: 'src/services/profile.tsx' })).toEqual([]);
+    const widget = `export async function save() {
+  const token = localStorage.getItem('token');
+  await fetch('https://api.example.com/save', { headers: { authorization: token } });
+  window.location.reload();
+}
+`;
+    expect(check(RULE, 'javascript', widget)).toEqual([]);
+    const isomorphic = `export async function save(body) {
+  if (typeof window !== 'undefined') window.console.log(window.location.href);
+  await fetch('https://api.example.com/save', { method: 'POST', body });
+}
+`;
+    expect(lines(check(RULE, 'typescript', isomorphic))).toEqual([3]);
+  });
 });
 
 describe('http-call-without-timeout (Python)', () => {

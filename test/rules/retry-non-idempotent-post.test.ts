@@ -218,3 +218,22 @@ class PaymentClient {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('retry-non-idempotent-post (Stripe resource classes and same-file helpers)', () => {
+  it('flags a stripe-java Refund.create retried after connection errors', () => {
+    const src = `class StripePayment {
+  private Refund createRefundWithRetry(Map<String, Object> params) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Refund.create(params);
+      } catch (ApiConnectionException e) {
+        if (attempt == MAX_ATTEMPTS) throw e;
+        Thread.sleep(500L * attempt);
+      }
+    }
+  }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([5]);
+  });
+});

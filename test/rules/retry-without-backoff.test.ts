@@ -294,3 +294,36 @@ describe('retry-without-backoff (Java)', () => {
     expect(check(RULE, 'java', src)).toEqual([]);
   });
 });
+
+describe('retry-without-backoff (through a same-file helper)', () => {
+  it('flags a Go loop over attempts whose call out is in a helper, with no delay', () => {
+    const src = `package hooks
+
+func send(client *http.Client, hook *Hook, payload string) (int, error) {
+	var status int
+	var lastErr error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		status, lastErr = doSend(client, hook, payload)
+		if lastErr == nil && status < http.StatusInternalServerError {
+			return status, nil
+		}
+	}
+	return status, lastErr
+}
+
+func doSend(client *http.Client, hook *Hook, payload string) (int, error) {
+	req, err := http.NewRequest(hook.Method, hook.URL, strings.NewReader(payload))
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, nil
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([6]);
+  });
+});

@@ -78,6 +78,109 @@ def connect(api_key: str):
   });
 });
 
+describe('secret-in-log (secrets carried by logged variables)', () => {
+  it('flags a payload dict, a dict from a same-file helper and a URL formatted with the token', () => {
+    const src = `class NotifySMS:
+    def _base_params(self):
+        params = {"login": self.user, "psw": self.password}
+        return params
+
+    def send(self, body):
+        params = self._base_params()
+        params["mes"] = body
+        self.logger.debug("SMSC Params: %s", params)
+        fields = dict(self.base_fields)
+        fields["password"] = self.secret_value
+        self.logger.debug("Payload: %s", fields)
+        notify_url = "https://notica.us/?{}".format(self.token)
+        self.logger.debug("POST URL: %s", notify_url)
+`;
+    const findings = check(RULE, 'python', src);
+    expect(lines(findings)).toEqual([9, 12, 14]);
+    expect(findings[0]?.body).toContain('writes `params`, which holds `self.password` (line 3)');
+  });
+
+  it('flags a query string built with an api key and logged (TypeScript, Go, Java)', () => {
+    const ts = `export async function send(apiKey: string, to: string) {
+  const url = \`https://api.vendor.com/send?api_key=\${apiKey}&to=\${to}\`;
+  logger.debug(\`calling \${url}\`);
+  return axios.get(url, { timeout: 5000 });
+}
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([3]);
+    const go = `package vendor
+
+func (c *Client) Send(to string) error {
+	u := fmt.Sprintf("%s/send?token=%s&to=%s", c.baseURL, c.token, to)
+	log.Printf("calling %s", u)
+	return nil
+}
+`;
+    expect(lines(check(RULE, 'go', go))).toEqual([5]);
+    const java = `class Vendor {
+    void send(String to) {
+        String url = baseUrl + "/send?apiKey=" + this.apiKey + "&to=" + to;
+        LOGGER.debug("calling {}", url);
+    }
+}
+`;
+    expect(lines(check(RULE, 'java', java))).toEqual([4]);
+  });
+
+  it('does not flag a logged variable built without a secret, or a response', () => {
+    const src = `class NotifySMS:
+    def send(self, body):
+        params = {"login": self.user, "mes": body, "count": len(self.token)}
+        self.logger.debug("Params: %s", params)
+        url = "{}/send".format(self.host)
+        self.logger.debug("POST URL: %s", url)
+        r = requests.post(url, auth=(self.user, self.password), timeout=5)
+        self.logger.debug("Response: %s", r)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('does not flag a message about a rejected credential, or a message variable reassigned since', () => {
+    const src = `class NotifyVendor:
+    def __init__(self, apikey, source):
+        self.apikey = validate_regex(apikey)
+        if not self.apikey:
+            msg = "An invalid API Key ({}) was specified.".format(apikey)
+            self.logger.warning(msg)
+            raise TypeError(msg)
+        msg = "Using source {}".format(source)
+        self.logger.info(msg)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('flags an event payload holding the integration key, and a request whose headers got the API key', () => {
+    const py = `def notify(alert, options):
+    data = {"routing_key": options.get("integration_key"), "summary": alert.name}
+    resp = requests.post(EVENTS_API_URL, json=data, timeout=5.0)
+    if resp.status_code != 202:
+        logging.error("PagerDuty rejected event %s: %s", data, resp.status_code)
+`;
+    expect(lines(check(RULE, 'python', py))).toEqual([5]);
+    const ts = `export async function call(url: string, apiKey: string) {
+  const req: any = { url, headers: {} };
+  req.headers['X-Api-Key'] = apiKey;
+  logger.debug('calling', req);
+}
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([4]);
+  });
+
+  it('stays silent in command-line tools', () => {
+    const src = `export default async function ({ email }) {
+  const invite = await inviteService.create(email)
+  console.log(\`Invite token: \${invite.token}\`)
+}
+`;
+    expect(check(RULE, 'javascript', src, { path: 'packages/medusa/src/commands/user.js' })).toEqual([]);
+  });
+});
+
 describe('secret-in-log (Go)', () => {
   it('flags log.Printf, fmt.Println and structured fields carrying credentials', () => {
     const src = `package auth

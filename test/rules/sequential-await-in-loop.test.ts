@@ -18,7 +18,7 @@ export async function loadCustomers(ids: string[]) {
 `;
     const findings = check(RULE, 'typescript', src);
     expect(lines(findings)).toEqual([6]);
-    expect(findings[0]?.title).toBe('prisma.customer.findUnique(...) once per item in a loop (N+1)');
+    expect(findings[0]?.title).toBe('prisma.customer.findUnique(…) once per item in a loop (N+1)');
     expect(findings[0]?.body).toContain('the loop over `ids`');
     expect(findings[0]?.body).toContain('findMany({ where: { id: { in: ids } } })');
   });
@@ -44,7 +44,7 @@ export async function notify(webhooks: Webhook[], invoices: Invoice[]) {
 `;
     const findings = check(RULE, 'typescript', src);
     expect(lines(findings)).toEqual([11, 14]);
-    expect(findings[1]?.body).toContain('`loadCustomer(...)` (which calls `stripe.customers.retrieve(...)`)');
+    expect(findings[1]?.body).toContain('`loadCustomer(…)` (which calls `stripe.customers.retrieve(…)`)');
   });
 
   it('flags forEach with an async callback', () => {
@@ -138,7 +138,7 @@ def fetch_all(urls):
 `;
     const findings = check(RULE, 'python', src);
     expect(lines(findings)).toEqual([7, 11]);
-    expect(findings[0]?.body).toContain('`Order.objects.filter(...)`');
+    expect(findings[0]?.body).toContain('`Order.objects.filter(…)`');
     expect(findings[0]?.body).toContain('the `for` loop over `users`');
   });
 
@@ -218,7 +218,7 @@ func Ping(client *http.Client, reqs []*http.Request) {
 `;
     const findings = check(RULE, 'go', src);
     expect(lines(findings)).toEqual([13, 23]);
-    expect(findings[0]?.body).toContain('`db.QueryRowContext(...)`');
+    expect(findings[0]?.body).toContain('`db.QueryRowContext(…)`');
   });
 
   it('accepts a worker draining a channel of jobs, one query per message', () => {
@@ -272,8 +272,149 @@ func Warm(ctx context.Context, client *http.Client, reqs []*http.Request) error 
   });
 });
 
+describe('sequential-await-in-loop (fan-out and factories)', () => {
+  it('does not call a send per recipient N+1 (the vendor API has no batch form), nor sends through a helper that throttles itself', () => {
+    const src = `import requests
+
+class Notifier:
+    def send(self, recipients, attachments, body):
+        for recipient in recipients:
+            requests.post(self.url, json={"to": recipient, "body": body}, timeout=10)
+        for attachment in attachments:
+            self._send(self.url, attachment)
+
+    def _send(self, url, payload):
+        self.throttle()
+        return requests.post(url, json=payload, timeout=10)
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
+
+  it('flags a send per data item and a status lookup per recipient', () => {
+    const src = `import requests
+
+def notify(webhook, attachments):
+    for attachment in attachments:
+        requests.post(webhook, json={"attachments": [attachment]}, timeout=10)
+
+class Backend:
+    def statuses(self, recipients):
+        return {r: self.get_message_status(r) for r in recipients}
+
+    def get_message_status(self, message_id):
+        return requests.post(self.api_url, json={"id": message_id}, timeout=10).json()
+`;
+    const findings = check(RULE, 'python', src);
+    expect(lines(findings)).toEqual([5, 9]);
+    expect(findings[1]?.body).toContain('`self.get_message_status(…)` (which calls `requests.post(…)`)');
+  });
+
+  it('follows a generic helper called as `await helper<T>(…)`', () => {
+    const src = `export async function apiFetch<T>({ query }: { query: string }): Promise<T> {
+  const res = await fetch(endpoint, { method: 'POST', body: query, signal: AbortSignal.timeout(5000) });
+  return (await res.json()) as T;
+}
+
+export async function availability(variants: Variant[]) {
+  const out = [];
+  for (const variant of variants) {
+    out.push(await apiFetch<Quantity>({ query: quantityQuery(variant.id) }));
+  }
+  return out;
+}
+`;
+    const findings = check(RULE, 'typescript', src);
+    expect(lines(findings)).toEqual([9]);
+    expect(findings[0]?.body).toContain('`apiFetch<Quantity>(…)` (which calls `fetch(…)`)');
+  });
+
+  it('flags Go calls per item in loops that only stop on an error, not a search that returns its hit', () => {
+    const src = `package store
+
+func (d *DB) DeleteByIDs(userID uint, ids []uint) error {
+	return d.DB.Transaction(func(tx *gorm.DB) error {
+		for _, id := range ids {
+			msg := new(Message)
+			if err := tx.Where("user_id = ? AND id = ?", userID, id).First(msg).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (p *Provider) roles(client *http.Client, orgs []Org) ([]string, error) {
+	out := []string{}
+	for _, org := range orgs {
+		resp, err := client.Get(p.url + "/memberships/orgs/" + org.Login)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resp.Status)
+	}
+	return out, nil
+}
+
+func (p *Provider) firstActive(client *http.Client, orgs []Org) (*http.Response, error) {
+	for _, org := range orgs {
+		resp, err := client.Get(p.url + "/orgs/" + org.Login)
+		if err == nil && resp.StatusCode == 200 {
+			return resp, nil
+		}
+	}
+	return nil, nil
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([7, 18]);
+  });
+
+  it('does not flag a Go send per chat or per address through a sending helper', () => {
+    const src = `package notify
+
+func (s *Service) sendAll(message string, config *Config) error {
+	for _, chat := range s.config.Chats {
+		if err := sendMessageToAPI(message, chat, config); err != nil {
+			return err
+		}
+	}
+	for _, toAddress := range config.ToAddresses {
+		if err := s.sendToRecipient(s.client, toAddress, message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sendMessageToAPI(message, chat string, config *Config) error {
+	_, err := http.Post(config.URL+"/sendMessage?chat_id="+chat, "application/json", nil)
+	return err
+}
+
+func (s *Service) sendToRecipient(client *smtp.Client, to, message string) error {
+	if err := client.Rcpt(to); err != nil {
+		return err
+	}
+	return s.db.QueryRow("select 1").Err()
+}
+`;
+    expect(check(RULE, 'go', src)).toEqual([]);
+  });
+
+  it('does not take a command factory passed to an awaited call for a query', () => {
+    const src = `export class ProcessBulk {
+  async execute(command) {
+    for (const event of command.events) {
+      await this.parseEvent.execute(ParseEventCommand.create({ name: event.name }));
+    }
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+});
+
 describe('sequential-await-in-loop (Java)', () => {
-  it('flags a repository lookup per id in a for-each loop and a RestTemplate call in forEach', () => {
+  it('flags a repository lookup per id in a for-each loop and a RestTemplate read in forEach', () => {
     const src = `package com.acme.orders.service;
 
 import java.util.ArrayList;
@@ -285,14 +426,14 @@ public class OrderService {
     for (Long id : ids) {
       customerRepository.findById(id).ifPresent(out::add);
     }
-    orders.forEach(o -> restTemplate.postForObject(webhookUrl, o, Void.class));
+    orders.forEach(o -> restTemplate.getForObject(pricingUrl + o.getSku(), Price.class));
     return out;
   }
 }
 `;
     const findings = check(RULE, 'java', src);
     expect(lines(findings)).toEqual([10, 12]);
-    expect(findings[0]?.body).toContain('`customerRepository.findById(...)`');
+    expect(findings[0]?.body).toContain('`customerRepository.findById(…)`');
     expect(findings[1]?.body).toContain('`.forEach()` callback');
   });
 

@@ -32,6 +32,20 @@ export function verifyGithub(req: Request, secret: string): boolean {
     expect(lines(check(RULE, 'javascript', src))).toEqual([3, 4]);
   });
 
+  it('flags an HMAC hash compared with the hash taken from the webhook header', () => {
+    const src = `export class InviteNudgeWebhook {
+  async execute(command: Command) {
+    const hmacHash = createHash(process.env.NOVU_API_KEY || '', command.body.environmentId);
+    const hmacHashFromWebhook = command?.headers?.['nv-hmac-256'];
+    if (hmacHash !== hmacHashFromWebhook) {
+      throw new Error('Unauthorized request');
+    }
+  }
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([5]);
+  });
+
   it('does not flag equality of two objects or signatures outside HMAC and webhook code', () => {
     const src = `export function sameShape(member: Node, other: Node): boolean {
   if (member.type === AST_NODE_TYPES.TSCallSignatureDeclaration) return true;
@@ -115,6 +129,28 @@ func valid(body []byte, sig string, secret []byte) bool {
     expect(findings[0]?.suggestion).toBe('\treturn hmac.Equal([]byte(sig), []byte(expected))');
   });
 
+  it('flags a local holding an HMAC digest compared with the received value by !=', () => {
+    const src = `package pay
+
+func (p *Provider) Verify(body []byte, header string) error {
+	received := parseHeader(header)
+	mac := hmac.New(sha256.New, []byte(p.Secret))
+	mac.Write(body)
+	expected := hex.EncodeToString(mac.Sum(nil))
+	if expected != received {
+		return errMismatch
+	}
+	sum := sha256.Sum256(body)
+	checksum := hex.EncodeToString(sum[:])
+	if checksum != p.LastChecksum {
+		return nil
+	}
+	return nil
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([8]);
+  });
+
   it('flags bytes.Equal on MACs', () => {
     const src = `package webhooks
 
@@ -178,5 +214,90 @@ describe('signature-compare-not-constant-time (Java)', () => {
 }
 `;
     expect(check(RULE, 'java', src)).toEqual([]);
+  });
+
+  it('flags a digest-based push sign compared with String.equals', () => {
+    const src = `import java.security.MessageDigest;
+
+public class PushVerifier {
+    public boolean accept(String body, String requestSign) {
+        String expectedSign = Base64.getEncoder().encodeToString(md5(body + appKey));
+        return expectedSign != null && expectedSign.equals(requestSign);
+    }
+}
+`;
+    expect(lines(check(RULE, 'java', src))).toEqual([6]);
+  });
+
+  it('does not flag signs that are not signatures', () => {
+    const src = `import java.security.MessageDigest;
+
+public class Money {
+    boolean same(String currencySign, String other) { return currencySign.equals(other); }
+    boolean sign(String a, String b) { return a.equals(b); }
+}
+`;
+    expect(check(RULE, 'java', src)).toEqual([]);
+  });
+});
+
+describe('signature-compare-not-constant-time (shared secrets: API keys and tokens)', () => {
+  it('flags a presented token compared with the configured key (Python, TypeScript, Go, Java)', () => {
+    const py = `@token_auth.verify_token
+def verify_token(token):
+    service_key = current_app.config.get('SERVICE_API_KEY')
+    if service_key and token == service_key:
+        return service_user()
+    return User.check_token(token)
+`;
+    const findings = check(RULE, 'python', py);
+    expect(lines(findings)).toEqual([4]);
+    expect(findings[0]?.title).toBe('Secret compared in non-constant time');
+    const ts = `app.use((req, res, next) => {
+  if (req.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) {
+    return res.status(401).send('Unauthorized');
+  }
+  next();
+});
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([2]);
+    const go = `package api
+
+func requireKey(next http.Handler) http.Handler {
+	apiKey := os.Getenv("API_KEY")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != apiKey {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+`;
+    expect(lines(check(RULE, 'go', go))).toEqual([6]);
+    const java = `class ApiKeyFilter {
+    boolean authenticate(String apiKey) {
+        return apiKey.equals(properties.getApiKey());
+    }
+}
+`;
+    expect(lines(check(RULE, 'java', java))).toEqual([3]);
+  });
+
+  it('does not flag password confirmations, rotation checks, presence checks or non-auth code', () => {
+    const py = `def change_password(form):
+    if form.new_password != form.confirm_password:
+        raise ValidationError("mismatch")
+
+def refresh(client, token):
+    if client.cached_token == token:
+        return
+    if token is None:
+        return
+
+def render(api_key, token):
+    return api_key == token
+`;
+    expect(check(RULE, 'python', py)).toEqual([]);
   });
 });

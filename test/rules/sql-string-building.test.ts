@@ -47,6 +47,32 @@ describe('sql-string-building (TypeScript/JavaScript)', () => {
     expect(check(RULE, 'typescript', src)).toEqual([]);
   });
 
+  it('does not flag an outer-scope constant, a unary-plus number, a constant-map lookup or an allow-listed identifier', () => {
+    const src = `export class Locks {
+  async run(keys: string[], expire: number | undefined, sortBy: string, dir: string) {
+    const fnName = "pg_advisory_xact_lock"
+    await Promise.all(keys.map((k) => manager.execute(\`SELECT \${fnName}(?)\`, [k])))
+    const expireSql = expire ? \`NOW() + INTERVAL '\${+expire} SECONDS'\` : "NULL"
+    await manager.execute(\`INSERT INTO locking (id, expiration) VALUES (?, \${expireSql})\`, [keys[0]])
+    const column = SORT_COLUMNS[sortBy]
+    await pool.query(\`SELECT * FROM orders ORDER BY \${column}\`)
+    if (!ALLOWED_DIRECTIONS.includes(dir)) throw new Error('bad direction')
+    await pool.query(\`SELECT * FROM orders ORDER BY id \${dir}\`)
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
+  it('still flags an identifier that is only checked for presence, not against an allow-list', () => {
+    const src = `export async function sorted(pool: Pool, sortBy: string) {
+  if (!sortBy) throw new Error('sortBy required')
+  return pool.query(\`SELECT * FROM orders ORDER BY \${sortBy}\`)
+}
+`;
+    expect(lines(check(RULE, 'typescript', src))).toEqual([3]);
+  });
+
   it('does not report when the interpolating line was not changed', () => {
     const src = `const sql = \`SELECT * FROM users WHERE email = '\${email}'\`;
 const { rows } = await pool.query(sql);
@@ -82,6 +108,17 @@ def find(cursor, session, email: str, user_id: int, plan: str):
 `;
     expect(check(RULE, 'python', src)).toEqual([]);
   });
+
+  it('does not flag a column checked against an allow-list before use', () => {
+    const src = `ALLOWED_COLUMNS = {"name", "created"}
+
+def list_users(cursor, order_by):
+    if order_by not in ALLOWED_COLUMNS:
+        raise ValueError(order_by)
+    cursor.execute(f"SELECT * FROM users ORDER BY {order_by}")
+`;
+    expect(check(RULE, 'python', src)).toEqual([]);
+  });
 });
 
 describe('sql-string-building (Go)', () => {
@@ -100,6 +137,24 @@ func (r *Repo) Find(ctx context.Context, email string, limit int) (*sql.Rows, er
     expect(lines(findings)).toEqual([4, 5]);
     expect(findings[0]?.body).toContain('`fmt.Sprintf` in `q` (line 4) from `email`');
     expect(findings[0]?.body).not.toContain('`limit`');
+  });
+
+  it('flags GORM conditions and orderings built with fmt.Sprintf, not bound ones', () => {
+    const src = `package database
+
+func (d *GormDatabase) Search(userID uint, query string, sort string, limit int) ([]*Message, error) {
+	pattern := "%" + strings.ToLower(query) + "%"
+	var messages []*Message
+	err := d.DB.Where("user_id = ?", userID).
+		Where(fmt.Sprintf("LOWER(title) LIKE '%s'", pattern)).
+		Order(fmt.Sprintf("%s desc", sort)).
+		Where("LOWER(message) LIKE ?", pattern).
+		Limit(limit).Find(&messages).Error
+	d.DB.Where(fmt.Sprintf("id > %d", limit)).Find(&messages)
+	return messages, err
+}
+`;
+    expect(lines(check(RULE, 'go', src))).toEqual([7, 8]);
   });
 
   it('does not flag placeholders or a numeric-only Sprintf', () => {
@@ -130,12 +185,41 @@ describe('sql-string-building (Java)', () => {
     expect(findings[0]?.body).toContain('PreparedStatement');
   });
 
+  it('flags a JPQL query assembled in a StringBuilder from a parameter', () => {
+    const src = `public class ProductRepositoryImpl {
+    public List<Product> search(String term, Long storeId) {
+        StringBuilder sb = new StringBuilder("select p from Product p ");
+        sb.append("where p.store.id = :sid ");
+        sb.append("and lower(p.name) like '%").append(term.toLowerCase()).append("%'");
+        Query q = em.createQuery(sb.toString());
+        q.setParameter("sid", storeId);
+        return q.getResultList();
+    }
+
+    public List<Product> byStore(Long storeId, int limit) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("select p from Product p where p.store.id = :sid order by p.id ");
+        sb.append("limit ").append(limit);
+        return em.createQuery(sb.toString()).setParameter("sid", storeId).getResultList();
+    }
+}
+`;
+    const findings = check(RULE, 'java', src);
+    expect(lines(findings)).toEqual([5]);
+    expect(findings[0]?.body).toContain('a `StringBuilder`');
+  });
+
   it('does not flag prepared statements or numeric values', () => {
     const src = `public class UserRepository {
     public List<User> find(String email, long id) throws SQLException {
         PreparedStatement ps = connection.prepareStatement("SELECT * FROM users WHERE email = ?");
         ps.setString(1, email);
+        jdbcTemplate.execute("UPDATE tb_schema_settings SET schema_version = " + toDbVersion(version));
         return jdbcTemplate.query("SELECT * FROM users WHERE id = " + id, mapper);
+    }
+
+    private long toDbVersion(String version) {
+        return Long.parseLong(version.replace(".", ""));
     }
 }
 `;

@@ -121,12 +121,14 @@ public class PreviewController {
     public String preview(@RequestParam("url") String target, HttpServletRequest request) throws Exception {
         String body = restTemplate.getForObject(target, String.class);
         URL avatar = new URL(request.getParameter("avatar"));
+        byte[] image = avatar.openStream().readAllBytes();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(request.getParameter("hook"))).build();
         return body;
     }
 }
 `;
     const findings = check(RULE, 'java', src);
-    expect(lines(findings)).toEqual([5, 6]);
+    expect(lines(findings)).toEqual([5, 7, 8]);
     expect(findings[0]?.body).toContain('`restTemplate.getForObject(…)`');
   });
 
@@ -142,6 +144,13 @@ public class PreviewController {
     public String preview(@RequestParam String url) {
         if (!allowedHosts.contains(URI.create(url).getHost())) throw new ResponseStatusException(HttpStatus.BAD_REQUEST);
         return restTemplate.getForObject(url, String.class);
+    }
+
+    @GetMapping("/login")
+    public void login(@RequestParam String redirect, HttpServletResponse response) throws Exception {
+        URI target = URI.create(redirect);
+        URL parsed = new URL(redirect);
+        response.sendRedirect(target.getPath());
     }
 }
 `;

@@ -4,6 +4,21 @@ import { check, lines } from '../helpers/rules.js';
 const RULE = 'webhook-without-signature-check';
 
 describe('webhook-without-signature-check (TypeScript/JavaScript)', () => {
+  it('does not say "never verified" when the header is compared with a computed value', () => {
+    const src = `export class InviteNudgeWebhook {
+  async execute(command: Command) {
+    const expected = createHash(process.env.NOVU_API_KEY || '', command.body.environmentId);
+    const received = command?.headers?.['nv-hmac-256'];
+    if (expected !== received) {
+      throw new Error('Unauthorized request');
+    }
+    await this.members.count(command.body);
+  }
+}
+`;
+    expect(check(RULE, 'typescript', src)).toEqual([]);
+  });
+
   it('flags a Stripe webhook route that parses the body without verifying it', () => {
     const src = `import express from 'express';
 
@@ -199,5 +214,68 @@ public class StripeWebhookController {
 }
 `;
     expect(check(RULE, 'java', src)).toEqual([]);
+  });
+});
+
+describe('webhook-without-signature-check (verification skipped when the header is missing)', () => {
+  it('flags an early accept when the signature header is absent (Python, TypeScript, Go)', () => {
+    const py = `class MailWebhookView(View):
+    def validate_request(self, request):
+        signature = request.headers.get("X-Mail-Signature")
+        if not signature:
+            # older webhooks do not sign
+            return
+        expected = hmac.new(self.secret, request.body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature, expected):
+            raise ValidationFailure("bad signature")
+`;
+    const findings = check(RULE, 'python', py);
+    expect(lines(findings)).toEqual([4]);
+    expect(findings[0]?.title).toBe('Webhook signature check skipped when the header is missing');
+    const ts = `export function verifyWebhook(req: Request, res: Response, next: NextFunction) {
+  const signature = req.headers['x-hub-signature-256'];
+  if (!signature) return next();
+  const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(req.rawBody).digest('hex');
+  if (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return res.sendStatus(401);
+  next();
+}
+`;
+    expect(lines(check(RULE, 'typescript', ts))).toEqual([3]);
+    const go = `package hooks
+
+func verify(r *http.Request, body []byte, secret []byte) error {
+	sig := r.Header.Get("X-Signature")
+	if sig == "" {
+		return nil
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	if !hmac.Equal([]byte(sig), []byte(hex.EncodeToString(mac.Sum(nil)))) {
+		return errBadSignature
+	}
+	return nil
+}
+`;
+    expect(lines(check(RULE, 'go', go))).toEqual([5]);
+  });
+
+  it('does not flag a missing header that is rejected', () => {
+    const ts = `export function verifyWebhook(req: Request, res: Response, next: NextFunction) {
+  const signature = req.headers['x-hub-signature-256'];
+  if (!signature) return res.status(401).send('missing signature');
+  const expected = 'sha256=' + crypto.createHmac('sha256', secret).update(req.rawBody).digest('hex');
+  if (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return res.sendStatus(401);
+  next();
+}
+`;
+    expect(check(RULE, 'typescript', ts)).toEqual([]);
+    const py = `def validate_request(self, request):
+    signature = request.headers.get("X-Mail-Signature")
+    if not signature:
+        raise ValidationFailure("missing signature")
+    if not hmac.compare_digest(signature, self.expected(request)):
+        raise ValidationFailure("bad signature")
+`;
+    expect(check(RULE, 'python', py)).toEqual([]);
   });
 });

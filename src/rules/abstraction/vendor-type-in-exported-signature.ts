@@ -2,7 +2,8 @@ import type { SgNode } from '@ast-grep/napi';
 import { importStatements } from '../ast/import-bindings.js';
 import { isBusinessModule, isNamedAfterVendor } from '../coupling/business-layer.js';
 import { vendorOfModule, type VendorSdk } from '../coupling/vendor-sdks.js';
-import { enclosingFunction, languageFamily, startLine } from '../performance/function-scope.js';
+import { enclosingFunction, languageFamily } from '../ast/function-scope.js';
+import { lineOf as startLine } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 
 /** A public declaration whose types callers see: a function, method, interface, struct or type alias. */

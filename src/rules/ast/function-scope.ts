@@ -2,29 +2,46 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { parseSource } from '../parse-source.js';
 
-const TS_FUNCTIONS = ['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function'];
+/** Languages grouped by grammar family: TypeScript, TSX and JavaScript share node kinds. */
+export type LanguageFamily = 'js' | 'python' | 'go' | 'java';
+
+/** A rule language or its grammar family: every helper here accepts either. */
+export type LanguageOrFamily = RuleLanguage | LanguageFamily;
+
+/** The grammar family of a rule language (a family is its own family). */
+export function languageFamily(language: LanguageOrFamily): LanguageFamily {
+  if (language === 'python' || language === 'go' || language === 'java' || language === 'js') return language;
+  return 'js';
+}
+
+/** True for TypeScript, TSX and JavaScript, which share one grammar family. */
+export const isTsLike = (language: LanguageOrFamily): boolean => languageFamily(language) === 'js';
+
+const FAMILY_FUNCTION_KINDS: Record<LanguageFamily, ReadonlySet<string>> = {
+  js: new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']),
+  python: new Set(['function_definition', 'lambda']),
+  go: new Set(['function_declaration', 'method_declaration', 'func_literal']),
+  java: new Set(['method_declaration', 'constructor_declaration', 'compact_constructor_declaration', 'lambda_expression']),
+};
 
 /** Node kinds that open a new function body, per language. */
 export const FUNCTION_KINDS: Record<RuleLanguage, ReadonlySet<string>> = {
-  typescript: new Set(TS_FUNCTIONS),
-  tsx: new Set(TS_FUNCTIONS),
-  javascript: new Set(TS_FUNCTIONS),
-  python: new Set(['function_definition', 'lambda']),
-  go: new Set(['function_declaration', 'method_declaration', 'func_literal']),
-  java: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
+  typescript: FAMILY_FUNCTION_KINDS.js,
+  tsx: FAMILY_FUNCTION_KINDS.js,
+  javascript: FAMILY_FUNCTION_KINDS.js,
+  python: FAMILY_FUNCTION_KINDS.python,
+  go: FAMILY_FUNCTION_KINDS.go,
+  java: FAMILY_FUNCTION_KINDS.java,
 };
 
-/** True for TypeScript, TSX and JavaScript, which share one grammar family. */
-export const isTsLike = (language: RuleLanguage): boolean => language === 'typescript' || language === 'tsx' || language === 'javascript';
-
-/** True when `node` opens a function body in `language`. */
-export function isFunctionNode(node: SgNode, language: RuleLanguage): boolean {
-  return FUNCTION_KINDS[language].has(String(node.kind()));
+/** True when `node` opens a function body (declaration, method, lambda, closure) in `language`. */
+export function isFunctionNode(node: SgNode, language: LanguageOrFamily): boolean {
+  return FAMILY_FUNCTION_KINDS[languageFamily(language)].has(String(node.kind()));
 }
 
 /** The nearest function that contains `node` (not `node` itself), or null at module level. */
-export function enclosingFunction(node: SgNode, language: RuleLanguage): SgNode | null {
-  for (const a of node.ancestors()) if (isFunctionNode(a, language)) return a;
+export function enclosingFunction(node: SgNode, language: LanguageOrFamily): SgNode | null {
+  for (let p = node.parent(); p; p = p.parent()) if (isFunctionNode(p, language)) return p;
   return null;
 }
 
@@ -32,11 +49,11 @@ export function enclosingFunction(node: SgNode, language: RuleLanguage): SgNode 
  * True when `node` runs as part of `scope` itself rather than in a function nested inside it:
  * a callback defined inside a loop body runs later, so it does not belong to the loop.
  */
-export function belongsTo(node: SgNode, scope: SgNode, language: RuleLanguage): boolean {
+export function belongsTo(node: SgNode, scope: SgNode, language: LanguageOrFamily): boolean {
   const scopeId = scope.id();
-  for (const a of node.ancestors()) {
-    if (a.id() === scopeId) return true;
-    if (isFunctionNode(a, language)) return false;
+  for (let p = node.parent(); p; p = p.parent()) {
+    if (p.id() === scopeId) return true;
+    if (isFunctionNode(p, language)) return false;
   }
   return false;
 }
@@ -44,11 +61,12 @@ export function belongsTo(node: SgNode, scope: SgNode, language: RuleLanguage): 
 const functionRules = new Map<RuleLanguage, NapiConfig>();
 
 /** A rule matching the function kinds of `language` that its grammar has (a rule naming an unknown kind is rejected). */
-function functionRule(language: RuleLanguage): NapiConfig {
-  let rule = functionRules.get(language);
+function functionRule(language: LanguageOrFamily): NapiConfig {
+  const grammar: RuleLanguage = language === 'js' ? 'typescript' : language;
+  let rule = functionRules.get(grammar);
   if (!rule) {
-    const probe = parseSource(language, '').root();
-    const kinds = [...FUNCTION_KINDS[language]].filter((kind) => {
+    const probe = parseSource(grammar, '').root();
+    const kinds = [...FUNCTION_KINDS[grammar]].filter((kind) => {
       try {
         probe.findAll({ rule: { kind } });
         return true;
@@ -57,37 +75,44 @@ function functionRule(language: RuleLanguage): NapiConfig {
       }
     });
     rule = { rule: { any: kinds.map((kind) => ({ kind })) } };
-    functionRules.set(language, rule);
+    functionRules.set(grammar, rule);
   }
   return rule;
 }
 
-/** Descendants of `scope` matching `matcher` that belong to it (see {@link belongsTo}). */
-export function findInScope(scope: SgNode, matcher: string | NapiConfig, language: RuleLanguage): SgNode[] {
+/**
+ * Descendants of `scope` (not `scope` itself) matching `matcher` that belong to it (see {@link belongsTo}),
+ * in source order: code in a callback or closure runs at another time than the code around it.
+ */
+export function findInScope(scope: SgNode, matcher: string | NapiConfig, language: LanguageOrFamily): SgNode[] {
   const scopeId = scope.id();
-  const found = scope.findAll(matcher);
+  const found = scope.findAll(matcher).filter((n) => n.id() !== scopeId);
   if (found.length === 0) return found;
-  // Same answer as filtering with belongsTo, without an ancestor walk per match: whatever matches
-  // inside a function nested in `scope` (that function itself aside) belongs to that function.
-  const nested = scope.findAll(functionRule(language));
-  const foreign = new Set<number>();
-  for (const fn of nested) {
-    const fnId = fn.id();
-    if (fnId === scopeId) continue;
-    for (const n of fn.findAll(matcher)) {
-      const id = n.id();
-      if (id !== fnId) foreign.add(id);
-    }
+  // Same answer as filtering with belongsTo, without an ancestor walk per match: one search for the nested
+  // functions, then a range test. A nested function itself belongs to the scope; what is inside it does not.
+  const nested: { id: number; start: number; end: number }[] = [];
+  for (const fn of scope.findAll(functionRule(language))) {
+    const id = fn.id();
+    if (id === scopeId) continue;
+    const r = fn.range();
+    nested.push({ id, start: r.start.index, end: r.end.index });
   }
+  if (nested.length === 0) return found;
   return found.filter((n) => {
+    const r = n.range();
     const id = n.id();
-    return id !== scopeId && !foreign.has(id);
+    return !nested.some((f) => f.id !== id && f.start <= r.start.index && r.end.index <= f.end && !(f.start === r.start.index && f.end === r.end.index));
   });
+}
+
+/** {@link findInScope} for a list of node kinds (none of them a function kind). */
+export function kindsInScope(scope: SgNode, language: LanguageOrFamily, kinds: readonly string[]): SgNode[] {
+  return findInScope(scope, { rule: { any: kinds.map((kind) => ({ kind })) } }, language);
 }
 
 const TS_LOOPS = ['for_statement', 'for_in_statement', 'while_statement', 'do_statement'];
 
-/** Node kinds of loops, per language. */
+/** Node kinds of loop statements, per language. */
 export const LOOP_KINDS: Record<RuleLanguage, ReadonlySet<string>> = {
   typescript: new Set(TS_LOOPS),
   tsx: new Set(TS_LOOPS),
@@ -99,9 +124,64 @@ export const LOOP_KINDS: Record<RuleLanguage, ReadonlySet<string>> = {
 
 /** The nearest loop around `node` in its own function, or null. */
 export function enclosingLoop(node: SgNode, language: RuleLanguage): SgNode | null {
-  for (const a of node.ancestors()) {
-    if (isFunctionNode(a, language)) return null;
-    if (LOOP_KINDS[language].has(String(a.kind()))) return a;
+  for (let p = node.parent(); p; p = p.parent()) {
+    if (isFunctionNode(p, language)) return null;
+    if (LOOP_KINDS[language].has(String(p.kind()))) return p;
   }
   return null;
+}
+
+/** Whether the function is `async` (JS, Python). */
+export function isAsync(fn: SgNode): boolean {
+  return fn.children().some((c) => !c.isNamed() && c.text() === 'async');
+}
+
+/**
+ * The name a function is known by in its file: its declared name, the variable or property it is
+ * assigned to (`const handler = async () => …`), or undefined for an anonymous callback.
+ */
+export function functionName(fn: SgNode, language: LanguageOrFamily): string | undefined {
+  const own = fn.field('name');
+  if (own) return own.text();
+  if (languageFamily(language) === 'js') {
+    const p = fn.parent();
+    if (p?.kind() === 'variable_declarator') return p.field('name')?.text();
+    if (p?.kind() === 'pair') return p.field('key')?.text();
+    if (p?.kind() === 'assignment_expression') return p.field('left')?.text().split('.').pop();
+  }
+  return undefined;
+}
+
+/** Names of a function's parameters, in order (receivers and `self`/`this` excluded). */
+export function parameterNames(fn: SgNode, language: LanguageOrFamily): string[] {
+  const family = languageFamily(language);
+  const params = fn.field('parameters') ?? (family === 'js' ? fn.field('parameter') : null);
+  if (!params) return [];
+  if (params.kind() === 'identifier') return [params.text()];
+  const names: string[] = [];
+  for (const p of params.children()) {
+    if (!p.isNamed()) continue;
+    if (family === 'js') {
+      const pattern = p.field('pattern') ?? p;
+      if (pattern.kind() === 'identifier') names.push(pattern.text());
+      else names.push(...pattern.findAll({ rule: { kind: 'shorthand_property_identifier_pattern' } }).map((x) => x.text()));
+    } else if (family === 'python') {
+      const id = p.kind() === 'identifier' ? p : p.find({ rule: { kind: 'identifier' } });
+      if (id && id.text() !== 'self' && id.text() !== 'cls') names.push(id.text());
+    } else if (family === 'go') {
+      for (const id of p.children()) if (id.kind() === 'identifier') names.push(id.text());
+    } else {
+      const id = p.field('name');
+      if (id) names.push(id.text());
+    }
+  }
+  return names;
+}
+
+/** Identifiers used anywhere inside `n` (including `n` itself). */
+export function identifiersIn(n: SgNode): Set<string> {
+  const out = new Set<string>();
+  if (n.kind() === 'identifier') out.add(n.text());
+  for (const id of n.findAll({ rule: { kind: 'identifier' } })) out.add(id.text());
+  return out;
 }

@@ -73,6 +73,15 @@ export function importedNames(root: SgRoot, language: RuleLanguage): Map<string,
   return new Map(imports.names);
 }
 
+/** `b3.client` with `import boto3 as b3` → `boto3.client`; `Client` with `from twilio.rest import Client` → `twilio.rest.Client`. */
+export function qualifyPython(text: string, names: Map<string, { module: string; imported: string }>): string {
+  const [head, ...rest] = text.split('.');
+  const b = head ? names.get(head) : undefined;
+  if (!b) return text;
+  const base = b.imported === '*' ? b.module : `${b.module}.${b.imported}`;
+  return [base, ...rest].join('.');
+}
+
 function lines(n: SgNode): { line: number; endLine: number } {
   const r = n.range();
   return { line: r.start.line + 1, endLine: r.end.line + 1 };

@@ -1,6 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { importedNames } from '../ast/import-bindings.js';
-import { enclosingFunction, functionName, languageFamily, startLine, type LanguageFamily } from '../performance/function-scope.js';
+import { enclosingFunction, functionName, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
+import { lineOf as startLine } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { isBusinessModule, isCompositionRoot } from './business-layer.js';
 

@@ -1,5 +1,5 @@
 import type { RuleLanguage } from '../../diff/types.js';
-import { languageFamily, type LanguageFamily } from '../performance/function-scope.js';
+import { languageFamily, type LanguageFamily } from '../ast/function-scope.js';
 
 /** A third-party vendor SDK: its display name and the words a module wrapping it is usually named with. */
 export interface VendorSdk {

@@ -44,8 +44,9 @@ export const swallowedError: Rule = {
 };
 
 /**
- * Confidence of a call out whose error is dropped outright, with nothing logged and no comment: the one
- * shape of this rule that held on real code (1 TP of 1, the discarded `ReadAll` of shoutrrr); an estimate.
+ * Confidence of an error dropped outright, with nothing logged and no comment (a call out's error, or anything
+ * caught by an empty catch-all): the one shape of this rule that held on real code (1 TP of 1, the discarded
+ * `ReadAll` of shoutrrr); an estimate.
  */
 const DROPPED_CALL_CONFIDENCE = 0.75;
 
@@ -70,7 +71,8 @@ function handlerMatch(h: ErrorHandler, language: RuleLanguage): RuleMatch[] {
         severity: external ? 'high' : 'medium',
         title: external ? 'External call failure swallowed' : 'Error swallowed by an empty handler',
         detail: `This \`${keyword(language)}\` is empty: ${what} is silently discarded and the code carries on as if it succeeded.`,
-        ...(critical ? { confidence: DROPPED_CALL_CONFIDENCE } : {}),
+        // An empty catch-all hides every failure, bugs included; a narrow one is only sure around a call out.
+        ...(critical || catchesEverything(h) ? { confidence: DROPPED_CALL_CONFIDENCE } : {}),
         ...weakRemote(critical ?? external, language),
       },
     ];

@@ -1,5 +1,7 @@
+import { corsOriginReflectedWithCredentials } from '../security/cors-origin-reflected-with-credentials.js';
 import { hardcodedSecret } from '../security/hardcoded-secret.js';
 import { secretInLog } from '../security/secret-in-log.js';
+import { secretInUrlQuery } from '../security/secret-in-url-query.js';
 import { signatureCompareNotConstantTime } from '../security/signature-compare-not-constant-time.js';
 import { sqlStringBuilding } from '../security/sql-string-building.js';
 import { ssrfUserUrl } from '../security/ssrf-user-url.js';
@@ -14,4 +16,6 @@ export const securityRules: Rule[] = [
   signatureCompareNotConstantTime,
   sqlStringBuilding,
   ssrfUserUrl,
+  corsOriginReflectedWithCredentials,
+  secretInUrlQuery,
 ];

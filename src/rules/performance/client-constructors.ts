@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
-import { importedNames } from '../ast/import-bindings.js';
+import { importedNames, importStatements, qualifyPython } from '../ast/import-bindings.js';
 import type { RuleContext } from '../types.js';
-import { languageFamily } from './function-scope.js';
+import { languageFamily } from '../ast/function-scope.js';
 
 /** `^(a|b)$` for ast-grep (Rust regex): matches exactly one of `words`. */
 const oneOf = (words: Iterable<string>): string => `^(${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
@@ -63,6 +63,29 @@ const JS_FACTORIES: Record<string, { names: RegExp; holds: string }> = {
   knex: { names: /^default$/, holds: POOL },
   got: { names: /^extend$/, holds: HTTP },
 };
+
+/** Argument code (strings left out) that hands a client its credentials: `new Novu(process.env.NOVU_API_KEY)`, `new Resend({ apiKey })`. */
+const CREDENTIAL_ARG = /api_?key|apikey|secret|token|credential|access_?key/i;
+/** Classes that carry data rather than connections, whatever their arguments say. */
+const DATA_CLASS = /(Exception|Error|Event|Dto|Command|Query|Request|Response|Entity|Model|Guard|Strategy)$/;
+/** An npm package, not the project's own code (relative paths, `@/` and `~/` aliases) or a Node built-in. */
+const isPackage = (module: string): boolean => !/^(\.|\/|~|@\/|node:)/.test(module) && !/^(http|https|events|stream|crypto|url|buffer|util|net|tls)$/.test(module);
+
+/**
+ * Any other package's class built with credentials (`new Novu(process.env.NOVU_API_KEY)`): a vendor SDK
+ * client, whose HTTP agent and auth are set up on construction, even when no table above names it.
+ */
+function jsCredentialClients(ctx: RuleContext, names: ReturnType<typeof importedNames>, known: ReadonlySet<number>): ClientConstruction[] {
+  const classes = [...names].filter(([local, b]) => /^[A-Z]/.test(local) && !DATA_CLASS.test(local) && isPackage(b.module)).map(([local]) => local);
+  if (classes.length === 0 || !CREDENTIAL_ARG.test(ctx.source)) return [];
+  const rule = { kind: 'new_expression', has: { field: 'constructor', kind: 'identifier', regex: oneOf(classes) } };
+  const code = (args: SgNode | null): string => (args ? args.text().replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '""') : '');
+  return ctx.root
+    .root()
+    .findAll({ rule })
+    .filter((n) => !known.has(n.id()) && CREDENTIAL_ARG.test(code(n.field('arguments'))))
+    .map((n) => ({ node: n, label: `\`new ${n.field('constructor')?.text() ?? ''}(...)\``, holds: SDK, args: n.field('arguments') }));
+}
 
 function jsConstructions(ctx: RuleContext): ClientConstruction[] {
   const names = importedNames(ctx.root, ctx.language);
@@ -133,6 +156,7 @@ function jsConstructions(ctx: RuleContext): ClientConstruction[] {
     const entry = module ? JS_FACTORIES[module] : undefined;
     if (entry && fn && entry.names.test(fn)) out.push({ node: n, label: `\`${callee.text()}(...)\``, holds: entry.holds, args: n.field('arguments') });
   }
+  out.push(...jsCredentialClients(ctx, names, new Set(out.map((c) => c.node.id()))));
   return out;
 }
 
@@ -194,15 +218,6 @@ function pythonFactoryCallees(names: Map<string, { module: string; imported: str
     }
   }
   return [...out];
-}
-
-/** `b3.client` with `import boto3 as b3` → `boto3.client`; `Client` with `from twilio.rest import Client` → `twilio.rest.Client`. */
-export function qualifyPython(text: string, names: Map<string, { module: string; imported: string }>): string {
-  const [head, ...rest] = text.split('.');
-  const b = head ? names.get(head) : undefined;
-  if (!b) return text;
-  const base = b.imported === '*' ? b.module : `${b.module}.${b.imported}`;
-  return [base, ...rest].join('.');
 }
 
 function pythonConstructions(ctx: RuleContext): ClientConstruction[] {
@@ -309,7 +324,27 @@ function javaConstructions(ctx: RuleContext): ClientConstruction[] {
     const holds = type === 'DriverManager' ? CONN : /Http|WebClient/.test(type) ? HTTP : /Mongo/.test(type) ? POOL : SDK;
     out.push({ node: n, label: `\`${type}.${method}(...)\``, holds, args: n.field('arguments') });
   }
+  out.push(...javaVendorClients(ctx, new Set(news.map((n) => n.id()))));
   return out;
+}
+
+/**
+ * `new DefaultAcsClient(profile)`, `new AmazonS3Client(...)`: a class named `…Client` imported from another
+ * organisation's package (not the file's own, not the JDK) is a vendor SDK client, even when no table names it.
+ */
+function javaVendorClients(ctx: RuleContext, known: ReadonlySet<number>): ClientConstruction[] {
+  const own = /^\s*package\s+(\w+\.\w+)/m.exec(ctx.source)?.[1];
+  const vendor = importStatements(ctx.root, ctx.language)
+    .map((i) => i.module)
+    .filter((m) => /\.[A-Z]\w*Client$/.test(m) && !/^(java|javax|jakarta)\./.test(m) && (!own || !m.startsWith(`${own}.`)))
+    .map((m) => m.split('.').pop() ?? m);
+  if (vendor.length === 0) return [];
+  const rule = { kind: 'object_creation_expression', has: { field: 'type', regex: oneOf(vendor) } };
+  return ctx.root
+    .root()
+    .findAll({ rule })
+    .filter((n) => !known.has(n.id()))
+    .map((n) => ({ node: n, label: `\`new ${n.field('type')?.text() ?? ''}(...)\``, holds: SDK, args: n.field('arguments') }));
 }
 
 /** The type patterns of {@link JAVA_STATIC} without their anchors: a receiver they match is somewhere in the source. */

@@ -1,7 +1,8 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { clientConstructions, type ClientConstruction } from './client-constructors.js';
-import { enclosingFunction, functionName, isFunction, languageFamily, parameterNames, startLine, type LanguageFamily } from './function-scope.js';
+import { enclosingFunction, functionName, isFunctionNode, languageFamily, parameterNames, type LanguageFamily } from '../ast/function-scope.js';
+import { lineOf } from '../ast/node-text.js';
 import { walkedCollection, iterationCallbackCall, loopBoundNames, repeatingAncestor } from './loops.js';
 import { perRequestAncestor, perRequestFunctions, type PerRequest } from './per-request.js';
 
@@ -112,15 +113,67 @@ function argumentNames(args: SgNode | null): Set<string> {
 }
 
 function loopPhrase(loop: SgNode, family: LanguageFamily): string {
-  if (isFunction(loop, family)) {
+  if (isFunctionNode(loop, family)) {
     const call = iterationCallbackCall(loop, family);
     const method = family === 'js' ? call?.field('function')?.field('property')?.text() : call?.field('name')?.text();
     return `inside a \`.${method ?? 'forEach'}()\` callback (once per element)`;
   }
-  return `inside a loop (line ${startLine(loop)}), once per iteration`;
+  return `inside a loop (line ${lineOf(loop)}), once per iteration`;
 }
 
-type Where = { phrase: string; inLoop: boolean } | 'skip' | undefined;
+/**
+ * True when the client is built from the call's own data, a parameter or a local of `fn` (a secret
+ * looked up for this tenant): a per-tenant client, not the same client rebuilt.
+ */
+function fromCallData(fn: SgNode, used: ReadonlySet<string>, family: LanguageFamily): boolean {
+  const params = parameterNames(fn, family);
+  if (params.some((p) => used.has(p))) return true;
+  // A local computed from the parameters (`const secretKey = await secrets.get(req.params.env)`); one read from config is not per call.
+  const fromParams = new RegExp(`\\b(${params.map((p) => p.replace(/[$]/g, '\\$')).join('|')})\\b`);
+  return params.length > 0 && [...used].some((name) => localValues(fn, name, family).some((v) => fromParams.test(v)));
+}
+
+/** Source of the values a local of `fn` is declared with (JS/Java declarators, Go `:=`). */
+function localValues(fn: SgNode, name: string, family: LanguageFamily): string[] {
+  const kind = family === 'go' ? 'short_var_declaration' : family === 'python' ? 'assignment' : 'variable_declarator';
+  const out: string[] = [];
+  for (const d of fn.findAll({ rule: { kind } })) {
+    const target = d.field(family === 'go' || family === 'python' ? 'left' : 'name');
+    const value = d.field(family === 'go' || family === 'python' ? 'right' : 'value');
+    if (target && value && target.text().split(/[^\w$]+/).includes(name)) out.push(value.text());
+  }
+  return out;
+}
+
+type Where = { phrase: string; inLoop: boolean; confidence?: number; where?: string } | 'skip' | undefined;
+
+/** Class decorators and annotations of a long-lived singleton service: NestJS providers and controllers, Spring beans. */
+const SERVICE_CLASS = /^@(Injectable|Controller|Resolver|Processor|Service|Component|Repository|RestController)\b/;
+/** Methods that run once at startup or build what is then kept: not per call. */
+const STARTUP_METHOD = /^(constructor|onModuleInit|onApplicationBootstrap|onModuleDestroy|afterPropertiesSet|init\w*|setup\w*|setUp\w*|connect\w*|configure\w*|create\w*|build\w*|get\w*Client|new\w*)$/;
+
+/** Decorators (JS) or annotations (Java) written on a class. */
+function classMarks(cls: SgNode, family: LanguageFamily): string[] {
+  if (family === 'java') return cls.children().find((c) => c.kind() === 'modifiers')?.children().map((m) => m.text()) ?? [];
+  const own = cls.children().filter((c) => c.kind() === 'decorator');
+  const exported = cls.parent()?.kind() === 'export_statement' ? (cls.parent()?.children().filter((c) => c.kind() === 'decorator') ?? []) : [];
+  return [...own, ...exported].map((d) => d.text());
+}
+
+/**
+ * The method of a singleton service (NestJS `@Injectable`, Spring `@Service`…) the construction runs in, when it
+ * runs on every call of that method: services are built once, so a client belongs in a field, not a method body.
+ */
+function serviceMethod(node: SgNode, family: LanguageFamily): { cls: string; method: string; fn: SgNode } | undefined {
+  if (family !== 'js' && family !== 'java') return undefined;
+  const fn = enclosingFunction(node, family);
+  if (!fn || fn.kind() !== (family === 'js' ? 'method_definition' : 'method_declaration')) return undefined;
+  const method = functionName(fn, family) ?? '';
+  if (STARTUP_METHOD.test(method) || (family === 'java' && /@(PostConstruct|Bean)\b/.test(fn.text().split('(')[0] ?? ''))) return undefined;
+  const cls = fn.parent()?.parent();
+  if (!cls || cls.kind() !== 'class_declaration' || !classMarks(cls, family).some((m) => SERVICE_CLASS.test(m))) return undefined;
+  return { cls: cls.field('name')?.text() ?? 'service', method, fn };
+}
 
 /** Where the construction runs once per request or item, if it does; 'skip' when it depends on the item or request (per-tenant clients). */
 function perCallPlace(c: ClientConstruction, family: LanguageFamily, detector: PerRequest): Where {
@@ -134,8 +187,14 @@ function perCallPlace(c: ClientConstruction, family: LanguageFamily, detector: P
   }
   const handler = perRequestAncestor(c.node, family, detector);
   if (handler) {
-    if (parameterNames(handler.fn, family).some((p) => used.has(p))) return 'skip';
+    if (fromCallData(handler.fn, used, family)) return 'skip';
     return { phrase: `inside ${handler.reason}`, inLoop: false };
+  }
+  const service = serviceMethod(c.node, family);
+  if (service) {
+    if (fromCallData(service.fn, used, family)) return 'skip';
+    // Probably per request: service methods run on every call, though some run from a job or once.
+    return { phrase: `inside \`${service.cls}.${service.method}()\`, on every call of a service that is itself built once`, inLoop: false, confidence: 0.7, where: `on every call of ${service.cls}.${service.method}()` };
   }
   return undefined;
 }
@@ -165,7 +224,7 @@ function perRequestCallOf(root: SgNode, family: LanguageFamily, name: string, he
     const loop = repeatingAncestor(call, family);
     if (loop && walkedCollection(loop, family)) return { phrase: loopPhrase(loop, family), inLoop: true };
     const handler = perRequestAncestor(call, family, detector);
-    if (handler) return { phrase: `from ${handler.reason} (line ${startLine(call)})`, inLoop: false };
+    if (handler) return { phrase: `from ${handler.reason} (line ${lineOf(call)})`, inLoop: false };
   }
   return undefined;
 }
@@ -189,6 +248,10 @@ export const clientPerRequest: Rule = {
     'Each client owns its connection pool, keep-alive agent, TLS sessions and credential lookup. Building one per request or per item pays a TCP+TLS handshake (and for databases, new connections and auth) on every call, defeats keep-alive, and under load exhausts database connections, sockets or file descriptors; pools that are never closed leak until the process dies.',
   fix:
     'Create the client once at startup (module scope, the constructor of a long-lived service, a DI singleton or `@Bean`, `sync.Once`, FastAPI lifespan/`app.state`) and reuse it: Stripe, AWS SDK clients, `pg.Pool`, `PrismaClient`, `requests.Session`, `httpx.Client`, `*sql.DB`, `RestTemplate` and `HttpClient` are all safe to share across concurrent requests.',
+  exemptions:
+    'Silent for clients built at module level, in constructors, lifecycle hooks (`onModuleInit`, `@PostConstruct`), DI factories and `@Bean` methods, cached ones (a field, a module variable, `sync.Once`, `@lru_cache`, `computeIfAbsent`), per-tenant clients built from the request or loop item, and clients per attempt of a retry or reconnect loop.',
+  // No firing on the real-world corpus yet (0 judged): an estimate. Matches in a singleton service's method (probably per request) carry 0.7.
+  confidence: 0.8,
   check(ctx: RuleContext): RuleMatch[] {
     const constructions = clientConstructions(ctx);
     if (constructions.length === 0) return [];
@@ -201,8 +264,8 @@ export const clientPerRequest: Rule = {
       const place = perCallPlace(c, family, detector);
       if (place === 'skip') continue;
       if (place) {
-        const title = `${c.label.replace(/`/g, '')} constructed ${place.inLoop ? 'in a loop' : 'per request'}`;
-        out.push({ line: startLine(c.node), title, detail: describe(c, place.phrase, place.inLoop ? 'iteration' : 'request') });
+        const title = `${c.label.replace(/`/g, '')} constructed ${place.where ?? (place.inLoop ? 'in a loop' : 'per request')}`;
+        out.push({ line: lineOf(c.node), title, detail: describe(c, place.phrase, place.inLoop ? 'iteration' : 'request'), ...(place.confidence ? { confidence: place.confidence } : {}) });
         continue;
       }
       // One level of same-file call tracing: `function stripeClient() { return new Stripe(key) }` called from a handler.
@@ -212,7 +275,7 @@ export const clientPerRequest: Rule = {
       const caller = perRequestCallOf(root, family, name, fn, detector);
       if (!caller) continue;
       out.push({
-        line: startLine(c.node),
+        line: lineOf(c.node),
         title: `${c.label.replace(/`/g, '')} constructed on every call of ${name}()`,
         detail: describe(c, `inside \`${name}()\`, which is called ${caller.phrase}`, caller.inLoop ? 'iteration' : 'request'),
       });

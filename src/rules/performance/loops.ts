@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { identifiersIn, isFunction, parameterNames, type LanguageFamily } from './function-scope.js';
+import { identifiersIn, isFunctionNode, parameterNames, type LanguageFamily } from '../ast/function-scope.js';
 
 const LOOP_KINDS: Record<LanguageFamily, ReadonlySet<string>> = {
   js: new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']),
@@ -68,7 +68,7 @@ export function iterationCallbackCall(fn: SgNode, family: LanguageFamily): SgNod
 
 /** Names bound per iteration: the loop variable(s), or the callback's parameters. */
 export function loopBoundNames(loop: SgNode, family: LanguageFamily): Set<string> {
-  if (isFunction(loop, family)) return new Set(parameterNames(loop, family));
+  if (isFunctionNode(loop, family)) return new Set(parameterNames(loop, family));
   if (family === 'js' && loop.kind() === 'for_in_statement') return identifiersIn(loop.field('left') ?? loop);
   if (family === 'python') {
     const clause = isComprehension(loop) ? loop.children().find((c) => c.kind() === 'for_in_clause') : loop;
@@ -98,7 +98,7 @@ export function loopBoundNames(loop: SgNode, family: LanguageFamily): Set<string
 export function repeatingAncestor(n: SgNode, family: LanguageFamily): SgNode | null {
   for (let p = n.parent(); p; p = p.parent()) {
     if (isLoop(p, family) && inLoopBody(n, p)) return p;
-    if (isFunction(p, family)) return iterationCallbackCall(p, family) ? p : null;
+    if (isFunctionNode(p, family)) return iterationCallbackCall(p, family) ? p : null;
   }
   return null;
 }
@@ -141,7 +141,7 @@ function isGoChannel(expr: SgNode, loop: SgNode): boolean {
 export function walkedCollection(loop: SgNode, family: LanguageFamily): SgNode | undefined {
   const kind = loop.kind() as string;
   if (family === 'js') {
-    if (isFunction(loop, family)) return iterationCallbackCall(loop, family)?.field('function')?.field('object') ?? undefined;
+    if (isFunctionNode(loop, family)) return iterationCallbackCall(loop, family)?.field('function')?.field('object') ?? undefined;
     if (kind === 'for_in_statement') {
       if (loop.children().some((c) => !c.isNamed() && c.text() === 'await')) return undefined; // for await: a stream, consumed in order
       const right = loop.field('right');

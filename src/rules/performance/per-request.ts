@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { functionName, isFunction, parameterNames, type LanguageFamily } from './function-scope.js';
+import { functionName, isFunctionNode, parameterNames, type LanguageFamily } from '../ast/function-scope.js';
 
 /**
  * Recognises functions that run once per incoming request or message: route handlers, controller
@@ -194,7 +194,7 @@ export function perRequestFunctions(root: SgNode, family: LanguageFamily, path: 
 /** The nearest function around `n` (or `n` itself) that runs per request, with its reason. */
 export function perRequestAncestor(n: SgNode, family: LanguageFamily, detector: PerRequest): { fn: SgNode; reason: string } | null {
   for (let p: SgNode | null = n; p; p = p.parent()) {
-    if (!isFunction(p, family)) continue;
+    if (!isFunctionNode(p, family)) continue;
     const reason = detector.reason(p);
     if (reason) return { fn: p, reason };
   }

@@ -5,7 +5,7 @@ import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 
 /** Clients whose create/charge/send calls move money or send messages. */
-const SIDE_EFFECT_RECEIVER = /stripe|paypal|braintree|adyen|square|razorpay|mollie|payment|billing|charge|twilio|sendgrid|sgmail|mailgun|postmark|mailer|transporter/;
+const SIDE_EFFECT_RECEIVER = /stripe|paypal|refund|paymentintent|payout|transfer|braintree|adyen|square|razorpay|mollie|payment|billing|charge|twilio|sendgrid|sgmail|mailgun|postmark|mailer|transporter/;
 const SIDE_EFFECT_METHOD = /^(create|charge|capture|confirm|refund|transfer|payout|pay|send|sendmail|sendemail|sendmessage|createcharge|createpayment)$/;
 /** stripe-go client services (`sc.PaymentIntents.New`, `sc.V1Refunds.Create`). */
 const STRIPE_GO_SERVICE = /^(V1)?(PaymentIntents|Charges|Refunds|Transfers|Payouts|Customers|Subscriptions|Invoices)$/;

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
-import { CALL_KIND, calleeSegments, isExternalCall } from '../ast/external-call.js';
+import { CALL_KIND, calleeSegments, externalCalls } from '../ast/external-call.js';
 import { belongsTo, findInScope, isFunctionNode, isTsLike, LOOP_KINDS } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 
@@ -44,22 +44,24 @@ const STATUS_CHECK = /\b(ok|status|statusCode|status_code|StatusCode|getStatusCo
 export function retryLoops(root: SgNode, language: RuleLanguage): RetryLoop[] {
   const loops = root.findAll({ rule: { any: [...LOOP_KINDS[language]].map((kind) => ({ kind })) } });
   const out: RetryLoop[] = [];
+  // Calls out, directly or through one same-file helper (`doSendWebhook(client, hook, payload)`).
+  const external = loops.length > 0 ? externalCalls(root.getRoot(), language) : null;
   for (const loop of loops) {
     const shape = loopShape(loop, language);
-    if (!shape) continue;
-    const external = findInScope(loop, { rule: { kind: CALL_KIND[language] } }, language).filter((c) => isExternalCall(c, language));
+    if (!shape || !external) continue;
+    const calledOut = findInScope(loop, { rule: { kind: CALL_KIND[language] } }, language).filter((c) => external(c) !== undefined);
     // Only a try whose handler lets the loop go round again is a retry; one that always rethrows is not.
     const tries = (language === 'go' ? [] : findInScope(loop, tryRule(language), language)).filter((t) => nearestLoop(t, language)?.id() === loop.id() && handlerContinues(t, language));
     const tried = tries.flatMap((t) => {
       const body = fieldOf(t, 'body');
       return body ? findInScope(body, { rule: { kind: CALL_KIND[language] } }, language) : [];
     });
-    const triedExternal = external.filter((c) => tried.some((t) => t.id() === c.id()));
+    const triedExternal = calledOut.filter((c) => tried.some((t) => t.id() === c.id()));
     // Handling that goes round again: a try around the call, a Go error check that does not return,
     // or (in a loop over attempts) a status check on the response.
     const ifs = findInScope(loop, { rule: { kind: 'if_statement' } }, language);
     const statusCheck = !shape.infinite && ifs.some((i) => STATUS_CHECK.test(fieldOf(i, 'condition')?.text() ?? ''));
-    let calls = triedExternal.length > 0 || ((goRetries(ifs, language) || statusCheck) && external.length > 0) ? external : [];
+    let calls = triedExternal.length > 0 || ((goRetries(ifs, language) || statusCheck) && calledOut.length > 0) ? calledOut : [];
     if (calls.length === 0 && shape.counter && isRetryName(shape.counter)) calls = tried.filter((c) => !isSleepCall(c, language) && !/log|print/i.test(calleeSegments(c, language).join('.')));
     if (calls.length === 0 || !exitsOnSuccess(loop, language) || advancesCursor(loop, calls, language, shape.counter)) continue;
     const sleeps = sleepCalls(loop, language);

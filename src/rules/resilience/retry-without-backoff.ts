@@ -20,6 +20,10 @@ export const retryWithoutBackoff: Rule = {
     'Retrying instantly, at a fixed pace or forever turns a provider\'s brief outage into a retry storm: every instance hammers it in lockstep, rate limits kick in, recovery takes longer, and workers stay busy on calls that cannot succeed.',
   fix:
     'Cap the attempts and back off exponentially with jitter (`delay = random() * min(cap, base * 2 ** attempt)`), or use a retry library: p-retry/async-retry (TS), tenacity `stop=stop_after_attempt(5), wait=wait_random_exponential(multiplier=0.5, max=30)` (Python), cenkalti/backoff `backoff.WithMaxRetries(backoff.NewExponentialBackOff(), 5)` (Go), `@Retryable(backoff = @Backoff(delay = 500, multiplier = 2, random = true))` or Resilience4j (Java).',
+  exemptions:
+    'Silent for loops that are not retries (no call out repeated on failure), for loops whose delay grows with the attempt (a multiplier, `2 **`, a backoff library), for polling and reconnect loops that wait on purpose, and for retry libraries configured with exponential waits.',
+  // No firing on the real-world corpus yet (0 judged): an estimate from the labelled cases and tests.
+  confidence: 0.75,
   check(ctx: RuleContext): RuleMatch[] {
     const root = ctx.root.root();
     const matches = retryLoops(root, ctx.language).flatMap((r) => loopMatch(r, ctx.language));

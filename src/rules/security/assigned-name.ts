@@ -23,6 +23,9 @@ const same = (a: SgNode | null, b: SgNode): boolean => !!a && a.id() === b.id();
 /** Calls that store a value under a key given as a string: `props.put("password", "…")`, `os.Setenv("API_KEY", "…")`. */
 const KEYED_SETTERS = /^(put|setProperty|setHeader|set|Setenv|setenv|putenv|header)$/;
 
+/** A builder step named after the property it sets (`.apiKey("…")`, `.password("…")`), not a verb (`verifyToken`, `hashPassword`). */
+const BUILDER_STEP = /^(?!(verify|validate|check|find|get|load|revoke|hash|compare|parse|decode|encode|create|generate|rotate|refresh|fetch|delete|remove|is|has|sign|encrypt|decrypt|mask|redact|store|save|send|use|read|write|update|reset|expire|issue|exchange|introspect|lookup|resolve)[A-Z_]|(verify|validate|check|hash|compare|parse|decode|encode|sign|encrypt|decrypt)$)[a-z]\w*$/;
+
 /**
  * The name a string literal is assigned to: a variable, constant, field, object/dict key, keyword argument,
  * Go struct field, or the key of a keyed setter call. Null when the literal is used any other way
@@ -108,6 +111,9 @@ export function assignedName(lit: SgNode, language: RuleLanguage): AssignedName 
     const callee = fieldOf(call, 'function') ?? call;
     const method = kindOf(callee) === 'method_invocation' ? fieldOf(callee, 'name')?.text() : lastName(callee, language);
     const args = argumentsOf(call);
+    // A property setter or builder step with the literal as its only argument: `ds.setPassword("…")`, `.apiKey("…")`, `SetToken("…")`.
+    const property = method ? (/^(?:set|with|Set|With)([A-Z]\w*)$/.exec(method)?.[1] ?? (BUILDER_STEP.test(method) && kindOf(callee) !== 'identifier' ? method : undefined)) : undefined;
+    if (property && args.length === 1 && same(args[0] ?? null, lit)) return plain(property, false);
     if (!method || !KEYED_SETTERS.test(method) || args.length !== 2 || !same(args[1] ?? null, lit) || !args[0]) return null;
     const key = stringValue(args[0], language);
     return key && !key.interpolated ? plain(key.value, false) : null;

@@ -1,9 +1,9 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
-import { isTsLike } from '../ast/function-scope.js';
+import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
-import { argumentsOf, assignmentsTo, isLiteral, lastName, parametersOf, stringValue, unwrap } from './syntax.js';
+import { argumentsOf, assignmentsTo, findKinds, isLiteral, lastName, parametersOf, stringValue, unwrap } from './syntax.js';
 
 /** A string built at run time from static text and values. */
 export interface DynamicString {
@@ -78,6 +78,11 @@ export function dynamicString(expr: SgNode, scope: Scope, depth = 0): DynamicStr
       const values = args.map((a) => (kindOf(a) === 'keyword_argument' ? (fieldOf(a, 'value') ?? a) : a));
       return { staticText: fmt.value, unsafe: values.filter((v) => !isSafeValue(v, scope)), how: `\`.${method}()\`` };
     }
+    // Java `sb.toString()` of a StringBuilder filled with `sb.append(…)`: the appended pieces are the text.
+    if (language === 'java' && method === 'toString' && args.length === 0) {
+      const receiver = fieldOf(e, 'object');
+      return receiver && kindOf(receiver) === 'identifier' ? builderString(receiver, scope) : null;
+    }
     const isSprintf = language === 'go' && segs.length === 2 && segs[0] === 'fmt' && method === 'Sprintf';
     const isStringFormat = language === 'java' && segs.length === 2 && segs[0] === 'String' && method === 'format';
     if (isSprintf || isStringFormat) {
@@ -115,6 +120,36 @@ export function dynamicString(expr: SgNode, scope: Scope, depth = 0): DynamicStr
     };
   }
   return null;
+}
+
+/** The root of an `append` chain: `qs` in `qs.append(a).append(b)`. */
+function appendChainRoot(call: SgNode): SgNode | null {
+  let n: SgNode | null = call;
+  while (n && kindOf(n) === 'method_invocation' && fieldOf(n, 'name')?.text() === 'append') n = fieldOf(n, 'object');
+  return n;
+}
+
+/** The text a Java StringBuilder `builder` holds before it is turned into a string: its constructor argument and every `append` before that line. */
+function builderString(builder: SgNode, scope: Scope): DynamicString | null {
+  const { language } = scope;
+  const name = builder.text();
+  const line = builder.range().start.line;
+  const created = assignmentsTo(name, scope.node, language, line).some((a) => /^new\s+String(Builder|Buffer)\b/.test(a.value.text()));
+  if (!created) return null;
+  const pieces: SgNode[] = [];
+  for (const a of assignmentsTo(name, scope.node, language, line)) pieces.push(...argumentsOf(a.value));
+  for (const call of scope.node.findAll({ rule: { kind: 'method_invocation', has: { field: 'name', regex: '^append$' } } })) {
+    if (call.range().start.line > line || appendChainRoot(call)?.text() !== name) continue;
+    pieces.push(...argumentsOf(call));
+  }
+  const statics: string[] = [];
+  const unsafe: SgNode[] = [];
+  for (const piece of pieces.flatMap((p) => flattenPlus(unwrap(p)))) {
+    const v = stringValue(piece, language);
+    if (v) statics.push(v.value);
+    else if (!isSafeValue(piece, scope)) unsafe.push(piece);
+  }
+  return { staticText: statics.join(' '), unsafe, how: 'a `StringBuilder`' };
 }
 
 const within = (inner: SgNode, outer: SgNode): boolean =>
@@ -180,10 +215,16 @@ export function isSafeValue(node: SgNode, scope: Scope, depth = 0): boolean {
     const operands = op === '+' ? flattenPlus(n) : [left, fieldOf(n, 'right')];
     return operands.every((o) => !!o && isSafeValue(o, scope, depth + 1));
   }
+  // Unary `+x`, `-x`, `~x`, `!x` yield numbers and booleans.
+  if ((k === 'unary_expression' || k === 'unary_operator' || k === 'not_operator') && /^[-+~!]|^not\b/.test(n.text())) return true;
+  // A lookup in a constant map is an allow-list: `SORT_COLUMNS[sortBy]`, `ALLOWED.get(col)`.
+  if (isConstantLookup(n, language)) return true;
   if (k === CALL_KIND[language]) {
     const segs = calleeSegments(n, language);
     const method = segs[segs.length - 1] ?? '';
     if (NUMERIC_CALL.test(method)) return true;
+    // A function of the same file declared to return a number: `toDbVersion(version)` returning `long`.
+    if (segs.length <= 2 && (segs.length === 1 || /^(this|self)$/.test(segs[0] ?? '')) && returnsSafeType(method, scope)) return true;
     // Escaped or quoted by a helper: `pg.escapeIdentifier(col)`, `mysql.escape(v)`, `quoteSchemaName(schema)`.
     if (ESCAPING_CALL.test(method)) return true;
     if (/^(join|Join)$/.test(method)) return joinedFromLiterals(n, scope, depth);
@@ -192,8 +233,76 @@ export function isSafeValue(node: SgNode, scope: Scope, depth = 0): boolean {
   if (k === 'identifier' && depth < 2) {
     const declared = declaredType(n.text(), scope);
     if (declared && SAFE_TYPE.test(declared.replace(/^\*/, ''))) return true;
-    const assignments = assignmentsTo(n.text(), scope.node, language, n.range().start.line);
+    if (checkedAgainstAllowList(n, scope)) return true;
+    const assignments = assignmentsInEnclosingScopes(n, scope);
     return assignments.length > 0 && assignments.every((a) => isSafeValue(a.value, scope, depth + 1));
+  }
+  return false;
+}
+
+/**
+ * The assignments to identifier `n` in the innermost scope that has any: its own function, then the
+ * functions around it (a callback reading `const fnName = '…'` of its outer function), then the file.
+ */
+function assignmentsInEnclosingScopes(n: SgNode, scope: Scope): ReturnType<typeof assignmentsTo> {
+  const { language } = scope;
+  const line = n.range().start.line;
+  let fn = enclosingFunction(n, language);
+  for (let hops = 0; hops < 4; hops++) {
+    const node = fn ?? scope.node.getRoot().root();
+    const found = assignmentsTo(n.text(), node, language, line);
+    if (found.length > 0 || !fn) return found;
+    fn = enclosingFunction(fn, language);
+  }
+  return [];
+}
+
+const UPPER_CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+
+/** `COLUMNS[key]`, `ALLOWED.get(key)`, `allowedSorts[key]` (a map named as an allow-list): the value comes from the map, not the key. */
+function isConstantLookup(n: SgNode, language: RuleLanguage): boolean {
+  const k = kindOf(n);
+  let map: SgNode | null = null;
+  if (k === 'subscript_expression' || k === 'subscript' || k === 'index_expression') map = fieldOf(n, 'object') ?? fieldOf(n, 'value') ?? fieldOf(n, 'operand');
+  else if (k === CALL_KIND[language]) {
+    const segs = calleeSegments(n, language);
+    if (segs.length === 2 && /^(get|getOrDefault)$/.test(segs[1] ?? '')) return isAllowListName(segs[0] ?? '');
+  }
+  return !!map && isAllowListName(lastName(map, language) ?? '');
+}
+
+const isAllowListName = (name: string): boolean => (UPPER_CONSTANT.test(name) && name.length > 1) || /allow|whitelist|permitted|valid|known|sortable|columns?Map|fields?Map/i.test(name);
+
+/** The list an identifier is checked against: an UPPER_CASE constant, a literal list, or a name that says allow-list. */
+const ALLOW_LIST_TEXT = /\b[A-Z][A-Z0-9_]+\b|[[({]\s*['"]|[Aa]llow|[Ww]hitelist|[Pp]ermitted|[Vv]alid|[Kk]nown|[Ss]ortable/;
+
+/**
+ * True when the function checks `name` against an allow-list before use and leaves otherwise:
+ * `if (!ALLOWED.includes(col)) throw`, `if col not in ALLOWED: raise`, `if !allowed[col] { return }`,
+ * `if (!ALLOWED.contains(col)) throw`, or a `switch` on it whose cases are literals.
+ */
+function checkedAgainstAllowList(n: SgNode, scope: Scope): boolean {
+  const name = n.text();
+  const fn = enclosingFunction(n, scope.language) ?? scope.node;
+  const esc = name.replace(/[$]/g, '\\$');
+  const membership = new RegExp(`\\.(includes|contains|has|indexOf|containsKey)\\(\\s*${esc}\\s*\\)|\\b${esc}\\s+(not\\s+)?in\\s+[\\w.]+|\\w\\[\\s*${esc}\\s*\\]|\\b(slices\\.Contains|contains)\\(\\s*[\\w.]+\\s*,\\s*${esc}\\s*\\)`);
+  const before = n.range().start.index;
+  for (const cond of findKinds(fn, ['if_statement', 'assert_statement'], scope.language)) {
+    if (cond.range().start.index >= before) break;
+    const test = fieldOf(cond, 'condition') ?? cond.children().find((c) => c.isNamed()) ?? null;
+    if (test && membership.test(test.text()) && ALLOW_LIST_TEXT.test(test.text()) && /\b(throw|raise|return|abort|panic)\b|assert/.test(cond.text())) return true;
+  }
+  return false;
+}
+
+/** True when a function or method named `name` in the file is declared to return a number, boolean or other non-text type. */
+function returnsSafeType(name: string, scope: Scope): boolean {
+  const root = scope.node.getRoot().root();
+  const kinds = ['method_declaration', 'function_declaration', 'method_definition', 'function_definition'];
+  for (const d of findKinds(root, kinds, scope.language)) {
+    if (fieldOf(d, 'name')?.text() !== name) continue;
+    const type = (fieldOf(d, 'type') ?? fieldOf(d, 'return_type') ?? fieldOf(d, 'result'))?.text().replace(/^[:\s]+|^->\s*/g, '') ?? '';
+    return SAFE_TYPE.test(type.replace(/^Promise<(.*)>$/, '$1'));
   }
   return false;
 }

@@ -40,6 +40,10 @@ function looksLikeSecretValue(value: string, name: string): boolean {
   return !splitWords(name).some((w) => w.length >= 4 && flat.includes(w) && flat.length <= w.length + 6);
 }
 
+/** A documented vendor key format is near-certain; a random-looking literal under a credential name may still be a dev default (estimates: no corpus firings). */
+const VENDOR_SHAPE_CONFIDENCE = 0.95;
+const GENERIC_CONFIDENCE = 0.75;
+
 /** An `Authorization` header value with its credential. */
 const AUTH_VALUE = /^(?:Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{16,})$/;
 
@@ -97,6 +101,7 @@ function checkLiteral(lit: SgNode, ctx: RuleContext, testPath: boolean): RuleMat
       line,
       title: `Hard-coded ${hit.shape.label}`,
       detail: `${article(hit.shape.label, true)} ${hit.shape.label} (\`${maskSecret(hit.secret)}\`) is committed in this string literal${target ? ` assigned to \`${target.name}\`` : ''}.`,
+      confidence: VENDOR_SHAPE_CONFIDENCE,
       ...(suggestion !== undefined ? { suggestion } : {}),
     };
   }
@@ -111,6 +116,7 @@ function checkLiteral(lit: SgNode, ctx: RuleContext, testPath: boolean): RuleMat
   return {
     line,
     title: awsSecret ? 'Hard-coded AWS secret access key' : 'Hard-coded credential',
+    confidence: awsSecret ? VENDOR_SHAPE_CONFIDENCE : GENERIC_CONFIDENCE,
     detail: `\`${target.name}\` is set to a literal credential (\`${maskSecret(credential)}\`) in source.`,
     ...(suggestion !== undefined ? { suggestion } : {}),
   };
@@ -134,6 +140,9 @@ export const hardcodedSecret: Rule = {
     'Anything committed is readable by everyone with repository access, by CI logs, forks and backups, and it stays in git history after the line is deleted; a leaked live key lets an attacker charge cards, read customer data or pivot into the cloud account, and rotating it later means an incident.',
   fix:
     'Rotate the credential now (it is already in history), then read it at run time from the environment or a secret manager — `process.env.STRIPE_SECRET_KEY`, `os.environ["STRIPE_SECRET_KEY"]`, `os.Getenv("STRIPE_SECRET_KEY")`, `System.getenv("STRIPE_SECRET_KEY")` or Spring `@Value("${stripe.secret-key}")` — and fail fast at startup when it is missing.',
+  exemptions:
+    'Silent in tests, fixtures, examples and mocks (generic credentials only: a live vendor key or a private key is reported anywhere); for placeholders (`changeme`, `your-key`, `xxxx`, `<…>`, `${…}`), env var names, URLs, file paths, prose and regular expressions; for env lookups with defaults and empty strings; for Stripe test and publishable keys; for documented example keys (`AKIA…EXAMPLE`) and typed sequences (`123456`, `abcdef`); for values that repeat their own name (`password = "password1"`); and for literals passed to verbs (`verifyToken("…")`, `hashPassword("…")`).',
+  confidence: 0.85, // estimate: no firing on the real-world corpus (657 commits); vendor shapes are near-certain, generic credential names less so
   check(ctx) {
     const root = ctx.root.root();
     const testPath = TEST_PATH.test(ctx.path);

@@ -94,10 +94,20 @@ export interface InputOrigin {
   via?: { name: string; statement: SgNode };
 }
 
-/** True when `n` is a pass-through wrapper call; returns the wrapped value. */
+/** Parsers that keep the URL as it was given: `new URL(x)`, `new URI(x)`, `URI.create(x)`, `urlparse(x)`, `url.Parse(x)`. */
+const URL_PARSER = /^(URL|URI|java\.net\.URL|java\.net\.URI)$/;
+
+/** True when `n` is a pass-through wrapper call (or a URL parser); returns the wrapped value. */
 function passThrough(n: SgNode, language: RuleLanguage): SgNode | null {
-  if (kindOf(n) !== CALL_KIND[language]) return null;
+  const k = kindOf(n);
+  if (k === 'new_expression' || k === 'object_creation_expression') {
+    const type = (fieldOf(n, 'constructor') ?? fieldOf(n, 'type'))?.text() ?? '';
+    return URL_PARSER.test(type) ? (argumentsOf(n)[0] ?? null) : null;
+  }
+  if (k !== CALL_KIND[language]) return null;
   const segs = calleeSegments(n, language);
+  const joined = segs.join('.');
+  if (/^(URI\.create|urlparse|urllib\.parse\.urlparse|parse\.urlparse|url\.Parse|url\.ParseRequestURI)$/.test(joined)) return argumentsOf(n)[0] ?? null;
   if (!PASS_THROUGH.test(segs[segs.length - 1] ?? '')) return null;
   const args = argumentsOf(n);
   if (args.length === 1) return args[0] ?? null;

@@ -27,8 +27,8 @@ const SECRET_NOUNS = new Set([
   'refreshtoken', 'secretkey', 'privatekey', 'clientsecret', 'credential', 'credentials', 'jwt', 'authorization',
 ]);
 
-/** Words before `key` that make it a credential (`apiKey`, `signingKey`); `cacheKey` and `idempotencyKey` are not. */
-const KEY_QUALIFIERS = new Set(['api', 'secret', 'private', 'access', 'signing', 'encryption', 'client', 'auth', 'master', 'webhook', 'hmac', 'license']);
+/** Words before `key` that make it a credential (`apiKey`, `signingKey`, PagerDuty's `integration_key`, a shared `service_key`); `cacheKey` and `idempotencyKey` are not. */
+const KEY_QUALIFIERS = new Set(['api', 'secret', 'private', 'access', 'signing', 'encryption', 'client', 'auth', 'master', 'webhook', 'hmac', 'license', 'integration', 'service']);
 
 /** Words before `pass` that make it a password (`dbPass`); `bypass` and `firstPass` are not. */
 const PASS_QUALIFIERS = new Set(['db', 'database', 'smtp', 'mail', 'admin', 'root', 'user', 'redis', 'ftp', 'ldap', 'proxy']);
@@ -69,18 +69,26 @@ const SIGNATURE_NON_VALUE = new Set([
 
 /** True when a name says its value is a signature or HMAC: `signature`, `expectedSig`, `computedHmac`, `X-Hub-Signature-256`. */
 export function isSignatureName(name: string): boolean {
-  const words = meaningfulWords(name);
+  // `hmacHashFromWebhook`, `signatureOfBody`: the words before the preposition name the value.
+  const all = meaningfulWords(name);
+  const cut = all.findIndex((w, i) => i > 0 && PREPOSITIONS.has(w));
+  const words = cut > 0 ? all.slice(0, cut) : all;
   const last = words[words.length - 1];
   if (!last || SIGNATURE_NON_VALUE.has(last)) return false;
   if (words.length > 1 && NON_SECRET_LEAD.has(words[0] ?? '')) return false;
   // The signature word must name the value itself (`expectedSig`, `signatureHeader`), not a kind of thing (`TSCallSignatureDeclaration`).
   const prev = words[words.length - 2] ?? '';
+  // `dataSign`, `expectedSign`, `request_sign`: `sign` ends a signature's name; alone it is a verb or a plus/minus.
+  if (last === 'sign') return words.length > 1 && !NON_SIGNATURE_SIGN.has(prev);
   return SIGNATURE_WORDS.has(last) || (SIGNATURE_WORDS.has(prev) && SIGNATURE_FORMS.has(last));
 }
 
 const SIGNATURE_WORDS = new Set(['signature', 'sig', 'hmac', 'mac']);
+/** Words before `sign` that make it a sign of something else: `currencySign`, `plusSign`, `dollarSign`. */
+const NON_SIGNATURE_SIGN = new Set(['currency', 'plus', 'minus', 'dollar', 'euro', 'pound', 'equal', 'equals', 'dot', 'number', 'hash', 'pound', 'percent', 'at', 'stop', 'road', 'street', 'zodiac', 'star', 'co', 'de', 'in', 'up', 'to']);
+const PREPOSITIONS = new Set(['from', 'of', 'in', 'for', 'on']);
 /** Final words that are a form of the signature value: `signatureHeader`, `sigHex`, `hmacDigest`. */
-const SIGNATURE_FORMS = new Set(['header', 'hex', 'bytes', 'b64', 'base64', 'value', 'str', 'string', 'digest', 'raw', 'sum']);
+const SIGNATURE_FORMS = new Set(['header', 'hex', 'bytes', 'b64', 'base64', 'value', 'str', 'string', 'digest', 'raw', 'sum', 'hash']);
 
 /** True when a name says its value is a digest (`expectedDigest`): a signature only where an HMAC produced it. */
 export function isDigestName(name: string): boolean {

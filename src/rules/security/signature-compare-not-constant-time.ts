@@ -1,12 +1,14 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
-import { isTsLike } from '../ast/function-scope.js';
+import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { isComparedValue, isSignatureOperand } from './signature-operands.js';
-import { argumentsOf, lastName } from './syntax.js';
+import { isSecretName, splitWords } from './secret-names.js';
+import { secretReferences } from './secret-references.js';
+import { argumentsOf, assignmentsTo, isLiteral, lastName, unwrap } from './syntax.js';
 
 /** One comparison of a signature: the node, its two sides, and whether it tests inequality. */
 export interface SignatureComparison {
@@ -20,21 +22,26 @@ export interface SignatureComparison {
 
 const EQUALITY = /^(==|===|!=|!==)$/;
 
-function pair(node: SgNode, left: SgNode | null | undefined, right: SgNode | null | undefined, negated: boolean, how: string, language: RuleLanguage): SignatureComparison | null {
+/** Which pairs of operands a comparison search is after. */
+type OperandTest = (left: SgNode, right: SgNode, language: RuleLanguage) => boolean;
+
+const isSignaturePair: OperandTest = (left, right, language) =>
+  (isSignatureOperand(left, language) && isComparedValue(right, language)) || (isSignatureOperand(right, language) && isComparedValue(left, language));
+
+function pair(node: SgNode, left: SgNode | null | undefined, right: SgNode | null | undefined, negated: boolean, how: string, language: RuleLanguage, test: OperandTest): SignatureComparison | null {
   if (!left || !right) return null;
   // `self.signature == other.signature` is value equality of two objects, not a check of a received signature.
   const l = lastName(left, language);
   if (l && l === lastName(right, language)) return null;
-  const sig = (isSignatureOperand(left, language) && isComparedValue(right, language)) || (isSignatureOperand(right, language) && isComparedValue(left, language));
-  return sig ? { node, left, right, negated, how } : null;
+  return test(left, right, language) ? { node, left, right, negated, how } : null;
 }
 
 /**
  * Comparisons of a signature or HMAC with a non-constant-time operation, under `scope`: `==`/`===`/`!=`
  * (JS, Python, Go, Java), `a.equals(b)` (Buffer, Java String), `bytes.Equal` (Go), `Arrays.equals` /
- * `Objects.equals` (Java).
+ * `Objects.equals` (Java). `test` picks the operand pairs (signatures by default).
  */
-export function signatureComparisons(scope: SgNode, language: RuleLanguage): SignatureComparison[] {
+export function signatureComparisons(scope: SgNode, language: RuleLanguage, test: OperandTest = isSignaturePair): SignatureComparison[] {
   const out: SignatureComparison[] = [];
   const binaryKind = language === 'python' ? 'comparison_operator' : 'binary_expression';
   for (const b of scope.findAll({ rule: { kind: binaryKind } })) {
@@ -42,13 +49,13 @@ export function signatureComparisons(scope: SgNode, language: RuleLanguage): Sig
       const operands = b.children().filter((c) => c.isNamed());
       const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
       if (operands.length !== 2 || ops.length !== 1 || !/^(==|!=)$/.test(ops[0] ?? '')) continue;
-      const c = pair(b, operands[0], operands[1], ops[0] === '!=', `\`${ops[0]}\``, language);
+      const c = pair(b, operands[0], operands[1], ops[0] === '!=', `\`${ops[0]}\``, language, test);
       if (c) out.push(c);
       continue;
     }
     const op = fieldOf(b, 'operator')?.text() ?? '';
     if (!EQUALITY.test(op)) continue;
-    const c = pair(b, fieldOf(b, 'left'), fieldOf(b, 'right'), op.startsWith('!'), `\`${op}\``, language);
+    const c = pair(b, fieldOf(b, 'left'), fieldOf(b, 'right'), op.startsWith('!'), `\`${op}\``, language, test);
     if (c) out.push(c);
   }
   for (const call of scope.findAll({ rule: { kind: CALL_KIND[language] } })) {
@@ -61,12 +68,12 @@ export function signatureComparisons(scope: SgNode, language: RuleLanguage): Sig
     if (/^(equals|equalsIgnoreCase|contentEquals)$/.test(method) && args.length === 1 && (isTsLike(language) || language === 'java')) {
       const callee = calleeOf(call, language);
       const receiver = fieldOf(callee, 'object');
-      const c = pair(target, receiver, args[0], negated, `\`.${method}()\``, language);
+      const c = pair(target, receiver, args[0], negated, `\`.${method}()\``, language, test);
       if (c && !(segs.length === 2 && /^(Arrays|Objects|MessageDigest)$/.test(segs[0] ?? ''))) out.push(c);
     }
     const helper = segs.join('.');
     if (/^(bytes\.Equal|strings\.EqualFold|reflect\.DeepEqual|Arrays\.equals|Objects\.equals)$/.test(helper) && args.length === 2) {
-      const c = pair(target, args[0], args[1], negated, `\`${helper}\``, language);
+      const c = pair(target, args[0], args[1], negated, `\`${helper}\``, language, test);
       if (c) out.push(c);
     }
   }
@@ -97,14 +104,62 @@ function suggestionFor(c: SignatureComparison, ctx: RuleContext): string | undef
   return line.replace(text, () => replacement);
 }
 
-/** Source that computes HMACs or handles webhooks. */
-const SIGNATURE_CONTEXT = /hmac|Mac\.getInstance|webhook|signing.?secret|(stripe|hub|slack|twilio|shopify|svix|paddle)-signature/i;
+/** Words that make a secret comparison something else: a password confirmation or a rotation check. */
+const NOT_AN_AUTH_COMPARE = /^(confirm|confirmation|repeat|repeated|new|old|previous|current|cached|stored|last)$/;
+
+/**
+ * True when `node` holds a shared secret such as an API key or bearer token: named so (`token`,
+ * `service_key`, `apiKey`), or a local read from configuration or the environment under such a name
+ * (`key = current_app.config.get('SERVICE_API_KEY')`). Passwords are left out (their comparisons are
+ * usually confirmations, and a stored password is compared as a hash).
+ */
+function isSharedSecret(node: SgNode, language: RuleLanguage): boolean {
+  const n = unwrap(node);
+  if (isLiteral(n, language)) return false;
+  const name = lastName(n, language) ?? '';
+  const words = splitWords(name);
+  if (words.some((w) => NOT_AN_AUTH_COMPARE.test(w) || /^pass(word|wd|phrase)?$/.test(w))) return false;
+  if (isSecretName(name)) return true;
+  // A read of a secret-named header, setting or env var: `r.Header.Get("X-Api-Key")`, `os.Getenv("API_KEY")`.
+  if (kindOf(n) === CALL_KIND[language]) return secretReferences(n, language).length > 0;
+  if (kindOf(n) !== 'identifier') return false;
+  const fn = enclosingFunction(n, language);
+  return !!fn && assignmentsTo(n.text(), fn, language, n.range().start.line).some((a) => secretReferences(a.value, language).length > 0 && !isLiteral(a.value, language));
+}
+
+const isSecretPair: OperandTest = (left, right, language) => isSharedSecret(left, language) && isSharedSecret(right, language);
+
+/** Functions that authenticate: where comparing a presented key or token with the expected one is an access decision. */
+const AUTH_FUNCTION = /auth|verify|valid|check|permission|guard|login|credential|token|api_?key|require|protect|middleware|before_request|dispatch/i;
+
+/** Source that computes HMACs or digests, or handles webhooks. */
+const SIGNATURE_CONTEXT = /hmac|Mac\.getInstance|webhook|signing.?secret|(stripe|hub|slack|twilio|shopify|svix|paddle)-signature|MessageDigest|DigestUtils|createHash|hashlib|crypto\/(sha|md5)|\b(md5|sha1|sha256)\b/i;
+
+/** A presented token compared with an expected key is a weaker signal than an HMAC compare: the names alone say it. Estimate. */
+const SECRET_COMPARE_CONFIDENCE = 0.75;
+
+/** Branches that refuse access: `401`, `403`, `Unauthorized`, `Forbidden`, `abort`, `PermissionDenied`. */
+const REFUSAL = /\b40[13]\b|unauthori[sz]ed|forbidden|permission|denied|abort\(/i;
+
+/** True when a comparison decides access: it sits in an authenticating function, or the branch it guards refuses the request. */
+function isAccessDecision(node: SgNode, language: RuleLanguage): boolean {
+  if (AUTH_FUNCTION.test(functionName(node, language))) return true;
+  const branch = node.ancestors().find((a) => kindOf(a) === 'if_statement');
+  return !!branch && REFUSAL.test(branch.text());
+}
+
+/** The name of the function around `node` (empty at file level). */
+function functionName(node: SgNode, language: RuleLanguage): string {
+  const fn = enclosingFunction(node, language);
+  return fn ? (fieldOf(fn, 'name')?.text() ?? fieldOf(fn.parent() ?? fn, 'name')?.text() ?? '') : '';
+}
 
 const family = (language: RuleLanguage): 'js' | 'python' | 'go' | 'java' =>
   isTsLike(language) ? 'js' : language === 'python' ? 'python' : language === 'go' ? 'go' : 'java';
 
 /**
- * `signature-compare-not-constant-time`: a webhook signature or HMAC compared with `==`, `===`, `.equals`,
+ * `signature-compare-not-constant-time`: a webhook signature or HMAC (or a presented API key or token and
+ * the expected one, in an authenticating function) compared with `==`, `===`, `.equals`,
  * `bytes.Equal` or `Arrays.equals`, which return at the first differing byte. Comparisons with
  * `null`/`undefined`/literals (presence checks) and of lengths are not reported.
  */
@@ -118,12 +173,25 @@ export const signatureCompareNotConstantTime: Rule = {
     'An ordinary comparison stops at the first differing byte, so response timing tells an attacker how many leading bytes of a forged signature are right; given enough requests they can forge a valid signature and post fake payment or repository events to the webhook.',
   fix:
     'Compare signatures with a constant-time function: `crypto.timingSafeEqual` (Node, equal-length Buffers), `hmac.compare_digest` (Python), `hmac.Equal` (Go), `MessageDigest.isEqual` (Java) — or let the provider SDK verify (`stripe.webhooks.constructEvent`, `@octokit/webhooks` `verify`).',
+  exemptions:
+    'Signatures: silent outside files that compute HMACs or digests or handle webhooks. API keys and tokens: reported only when both sides are credentials (a presented token and a configured key, read by name from a header, setting or env var) in an authenticating function or a branch that refuses access; never for passwords (confirmations, hashes) or new/old/cached values. Always silent for presence checks (`sig == null`, `!sig`), length checks and comparisons with literals; for equality of two objects\' same-named fields (`a.signature === b.signature`); for names where `sign` is not a signature (`currencySign`); and for constant-time helpers (`timingSafeEqual`, `compare_digest`, `hmac.Equal`, `MessageDigest.isEqual`).',
+  confidence: 0.85, // estimate: 1 TP of 1 firing on the real-world corpus (< 5 firings)
   check(ctx) {
     const matches: RuleMatch[] = [];
     // `sig == actual` means something else in a file about `inspect.signature` or AST node kinds: only code
     // that computes HMACs or handles webhooks compares signatures in the sense this rule is about.
-    if (!SIGNATURE_CONTEXT.test(ctx.source)) return matches;
-    for (const c of signatureComparisons(ctx.root.root(), ctx.language)) {
+    const signatureContext = SIGNATURE_CONTEXT.test(ctx.source);
+    const secretCompares = signatureComparisons(ctx.root.root(), ctx.language, isSecretPair).filter((c) => isAccessDecision(c.node, ctx.language));
+    for (const c of secretCompares) {
+      matches.push({
+        line: lineOf(c.node),
+        title: 'Secret compared in non-constant time',
+        detail: `\`${quote(c.node.text(), 60)}\` compares a presented key or token with the expected one using ${c.how}, which leaks timing. Use ${CONSTANT_TIME[family(ctx.language)]}.`,
+        confidence: SECRET_COMPARE_CONFIDENCE,
+      });
+    }
+    const seen = new Set(matches.map((m) => m.line));
+    for (const c of signatureContext ? signatureComparisons(ctx.root.root(), ctx.language).filter((x) => !seen.has(lineOf(x.node))) : []) {
       const suggestion = suggestionFor(c, ctx);
       matches.push({
         line: lineOf(c.node),

@@ -4,7 +4,7 @@ import { CALL_KIND, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import { isDigestName, isSignatureName, splitWords } from './secret-names.js';
-import { argumentsOf, isLiteral, lastName, stringValue, unwrap } from './syntax.js';
+import { argumentsOf, assignmentsTo, isLiteral, lastName, stringValue, unwrap } from './syntax.js';
 
 /**
  * True when a header name carries a webhook signature: `Stripe-Signature`, `X-Hub-Signature-256`,
@@ -50,12 +50,17 @@ export function isSignatureHeaderRead(node: SgNode, language: RuleLanguage): boo
  * `*Digest` only in a function that computes an HMAC), an HMAC's output (`createHmac(…).digest('hex')`,
  * `hmac.new(…).hexdigest()`, `mac.Sum(nil)`), or a signature header read.
  */
-export function isSignatureOperand(node: SgNode, language: RuleLanguage): boolean {
+export function isSignatureOperand(node: SgNode, language: RuleLanguage, depth = 0): boolean {
   const n = unwrap(node);
   if (isLiteral(n, language)) return false;
   const name = lastName(n, language);
   if (name && isSignatureName(name)) return true;
   if (name && isDigestName(name)) return /hmac|Mac\.getInstance/i.test(enclosingFunction(n, language)?.text() ?? '');
+  // A local holding an HMAC's output: `expected := hex.EncodeToString(mac.Sum(nil))`, `expected = h.hexdigest()`.
+  if (kindOf(n) === 'identifier' && depth === 0) {
+    const fn = enclosingFunction(n, language);
+    return !!fn && assignmentsTo(n.text(), fn, language, n.range().start.line).some((a) => isSignatureOperand(a.value, language, depth + 1));
+  }
   if (kindOf(n) === CALL_KIND[language]) {
     const segs = calleeSegments(n, language);
     const method = segs[segs.length - 1] ?? '';
@@ -67,7 +72,7 @@ export function isSignatureOperand(node: SgNode, language: RuleLanguage): boolea
     }
     // A helper that computes one: `computeHmac(payload)`, `sign(body)`; not `verifySignature(…)`, which answers yes or no.
     if (isSignatureName(method) && !/^(verify|validate|check|is|has|get_?header)/i.test(method)) return true;
-    if (DIGEST_OUTPUT.test(segs[segs.length - 1] ?? '') && /hmac/i.test(n.text())) return true;
+    if (DIGEST_OUTPUT.test(segs[segs.length - 1] ?? '') && (/hmac/i.test(n.text()) || isHmacObject(segs, n, language))) return true;
     if (language === 'go' && segs.join('.') === 'hex.EncodeToString') {
       const arg = argumentsOf(n)[0];
       return !!arg && isSignatureOperand(arg, language);
@@ -75,6 +80,14 @@ export function isSignatureOperand(node: SgNode, language: RuleLanguage): boolea
     return isSignatureHeaderRead(n, language);
   }
   return false;
+}
+
+/** True when the receiver of a digest call is a local created as an HMAC: `mac := hmac.New(…)`, `Mac mac = Mac.getInstance(…)`, `h = hmac.new(…)`. */
+function isHmacObject(segs: string[], call: SgNode, language: RuleLanguage): boolean {
+  const receiver = segs.length === 2 ? segs[0] : undefined;
+  const fn = receiver ? enclosingFunction(call, language) : null;
+  if (!receiver || !fn) return false;
+  return assignmentsTo(receiver, fn, language, call.range().start.line).some((a) => /hmac|Mac\.getInstance/i.test(a.value.text()));
 }
 
 /** True when the other side of a comparison is a value, not `null`/`undefined`/`''`/a type name. */

@@ -5,13 +5,13 @@ import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { requestInputOrigin } from './request-input.js';
-import { argumentsOf, keywordArgument } from './syntax.js';
+import { argumentsOf, assignmentsTo, keywordArgument } from './syntax.js';
 
 const norm = (s: string): string => s.toLowerCase().replace(/_/g, '');
 const HTTP_VERB = /^(get|post|put|patch|delete|head|options|request|stream)$/;
 
-/** The URL argument of an outbound HTTP call, or null when `call` is not one. */
-function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
+/** The URL argument of an outbound HTTP call, or null when `call` is not one (also used by `secret-in-url-query`). */
+export function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
   const segs = calleeSegments(call, language);
   const method = segs[segs.length - 1] ?? '';
   const receivers = segs.slice(0, -1).map(norm);
@@ -50,15 +50,27 @@ function urlArgument(call: SgNode, language: RuleLanguage): SgNode | null {
   }
   // Java
   if (receivers.some((r) => r.endsWith('resttemplate')) && /^(getForObject|getForEntity|postForObject|postForEntity|postForLocation|exchange|put|delete|patchForObject|headForHeaders|execute)$/.test(method)) return arg(0);
-  if (receivers.length === 1 && receivers[0] === 'uri' && method === 'create') return arg(0);
+  // `new URL(x).openStream()`, `url.openConnection()`: parsing a URL is not a call, opening it is.
+  if (/^(openConnection|openStream|getContent)$/.test(method) && args.length <= 1) return openedUrl(call);
   if (method === 'uri' || (method === 'url' && segs.includes('Builder')) || (method === 'newBuilder' && segs[0] === 'HttpRequest')) return arg(0);
   return null;
 }
 
-/** Java constructors that open a connection to (or name) a URL: `new URL(x)`, `new HttpGet(x)`. */
+/** Java request objects that name the URL they will be sent to: `new HttpGet(x)` (Apache HttpClient). `new URL(x)`/`new URI(x)` only parse. */
 function javaConstructorUrl(node: SgNode): SgNode | null {
   const type = fieldOf(node, 'type')?.text() ?? '';
-  return /^(URL|URI|HttpGet|HttpPost|HttpPut|HttpDelete|HttpPatch|HttpHead)$/.test(type) ? (argumentsOf(node)[0] ?? null) : null;
+  return /^(HttpGet|HttpPost|HttpPut|HttpDelete|HttpPatch|HttpHead)$/.test(type) ? (argumentsOf(node)[0] ?? null) : null;
+}
+
+/** The URL text a Java `openConnection()`/`openStream()` call opens: the argument of `new URL(x)` on the receiver, or of the local it was stored in. */
+function openedUrl(call: SgNode): SgNode | null {
+  const receiver = fieldOf(call, 'object');
+  if (!receiver) return null;
+  const created = (n: SgNode | null): SgNode | null => (n && kindOf(n) === 'object_creation_expression' && /^(URL|java\.net\.URL)$/.test(fieldOf(n, 'type')?.text() ?? '') ? (argumentsOf(n)[0] ?? null) : null);
+  if (kindOf(receiver) !== 'identifier') return created(receiver);
+  const fn = enclosingFunction(call, 'java');
+  const assigned = fn ? assignmentsTo(receiver.text(), fn, 'java', call.range().start.line) : [];
+  return assigned.map((a) => created(a.value)).find((x) => !!x) ?? null;
 }
 
 /** Cheap gate: a file with no request-input access cannot match. */
@@ -91,6 +103,9 @@ export const ssrfUserUrl: Rule = {
     'Whoever sends the request chooses where the server connects: internal admin endpoints, databases, or the cloud metadata service (`http://169.254.169.254/`) that hands out instance credentials — this server-side request forgery is how several large cloud breaches started.',
   fix:
     'Parse the URL and check it against an allow-list of hosts (and `https` only) before calling it; resolve the host and reject private, loopback and link-local addresses, and do not follow redirects to other hosts. Better still, accept an id and map it to a URL you control.',
+  exemptions:
+    'Silent when the request value is only a path or query part of a fixed host; when the handler shows an allow-list or host check (`ALLOWED_HOSTS`, `hostname`, `is_safe_url`, `validate_url`…); for URL parsing that opens nothing (`URI.create`, `new URL`, `urlparse`); and for URLs that reach the call through other functions or stored configuration (not followed).',
+  confidence: 0.75, // estimate: no firing on the real-world corpus
   check(ctx) {
     const { language } = ctx;
     if (!REQUEST_INPUT_HINT[family(language)].test(ctx.source)) return [];

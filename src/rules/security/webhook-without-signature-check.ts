@@ -8,7 +8,7 @@ import { isLoggingCall } from './logging-calls.js';
 import { isSignatureName } from './secret-names.js';
 import { signatureComparisons } from './signature-compare-not-constant-time.js';
 import { isSignatureHeader, isSignatureHeaderRead } from './signature-operands.js';
-import { argumentsOf, findKinds, parametersOf, unwrap } from './syntax.js';
+import { argumentsOf, findKinds, isLiteral, parametersOf, unwrap } from './syntax.js';
 import { namedFunctions, webhookHandlers, type WebhookHandler } from './webhook-handlers.js';
 
 /** Calls that verify a webhook: provider SDKs, HMAC primitives, constant-time compares, `verify*` helpers. */
@@ -92,6 +92,46 @@ function passedOn(read: SignatureRead, fn: SgNode, language: RuleLanguage): bool
   if (!read.variable) return false;
   const name = read.variable;
   return fn.findAll({ rule: { kind: 'identifier' } }).some((id) => id.text() === name && id.range().start.index > read.node.range().start.index && handedOver(id));
+}
+
+/**
+ * True when the stored signature is compared with a computed value (`expected !== sig`): it is checked,
+ * however weakly; how it is compared is `signature-compare-not-constant-time`'s finding, not this rule's.
+ */
+function comparedWithValue(read: SignatureRead, fn: SgNode, language: RuleLanguage): boolean {
+  if (!read.variable) return false;
+  const name = read.variable;
+  const kind = language === 'python' ? 'comparison_operator' : 'binary_expression';
+  return fn.findAll({ rule: { kind } }).some((b) => {
+    const operands = b.children().filter((c) => c.isNamed()).map((c) => unwrap(c));
+    const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
+    return ops.length === 1 && /^(==|===|!=|!==)$/.test(ops[0] ?? '') && operands.length === 2 && operands.some((o) => o.text() === name) && operands.every((o) => !isLiteral(o, language) && !/^(undefined|None|nil|null)$/.test(o.text()));
+  });
+}
+
+/** A test that a value is absent: `not sig`, `!sig`, `sig == ""`, `sig is None`, `sig == nil`, `sig == null`, `len(sig) == 0`, `sig.isEmpty()`. */
+function testsAbsence(condition: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\(?\\s*(not\\s+${n}|!\\s*${n}|${n}\\s*(===?|is)\\s*(""|''|None|nil|null|undefined)|len\\(${n}\\)\\s*==\\s*0|${n}\\.isEmpty\\(\\)|${n}\\s*==\\s*null)\\s*\\)?$`).test(condition.trim());
+}
+
+/** A branch body that lets the request through: `return`, `return None`, `return true`, `return next()`, `return nil` (Go: no error), with no rejection. */
+const ACCEPTS = /^\{?\s*(\/\/[^\n]*\n|#[^\n]*\n|\s)*(return(\s+(None|True|true|nil|next\(\)|await next\(\)|chain\.doFilter\([^)]*\)))?;?|next\(\);?\s*return;?|pass)\s*\}?$/;
+
+/**
+ * The `if` that returns early, accepting the request, when the signature header is absent
+ * (`if not signature: return`): verification that only runs when the sender chooses to sign.
+ */
+function skipWhenMissing(read: SignatureRead, fn: SgNode, language: RuleLanguage): SgNode | null {
+  if (!read.variable) return null;
+  for (const branch of findKinds(fn, ['if_statement'], language)) {
+    if (branch.range().start.index < read.node.range().start.index) continue;
+    const condition = fieldOf(branch, 'condition');
+    const body = fieldOf(branch, 'consequence');
+    if (!condition || !body || fieldOf(branch, 'alternative')) continue;
+    if (testsAbsence(condition.text(), read.variable) && ACCEPTS.test(body.text().trim())) return branch;
+  }
+  return null;
 }
 
 /** Names the handler's request goes by. */
@@ -178,6 +218,9 @@ export const webhookWithoutSignatureCheck: Rule = {
     'Webhook URLs are public: without a signature check anyone can POST a forged `payment_intent.succeeded`, `push` or `message` event, and the handler will fulfil orders, grant access or trigger deploys on the attacker\'s word.',
   fix:
     'Verify the provider\'s signature over the RAW body before parsing or acting on it — `stripe.webhooks.constructEvent(rawBody, req.headers[\'stripe-signature\'], secret)`, `@octokit/webhooks` `verify`, the Slack/Twilio request validators, or an HMAC-SHA256 of the raw body compared with `crypto.timingSafeEqual` / `hmac.compare_digest` / `hmac.Equal` / `MessageDigest.isEqual` — answer 400/401 on mismatch, and reject stale timestamps to stop replays.',
+  exemptions:
+    'Silent when the handler (or a same-file function it calls, or route middleware) calls a verifier (`constructEvent`, `verify*`, HMAC primitives, constant-time compares); when the signature header is handed to another function or compared with a computed value (a weak compare is `signature-compare-not-constant-time`\'s finding); when the whole request or its headers go to another function; for routes that manage webhook subscriptions rather than receive them; and when a router-level middleware of the file verifies.',
+  confidence: 0.75, // estimate: its one firing on the real-world corpus (DEBATABLE: a compared header called never verified) no longer happens
   check(ctx) {
     const { language } = ctx;
     // Cheap gate: every shape this rule knows mentions a webhook route or name, or a signature header.
@@ -200,12 +243,21 @@ export const webhookWithoutSignatureCheck: Rule = {
 
     const matches: RuleMatch[] = [];
     for (const fn of functions.values()) {
+      const skip = signatureReads(fn, language).map((r) => skipWhenMissing(r, fn, language)).find((n) => !!n);
+      if (skip) {
+        matches.push({
+          line: lineOf(skip),
+          title: 'Webhook signature check skipped when the header is missing',
+          detail: `\`${quote(skip.text().split('\n')[0] ?? '', 60)}\` accepts the request when it carries no signature at all, so a forger only has to leave the header out.`,
+        });
+        continue;
+      }
       const handler = routed.get(fn.id());
       if (verifies(fn, language, named) || signatureComparisons(fn, language).length > 0) continue;
       if (handler?.middleware.some((m) => VERIFY.test(m.text()) || /sig|auth/i.test(m.text().replace(/["'`][^"'`]*["'`]/g, '')))) continue;
       const reads = signatureReads(fn, language);
       if (reads.length > 0) {
-        if (reads.some((r) => passedOn(r, fn, language))) continue;
+        if (reads.some((r) => passedOn(r, fn, language) || comparedWithValue(r, fn, language))) continue;
         const read = reads[0] as SignatureRead;
         const quoted = [...read.node.text().matchAll(/["']([^"']+)["']/g)].map((m) => m[1] ?? '').find(isSignatureHeader);
         const header = quoted ?? (read.variable && isSignatureHeader(read.variable) ? read.variable.replace(/_/g, '-') : 'signature');

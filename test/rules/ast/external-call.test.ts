@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleLanguage } from '../../../src/diff/types.js';
-import { CALL_KIND, callLabel, calleeSegments, isExternalCall } from '../../../src/rules/ast/external-call.js';
+import { CALL_KIND, callLabel, calleeSegments, externalCallCertainty, externalCalls, isExternalCall } from '../../../src/rules/ast/external-call.js';
 import { parseSource } from '../../../src/rules/parse-source.js';
 
 /** Labels of the calls in `source` that isExternalCall accepts, in source order. */
@@ -41,6 +41,11 @@ json.loads(raw)
   it('recognises the default HTTP client, clients and stripe-go in Go, not request builders', () => {
     const src = `package m
 
+import (
+	"net/http"
+	"github.com/stripe/stripe-go/v76/paymentintent"
+)
+
 func f() {
 	http.Get(url)
 	s.client.Do(req)
@@ -73,5 +78,35 @@ describe('calleeSegments', () => {
     const root = parseSource('typescript', "db.collection('users').insertOne(doc);").root();
     const outer = root.find({ rule: { kind: 'call_expression', has: { field: 'function', regex: 'insertOne$' } } });
     expect(outer && calleeSegments(outer, 'typescript')).toEqual(['db', 'collection', 'insertOne']);
+  });
+});
+
+describe('externalCallCertainty', () => {
+  it('is known for libraries and query shapes, probable for a client-like receiver name alone', () => {
+    const src = `await db.query(sql);
+await paymentsClient.refund(id);
+const api = axios.create({ baseURL });
+axios.interceptors.request.use(fn);
+`;
+    const root = parseSource('typescript', src).root();
+    const calls = root.findAll({ rule: { kind: 'call_expression' } });
+    expect(calls.map((c) => [c.text().split('(')[0], externalCallCertainty(c, 'typescript')])).toEqual([
+      ['db.query', 'known'],
+      ['paymentsClient.refund', 'probable'],
+      ['axios.create', undefined],
+      ['axios.interceptors.request.use', undefined],
+    ]);
+  });
+});
+
+describe('externalCalls', () => {
+  it('follows one same-file helper and names it in the label', () => {
+    const src = `async function loadCustomer(id) { return stripe.customers.retrieve(id); }
+async function run(ids) { for (const id of ids) await loadCustomer(id); }
+`;
+    const root = parseSource('typescript', src);
+    const recognise = externalCalls(root, 'typescript');
+    const call = root.root().find({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^loadCustomer$' } } });
+    expect(call && recognise(call)).toMatchObject({ label: '`loadCustomer(…)` (which calls `stripe.customers.retrieve(…)`)', certainty: 'known' });
   });
 });
