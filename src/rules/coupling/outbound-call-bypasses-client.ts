@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
-import { isFunctionNode, isTsLike } from '../ast/function-scope.js';
+import { isFunctionNode } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
@@ -20,7 +20,7 @@ interface WrapperUse {
   confidence?: number;
 }
 
-const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|testdata|mocks?|scripts|migrations|e2e|examples?|_examples)(\/|$)|(\.|_)(test|spec)\.\w+$|_test\.go$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|Tests?\.java$/i;
+const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|testdata|mocks?|scripts|migrations|e2e|examples|_examples)(\/|$)|(\.|_)(test|spec)\.\w+$|_test\.go$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|Tests?\.java$/i;
 
 /** Names of client objects: `session`, `httpClient`, `api`, `self._client`, `this.http`. */
 const CLIENT_NAME = /(session|client|http|api|curl|axios|rest|fetcher|transport|requester)$/i;

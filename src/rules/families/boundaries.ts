@@ -1,3 +1,4 @@
+import { adapterReturnsRawResponse } from '../abstraction/adapter-returns-raw-response.js';
 import { outboundCallBypassesClient } from '../coupling/outbound-call-bypasses-client.js';
 import type { Rule } from '../types.js';
 
@@ -6,4 +7,4 @@ import type { Rule } from '../types.js';
  * module's own client, and adapters that hand the raw transport response to their callers. Their findings
  * are in the coupling and abstraction categories.
  */
-export const boundaryRules: Rule[] = [outboundCallBypassesClient];
+export const boundaryRules: Rule[] = [outboundCallBypassesClient, adapterReturnsRawResponse];
