@@ -60,6 +60,10 @@ def fetch_all(urls):
 
 def fetch_one(url):
     return requests.get(url, timeout=5)
+
+def fetch_two(url):
+    with httpx.Client() as client:
+        return client.get(url)
 `;
     expect(check(RULE, 'python', localSession)).toEqual([]);
     const dbSession = `import requests

@@ -49,15 +49,18 @@ function hasUrlArgument(call: SgNode): boolean {
  * `self.session = requests.Session()`, module-level `session = build_session()`. A session built on the spot
  * in a `with requests.Session() as s` is local to one function, not the module's client.
  */
-function pythonSessionNames(root: SgNode): Map<string, string> {
+function pythonSessionNames(root: SgNode): { names: Map<string, string>; local: Set<string> } {
   const names = new Map<string, string>();
+  const local = new Set<string>();
   const sessionFactory = (t: string): boolean => /session|client/i.test(t);
   const bareConstructor = (t: string): boolean => /^(requests|httpx|aiohttp)\.\w+\(\s*\)$/.test(t);
   for (const item of root.findAll({ rule: { kind: 'with_item' } })) {
     const pattern = item.find({ rule: { kind: 'as_pattern' } });
     const value = pattern?.children().find((c) => c.isNamed());
     const target = pattern?.find({ rule: { kind: 'as_pattern_target' } })?.text();
-    if (value && target && sessionFactory(value.text()) && !bareConstructor(value.text())) names.set(target, value.text());
+    if (!value || !target || !sessionFactory(value.text())) continue;
+    if (bareConstructor(value.text())) local.add(target);
+    else names.set(target, value.text());
   }
   for (const a of root.findAll({ rule: { kind: 'assignment' } })) {
     const left = fieldOf(a, 'left')?.text() ?? '';
@@ -65,12 +68,14 @@ function pythonSessionNames(root: SgNode): Map<string, string> {
     if (!right || kindOf(right) !== 'call' || !sessionFactory(fieldOf(right, 'function')?.text() ?? '')) continue;
     const moduleLevel = a.ancestors().every((x) => !isFunctionNode(x, 'python'));
     if (left.startsWith('self.') || moduleLevel || !bareConstructor(right.text())) names.set(left, left.startsWith('self.') || moduleLevel ? left : right.text());
+    else local.add(left);
   }
-  return names;
+  for (const n of names.keys()) local.delete(n);
+  return { names, local };
 }
 
 function pythonWrapperUses(root: SgNode): WrapperUse[] {
-  const sessions = pythonSessionNames(root);
+  const { names: sessions, local } = pythonSessionNames(root);
   const out: WrapperUse[] = [];
   for (const call of root.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'attribute' } } })) {
     const callee = calleeOf(call, 'python');
@@ -79,7 +84,7 @@ function pythonWrapperUses(root: SgNode): WrapperUse[] {
     if (!HTTP_VERB.test(method) || LIBRARY_NAMES.test(object) || !hasUrlArgument(call)) continue;
     const bound = sessions.get(object);
     const member = /^self\.\w+$/.test(object) && CLIENT_NAME.test(object.slice(5).replace(/_/g, ''));
-    const moduleClient = /^\w+$/.test(object) && CLIENT_NAME.test(object.replace(/_/g, ''));
+    const moduleClient = /^\w+$/.test(object) && !local.has(object) && CLIENT_NAME.test(object.replace(/_/g, ''));
     if (!bound && !member && !moduleClient) continue;
     out.push({ node: call, label: bound ?? object, classId: object.startsWith('self.') ? enclosingClassId(call) : null, helper: false });
   }
