@@ -202,12 +202,43 @@ module.exports = { getUser, getOrgs };
 `;
     expect(check(RULE, 'typescript', onlyFetch)).toEqual([]);
   });
+
+  it('stays silent for an instance built inside a factory, global axios with interceptors and imported non-HTTP helpers', () => {
+    const factory = `import axios from 'axios';
+import { useApiKeys } from './hooks';
+
+export const api = {
+  get(url: string) {
+    return axios.get(buildUrl(url)).then((r) => r.data);
+  },
+};
+
+export function buildApiHttpClient(baseURL: string) {
+  const httpClient = axios.create({ baseURL });
+  return { get: (url: string) => httpClient.get(url) };
+}
+
+export async function load() {
+  useApiKeys();
+  return fetch(STATUS_URL);
+}
+`;
+    expect(check(RULE, 'typescript', factory)).toEqual([]);
+    const configured = `import axios from 'axios';
+const client = axios.create({ timeout: 5000 });
+axios.interceptors.request.use((c) => c);
+
+export const a = () => client.get('/users');
+export const b = () => axios.get(USERS_URL);
+`;
+    expect(check(RULE, 'typescript', configured)).toEqual([]);
+  });
 });
 
 describe('outbound-call-bypasses-client (Java)', () => {
   it('flags a RestTemplate built in a method of a class that has an injected client', () => {
     const src = `package com.example.rates;
-
+import org.springframework.web.client.RestTemplate;
 @Service
 public class RatesService {
     @Autowired
@@ -228,8 +259,31 @@ public class RatesService {
     expect(findings[0]?.title).toBe('`new RestTemplate()` bypasses `restTemplate`, the client this module already uses');
   });
 
-  it('stays silent for bean factories, constructors and classes without a client field', () => {
-    const src = `@Configuration
+  it('stays silent for bean factories, static factories, fields set up in @PostConstruct, other libraries and classes without a client field', () => {
+    const src = `import org.springframework.web.client.RestTemplate;
+import java.net.http.HttpClient;
+import org.elasticsearch.client.RestClient;
+
+public class TbClient {
+    private RestTemplate restTemplate;
+    private HttpClient http;
+    private RestClient es;
+
+    public String get() { return restTemplate.getForObject(baseUrl + "/x", String.class); }
+    public void ping() throws Exception { http.send(request, HttpResponse.BodyHandlers.ofString()); }
+    public void index() { es.performRequest(request); }
+
+    public static TbClient withKey(String baseUrl) { return new TbClient(new RestTemplate(), baseUrl); }
+
+    @PostConstruct
+    public void init() { http = HttpClient.newBuilder().build(); }
+
+    public void reconnect() { this.http = HttpClient.newHttpClient(); }
+
+    public void esInit() { RestClient.builder(host).build(); }
+}
+
+@Configuration
 public class HttpConfig {
     private RestTemplate restTemplate;
 

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
-import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
+import { calleeOf, calleeSegments } from '../ast/external-call.js';
 import { isFunctionNode } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
@@ -14,8 +14,8 @@ interface WrapperUse {
   label: string;
   /** The class whose member it is (`self.session`, `this.http`, a Java field), or null when the whole module can use it. */
   classId: number | null;
-  /** A helper function defined in this file (weaker evidence than a client object: it may serve one API only). */
-  helper: boolean;
+  /** The function that built it, when it is a local client (`client := &http.Client{…}` in one function): only that function can use it. */
+  fnId?: number;
   /** Weaker evidence than a known HTTP client (a Java field of a project `…Client` type): the match's confidence. */
   confidence?: number;
 }
@@ -34,9 +34,6 @@ function enclosingClassId(node: SgNode): number | null {
   for (const a of node.ancestors()) if (CLASS_KINDS.has(kindOf(a))) return a.id();
   return null;
 }
-
-/** True when a node sits inside `fn` (or is it). */
-const inside = (node: SgNode, fn: SgNode): boolean => node.id() === fn.id() || node.ancestors().some((a) => a.id() === fn.id());
 
 /** The first or second positional argument (`request(method, url)`) or `url=` names a URL. */
 function hasUrlArgument(call: SgNode): boolean {
@@ -86,7 +83,7 @@ function pythonWrapperUses(root: SgNode): WrapperUse[] {
     const member = /^self\.\w+$/.test(object) && CLIENT_NAME.test(object.slice(5).replace(/_/g, ''));
     const moduleClient = /^\w+$/.test(object) && !local.has(object) && CLIENT_NAME.test(object.replace(/_/g, ''));
     if (!bound && !member && !moduleClient) continue;
-    out.push({ node: call, label: bound ?? object, classId: object.startsWith('self.') ? enclosingClassId(call) : null, helper: false });
+    out.push({ node: call, label: bound ?? object, classId: object.startsWith('self.') ? enclosingClassId(call) : null });
   }
   return out;
 }
@@ -100,13 +97,17 @@ function jsClientNames(ctx: RuleContext): Set<string> {
     if (!RELATIVE_MODULE.test(imp.module)) continue;
     for (const n of imp.names) if (/request|http|fetch|api|client/i.test(n.local)) names.add(n.local);
   }
+  // Module-level only: an instance built inside a factory function serves that function's callers, not this module.
   for (const d of ctx.root.root().findAll({ rule: { kind: 'variable_declarator' } })) {
     const value = fieldOf(d, 'value')?.text() ?? '';
-    if (/^(axios|got|ky)\.(create|extend)\(/.test(value)) names.add(fieldOf(d, 'name')?.text() ?? '');
+    if (/^(axios|got|ky)\.(create|extend)\(/.test(value) && d.ancestors().every((a) => !isFunctionNode(a, ctx.language))) names.add(fieldOf(d, 'name')?.text() ?? '');
   }
   names.delete('');
   return names;
 }
+
+/** Imported functions that make requests themselves: `httpsRequest(options)`, `request(url)`, `fetchJson(url)` (not `useApiKeys()`). */
+const HTTP_FUNCTION_NAME = /request|http|fetch/i;
 
 function jsWrapperUses(ctx: RuleContext): WrapperUse[] {
   const clients = jsClientNames(ctx);
@@ -118,7 +119,7 @@ function jsWrapperUses(ctx: RuleContext): WrapperUse[] {
     const first = argumentsOf(call)[0];
     if (receivers.length === 0) {
       // `httpsRequest(options)`, `request(url)` imported from the project's own HTTP helper.
-      if (clients.has(method)) out.push({ node: call, label: method, classId: null, helper: false });
+      if (clients.has(method) && HTTP_FUNCTION_NAME.test(method)) out.push({ node: call, label: method, classId: null });
       continue;
     }
     if (!/^(get|post|put|patch|delete|head|options|request|fetch|send)$/i.test(method) || receivers.includes('?')) continue;
@@ -129,7 +130,8 @@ function jsWrapperUses(ctx: RuleContext): WrapperUse[] {
     const imported = clients.has(root);
     const named = CLIENT_NAME.test(name) && (isThis ? receivers.length === 2 : receivers.length === 1) && (isUrlish(first) || (first !== undefined && kindOf(first) === 'object'));
     if (!imported && !named) continue;
-    out.push({ node: call, label: receivers.join('.'), classId: isThis ? enclosingClassId(call) : null, helper: false });
+    const local = isThis ? null : localDeclaration(call, root, ctx.language);
+    out.push({ node: call, label: receivers.join('.'), classId: isThis ? enclosingClassId(call) : null, ...(local ? { fnId: local.id() } : {}) });
   }
   return out;
 }
@@ -152,6 +154,23 @@ const goHttpArgument = (call: SgNode, method: string): boolean => {
   return method === 'Do' && args.length === 1 && /^(req|request|r|httpReq|\w*Request|http\.NewRequest.*)$/.test(args[0]?.text() ?? '');
 };
 
+/**
+ * The function that declares `name` as a local (`client := &http.Client{…}`, `const httpClient = axios.create()`):
+ * a client built on the spot there serves that function only. Null for fields, parameters and module-level names.
+ */
+function localDeclaration(call: SgNode, name: string, language: RuleLanguage): SgNode | null {
+  if (!/^\w+$/.test(name)) return null;
+  const kinds = language === 'go' ? [{ kind: 'short_var_declaration' }, { kind: 'var_spec' }] : [{ kind: 'variable_declarator' }];
+  for (const fn of call.ancestors().filter((a) => isFunctionNode(a, language))) {
+    const declared = fn.findAll({ rule: { any: kinds } }).some((d) => {
+      const left = fieldOf(d, 'left') ?? fieldOf(d, 'name');
+      return (left?.text().split(/\s*,\s*/) ?? []).includes(name);
+    });
+    if (declared) return fn;
+  }
+  return null;
+}
+
 function goWrapperUses(root: SgNode): WrapperUse[] {
   const aliases = goClientAliases(root);
   const out: WrapperUse[] = [];
@@ -164,49 +183,21 @@ function goWrapperUses(root: SgNode): WrapperUse[] {
     const alias = aliases.get(receiver);
     if (!alias && !segs.slice(0, -1).some((s) => CLIENT_NAME.test(s))) continue;
     if (!goHttpArgument(call, method)) continue;
-    out.push({ node: call, label: alias ?? receiver, classId: null, helper: false });
+    const local = alias ? undefined : localDeclaration(call, receiver, 'go');
+    out.push({ node: call, label: alias ?? receiver, classId: null, ...(local ? { fnId: local.id() } : {}) });
   }
   return out;
 }
 
-/** Parameter names of a generic transport helper: it is told where to send, not what the business wants. */
-const GENERIC_PARAM = /^(url|uri|endpoint|path|method|verb|http_?method|\w+_url|\w+Url|\w+_uri|\w+Uri)$/;
-
-/** The words of a function's parameter list (names and types alike: `u *url.URL` takes a URL as much as `url string`). */
-function parameterNames(fn: SgNode): string[] {
-  return fieldOf(fn, 'parameters')?.text().match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-}
+/** Parameters of a generic transport function: it is told where to send, not what the business wants. */
+const GENERIC_PARAM = /^(url|uri|endpoint|path|method|verb|http_?method|rawurl|rawURL)$/;
 
 /**
- * Generic transport helpers defined in this file (`def _request(self, method, url)`, `func (c *Client) do(uri,
- * method string, …)`): functions that take a URL or method and make the outbound call. Calls to them elsewhere
- * in the file are wrapper uses. A business function that happens to make a call (`getOrganizations(headers)`)
- * is not a helper.
+ * True when a bare call sits in a generic transport function (`def _request(self, method, url)`, `func (c *Client)
+ * do(rawurl, method string, …)`, an object's `get(url)`): that function is a wrapper, the bare call its implementation.
  */
-function helperFunctions(root: SgNode, language: RuleLanguage, bare: readonly BareCall[], uses: readonly WrapperUse[]): Map<string, SgNode> {
-  const helpers = new Map<string, SgNode>();
-  const kinds = language === 'python' ? ['function_definition'] : language === 'go' ? ['function_declaration', 'method_declaration'] : ['function_declaration', 'method_definition'];
-  for (const fn of root.findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
-    const name = fieldOf(fn, 'name')?.text();
-    if (!name || name === '__init__' || name === 'constructor') continue;
-    if (!parameterNames(fn).some((p) => GENERIC_PARAM.test(p))) continue;
-    if (bare.some((b) => inside(b.node, fn)) || uses.some((u) => inside(u.node, fn))) helpers.set(name, fn);
-  }
-  return helpers;
-}
-
-function helperUses(root: SgNode, language: RuleLanguage, helpers: Map<string, SgNode>): WrapperUse[] {
-  if (helpers.size === 0) return [];
-  const out: WrapperUse[] = [];
-  for (const call of root.findAll({ rule: { kind: CALL_KIND[language] } })) {
-    const segs = calleeSegments(call, language);
-    const name = segs[segs.length - 1] ?? '';
-    const fn = helpers.get(name);
-    if (!fn || segs.length > 2 || inside(call, fn)) continue;
-    if (segs.length === 2 && !/^(self|this|c|s|h|cl|client)$/.test(segs[0] ?? '') && language !== 'go') continue;
-    out.push({ node: call, label: `${name}()`, classId: null, helper: true });
-  }
-  return out;
+function inGenericTransport(node: SgNode, language: RuleLanguage): boolean {
+  return node.ancestors().some((a) => isFunctionNode(a, language) && (fieldOf(a, 'parameters')?.text().match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some((p) => GENERIC_PARAM.test(p)));
 }
 
 const JAVA_CLIENT_TYPE = /^(RestTemplate|WebClient|RestClient|HttpClient|OkHttpClient|CloseableHttpClient|Client|WebTarget|\w+(Client|Api|Gateway|Connector))$/;
@@ -229,27 +220,63 @@ function javaWrapperUses(root: SgNode): WrapperUse[] {
       const object = (fieldOf(call, 'object')?.text() ?? '').replace(/^this\./, '');
       const type = fields.get(object);
       if (!type || enclosingClassId(call) !== cls.id()) continue;
-      out.push({ node: call, label: object, classId: cls.id(), helper: false, ...(KNOWN_JAVA_HTTP.test(type) ? {} : { confidence: 0.75 }) });
+      out.push({ node: call, label: object, classId: cls.id(), ...(KNOWN_JAVA_HTTP.test(type) ? {} : { confidence: 0.75 }) });
     }
   }
   return out;
 }
 
-/** Java: a client built inside a bean factory, a constructor or a field initializer is the wiring, not a bypass. */
-function javaBuiltInMethod(node: SgNode): boolean {
-  const method = node.ancestors().find((a) => kindOf(a) === 'method_declaration' || kindOf(a) === 'constructor_declaration');
-  if (!method || kindOf(method) !== 'method_declaration') return false;
-  const annotated = (decl: SgNode | undefined, re: RegExp): boolean => !!decl?.children().some((c) => kindOf(c) === 'modifiers' && re.test(c.text()));
-  if (annotated(method, /@Bean\b/)) return false;
-  const cls = node.ancestors().find((a) => kindOf(a) === 'class_declaration');
-  return !annotated(cls, /@(Configuration|TestConfiguration)\b/);
+/** Java: the package each bare client type comes from (Elasticsearch also has a `RestClient`, Jersey a `Client`). */
+const JAVA_CLIENT_PACKAGE: [RegExp, RegExp][] = [
+  [/^new RestTemplate/, /org\.springframework\.web\.client\.(RestTemplate|\*)/],
+  [/^RestClient\./, /org\.springframework\.web\.client\.(RestClient|\*)/],
+  [/^WebClient\./, /org\.springframework\.web\.reactive\.function\.client\.(WebClient|\*)/],
+  [/^HttpClient\./, /java\.net\.http\.(HttpClient|\*)/],
+  [/^new OkHttpClient/, /okhttp3\.(OkHttpClient|\*)/],
+  [/^(HttpClients\.|new DefaultHttpClient)/, /org\.apache\.(http|hc)\.[\w.]*\.(HttpClients|DefaultHttpClient|\*)/],
+  [/^ClientBuilder\./, /(javax|jakarta)\.ws\.rs\.client\.(ClientBuilder|\*)/],
+];
+
+const importsPackage = (source: string, pkg: RegExp): boolean => new RegExp(`^\\s*import\\s+(static\\s+)?${pkg.source}`, 'm').test(source);
+
+const modifiersText = (decl: SgNode | undefined): string => decl?.children().find((c) => kindOf(c) === 'modifiers')?.text() ?? '';
+
+/** Names of the fields a Java class declares. */
+function javaFieldNames(cls: SgNode): Set<string> {
+  const names = new Set<string>();
+  for (const f of fieldOf(cls, 'body')?.children() ?? []) {
+    if (kindOf(f) !== 'field_declaration') continue;
+    for (const d of f.findAll({ rule: { kind: 'variable_declarator' } })) names.add(fieldOf(d, 'name')?.text() ?? '');
+  }
+  return names;
 }
 
-/** The wrapper a bare call bypasses: a client of its own class or of the module, a helper only when nothing better is used. */
+/**
+ * Java: a bare client built in an ordinary method is a bypass; one built as wiring is not: in a constructor, a
+ * field initializer, a static factory, a `@Bean`/`@PostConstruct` method, a `@Configuration` class, or assigned
+ * to a field (`this.client = HttpClient.newBuilder()…build()`).
+ */
+function javaBypass(bare: BareCall, source: string): boolean {
+  const pkg = JAVA_CLIENT_PACKAGE.find(([label]) => label.test(bare.label))?.[1];
+  if (!pkg || !importsPackage(source, pkg)) return false;
+  const method = bare.node.ancestors().find((a) => kindOf(a) === 'method_declaration' || kindOf(a) === 'constructor_declaration');
+  if (!method || kindOf(method) !== 'method_declaration') return false;
+  if (/@(Bean|PostConstruct)\b|\bstatic\b/.test(modifiersText(method))) return false;
+  const cls = bare.node.ancestors().find((a) => kindOf(a) === 'class_declaration');
+  const target = fieldOf(bare.node.ancestors().find((a) => kindOf(a) === 'assignment_expression') ?? bare.node, 'left')?.text().replace(/^this\./, '');
+  if (target && cls && javaFieldNames(cls).has(target)) return false;
+  return !/@(Configuration|TestConfiguration)\b/.test(modifiersText(cls));
+}
+
+/** The wrapper a bare call bypasses: a client of its own class, of the module, or built in its own function. */
 function wrapperFor(bare: BareCall, uses: readonly WrapperUse[]): WrapperUse | undefined {
   const classId = enclosingClassId(bare.node);
-  const candidates = uses.filter((u) => (u.classId === null || u.classId === classId) && lineOf(u.node) !== lineOf(bare.node));
-  return candidates.find((u) => !u.helper) ?? candidates[0];
+  return uses.find(
+    (u) =>
+      (u.classId === null || u.classId === classId) &&
+      (u.fnId === undefined || bare.node.ancestors().some((a) => a.id() === u.fnId)) &&
+      lineOf(u.node) !== lineOf(bare.node),
+  );
 }
 
 function checkFile(ctx: RuleContext): RuleMatch[] {
@@ -258,17 +285,15 @@ function checkFile(ctx: RuleContext): RuleMatch[] {
   if (bare.length === 0) return [];
   const language = ctx.language;
   let uses: WrapperUse[];
-  let skip: (b: BareCall) => boolean = () => false;
+  let skip: (b: BareCall) => boolean;
   if (language === 'java') {
     uses = javaWrapperUses(root);
-    skip = (b) => !javaBuiltInMethod(b.node);
+    skip = (b) => !javaBypass(b, ctx.source);
   } else {
     uses = language === 'python' ? pythonWrapperUses(root) : language === 'go' ? goWrapperUses(root) : jsWrapperUses(ctx);
-    const helpers = helperFunctions(root, language, bare, uses);
-    uses = [...uses, ...helperUses(root, language, helpers)];
-    // A bare call inside a helper the module calls is the wrapper's own implementation.
-    const used = new Set(uses.filter((u) => u.helper).map((u) => u.label.replace(/\(\)$/, '')));
-    skip = (b) => [...helpers].some(([name, fn]) => used.has(name) && inside(b.node, fn));
+    // Global axios configured by interceptors or defaults is the module's client, not a bypass of it.
+    const axiosConfigured = /\baxios\.(interceptors|defaults)\b/.test(ctx.source);
+    skip = (b) => inGenericTransport(b.node, language) || (axiosConfigured && b.label.startsWith('axios'));
   }
   if (uses.length === 0) return [];
   const out: RuleMatch[] = [];
@@ -281,7 +306,7 @@ function checkFile(ctx: RuleContext): RuleMatch[] {
       line: lineOf(b.node),
       title: `\`${callee}\` bypasses \`${w.label}\`, the client this module already uses`,
       detail: `\`${callee}\` calls the HTTP library directly, while the other outbound calls of this ${w.classId === null ? 'module' : 'class'} go through \`${w.label}\` (line ${lineOf(w.node)}): this call loses whatever that client sets (timeout, auth, proxy, retries, host allow-list, error mapping).`,
-      ...(w.helper ? { confidence: 0.65 } : w.confidence !== undefined ? { confidence: w.confidence } : {}),
+      ...(w.confidence !== undefined ? { confidence: w.confidence } : {}),
     });
   }
   return out;
@@ -303,7 +328,7 @@ export const outboundCallBypassesClient: Rule = {
   fix: 'Make the call through the same client or helper as the rest of the module (named above); if it lacks something this call needs, add it there rather than going around it.',
   exemptions:
     'Silent when the file makes no other outbound call through a client, session or helper (then there is nothing to bypass), for the bare call inside the helper that wraps it, for clients built in constructors, field initializers, `@Bean` methods and `@Configuration` classes (wiring), for a session created on the spot in one function (`with requests.Session() as s`), and in tests, scripts, examples and migrations.',
-  // Estimate until measured on the real-world corpus; helper-function wrappers (weaker evidence) match at 0.65.
+  // Estimate until measured on the real-world corpus; a Java field of a project `…Client` type matches at 0.75.
   confidence: 0.8,
   check(ctx: RuleContext): RuleMatch[] {
     if (NON_PRODUCTION.test(ctx.path)) return [];
