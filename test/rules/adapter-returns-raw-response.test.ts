@@ -158,6 +158,27 @@ public class LedgerService {
     expect(lines(findings)).toEqual([7]);
   });
 
+  it('flags a client ResponseEntity, with lower confidence when its body is already a typed object', () => {
+    const src = `import org.springframework.web.client.RestTemplate;
+import org.springframework.http.ResponseEntity;
+
+public class TbClient {
+    private final RestTemplate restTemplate;
+
+    public ResponseEntity<String> checkToken(String token) {
+        return restTemplate.getForEntity(baseURL + "/api/check?token={t}", String.class, token);
+    }
+
+    public ResponseEntity<Resource> download(String id) {
+        return restTemplate.exchange(baseURL + "/api/resource/" + id, HttpMethod.GET, null, Resource.class);
+    }
+}
+`;
+    const findings = check(RULE, 'java', src, { path: 'rest-client/src/main/java/org/tb/TbClient.java' });
+    expect(lines(findings)).toEqual([7, 11]);
+    expect(findings.map((f) => f.confidence)).toEqual([0.75, 0.6]);
+  });
+
   it('is silent for controllers, resources and classes that use no HTTP client API', () => {
     const controller = `import org.springframework.web.client.RestTemplate;
 import org.springframework.http.ResponseEntity;

@@ -85,6 +85,25 @@ def get_user(user_id):
     expect(check(RULE, 'python', helper)).toEqual([]);
   });
 
+  it('flags a bare call in a class that inherits an HTTP client, not in one with an unrelated base', () => {
+    const src = `import requests
+from .base_requests import AnymailRequestsBackend
+from .base import NotifyBase
+
+class EmailBackend(AnymailRequestsBackend):
+    def get_status(self, message_id):
+        response = requests.post(self.api_url + "messages/message", json={"id": message_id}, timeout=self.timeout)
+        return response.json()
+
+class NotifyPlugin(NotifyBase):
+    def send(self, body):
+        return requests.post(self.notify_url, json=body, timeout=self.request_timeout)
+`;
+    const findings = check(RULE, 'python', src, { path: 'anymail/backends/postal.py' });
+    expect(lines(findings)).toEqual([7]);
+    expect(findings[0]?.title).toBe('`requests.post(…)` bypasses the HTTP client this class inherits from `AnymailRequestsBackend`');
+  });
+
   it('is silent in tests', () => {
     const src = `import requests
 session = build_session()

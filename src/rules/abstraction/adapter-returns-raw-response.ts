@@ -15,6 +15,8 @@ interface Leak {
   label: string;
   /** `requests.Response`, `*http.Response`, the fetch `Response`. */
   type: string;
+  /** Lower than the rule's when the leak is milder (a `ResponseEntity` whose body is already a typed object). */
+  confidence?: number;
 }
 
 const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|testdata|mocks?|scripts|migrations|e2e|examples|_examples|testutils?|testing)(\/|$)|(\.|_)(test|spec)\.\w+$|_test\.go$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|Tests?\.java$|(^|\/)middlewares?(\/|\.)/i;
@@ -241,7 +243,9 @@ function javaLeaks(ctx: RuleContext): Leak[] {
       const typeNode = fieldOf(m, 'type');
       const type = types.get((typeNode?.text() ?? '').replace(/<.*$/s, '').replace(/^.*\./, ''));
       if (!typeNode || !type) continue;
-      out.push({ line: lineOf(typeNode), label: `\`${clsName}.${fieldOf(m, 'name')?.text() ?? ''}()\``, type });
+      // RestTemplate already raised on error statuses and bound the body to a type: callers get headers, not a wire format.
+      const typedBody = /^ResponseEntity\s*<\s*(?!(String|Object|JsonNode|Map|byte\s*\[\s*\]|\?)\b)/.test(typeNode.text());
+      out.push({ line: lineOf(typeNode), label: `\`${clsName}.${fieldOf(m, 'name')?.text() ?? ''}()\``, type, ...(typedBody ? { confidence: 0.6 } : {}) });
     }
   }
   return out;
@@ -272,6 +276,7 @@ export const adapterReturnsRawResponse: Rule = {
       line: l.line,
       title: `${l.label} returns the raw HTTP response`,
       detail: `${l.label} is public API of \`${quote(ctx.path, 80)}\` and returns the ${l.type} itself: its callers must check the status and parse the provider's body.`,
+      ...(l.confidence !== undefined ? { confidence: l.confidence } : {}),
     }));
   },
 };

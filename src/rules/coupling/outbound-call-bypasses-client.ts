@@ -5,6 +5,7 @@ import { isFunctionNode } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { nameWords } from './business-layer.js';
 import { argumentsOf, bareHttpCalls, HTTP_VERB, isUrlish, keywordArgument, positionalArguments, type BareCall } from './outbound-http.js';
 
 /** One outbound call made through the module's own client, session or helper. */
@@ -16,6 +17,8 @@ interface WrapperUse {
   classId: number | null;
   /** The function that built it, when it is a local client (`client := &http.Client{…}` in one function): only that function can use it. */
   fnId?: number;
+  /** The class inherits its HTTP machinery from this base (`class EmailBackend(AnymailRequestsBackend)`): `node` is the base. */
+  inherited?: boolean;
   /** Weaker evidence than a known HTTP client (a Java field of a project `…Client` type): the match's confidence. */
   confidence?: number;
 }
@@ -84,6 +87,41 @@ function pythonWrapperUses(root: SgNode): WrapperUse[] {
     const moduleClient = /^\w+$/.test(object) && !local.has(object) && CLIENT_NAME.test(object.replace(/_/g, ''));
     if (!bound && !member && !moduleClient) continue;
     out.push({ node: call, label: bound ?? object, classId: object.startsWith('self.') ? enclosingClassId(call) : null });
+  }
+  return out;
+}
+
+/** A base class that is itself an HTTP client: `AnymailRequestsBackend`, `BaseHttpClient`, `RESTDataSource`, `ApiClient`. */
+function isHttpClientBase(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1] ?? '';
+  return words.some((w) => w === 'requests' || w === 'http' || w === 'rest') || (words.includes('api') && last === 'client');
+}
+
+/** The identifiers of a class's base list (grammar-neutral: JS has no `type_identifier` kind). */
+function baseNames(heritage: SgNode | null | undefined): SgNode[] {
+  if (!heritage) return [];
+  const out: SgNode[] = [];
+  const visit = (n: SgNode): void => {
+    if (kindOf(n) === 'identifier' || kindOf(n) === 'type_identifier') out.push(n);
+    for (const c of n.children()) if (c.isNamed()) visit(c);
+  };
+  visit(heritage);
+  return out;
+}
+
+/**
+ * Python and TS/JS classes that inherit an HTTP client (`class EmailBackend(AnymailRequestsBackend)`,
+ * `class Billing extends BaseHttpClient`): the base class is the module's client for every method.
+ */
+function inheritedClients(root: SgNode, language: RuleLanguage): WrapperUse[] {
+  const out: WrapperUse[] = [];
+  const kinds = language === 'python' ? ['class_definition'] : ['class_declaration'];
+  for (const cls of root.findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
+    const heritage = language === 'python' ? fieldOf(cls, 'superclasses') : cls.children().find((c) => kindOf(c) === 'class_heritage');
+    const bases = baseNames(heritage).filter((b) => isHttpClientBase(b.text()));
+    const base = bases[0];
+    if (base) out.push({ node: base, label: base.text(), classId: cls.id(), inherited: true });
   }
   return out;
 }
@@ -291,6 +329,7 @@ function checkFile(ctx: RuleContext): RuleMatch[] {
     skip = (b) => !javaBypass(b, ctx.source);
   } else {
     uses = language === 'python' ? pythonWrapperUses(root) : language === 'go' ? goWrapperUses(root) : jsWrapperUses(ctx);
+    if (language !== 'go') uses.push(...inheritedClients(root, language));
     // Global axios configured by interceptors or defaults is the module's client, not a bypass of it.
     const axiosConfigured = /\baxios\.(interceptors|defaults)\b/.test(ctx.source);
     skip = (b) => inGenericTransport(b.node, language) || (axiosConfigured && b.label.startsWith('axios'));
@@ -304,8 +343,10 @@ function checkFile(ctx: RuleContext): RuleMatch[] {
     const callee = quote(language === 'java' ? b.label : `${calleeOf(b.node, language).text()}(…)`, 50);
     out.push({
       line: lineOf(b.node),
-      title: `\`${callee}\` bypasses \`${w.label}\`, the client this module already uses`,
-      detail: `\`${callee}\` calls the HTTP library directly, while the other outbound calls of this ${w.classId === null ? 'module' : 'class'} go through \`${w.label}\` (line ${lineOf(w.node)}): this call loses whatever that client sets (timeout, auth, proxy, retries, host allow-list, error mapping).`,
+      title: w.inherited ? `\`${callee}\` bypasses the HTTP client this class inherits from \`${w.label}\`` : `\`${callee}\` bypasses \`${w.label}\`, the client this module already uses`,
+      detail: w.inherited
+        ? `\`${callee}\` calls the HTTP library directly, while this class inherits its HTTP client from \`${w.label}\` (line ${lineOf(w.node)}): this call loses whatever that base sets up (session, timeout, auth, headers, error mapping).`
+        : `\`${callee}\` calls the HTTP library directly, while the other outbound calls of this ${w.classId === null ? 'module' : 'class'} go through \`${w.label}\` (line ${lineOf(w.node)}): this call loses whatever that client sets (timeout, auth, proxy, retries, host allow-list, error mapping).`,
       ...(w.confidence !== undefined ? { confidence: w.confidence } : {}),
     });
   }
