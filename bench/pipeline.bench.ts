@@ -1,6 +1,7 @@
 /**
- * Pipeline benchmark: parse + classify + rules (+ select) through `reviewPullRequest`, with an
- * in-memory source and no agent, on generated changes of 1k, 10k and 100k changed lines.
+ * Pipeline benchmark: parse + classify + rules + differential analysis (+ select) through
+ * `reviewPullRequest`, with an in-memory source (head and base versions) and no agent, on generated
+ * changes of 1k, 10k and 100k changed lines.
  * Each size runs in its own child process (so peak RSS is that size's alone): one warm-up, then
  * 5 timed runs; the median is reported. Prints a markdown table and writes bench/results/pipeline.md.
  *
@@ -38,12 +39,12 @@ interface SizeResult {
 
 async function measure(target: number): Promise<SizeResult> {
   const change = generateChange(target);
+  const content = (text: string | undefined): Promise<FileContent | undefined> => Promise.resolve(text === undefined ? undefined : { text, size: Buffer.byteLength(text), binary: false });
   const source: PullRequestSource = {
     loadDiff: () => Promise.resolve({ kind: 'unified', text: change.diff }),
-    readFile: (path: string): Promise<FileContent | undefined> => {
-      const text = change.files.get(path);
-      return Promise.resolve(text === undefined ? undefined : { text, size: Buffer.byteLength(text), binary: false });
-    },
+    readFile: (path) => content(change.files.get(path)),
+    // As the CLI and the app review: base versions too, so differential analysis runs.
+    readBaseFile: (path) => content(change.baseFiles.get(path)),
   };
   const config = defaultConfig();
   // As the CLI and the app run it: rules spread over the cores by the worker pool for large changes.
@@ -107,7 +108,7 @@ function table(results: SizeResult[]): string {
     '## Pipeline benchmark',
     '',
     `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}.`,
-    `parse + classify + rules + select through \`reviewPullRequest\` (in-memory source, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, garbage collected between runs, so it is the worst single review (includes the tsx loader).`,
+    `parse + classify + rules + differential analysis + select through \`reviewPullRequest\` (in-memory source with base versions, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, garbage collected between runs, so it is the worst single review (includes the tsx loader).`,
     '',
     '| changed lines | files | diff size | median wall time | changed lines/s | peak RSS | findings | target | result |',
     '|---:|---:|---:|---:|---:|---:|---:|---|---|',

@@ -1,62 +1,56 @@
 /**
- * `npm run eval`: reviews the bundled examples (examples/<name>/pr.diff with head files in
- * examples/<name>/head) with the real Claude reviewer and prints the findings, tokens and cost per
- * example. Needs ANTHROPIC_API_KEY (ANTHROPIC_BASE_URL and ARCH_REVIEW_AGENT_DEADLINE_MS are honoured);
- * without it, says so and exits 0, so CI can run it safely.
+ * `npm run eval`: scores the labelled corpus (bench/quality/cases) twice, rules-only and rules+agent with the
+ * real Claude reviewer, and prints both side by side (recall, precision and F1 per category, findings per
+ * clean PR), the agent's tokens and cost, and how many rule findings its second opinion rejected and whether
+ * those rejections were right. One line per case as it goes. Needs ANTHROPIC_API_KEY (ANTHROPIC_BASE_URL and
+ * ARCH_REVIEW_AGENT_DEADLINE_MS are honoured) or ARCH_REVIEW_PROVIDER; without either, says so and exits 0,
+ * so CI can run it safely.
+ *
+ *   npm run eval -- [--only <language>] [--case <id>] [--verbose]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { agentOptionsFromEnv } from '../../src/agent/agent-options-from-env.js';
 import { createAnthropicReviewer } from '../../src/agent/anthropic-reviewer.js';
-import { DiffFileSource } from '../../src/cli/diff-file-source.js';
 import { createStderrLogger } from '../../src/cli/stderr-logger.js';
-import { defaultConfig } from '../../src/config/schema.js';
-import { reviewPullRequest } from '../../src/review/review-pull-request.js';
+import type { Reviewer, TokenUsage } from '../../src/review/ports.js';
+import { CASES_ROOT, loadCases, scoreCase, type CaseScore } from '../quality/cases/score.js';
+import { formatComparison, sumUsage } from './eval-report.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({ options: { only: { type: 'string' }, case: { type: 'string' }, verbose: { type: 'boolean' } } });
 const log = createStderrLogger(process.stderr, process.env.EVAL_VERBOSE ? 'debug' : 'warn');
 const options = agentOptionsFromEnv(process.env, log);
 if (!options) {
-  console.log('npm run eval: ANTHROPIC_API_KEY is not set (nor ARCH_REVIEW_PROVIDER), so no example was reviewed by the agent (nothing to do; exit 0).');
-  console.log('Set ANTHROPIC_API_KEY (and optionally ANTHROPIC_BASE_URL), or ARCH_REVIEW_PROVIDER=bedrock|vertex with its variables, to review the bundled examples for real.');
+  console.log('npm run eval: ANTHROPIC_API_KEY is not set (nor ARCH_REVIEW_PROVIDER), so the labelled corpus was not reviewed by the agent (nothing to do; exit 0).');
+  console.log('Set ANTHROPIC_API_KEY (and optionally ANTHROPIC_BASE_URL), or ARCH_REVIEW_PROVIDER=bedrock|vertex with its variables, to compare rules-only and rules+agent. `npx tsx bench/quality/cases/score.ts` scores the rules alone.');
   process.exit(0);
 }
 
-const reviewer = createAnthropicReviewer(options);
-const examples = readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(path.join(ROOT, 'examples', d.name, 'pr.diff')))
-  .map((d) => d.name)
-  .sort();
+// The real reviewer, with each review's usage recorded on the way out.
+const claude = createAnthropicReviewer(options);
+const usages: TokenUsage[] = [];
+const reviewer: Reviewer = {
+  name: claude.name,
+  async review(input) {
+    const out = await claude.review(input);
+    if (out.usage) usages.push(out.usage);
+    return out;
+  },
+};
 
-let totalCost = 0;
-let costKnown = true;
-for (const name of examples) {
-  const dir = path.join(ROOT, 'examples', name);
+const cases = loadCases(CASES_ROOT, values.only).filter((c) => !values.case || c.id === values.case);
+const rules: CaseScore[] = [];
+const agent: CaseScore[] = [];
+for (const c of cases) {
   const started = Date.now();
-  const result = await reviewPullRequest({
-    source: new DiffFileSource(readFileSync(path.join(dir, 'pr.diff'), 'utf8'), path.join(dir, 'head')),
-    reviewer,
-    config: defaultConfig(),
-    target: { repository: `examples/${name}`, headSha: 'eval', title: `Example: ${name}` },
-    log,
-  });
-  const all = [...result.inline, ...result.summaryOnly.map((s) => s.finding)];
-  const agent = all.filter((f) => f.source === 'agent');
-  console.log(`\n## ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(`findings: ${all.length} (${agent.length} from the agent, ${all.length - agent.length} from rules)`);
-  for (const f of agent) console.log(`- [${f.severity}] ${f.category} ${f.path}:${f.line} ${f.title}`);
-  if (result.assessment) console.log(`assessment: ${result.assessment}`);
-  for (const q of result.questions) console.log(`question: ${q}`);
-  for (const n of result.notes) console.log(`note: ${n}`);
-  const u = result.usage;
-  if (u) {
-    console.log(`tokens: ${u.inputTokens} input, ${u.outputTokens} output, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write, ${u.requests} request(s)`);
-    console.log(`cost: ${u.costUsd !== undefined ? `$${u.costUsd.toFixed(4)}` : 'unknown (model not in the price table)'}`);
-    if (u.costUsd === undefined) costKnown = false;
-    else totalCost += u.costUsd;
-  } else {
-    console.log('tokens: none (the agent made no successful request)');
-  }
+  const before = usages.length;
+  const r = await scoreCase(c);
+  const a = await scoreCase(c, reviewer);
+  rules.push(r);
+  agent.push(a);
+  const cost = sumUsage(usages.slice(before)).costUsd;
+  console.log(
+    `${c.id}: rules ${r.tp} TP / ${r.fp} FP, rules+agent ${a.tp} TP / ${a.fp} FP, ${a.rejected.length} rejected; ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s, ${cost !== undefined ? `$${cost.toFixed(4)}` : 'cost unknown'}`,
+  );
 }
-console.log(`\n${examples.length} example(s); total cost ${costKnown ? `$${totalCost.toFixed(4)}` : 'unknown'}.`);
+console.log(`\n${formatComparison(rules, agent, sumUsage(usages), { verbose: values.verbose === true })}`);

@@ -12,6 +12,8 @@ export interface GeneratedChange {
   diff: string;
   /** Head version of every file, by path. */
   files: Map<string, string>;
+  /** Base version of every file the change modifies (not of added ones), by path. */
+  baseFiles: Map<string, string>;
   /** Added plus deleted lines. */
   changedLines: number;
   fileCount: number;
@@ -228,6 +230,7 @@ export function generateChange(targetLines: number, seed = 42): GeneratedChange 
   const random = rng(seed);
   const langs: Lang[] = ['ts', 'py', 'go', 'java'];
   const files = new Map<string, string>();
+  const baseFiles = new Map<string, string>();
   const diffs: string[] = [];
   let changedLines = 0;
   let n = 0;
@@ -253,6 +256,7 @@ export function generateChange(targetLines: number, seed = 42): GeneratedChange 
     const path = PATHS[lang](n);
     const head = ops.filter((o) => o.kind !== 'del').map((o) => o.text);
     files.set(path, `${head.join('\n')}\n`);
+    if (!isNew) baseFiles.set(path, `${ops.filter((o) => o.kind !== 'add').map((o) => o.text).join('\n')}\n`);
     diffs.push(fileDiff(path, ops, isNew, n));
     changedLines += ops.filter((o) => o.kind !== 'ctx').length;
     n++;
@@ -264,5 +268,5 @@ export function generateChange(targetLines: number, seed = 42): GeneratedChange 
       changedLines += doc.length;
     }
   }
-  return { diff: diffs.join(''), files, changedLines, fileCount: files.size };
+  return { diff: diffs.join(''), files, baseFiles, changedLines, fileCount: files.size };
 }

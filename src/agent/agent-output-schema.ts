@@ -19,9 +19,29 @@ export const AgentFindingSchema = z.object({
 });
 export type AgentFinding = z.infer<typeof AgentFindingSchema>;
 
+/** Longest reason the model may give for a verdict; the review keeps at most 200 characters of it. */
+export const MAX_VERDICT_REASON = 500;
+
+/**
+ * The agent's second opinion on one rule finding of <rule_findings>, by the id shown there (`R1`, `R2`…).
+ * A `reject` needs a reason (a blank one is ignored and the finding kept, see `resolveRuleVerdicts`).
+ */
+export const RuleVerdictSchema = z.object({
+  id: z.string().min(1).max(12).describe('The id of a rule finding exactly as shown in <rule_findings>, e.g. "R3".'),
+  verdict: z.enum(['confirm', 'reject']).describe('"reject" only when the code shown proves the rule finding wrong here; "confirm" when it is a real problem.'),
+  reason: z.string().max(MAX_VERDICT_REASON).describe('One sentence, from the code: why the finding is wrong (required for a reject) or right.'),
+});
+export type RuleVerdict = z.infer<typeof RuleVerdictSchema>;
+
 /** The whole answer for one batch of files. */
 export const AgentOutputSchema = z.object({
   findings: z.array(AgentFindingSchema),
+  // Defaults to none, so an answer without it (an older prompt, a model that skipped it) still parses.
+  rule_verdicts: z
+    .array(RuleVerdictSchema)
+    .max(200)
+    .default([])
+    .describe('Your verdict on rule findings of <rule_findings>, by id: reject the ones the code proves wrong, confirm the ones you checked and found real.'),
   questions: z.array(z.string().min(1).max(500)).max(5).describe('At most three questions for the author, each tied to code in the diff.'),
   assessment: z.string().max(2000).describe("One or two sentences on the change's integration design."),
 });

@@ -3,7 +3,7 @@ import { APIError, type Anthropic } from '@anthropic-ai/sdk';
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ConfigError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
-import type { Logger, Reviewer, ReviewerInput, ReviewerOutput, TokenUsage } from '../review/ports.js';
+import type { Logger, Reviewer, ReviewerInput, ReviewerOutput, SecondOpinion, TokenUsage } from '../review/ports.js';
 import { stripInvisible } from '../review/sanitize.js';
 import type { AgentOutput } from './agent-output-schema.js';
 import { defaultProfilePath } from './default-profile-path.js';
@@ -15,6 +15,7 @@ import { AGENT_OUTPUT_FORMAT, JSON_OUTPUT_INSTRUCTIONS, OUTPUT_SCHEMA_TOKENS } f
 import { parseAgentOutput } from './parse-agent-output.js';
 import { planReview, type PlannedRequest } from './plan-review.js';
 import { providerModelId } from './provider-model-id.js';
+import { resolveRuleVerdicts } from './resolve-rule-verdicts.js';
 import { toAgentFindings } from './to-agent-findings.js';
 import { translateAnthropicError } from './translate-anthropic-error.js';
 
@@ -257,9 +258,15 @@ export class AnthropicReviewer implements Reviewer {
     const findings: Finding[] = [];
     const questions: string[] = [];
     const assessments: string[] = [];
+    const opinion: SecondOpinion = { judged: 0, rejected: [], confirmed: [] };
     let foreign = 0;
     for (const o of outcomes) {
       if (!o.output) continue;
+      const verdicts = resolveRuleVerdicts(o.output.rule_verdicts, o.request.hints);
+      opinion.judged += o.request.hints.length;
+      opinion.rejected.push(...verdicts.rejected);
+      opinion.confirmed.push(...verdicts.confirmed);
+      if (verdicts.ignored.length > 0) log.warn({ request: o.request.index, ignored: verdicts.ignored.slice(0, 20) }, 'agent verdicts on rule findings ignored (unknown id, repeated id, or a reject without a reason)');
       const confined = toAgentFindings(o.output.findings, o.request.files, input.config.agent.min_confidence);
       findings.push(...confined.findings);
       foreign += confined.foreign.length;
@@ -294,9 +301,10 @@ export class AnthropicReviewer implements Reviewer {
     }
 
     const out: ReviewerOutput = { findings, questions: questions.slice(0, MAX_QUESTIONS), notes };
+    if (opinion.judged > 0) out.secondOpinion = opinion;
     if (assessments.length > 0) out.assessment = assessments.join('\n\n');
     if (usage.requests > 0) out.usage = cost === undefined ? usage : { ...usage, costUsd: cost };
-    log.info({ findings: findings.length, requests: usage.requests, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens, costUsd: out.usage?.costUsd }, 'agent review done');
+    log.info({ findings: findings.length, rejectedRuleFindings: opinion.rejected.length, confirmedRuleFindings: opinion.confirmed.length, requests: usage.requests, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens, costUsd: out.usage?.costUsd }, 'agent review done');
     return out;
   }
 }
@@ -328,7 +336,7 @@ function repairPrompt(issues: readonly string[]): string {
   return [
     'Your answer did not match the output contract:',
     ...issues.map((i) => `- ${i}`),
-    'Answer again with the complete corrected JSON object (findings, questions, assessment) and nothing else. Keep the findings you meant; fix only what is listed.',
+    'Answer again with the complete corrected JSON object (findings, rule_verdicts, questions, assessment) and nothing else. Keep the findings you meant; fix only what is listed.',
   ].join('\n');
 }
 

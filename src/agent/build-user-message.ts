@@ -1,7 +1,8 @@
-import type { Finding } from '../review/finding.js';
 import type { ReviewTarget } from '../review/ports.js';
+import type { NumberedHint } from './hint-ids.js';
 import type { MatchedInstruction } from './match-path-instructions.js';
 import { maskSecrets } from '../review/mask-secrets.js';
+import { ALL_RULES } from '../rules/registry.js';
 import { neutralizeTags } from './neutralize-tags.js';
 import { untrustedBlock } from './untrusted-block.js';
 
@@ -14,8 +15,8 @@ export interface UserMessageInput {
   totalFiles: number;
   /** Output of `renderFileForPrompt` for each file of the request. */
   renderedFiles: readonly string[];
-  /** Rule findings on this request's files. */
-  hints: readonly Finding[];
+  /** Rule findings on this request's files, with their review-wide ids; only {@link shownHints} of them are shown. */
+  hints: readonly NumberedHint[];
   instructions: readonly MatchedInstruction[];
 }
 
@@ -62,20 +63,39 @@ function clean(text: string): string {
   return neutralizeTags(maskSecrets(text));
 }
 
+/** The hints a request shows (the first {@link MAX_HINTS}): only these can get a verdict from the agent. */
+export function shownHints(hints: readonly NumberedHint[]): NumberedHint[] {
+  return hints.slice(0, MAX_HINTS);
+}
+
+/** Each rule's own title: a finding with that title says no more than its rule id. */
+const RULE_TITLES: ReadonlyMap<string, string> = new Map(ALL_RULES.map((r) => [r.id, r.title]));
+
 /**
- * One line per file: `path: 12 rule-id; 30-32 other-rule`. Rule ids name the problem (that is what they
- * are for), so titles, categories and severities would only repeat them at several tokens a hint.
+ * One line per file: `path: R3 12 rule-id; R4 30-32 other-rule: title`. The id is what the agent's verdict
+ * names, the rule id says what the rule saw, and the lines point into the file shown below. A title is
+ * shown when it says more than the rule id (a match-specific title: the SDK, the secret kind, the callee),
+ * once per request: the rule's own title would only repeat the rule id, at several tokens a hint.
  */
-function hintLines(hints: readonly Finding[]): string {
+function hintLines(hints: readonly NumberedHint[]): string {
   if (hints.length === 0) return '(none)';
-  const byPath = new Map<string, Finding[]>();
-  for (const h of hints.slice(0, MAX_HINTS)) byPath.set(h.path, [...(byPath.get(h.path) ?? []), h]);
+  const byPath = new Map<string, NumberedHint[]>();
+  for (const h of shownHints(hints)) byPath.set(h.finding.path, [...(byPath.get(h.finding.path) ?? []), h]);
+  const titled = new Set<string>();
   const lines = [...byPath].map(([path, list]) => {
     const items = [...list]
-      .sort((a, b) => a.line - b.line)
-      .map((h) => `${h.endLine && h.endLine !== h.line ? `${h.line}-${h.endLine}` : h.line} ${h.ruleId ? clean(h.ruleId) : `${h.category}: ${clean(h.title)}`}`);
+      .sort((a, b) => a.finding.line - b.finding.line)
+      .map(({ id, finding: f }) => {
+        const lines = f.endLine && f.endLine !== f.line ? `${f.line}-${f.endLine}` : `${f.line}`;
+        const what = clean(f.ruleId ?? f.category);
+        const key = `${what}\u0000${f.title}`;
+        const says = f.ruleId === undefined || RULE_TITLES.get(f.ruleId) !== f.title;
+        const title = says && !titled.has(key) ? `: ${clean(f.title).replace(/;/g, ',')}` : '';
+        titled.add(key);
+        return `${id} ${lines} ${what}${title}`;
+      });
     return `${clean(path)}: ${items.join('; ')}`;
   });
-  if (hints.length > MAX_HINTS) lines.push(`… ${hints.length - MAX_HINTS} more of the same kinds`);
+  if (hints.length > MAX_HINTS) lines.push(`… ${hints.length - MAX_HINTS} more of the same kinds (no verdict needed)`);
   return lines.join('\n');
 }

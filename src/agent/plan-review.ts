@@ -1,8 +1,9 @@
 import type { TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { ReviewerInput, ReviewFile } from '../review/ports.js';
 import { buildSystemBlocks } from './build-system-blocks.js';
-import { buildUserMessage } from './build-user-message.js';
+import { buildUserMessage, shownHints } from './build-user-message.js';
 import { estimateTokens } from './estimate-tokens.js';
+import { numberHints, type NumberedHint } from './hint-ids.js';
 import type { AgentProfile } from './load-agent-profile.js';
 import { matchPathInstructions } from './match-path-instructions.js';
 import { renderFileForPrompt } from './render-file-for-prompt.js';
@@ -33,6 +34,8 @@ export interface PlannedRequest {
   compactPaths: string[];
   system: TextBlockParam[];
   user: string;
+  /** The rule findings this request shows, by id: the only ones its verdicts may name. */
+  hints: NumberedHint[];
   /** Estimated input tokens of the whole request (system + schema + user). */
   estimatedInputTokens: number;
   /** Of those, the part that is identical across requests and cached (system + schema). */
@@ -122,16 +125,18 @@ export function planReview(input: ReviewerInput, opts: PlanOptions): ReviewPlan 
     reviewTokens += cost;
   }
 
+  const numbered = numberHints(input.hints);
   const requests = batches.map((b, i): PlannedRequest => {
     const files = b.items.map((it) => it.file);
     const paths = files.map((f) => f.diff.path);
+    const hints = numbered.filter((h) => paths.includes(h.finding.path));
     const user = buildUserMessage({
       target: input.target,
       request: { index: i + 1, count: batches.length },
       paths,
       totalFiles: input.files.length,
       renderedFiles: b.items.map((it) => it.text),
-      hints: input.hints.filter((h) => paths.includes(h.path)),
+      hints,
       instructions: matchPathInstructions(paths, input.config.path_instructions),
     });
     return {
@@ -141,6 +146,7 @@ export function planReview(input: ReviewerInput, opts: PlanOptions): ReviewPlan 
       compactPaths: b.items.filter((it) => it.compact).map((it) => it.file.diff.path),
       system,
       user,
+      hints: shownHints(hints),
       estimatedInputTokens: cached + estimateTokens(user),
       estimatedCachedTokens: cached,
     };
@@ -159,9 +165,10 @@ export function prioritise(files: readonly ReviewFile[]): ReviewFile[] {
   );
 }
 
+/** The file's hint lines: its path once, then per finding the id, lines, rule id and title. */
 function hintTokens(input: ReviewerInput, file: ReviewFile): number {
-  const n = input.hints.filter((h) => h.path === file.diff.path).length;
-  return n === 0 ? 0 : estimateTokens(file.diff.path) * n + 30 * n;
+  const mine = input.hints.filter((h) => h.path === file.diff.path);
+  return mine.length === 0 ? 0 : estimateTokens(file.diff.path) + mine.reduce((n, h) => n + estimateTokens(`${h.ruleId ?? h.category} ${h.title}`) + 10, 0);
 }
 
 function instructionTokens(input: ReviewerInput, file: ReviewFile): number {

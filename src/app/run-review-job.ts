@@ -196,7 +196,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       log.info({ since: prior.lastReviewedSha, paths: onlyPaths?.size ?? 'all' }, 'incremental review');
     }
 
-    const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
+    const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, baseSha: pr.baseSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
     // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
     const publisher = resuming ? checkOnlyPublisher(signal) : (deps.wrapPublisher ?? ((p: GitHubPublisher) => p))(createGitHubPublisher(octokit, ref, {
       headSha: job.headSha,

@@ -27,8 +27,8 @@ const DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--no-relativ
 
 /**
  * The change in a local git repository, as a `PullRequestSource`: the diff from the merge base of
- * `base` and the head to either the working tree (default) or the commit `head`, and the head
- * version of each file. Every git call goes through `execFile` (no shell).
+ * `base` and the head to either the working tree (default) or the commit `head`, the head version
+ * of each file, and its version at the merge base. Every git call goes through `execFile` (no shell).
  *
  * @example
  * const source = await LocalGitSource.open({ cwd: process.cwd() });   // working tree vs merge base with main
@@ -91,8 +91,18 @@ export class LocalGitSource implements PullRequestSource {
 
   async readFile(filePath: string, maxBytes: number): Promise<FileContent | undefined> {
     if (this.headCommit === undefined) return readWorkingFile(this.root, filePath, maxBytes);
+    return this.readAt(this.headCommit, filePath, maxBytes);
+  }
+
+  /** The version of `filePath` at the merge base the diff is taken against, for differential analysis. */
+  readBaseFile(filePath: string, maxBytes: number): Promise<FileContent | undefined> {
+    return this.readAt(this.mergeBase, filePath, maxBytes);
+  }
+
+  /** `filePath` at `commit`; `undefined` when it is not a file there. */
+  private async readAt(commit: string, filePath: string, maxBytes: number): Promise<FileContent | undefined> {
     // ls-tree gives type and size in one call, so an oversized blob is never read.
-    const entry = await runGit(['--literal-pathspecs', 'ls-tree', '-z', '--long', this.headCommit, '--', filePath], { cwd: this.root });
+    const entry = await runGit(['--literal-pathspecs', 'ls-tree', '-z', '--long', commit, '--', filePath], { cwd: this.root });
     const line = entry.stdout.toString('utf8').split('\0')[0] ?? '';
     const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t/.exec(line);
     if (!m || m[2] !== 'blob') return undefined;

@@ -40,6 +40,7 @@ interface ReviewOptions {
   head?: string;
   diff?: string;
   repoRoot?: string;
+  baseRoot?: string;
   format: OutputFormat;
   config?: string;
   failOn?: Severity;
@@ -75,6 +76,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--head <ref>', 'review base...head and read files at this ref (default: the working tree)')
     .addOption(new Option('--diff <file>', 'review a unified diff from a file, or - for stdin; files are read from --repo-root').conflicts(['base', 'head']))
     .option('--repo-root <dir>', 'the repository (or, with --diff, the folder holding the head files; default: the current folder)')
+    .addOption(
+      new Option('--base-root <dir>', 'with --diff: the folder holding the base files (before the change), so problems the change did not introduce are not reported as new').conflicts(['base', 'head']),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--config <file>', 'configuration file (default: .github/arch-review.yml in the repository root, if present)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
@@ -113,11 +117,14 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
     root = repoRoot ?? io.cwd;
     const dir = await stat(root).catch(() => undefined);
     if (!dir?.isDirectory()) throw new InputError(`--repo-root ${opts.repoRoot}: not a directory`);
-    source = new DiffFileSource(text, root);
+    const baseRoot = opts.baseRoot === undefined ? undefined : path.resolve(io.cwd, opts.baseRoot);
+    if (baseRoot !== undefined && !(await stat(baseRoot).catch(() => undefined))?.isDirectory()) throw new InputError(`--base-root ${opts.baseRoot}: not a directory`);
+    source = new DiffFileSource(text, root, baseRoot);
     // No commit to name: a fixed label keeps the output deterministic for the same diff.
     target = { repository: path.basename(path.resolve(root)), headSha: 'local-diff' };
-    log.info({ diff: label, repoRoot: root }, 'reviewing a diff');
+    log.info({ diff: label, repoRoot: root, ...(baseRoot ? { baseRoot } : {}) }, 'reviewing a diff');
   } else {
+    if (opts.baseRoot !== undefined) throw new InputError('--base-root goes with --diff; in a git repository the base versions come from the merge base');
     const git = await LocalGitSource.open({ cwd: repoRoot ?? io.cwd, ...(opts.base ? { base: opts.base } : {}), ...(opts.head ? { head: opts.head } : {}), log });
     source = git;
     target = git.target;

@@ -8,6 +8,11 @@ export const MAX_LISTED_FILES = 3000;
 
 export interface GitHubSourceRef extends PullRequestRef {
   headSha: string;
+  /**
+   * The pull request's `base.sha` (the tip of its base branch when GitHub last computed the PR). When set, the
+   * source reads base versions too, at the merge base of this and the head (see `readBaseFile`).
+   */
+  baseSha?: string;
   /** GitHub's `changed_files`, when known: tells a file list cut at the cap apart from a complete one. */
   changedFiles?: number;
   /** Aborts in-flight requests (a newer head SHA superseded the job). */
@@ -19,7 +24,9 @@ type RawFiles = Extract<RawDiff, { kind: 'files' }>['files'];
 /**
  * The pull-request source port over GitHub. `loadDiff` asks for the whole unified diff; when GitHub
  * answers 406 `too_large` (over 300 files or 20,000 lines) it falls back to the paginated files API,
- * capped at 3,000 files. `readFile` reads the head version at `headSha`, capped at `maxBytes`.
+ * capped at 3,000 files. `readFile` reads the head version at `headSha`, capped at `maxBytes`; with `baseSha`,
+ * `readBaseFile` reads the base version the same way, at the merge base. Every call goes through the client's
+ * GitHub retry policy (octokit-policy.ts).
  *
  * @example
  * const source = createGitHubSource(octokit, { owner: 'acme', repo: 'api', number: 7, headSha });
@@ -54,7 +61,49 @@ export function createGitHubSource(octokit: GitHubClient, ref: GitHubSourceRef):
     return { kind: 'files', files, ...(truncated ? { truncated: true } : {}) };
   }
 
+  /**
+   * The commit the pull request's diff is taken against. GitHub's PR diff is a three-dot diff, from the merge
+   * base of `base.sha` and the head, and `base.sha` is only the base branch's tip: once that branch moves on,
+   * its files differ from the merge base, and the diff's deleted lines and line numbers (which differential
+   * analysis pairs base matches by) no longer describe them. So one compare request (`merge_base_commit`) is
+   * worth it: it is made once per review, only when a base file is read, against one read per base file.
+   * If it fails, `base.sha` is the best remaining guess (right whenever the base branch has not moved).
+   */
+  let mergeBase: Promise<string> | undefined;
+  const resolveMergeBase = (baseSha: string): Promise<string> =>
+    (mergeBase ??= octokit.rest.repos
+      .compareCommitsWithBasehead({ ...base, basehead: `${baseSha}...${ref.headSha}`, per_page: 1, request: signalOpt })
+      .then(({ data }) => data.merge_base_commit.sha)
+      .catch((err: unknown) => {
+        if (ref.signal?.aborted) throw translateGitHubError(err);
+        return baseSha;
+      }));
+
+  async function readAt(commit: string, path: string, maxBytes: number): Promise<FileContent | undefined> {
+    let data: unknown;
+    try {
+      ({ data } = await octokit.rest.repos.getContent({ ...base, path, ref: commit, request: signalOpt }));
+    } catch (err) {
+      if (hasStatus(err, 404)) return undefined;
+      throw translateGitHubError(err);
+    }
+    // A directory lists entries; a symlink or submodule has no text worth reviewing.
+    if (Array.isArray(data) || typeof data !== 'object' || data === null) return undefined;
+    const file = data as { type?: string; size?: number; encoding?: string; content?: string };
+    if (file.type !== 'file') return undefined;
+    const size = file.size ?? 0;
+    if (size > maxBytes) return { size, binary: false, tooLarge: true };
+    if (file.encoding === 'base64' && typeof file.content === 'string') {
+      return toFileContent(Buffer.from(file.content, 'base64'), size, maxBytes);
+    }
+    // Over 1 MB GitHub sends no content in JSON (`encoding: none`): ask for the raw bytes.
+    return toFileContent(await readRaw(commit, path), size, maxBytes);
+  }
+
+  const baseSha = ref.baseSha;
   return {
+    ...(baseSha !== undefined ? { readBaseFile: async (path: string, maxBytes: number) => readAt(await resolveMergeBase(baseSha), path, maxBytes) } : {}),
+
     async loadDiff() {
       try {
         // The retry policy (octokit-policy.ts) retries a 5xx, 429 or reset here, never a 406: a diff
@@ -71,31 +120,14 @@ export function createGitHubSource(octokit: GitHubClient, ref: GitHubSourceRef):
       }
     },
 
-    async readFile(path: string, maxBytes: number): Promise<FileContent | undefined> {
-      let data: unknown;
-      try {
-        ({ data } = await octokit.rest.repos.getContent({ ...base, path, ref: ref.headSha, request: signalOpt }));
-      } catch (err) {
-        if (hasStatus(err, 404)) return undefined;
-        throw translateGitHubError(err);
-      }
-      // A directory lists entries; a symlink or submodule has no text worth reviewing.
-      if (Array.isArray(data) || typeof data !== 'object' || data === null) return undefined;
-      const file = data as { type?: string; size?: number; encoding?: string; content?: string };
-      if (file.type !== 'file') return undefined;
-      const size = file.size ?? 0;
-      if (size > maxBytes) return { size, binary: false, tooLarge: true };
-      if (file.encoding === 'base64' && typeof file.content === 'string') {
-        return toFileContent(Buffer.from(file.content, 'base64'), size, maxBytes);
-      }
-      // Over 1 MB GitHub sends no content in JSON (`encoding: none`): ask for the raw bytes.
-      return toFileContent(await readRaw(path), size, maxBytes);
+    readFile(path: string, maxBytes: number): Promise<FileContent | undefined> {
+      return readAt(ref.headSha, path, maxBytes);
     },
   };
 
-  async function readRaw(path: string): Promise<Buffer> {
+  async function readRaw(commit: string, path: string): Promise<Buffer> {
     try {
-      const { data } = await octokit.rest.repos.getContent({ ...base, path, ref: ref.headSha, mediaType: { format: 'raw' }, request: signalOpt });
+      const { data } = await octokit.rest.repos.getContent({ ...base, path, ref: commit, mediaType: { format: 'raw' }, request: signalOpt });
       const raw: unknown = data;
       if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
       if (raw instanceof ArrayBuffer) return Buffer.from(raw);

@@ -13,17 +13,25 @@ export interface MergedFinding {
 /**
  * Collapses duplicates, without mutating the input:
  * 1. the same fingerprint (the same code flagged twice, e.g. by a rule and a re-run): one finding is kept,
- *    preferring the rule's, with the more severe severity; other lines of the same code are named in the body;
+ *    preferring the rule's and one not demoted, with the more severe severity; other lines of the same code are
+ *    named in the body;
  * 2. an agent finding on lines overlapping a rule finding of the same path, side and category: the rule's
  *    finding is kept (its ruleId, fingerprint and suggestion, or the agent's suggestion if it had none), with
  *    the more severe severity, and the agent's body appended as a "Reviewer note" when it says something
- *    the rule's body does not.
+ *    the rule's body does not; a rule finding the agent rejected absorbs nothing.
  * The result is ranked (see `compareFindings`).
  */
 export function mergeFindings(findings: readonly Finding[]): MergedFinding[] {
-  // Rules first, so the rule's version of a duplicate is the one kept; then the first occurrence in the file.
+  // Rules first, so the rule's version of a duplicate is the one kept; then one not demoted (a new copy of
+  // pre-existing code is new: the merged finding must not inherit the old copies' demotion); then the first
+  // occurrence in the file.
   const ordered = [...findings].sort(
-    (a, b) => (a.source === b.source ? 0 : a.source === 'rule' ? -1 : 1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || compareFindings(a, b),
+    (a, b) =>
+      (a.source === b.source ? 0 : a.source === 'rule' ? -1 : 1) ||
+      Number(a.demotion !== undefined) - Number(b.demotion !== undefined) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.line - b.line ||
+      compareFindings(a, b),
   );
 
   const byFingerprint = new Map<string, { finding: Finding; fingerprints: string[]; count: number; otherLines: number[] }>();
@@ -47,7 +55,8 @@ export function mergeFindings(findings: readonly Finding[]): MergedFinding[] {
   const rules = unique.filter((m) => m.finding.source === 'rule').sort((a, b) => compareFindings(a.finding, b.finding));
   const out: MergedFinding[] = [...rules];
   for (const agent of unique.filter((m) => m.finding.source === 'agent')) {
-    const target = rules.find((r) => overlaps(r.finding, agent.finding));
+    // Not into a rule finding the agent rejected: its own finding there is its better-founded version, not a duplicate.
+    const target = rules.find((r) => r.finding.demotion?.reason !== 'rejected-by-agent' && overlaps(r.finding, agent.finding));
     if (!target) {
       out.push(agent);
       continue;

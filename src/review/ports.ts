@@ -73,9 +73,29 @@ export interface TokenUsage {
   costUsd?: number;
 }
 
+/** A rule finding the agent rejected: its fingerprint and the agent's reason (untrusted text, raw). */
+export interface RuleVerdictRejection {
+  fingerprint: string;
+  reason: string;
+}
+
+/**
+ * The agent's second opinion on the rule findings it was shown (`ReviewerInput.hints`): which it rejected,
+ * with a reason, and which it confirmed, by fingerprint. Applied by `applySecondOpinion`.
+ */
+export interface SecondOpinion {
+  /** How many rule findings the agent was shown and could judge. */
+  judged: number;
+  rejected: RuleVerdictRejection[];
+  /** Fingerprints of the confirmed findings. */
+  confirmed: string[];
+}
+
 /** What the agent reviewer returns. Findings are already zod-validated, but not yet confined or anchored. */
 export interface ReviewerOutput {
   findings: Finding[];
+  /** Its verdicts on the rule findings, when it was shown any. */
+  secondOpinion?: SecondOpinion;
   questions: string[];
   assessment?: string;
   /** Visible notes about the run, e.g. "The agent was unavailable; rules only." or files not covered. */

@@ -242,7 +242,7 @@ function demotedFindings(items: readonly DemotedFinding[], d: Detail, san: Sanit
     })
     .filter((g) => g !== '');
   if (shown.length < items.length) groups.push(`_${TRUNCATED}: ${plural(items.length - shown.length, 'more finding')} not listed, to fit GitHub's size limit._`);
-  const summary = `Not posted inline: ${plural(items.length, 'lower-confidence or pre-existing finding')}`;
+  const summary = `Not posted inline: ${plural(items.length, 'lower-confidence, pre-existing or rejected finding')}`;
   return `<details>\n<summary>${summary}</summary>\n\n${groups.join('\n\n')}\n\n</details>`;
 }
 

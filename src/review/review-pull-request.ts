@@ -3,13 +3,16 @@ import { classifyByPath, classifyWithContent, type ClassifyOptions } from '../di
 import { contentFromDiff } from '../diff/content-from-diff.js';
 import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
-import type { FileClassification, LineMap } from '../diff/types.js';
+import type { FileClassification, LineMap, RuleLanguage } from '../diff/types.js';
 import { enabledRules } from '../rules/registry.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
+import { applySecondOpinion } from './apply-second-opinion.js';
 import { carryForward } from './carry-forward.js';
+import { demotePreExisting, type HeadFinding } from './differential.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
+import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
 import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
@@ -38,13 +41,14 @@ export interface ReviewPullRequestDeps {
   ruleRunner?: RuleRunner;
   /** Aborts the agent at the review deadline. */
   signal?: AbortSignal;
-  /** How many head files to read at once. */
+  /** How many head (and base) files to read at once. */
   readConcurrency?: number;
 }
 
 /**
  * The use case: one review of one change. Loads the diff through the source port, parses and
- * classifies it, runs the rules on the selected files, asks the reviewer (if any) for judgement,
+ * classifies it, runs the rules on the selected files and demotes the rule matches the base already had
+ * (differential analysis, when the source reads base versions), asks the reviewer (if any) for judgement,
  * merges, anchors and caps the findings, then hands the result to the publisher.
  * Talks only to ports; every failure of a part is logged and noted, and the rest goes on.
  */
@@ -95,23 +99,45 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
 
   // Rules.
   const rules = deps.rules ?? enabledRules(config.rules);
+  const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
+  // Signatures describe each match for differential analysis, which needs the base versions.
+  const signatures = source.readBaseFile !== undefined;
   const ruleInputs: RunRulesInput[] = [];
+  const languages = new Map<string, RuleLanguage>();
   for (const file of selected) {
     const lang = file.classification.ruleLanguage;
     if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
-    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added });
+    languages.set(file.diff.path, lang);
+    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added, ...(signatures ? { signatures } : {}) });
   }
-  const ruleResults = await (deps.ruleRunner ?? runRulesInProcess)(ruleInputs, rules);
-  const ruleFindings: Finding[] = [];
+  const ruleResults = await ruleRunner(ruleInputs, rules);
+  const headMatches: HeadFinding[] = [];
   let ruleErrors = 0;
   ruleResults.forEach((res, i) => {
-    ruleFindings.push(...res.findings);
+    res.findings.forEach((finding, k) => headMatches.push({ finding, signature: res.signatures?.[k] }));
     for (const e of res.errors) {
       ruleErrors++;
       log.warn({ path: ruleInputs[i]?.path, error: e }, 'rule error');
     }
   });
   if (ruleErrors > 0) notes.push(`${ruleErrors} rule check(s) could not run (see the logs); the other findings are complete.`);
+
+  // Differential analysis: a match the base already had is not new.
+  const differential = await demotePreExisting({
+    source,
+    files: parsed.files,
+    languages,
+    headTexts,
+    lineMaps,
+    matches: headMatches,
+    rules,
+    ruleRunner,
+    maxFileBytes: config.max_file_bytes,
+    readConcurrency: deps.readConcurrency ?? 8,
+    log,
+  });
+  notes.push(...differential.notes);
+  const ruleFindings: Finding[] = differential.findings;
 
   // Agent.
   let agentOut: ReviewerOutput | undefined;
@@ -142,7 +168,10 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     }
   }
 
-  const all = [...ruleFindings, ...agentFindings].filter((f) => inScope(f.path));
+  // The agent's second opinion on the rule findings: rejected ones are demoted with its reason.
+  const judged = applySecondOpinion(ruleFindings, agentOut?.secondOpinion, config.min_confidence);
+  notes.push(...judged.notes);
+  const all = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
@@ -176,15 +205,4 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
   return result;
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,6 +1,7 @@
 import type { RuleLanguage } from '../diff/types.js';
 import { fingerprint } from '../review/fingerprint.js';
 import type { Finding } from '../review/finding.js';
+import { normalizedCode, scopeFinder, type MatchSignature } from './match-signature.js';
 import { parseSource } from './parse-source.js';
 import type { Rule, RuleContext, RuleMatch } from './types.js';
 
@@ -9,22 +10,39 @@ export interface RunRulesInput {
   language: RuleLanguage;
   /** Head version of the file. */
   source: string;
-  /** New-side lines added by the change: a match is reported only if it touches one. */
+  /**
+   * Lines changed by the change: a match is reported only if it touches one. For a head version, the lines
+   * added; for a base version (differential analysis), the lines deleted.
+   */
   changedLines: ReadonlySet<number>;
+  /**
+   * Base version only: lines after which the change inserted lines. A match whose lines enclose such a point
+   * (from its first line to the line before its last) was changed too, though none of its lines was deleted.
+   */
+  insertedAfter?: ReadonlySet<number>;
+  /** Only these rules (by id) run on this file; default: every rule given. */
+  ruleIds?: readonly string[];
+  /** Also describe each finding for differential analysis (`RunRulesResult.signatures`). */
+  signatures?: boolean;
 }
 
 export interface RunRulesResult {
   findings: Finding[];
   /** Rules that threw, or a file that did not parse: logged and counted, never fatal. */
   errors: string[];
+  /** With `signatures`: one per finding, same order. */
+  signatures?: MatchSignature[];
 }
 
 /** Runs every rule for the file's language on its head version; parses the file once. */
 export function runRules(input: RunRulesInput, rules: readonly Rule[]): RunRulesResult {
-  const applicable = rules.filter((r) => r.languages.includes(input.language));
+  const only = input.ruleIds ? new Set(input.ruleIds) : undefined;
+  const applicable = rules.filter((r) => r.languages.includes(input.language) && (!only || only.has(r.id)));
   const findings: Finding[] = [];
   const errors: string[] = [];
-  if (applicable.length === 0 || input.changedLines.size === 0) return { findings, errors };
+  const signatures: MatchSignature[] | undefined = input.signatures ? [] : undefined;
+  const result = () => (signatures ? { findings, errors, signatures } : { findings, errors });
+  if (applicable.length === 0 || (input.changedLines.size === 0 && !input.insertedAfter?.size)) return result();
 
   let ctx: RuleContext;
   try {
@@ -32,10 +50,11 @@ export function runRules(input: RunRulesInput, rules: readonly Rule[]): RunRules
     ctx = { path: input.path, language: input.language, source: input.source, lines: input.source.split('\n'), root };
   } catch (err) {
     errors.push(`${input.path}: could not parse as ${input.language}: ${(err as Error).message}`);
-    return { findings, errors };
+    return result();
   }
 
   const seen = new Set<string>();
+  let scopeAt: ((line: number) => string | undefined) | undefined;
   for (const rule of applicable) {
     let matches: RuleMatch[];
     try {
@@ -46,19 +65,24 @@ export function runRules(input: RunRulesInput, rules: readonly Rule[]): RunRules
     }
     for (const m of matches) {
       const endLine = m.endLine && m.endLine > m.line ? m.endLine : undefined;
-      if (!touchesChange(m.line, endLine ?? m.line, input.changedLines)) continue;
+      if (!touchesChange(m.line, endLine ?? m.line, input.changedLines, input.insertedAfter)) continue;
       const finding = toFinding(rule, m, endLine, ctx);
       const key = `${finding.fingerprint}:${finding.line}`;
       if (seen.has(key)) continue;
       seen.add(key);
       findings.push(finding);
+      if (signatures) {
+        scopeAt ??= scopeFinder(ctx.root, ctx.language);
+        const scope = scopeAt(m.line);
+        signatures.push({ ruleId: rule.id, line: m.line, ...(endLine ? { endLine } : {}), code: normalizedCode(ctx.lines, m.line, endLine), ...(scope ? { scope } : {}) });
+      }
     }
   }
-  return { findings, errors };
+  return result();
 }
 
-function touchesChange(start: number, end: number, changed: ReadonlySet<number>): boolean {
-  for (let l = start; l <= end; l++) if (changed.has(l)) return true;
+function touchesChange(start: number, end: number, changed: ReadonlySet<number>, insertedAfter: ReadonlySet<number> | undefined): boolean {
+  for (let l = start; l <= end; l++) if (changed.has(l) || (l < end && insertedAfter?.has(l))) return true;
   return false;
 }
 

@@ -2,9 +2,8 @@
  * Worker-thread entry of the rule pool: runs the registry's rules named in each task over one file and
  * posts the result back. Pure computation; no I/O.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
+import { nativeMemoryCollector } from '../rules/collect-native-memory.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { runRules, type RunRulesInput, type RunRulesResult } from '../rules/run-rules.js';
 
@@ -21,13 +20,9 @@ export interface RuleTaskResult {
 
 const byId = new Map(ALL_RULES.map((r) => [r.id, r]));
 
-// ast-grep's syntax trees live in native memory that V8 does not see, so it has no reason to collect
-// the small JS handles that keep them alive; a collection every ~100 KB of source (about 2,000 lines) keeps the worker's
-// footprint flat instead of growing with the size of the change.
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as (() => void) | undefined;
-const COLLECT_EVERY_CHARS = 100_000;
-let sinceCollect = 0;
+// Keeps the worker's footprint flat instead of growing with the size of the change (see nativeMemoryCollector);
+// the next task arrives on a later turn of the loop, after the finalizers ran.
+const parsed = nativeMemoryCollector();
 
 parentPort?.on('message', (task: RuleTask) => {
   const rules = task.ruleIds.flatMap((id) => byId.get(id) ?? []);
@@ -38,9 +33,5 @@ parentPort?.on('message', (task: RuleTask) => {
     result = { findings: [], errors: [`${task.input.path}: rules failed: ${(err as Error).message}`] };
   }
   parentPort?.postMessage({ id: task.id, result } satisfies RuleTaskResult);
-  sinceCollect += task.input.source.length;
-  if (sinceCollect >= COLLECT_EVERY_CHARS) {
-    sinceCollect = 0;
-    collect?.();
-  }
+  parsed(task.input.source.length);
 });

@@ -112,7 +112,7 @@ describe('AnthropicReviewer', () => {
     expect(body.system[0]?.text).toBe(profile.body);
     expect(body.system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
     expect(body.output_config.format.type).toBe('json_schema');
-    expect(body.output_config.format.schema.required).toEqual(['findings', 'questions', 'assessment']);
+    expect(body.output_config.format.schema.required).toEqual(['findings', 'rule_verdicts', 'questions', 'assessment']);
 
     expect(body.messages).toHaveLength(1);
     const user = body.messages[0]?.content ?? '';
@@ -120,7 +120,7 @@ describe('AnthropicReviewer', () => {
     expect(user).toContain("5+   return axios.post('https://psp.example.com/charges', { id });");
     expect(user).toContain("const STRIPE = 'sk_l****';");
     expect(JSON.stringify(body)).not.toContain(STRIPE_KEY);
-    expect(user).toContain('<rule_findings>\nsrc/pay.ts: 2 hardcoded-secret\n</rule_findings>');
+    expect(user).toContain('<rule_findings>\nsrc/pay.ts: R1 2 hardcoded-secret: Hard-coded Stripe live secret key\n</rule_findings>');
     expect(user).toContain('<untrusted_pr_title>\nCharge through the PSP\n</untrusted_pr_title>');
     expect(user).toContain('<untrusted_commit_messages>\n- feat: charge\n- fix: typo\n</untrusted_commit_messages>');
     // The injection stays inside its block: the only closing tag is ours, after the injected text.
@@ -226,7 +226,7 @@ describe('AnthropicReviewer', () => {
       { body: message({ findings: [], questions: [], assessment: '' }, { input_tokens: 8_000, output_tokens: 17_000 }) },
       { body: message({ findings: [], questions: [], assessment: '' }, { input_tokens: 8_000, output_tokens: 1_000 }) },
     );
-    const out = await reviewer({ maxInputTokensPerRequest: 8_000, concurrency: 1 }).review(input);
+    const out = await reviewer({ maxInputTokensPerRequest: 8_600, concurrency: 1 }).review(input);
     expect(cap.bodies).toHaveLength(2);
     expect(cap.bodies[0]?.max_tokens).toBe(16_000);
     expect(Number(cap.bodies[1]?.max_tokens)).toBeLessThan(16_000);
@@ -240,7 +240,7 @@ describe('AnthropicReviewer', () => {
       { body: message({ findings: [aFinding({ path: 'src/svc0.ts', line: 3 })], questions: [], assessment: 'ok' }) },
       { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'boom' } } },
     );
-    const out = await reviewer({ maxInputTokensPerRequest: 8_000, concurrency: 1 }).review(reviewerInput(files));
+    const out = await reviewer({ maxInputTokensPerRequest: 8_600, concurrency: 1 }).review(reviewerInput(files));
     expect(out.findings.map((f) => f.path)).toEqual(['src/svc0.ts']);
     expect(out.notes.join('\n')).toContain('The Anthropic API was failing (500, after retries). The agent did not review `src/svc1.ts`: those files have rule findings only.');
   });

@@ -6,7 +6,7 @@ const finding = { path: 'src/a.ts', line: 3, category: 'resilience', severity: '
 describe('parseAgentOutput', () => {
   it('accepts an answer that matches the contract', () => {
     const r = parseAgentOutput(JSON.stringify({ findings: [finding], questions: ['Which API version?'], assessment: 'Sound.' }));
-    expect(r).toEqual({ ok: true, output: { findings: [finding], questions: ['Which API version?'], assessment: 'Sound.' } });
+    expect(r).toEqual({ ok: true, output: { findings: [finding], rule_verdicts: [], questions: ['Which API version?'], assessment: 'Sound.' } });
   });
 
   it('accepts JSON wrapped in a ```json fence', () => {
@@ -34,7 +34,7 @@ describe('parseAgentOutput', () => {
 
   it('finds the object in prose around it (an answer without structured output), and still validates it', () => {
     const obj = { findings: [], questions: [], assessment: 'Fine.' };
-    expect(parseAgentOutput(`Here is my review:\n${JSON.stringify(obj)}\nThanks.`)).toEqual({ ok: true, output: obj });
+    expect(parseAgentOutput(`Here is my review:\n${JSON.stringify(obj)}\nThanks.`)).toEqual({ ok: true, output: { ...obj, rule_verdicts: [] } });
     const bad = parseAgentOutput(`Sure! ${JSON.stringify({ findings: 'none', questions: [], assessment: 'x' })}`);
     expect(bad.ok).toBe(false);
     expect(parseAgentOutput('No JSON here at all.').ok).toBe(false);

@@ -70,10 +70,12 @@ describe('planReview', () => {
     expect(plan.requests).toHaveLength(2);
     const pay = plan.requests.find((r) => r.paths.includes('src/pay/a.ts'));
     const crm = plan.requests.find((r) => r.paths.includes('src/crm/b.ts'));
-    expect(pay?.user).toContain('<rule_findings>\nsrc/pay/a.ts: 3 http-call-without-timeout\n</rule_findings>');
+    expect(pay?.user).toContain('<rule_findings>\nsrc/pay/a.ts: R2 3 http-call-without-timeout: HTTP call without a timeout\n</rule_findings>');
+    expect(pay?.hints.map((h) => h.id)).toEqual(['R2']);
     expect(pay?.user).not.toContain('Swallowed error');
     expect(pay?.user).toContain('<repository_instructions>\nFor files matching `src/pay/**` (src/pay/a.ts):\nAmounts are integer cents.');
     expect(crm?.user).not.toContain('<repository_instructions>');
-    expect(crm?.user).toContain('src/crm/b.ts: 4 swallowed-error');
+    expect(crm?.user).toContain('src/crm/b.ts: R1 4 swallowed-error: Swallowed error');
+    expect(crm?.hints.map((h) => h.id)).toEqual(['R1']);
   });
 });

@@ -4,7 +4,7 @@ import { run } from './cli-helpers.js';
 import { sarifErrors } from './sarif-schema.js';
 
 // Exactly what `npm run demo` runs (package.json), in-process.
-const DEMO = ['review', '--diff', 'examples/payments-pr/pr.diff', '--repo-root', 'examples/payments-pr/head', '--no-agent'];
+const DEMO = ['review', '--diff', 'examples/payments-pr/pr.diff', '--repo-root', 'examples/payments-pr/head', '--base-root', 'examples/payments-pr/base', '--no-agent'];
 
 describe('npm run demo (the bundled payments PR)', () => {
   it('finds at least 6 real problems in at least 4 categories', async () => {

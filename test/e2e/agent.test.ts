@@ -175,7 +175,7 @@ describe('the GitHub App process with the Claude reviewer, against a fake Anthro
     expect(user).toMatch(new RegExp(`^\\s*${LINE_OUTSIDE_HUNKS}\\| `, 'm'));
     expect(user).not.toContain('<file path="docs/payments.md"');
     // The rule findings go along as hints, so the model does not repeat them.
-    expect(user).toMatch(/<rule_findings>[\s\S]*^src\/payments\/stripe-webhook\.ts: 15 webhook-without-signature-check;[\s\S]*<\/rule_findings>/m);
+    expect(user).toMatch(/<rule_findings>[\s\S]*^src\/payments\/stripe-webhook\.ts: R\d+ 15 webhook-without-signature-check;[\s\S]*<\/rule_findings>/m);
     // The hard-coded key in billing-service.ts is masked before it leaves the process.
     expect(req!.raw).not.toContain('sk_live_RoJniT74N7pn3UR2PbZBH8a5');
     // The author's text is data: inside its block, with the forged closing tag neutralised.

@@ -33,6 +33,10 @@ export interface FakePullRequestInit {
   body?: string;
   diff: string;
   headFiles: ReadonlyMap<string, string>;
+  /** The base version of the changed files, served at `mergeBaseSha` (absent: every base read is a 404). */
+  baseFiles?: ReadonlyMap<string, string>;
+  /** The merge base of `baseSha` and the head, as the compare API reports it; default `baseSha`. */
+  mergeBaseSha?: string;
 }
 
 /** A review as the fake stores it; `state` is PENDING until submitted. */
@@ -120,6 +124,7 @@ export interface FakeGitHub {
 interface StoredPull extends ServedDiff {
   init: FakePullRequestInit;
   contents: Map<string, EncodedContent>;
+  baseContents: Map<string, EncodedContent>;
 }
 
 const defaultKnobs = (): FakeKnobs => ({ failCreateReview: 0, resetAfterCreateReview: 0, diffTooLarge: false, permissions: {}, readOnly: false });
@@ -154,7 +159,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     rejections: [],
     knobs: defaultKnobs(),
     addPullRequest(init) {
-      pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map() });
+      pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map(), baseContents: new Map() });
     },
     diffFiles(number) {
       const pr = pulls.get(number);
@@ -229,18 +234,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     return { status: 200, body: reviewJson(review) };
   }
 
-  /** A file at `ref` (the head commit of a served pull request), or the repository's config file. */
+  const mergeBaseOf = (init: FakePullRequestInit) => init.mergeBaseSha ?? init.baseSha ?? '0'.repeat(40);
+
+  /** A file at `ref` (the head commit or the merge base of a served pull request), or the repository's config file. */
   function contentOf(path: string, ref: string | undefined, accept: string): Answer {
     const config = path === '.github/arch-review.yml' ? fake.knobs.repoConfig : undefined;
     const head = [...pulls.values()].find((p) => p.init.headSha === ref);
-    const text = config ?? (ref !== undefined ? head?.init.headFiles.get(path) : undefined);
+    const atBase = head ? undefined : [...pulls.values()].find((p) => p.init.baseFiles && mergeBaseOf(p.init) === ref);
+    const pull = head ?? atBase;
+    const files = head ? head.init.headFiles : atBase?.init.baseFiles;
+    const text = config ?? (ref !== undefined ? files?.get(path) : undefined);
     if (text === undefined) return notFound();
-    // A head's files are encoded once (large pull requests are read many times); the config never is cached.
+    // A commit's files are encoded once (large pull requests are read many times); the config never is cached.
+    const cache = head ? pull?.contents : pull?.baseContents;
     return contentAnswer(path, text, accept, () => {
-      let cached = head?.contents.get(path);
+      let cached = cache?.get(path);
       if (!cached || config !== undefined) {
         cached = encodeContent(text);
-        if (config === undefined) head?.contents.set(path, cached);
+        if (config === undefined) cache?.set(path, cached);
       }
       return cached;
     });
@@ -324,10 +335,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 200, body: { id: run.id, status: run.statuses.at(-1), conclusion: run.conclusion ?? null } };
     }
     if ((m = /^\/compare\/([^/]+)$/.exec(rest)) && method === 'GET') {
-      const [, head] = decodeURIComponent(m[1]!).split('...');
+      const [from, head] = decodeURIComponent(m[1]!).split('...');
       const pr = [...pulls.values()].find((p) => p.init.headSha === head);
       if (!pr) return notFound();
-      return { status: 200, body: { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, files: [...pr.files.values()].map(fileJson) } };
+      const mergeBase = from === pr.init.baseSha ? mergeBaseOf(pr.init) : from;
+      return { status: 200, body: { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: mergeBase }, files: [...pr.files.values()].map(fileJson) } };
     }
 
     if (rest === '/pulls' && method === 'GET') {

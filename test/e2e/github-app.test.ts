@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { DeliveryAnswer } from './deliver-webhook.js';
-import { demoPullRequest } from './demo-pull-request.js';
+import { DEMO_MERGE_BASE, demoPullRequest } from './demo-pull-request.js';
 import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
@@ -121,6 +121,27 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
       expect(r.path.startsWith('/api/v3/'), r.path).toBe(true);
       expect(r.authorization === `token ${INSTALLATION_TOKEN}` || r.authorization.startsWith('bearer '), `${r.method} ${r.route}`).toBe(true);
     }
+  });
+
+  it('reads the base versions at the merge base and lists a problem the PR only re-touched as pre-existing, not inline', async () => {
+    const sha = shaFor('differential');
+    await reviewDemoPullRequest(sha);
+    // One compare request finds the merge base (the base branch has moved on: base.sha is not it) ...
+    const compares = github.calls('GET', /^\/repos\/acme\/payments\/compare\//);
+    expect(compares.map((c) => decodeURIComponent(c.route.split('/compare/')[1]!))).toEqual([`${'b'.repeat(40)}...${sha}`]);
+    // ... and the base files are read there, as the head ones are at the head.
+    const contents = github.calls('GET', /^\/repos\/acme\/payments\/contents\//);
+    const baseReads = contents.filter((c) => c.query.ref === DEMO_MERGE_BASE).map((c) => decodeURIComponent(c.route.split('/contents/')[1]!));
+    expect(baseReads).toContain('worker/sync_orders.py');
+    expect(contents.filter((c) => c.query.ref === DEMO_MERGE_BASE).every((c) => c.status === 200)).toBe(true);
+
+    // `sync()` already pushed one order per call in its loop at base; the PR only changed the call's arguments.
+    const [review] = github.submittedReviews(TARGET.number).filter((r) => r.commitId === sha);
+    expect(review!.comments.filter((c) => c.path === 'worker/sync_orders.py' && c.line === 50)).toEqual([]);
+    expect(review!.comments.some((c) => c.path === 'worker/sync_orders.py')).toBe(true);
+    expect(review!.body).toContain('**Already in the base branch** (1)');
+    expect(review!.body).toMatch(/`worker\/sync_orders\.py:50`.*sequential-await-in-loop.*already in the base version of this file/);
+    expectAnchoredOnDiff(sha);
   });
 
   it('does not review the same head SHA twice, and ignores a redelivered delivery id', async () => {

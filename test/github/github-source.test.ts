@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExternalServiceError } from '../../src/errors.js';
 import { createGitHubSource, MAX_LISTED_FILES } from '../../src/github/github-source.js';
 import { useHttpMocks } from '../helpers/http.js';
-import { API, HEAD_SHA, PR_PATH, REF, REPO_PATH, testOctokit } from './fixtures.js';
+import { API, BASE_SHA, HEAD_SHA, PR_PATH, REF, REPO_PATH, testOctokit } from './fixtures.js';
 
 const nock = useHttpMocks();
 
@@ -157,5 +157,41 @@ describe('createGitHubSource.readFile', () => {
     const source = createGitHubSource(testOctokit(), { ...REF, headSha: HEAD_SHA });
     expect(await source.readFile('gone.ts', 1024)).toBeUndefined();
     expect(await source.readFile('lib', 1024)).toBeUndefined();
+  });
+});
+
+describe('createGitHubSource.readBaseFile', () => {
+  const MERGE_BASE = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+  const COMPARE = `${REPO_PATH}/compare/${BASE_SHA}...${HEAD_SHA}`;
+  const file = (text: string) => ({ type: 'file', encoding: 'base64', size: text.length, content: Buffer.from(text).toString('base64') });
+
+  it('is absent without the base SHA: the review then treats every match as new', () => {
+    expect(createGitHubSource(testOctokit(), { ...REF, headSha: HEAD_SHA }).readBaseFile).toBeUndefined();
+  });
+
+  it('reads base versions at the merge base (one compare request for all of them), through the retry policy', async () => {
+    nock(API).get(COMPARE).query(true).reply(200, { status: 'ahead', merge_base_commit: { sha: MERGE_BASE }, files: [] });
+    nock(API)
+      .get(`${REPO_PATH}/contents/src%2Fpay.ts`)
+      .query({ ref: MERGE_BASE })
+      .reply(502, { message: 'Server Error' })
+      .get(`${REPO_PATH}/contents/src%2Fpay.ts`)
+      .query({ ref: MERGE_BASE })
+      .reply(200, file('export const a = 1;\n'))
+      .get(`${REPO_PATH}/contents/src%2Fold.ts`)
+      .query({ ref: MERGE_BASE })
+      .reply(404, { message: 'Not Found', status: '404' });
+    const source = createGitHubSource(testOctokit(), { ...REF, headSha: HEAD_SHA, baseSha: BASE_SHA });
+    const [pay, old] = await Promise.all([source.readBaseFile!('src/pay.ts', 1024), source.readBaseFile!('src/old.ts', 1024)]);
+    expect(pay).toEqual({ text: 'export const a = 1;\n', size: 20, binary: false });
+    expect(old).toBeUndefined();
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('falls back to the base SHA when the merge base cannot be found', async () => {
+    nock(API).get(COMPARE).query(true).reply(404, { message: 'Not Found', status: '404' });
+    nock(API).get(`${REPO_PATH}/contents/src%2Fpay.ts`).query({ ref: BASE_SHA }).reply(200, file('x\n'));
+    const source = createGitHubSource(testOctokit(), { ...REF, headSha: HEAD_SHA, baseSha: BASE_SHA });
+    expect(await source.readBaseFile!('src/pay.ts', 1024)).toEqual({ text: 'x\n', size: 2, binary: false });
   });
 });

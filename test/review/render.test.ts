@@ -212,7 +212,7 @@ describe('renderSummary: demoted findings', () => {
         ],
       }),
     );
-    expect(body).toMatch(/<details>\n<summary>Not posted inline: 2 lower-confidence or pre-existing findings<\/summary>/);
+    expect(body).toMatch(/<details>\n<summary>Not posted inline: 2 lower-confidence, pre-existing or rejected findings<\/summary>/);
     expect(body).toContain('**Lower confidence** (1)');
     expect(body).toContain('`src/a.ts:4` · `swallowed-error` · Error swallowed — confidence 0.50 is under the threshold');
     expect(body).toContain('**Already in the base branch** (1)');

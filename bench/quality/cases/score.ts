@@ -108,7 +108,17 @@ export interface CaseScore {
   fp: number;
   neutral: number;
   falsePositives: Array<{ ruleId: string; path: string; line: number; title: string }>;
+  /** Every posted finding, by category and source, with how it scored (for per-category precision). */
+  findings: Array<{ category: Category; source: Finding['source']; outcome: Outcome }>;
+  /**
+   * Rule findings the agent rejected (demoted `rejected-by-agent`), with how they would have scored: one on a
+   * planted problem (`tp`) was a wrong rejection.
+   */
+  rejected: Array<{ ruleId: string; path: string; line: number; why: string; outcome: Outcome }>;
 }
+
+/** How a finding scores against a case: on a planted problem, on an acceptable range, or neither. */
+export type Outcome = 'tp' | 'neutral' | 'fp';
 
 const overlaps = (f: Pick<Finding, 'path' | 'line' | 'endLine'>, r: z.infer<typeof Range>) =>
   f.path === r.path && f.line <= r.endLine + SLACK && (f.endLine ?? f.line) >= r.startLine - SLACK;
@@ -124,18 +134,24 @@ export async function scoreCase(c: Case, reviewer?: Reviewer): Promise<CaseScore
     ...(reviewer ? { reviewer } : {}),
   });
   const posted = [...result.inline, ...result.summaryOnly.map((s) => s.finding)];
-  const score: CaseScore = { id: c.id, language: c.language, clean: c.clean, planted: [], tp: 0, fp: 0, neutral: 0, falsePositives: [] };
+  const score: CaseScore = { id: c.id, language: c.language, clean: c.clean, planted: [], tp: 0, fp: 0, neutral: 0, falsePositives: [], findings: [], rejected: [] };
+  const outcome = (f: Finding): Outcome => (c.planted.some((p) => overlaps(f, p)) ? 'tp' : c.acceptable.some((a) => overlaps(f, a)) ? 'neutral' : 'fp');
   for (const p of c.planted) {
     const by = posted.filter((f) => overlaps(f, p)).map((f) => f.ruleId ?? 'agent');
     score.planted.push({ category: p.category, found: by.length > 0, problem: p.problem, by });
   }
   for (const f of posted) {
-    if (c.planted.some((p) => overlaps(f, p))) score.tp++;
-    else if (c.acceptable.some((a) => overlaps(f, a))) score.neutral++;
+    const o = outcome(f);
+    score.findings.push({ category: f.category, source: f.source, outcome: o });
+    if (o === 'tp') score.tp++;
+    else if (o === 'neutral') score.neutral++;
     else {
       score.fp++;
       score.falsePositives.push({ ruleId: f.ruleId ?? 'agent', path: f.path, line: f.line, title: f.title });
     }
+  }
+  for (const d of result.demoted ?? []) {
+    if (d.reason === 'rejected-by-agent') score.rejected.push({ ruleId: d.finding.ruleId ?? 'agent', path: d.finding.path, line: d.finding.line, why: d.why, outcome: outcome(d.finding) });
   }
   return score;
 }
