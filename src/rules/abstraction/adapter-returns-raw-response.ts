@@ -267,7 +267,8 @@ export const adapterReturnsRawResponse: Rule = {
   fix: 'Check the status and parse the body inside the adapter, and return a typed result (a domain object, or a small value such as a message id or a language code) or raise a domain error the callers can handle; if callers need streaming, return the body reader (`io.ReadCloser`, a stream) rather than the response.',
   exemptions:
     'Silent for HTTP handlers and controllers returning a response to their own caller (Spring `@RestController`/`@Controller`, JAX-RS `@Path` resources, request-mapping methods, Next.js route handlers, `(req, res)` handlers, middleware), for thin generic transport helpers whose job is to return responses (functions taking a URL, a method or a request: `request(method, url)`, `Do(req)`, `RoundTrip`), for private/unexported functions, for Go functions that close the body before returning, and in tests, scripts and examples. Java `Response`/`ResponseEntity` count only in a class that imports an HTTP client API.',
-  // Estimate until measured on the real-world corpus.
+  // An estimate (< 5 real firings): no firing on the 657 commits of the real-world corpus; whole-tree scan of 12
+  // repositories 3 firings, all DEBATABLE (one generic SDK class); labelled corpus 5/5 on planted lines.
   confidence: 0.75,
   check(ctx: RuleContext): RuleMatch[] {
     if (NON_PRODUCTION.test(ctx.path)) return [];

@@ -369,7 +369,8 @@ export const outboundCallBypassesClient: Rule = {
   fix: 'Make the call through the same client or helper as the rest of the module (named above); if it lacks something this call needs, add it there rather than going around it.',
   exemptions:
     'Silent when the file makes no other outbound call through a client, session or helper (then there is nothing to bypass), for the bare call inside the helper that wraps it, for clients built in constructors, field initializers, `@Bean` methods and `@Configuration` classes (wiring), for a session created on the spot in one function (`with requests.Session() as s`), and in tests, scripts, examples and migrations.',
-  // Estimate until measured on the real-world corpus; a Java field of a project `…Client` type matches at 0.75.
+  // An estimate (< 5 real firings): no firing on the 657 commits of the real-world corpus; whole-tree scan of 12
+  // repositories 2/2 TP; labelled corpus 6/6 on planted lines. A Java field of a project `…Client` type matches at 0.75.
   confidence: 0.8,
   check(ctx: RuleContext): RuleMatch[] {
     if (NON_PRODUCTION.test(ctx.path)) return [];
