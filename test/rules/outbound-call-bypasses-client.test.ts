@@ -251,6 +251,17 @@ export const a = () => client.get('/users');
 export const b = () => axios.get(USERS_URL);
 `;
     expect(check(RULE, 'typescript', configured)).toEqual([]);
+    const sdk = `export class Notifier {
+  constructor(private readonly mailClient: MailClient) {}
+  async mail(to: string) {
+    return this.mailClient.send({ to, subject: 'Hi' });
+  }
+  async ping() {
+    return fetch(HEALTH_URL);
+  }
+}
+`;
+    expect(check(RULE, 'typescript', sdk)).toEqual([]);
   });
 });
 

@@ -166,7 +166,7 @@ function jsWrapperUses(ctx: RuleContext): WrapperUse[] {
     const name = receivers[receivers.length - 1] ?? '';
     if (LIBRARY_NAMES.test(root)) continue;
     const imported = clients.has(root);
-    const named = CLIENT_NAME.test(name) && (isThis ? receivers.length === 2 : receivers.length === 1) && (isUrlish(first) || (first !== undefined && kindOf(first) === 'object'));
+    const named = CLIENT_NAME.test(name) && (isThis ? receivers.length === 2 : receivers.length === 1) && (isUrlish(first) || (first !== undefined && kindOf(first) === 'object' && /^(get|post|put|patch|delete|request)$/i.test(method)));
     if (!imported && !named) continue;
     const local = isThis ? null : localDeclaration(call, root, ctx.language);
     out.push({ node: call, label: receivers.join('.'), classId: isThis ? enclosingClassId(call) : null, ...(local ? { fnId: local.id() } : {}) });
