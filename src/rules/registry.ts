@@ -4,6 +4,7 @@ import { resilienceRules } from './families/resilience.js';
 import { abstractionRules } from './families/abstraction.js';
 import { securityRules } from './families/security.js';
 import { performanceRules } from './families/performance.js';
+import { boundaryRules } from './families/boundaries.js';
 import type { Rule } from './types.js';
 
 /** Every rule arch-review ships, by family. Ids are unique (a test checks). */
@@ -14,6 +15,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...performanceRules,
   ...couplingRules,
   ...abstractionRules,
+  ...boundaryRules,
 ];
 
 /**

@@ -19,8 +19,8 @@ const nock = useHttpMocks();
 const KEY = 'sk_live_51HxYzQ8rT2vWk9LmNpBc4Ds';
 const PATH = 'src/payments/charge.ts';
 const LINES = [
-  'export async function charge(amount: number): Promise<Response> {',
-  `  return fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount), headers: { Authorization: 'Bearer ${KEY}' } });`,
+  'export async function charge(amount: number): Promise<void> {',
+  `  await fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount), headers: { Authorization: 'Bearer ${KEY}' } });`,
   '}',
 ];
 const DIFF = `diff --git a/${PATH} b/${PATH}

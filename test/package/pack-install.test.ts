@@ -141,7 +141,7 @@ beforeAll(async () => {
       '}',
       '',
     ].join('\n'),
-    'src/billing.py': ['import requests', '', '', 'def charge(customer_id):', '    return requests.post("https://billing.example.com/charges", json={"customer": customer_id})', ''].join('\n'),
+    'src/billing.py': ['import requests', '', '', 'def charge(customer_id):', '    requests.post("https://billing.example.com/charges", json={"customer": customer_id})', ''].join('\n'),
   });
   commitAll(project, 'call the CRM and billing APIs');
 }, 10 * MINUTE);
