@@ -5,7 +5,7 @@ import { isFunctionNode } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { nameWords } from './business-layer.js';
+import { nameWords } from '../file-role.js';
 import { argumentsOf, bareHttpCalls, HTTP_VERB, isUrlish, keywordArgument, positionalArguments, type BareCall } from './outbound-http.js';
 
 /** One outbound call made through the module's own client, session or helper. */

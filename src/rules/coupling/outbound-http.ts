@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { calleeOf, calleeSegments, CALL_KIND } from '../ast/external-call.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
-import { nameWords } from './business-layer.js';
+import { nameWords } from '../file-role.js';
 
 /**
  * Shared by the boundary rules (`outbound-call-bypasses-client`, `adapter-returns-raw-response`): what a
