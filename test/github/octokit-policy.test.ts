@@ -149,9 +149,15 @@ describe('withGitHubRetryPolicy through a real Probot', () => {
 
   it('stops waiting as soon as the caller aborts', async () => {
     const { octokit } = await policyClient({ baseDelayMs: 60_000, maxDelayMs: 60_000 });
-    nock(API).get(PR_PATH).reply(500, { message: 'Server Error' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Abort while the policy waits to retry (after the 500 arrived), not while the request is in flight:
+    // on a loaded machine a fixed 50 ms could fire before the request was even answered.
+    nock(API)
+      .get(PR_PATH)
+      .reply(() => {
+        setTimeout(() => controller.abort(), 50);
+        return [500, { message: 'Server Error' }];
+      });
     const { value: err, ms } = await timed(() => getPull(octokit, { signal: controller.signal }).catch((e: unknown) => e));
     expect((err as Error).name).toBe('AbortError');
     expect(ms).toBeLessThan(5_000);

@@ -20,7 +20,8 @@ const KEY = 'sk_live_51HxYzQ8rT2vWk9LmNpBc4Ds';
 const PATH = 'src/payments/charge.ts';
 const LINES = [
   'export async function charge(amount: number): Promise<void> {',
-  `  await fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount), headers: { Authorization: 'Bearer ${KEY}' } });`,
+  `  const res = await fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount), headers: { Authorization: 'Bearer ${KEY}' } });`,
+  '  if (!res.ok) throw new Error(`charge failed: HTTP ${res.status}`);',
   '}',
 ];
 const DIFF = `diff --git a/${PATH} b/${PATH}
@@ -28,7 +29,7 @@ new file mode 100644
 index 0000000..1111111
 --- /dev/null
 +++ b/${PATH}
-@@ -0,0 +1,3 @@
+@@ -0,0 +1,${LINES.length} @@
 ${LINES.map((l) => `+${l}`).join('\n')}
 `;
 
