@@ -216,7 +216,13 @@ describe('the tarball installed into an empty project (npm install --omit=dev)',
     const r = await run('npx', ['--no', '--', 'arch-review', 'review', '--format', 'json', '--no-agent'], { cwd: project });
     expect(r.code, describeRun('npx arch-review review', r)).toBe(0);
     const report = JSON.parse(r.stdout) as { findings: { path: string; line: number; ruleId?: string; source: string }[]; summary: { filesReviewed: number } };
-    expect(report.findings.map((f) => `${f.ruleId} ${f.path}:${f.line}`).sort()).toEqual(['http-call-without-timeout src/billing.py:5', 'http-call-without-timeout src/crm-client.ts:2']);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.path}:${f.line}`).sort()).toEqual([
+      'http-call-without-timeout src/billing.py:5',
+      'http-call-without-timeout src/crm-client.ts:2',
+      // Both fixtures also drop or read the response without a status check: a charge that failed would pass as done.
+      'response-status-unchecked src/billing.py:5',
+      'response-status-unchecked src/crm-client.ts:3',
+    ]);
     expect(report.summary.filesReviewed).toBe(2);
   }, 2 * MINUTE);
 
