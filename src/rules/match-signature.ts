@@ -1,6 +1,6 @@
 import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../diff/types.js';
-import { parseSource } from './parse-source.js';
+import { knownKindsRule } from './ast/function-scope.js';
 
 /**
  * What differential analysis needs to recognise one rule match in the other version of a file, whatever its
@@ -53,26 +53,8 @@ const SCOPE_KINDS: Record<RuleLanguage, readonly string[]> = {
 /** A variable or field declaration names a scope only when its value is a function. */
 const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
 
-const scopeRules = new Map<RuleLanguage, { rule: { any: Array<{ kind: string }> } }>();
-
-/** The scope rule of `language`, with only the kinds its grammar knows (ast-grep rejects an unknown kind). */
-function scopeRule(language: RuleLanguage): { rule: { any: Array<{ kind: string }> } } {
-  let rule = scopeRules.get(language);
-  if (!rule) {
-    const probe = parseSource(language, '').root();
-    const kinds = SCOPE_KINDS[language].filter((kind) => {
-      try {
-        probe.findAll({ rule: { kind } });
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    rule = { rule: { any: kinds.map((kind) => ({ kind })) } };
-    scopeRules.set(language, rule);
-  }
-  return rule;
-}
+/** The scope rule of `language`, with only the kinds its grammar knows. */
+const scopeRule = (language: RuleLanguage) => knownKindsRule(language, SCOPE_KINDS[language]);
 
 interface Scope {
   name: string;

@@ -58,15 +58,18 @@ export function belongsTo(node: SgNode, scope: SgNode, language: LanguageOrFamil
   return false;
 }
 
-const functionRules = new Map<RuleLanguage, NapiConfig>();
+const kindRules = new Map<string, NapiConfig>();
 
-/** A rule matching the function kinds of `language` that its grammar has (a rule naming an unknown kind is rejected). */
-function functionRule(language: LanguageOrFamily): NapiConfig {
-  const grammar: RuleLanguage = language === 'js' ? 'typescript' : language;
-  let rule = functionRules.get(grammar);
+/**
+ * A rule matching those of `kinds` that the grammar of `language` has: ast-grep rejects a rule naming a kind
+ * its grammar lacks, and the kind tables list every grammar's names together. Memoised per language and list.
+ */
+export function knownKindsRule(language: RuleLanguage, kinds: readonly string[]): NapiConfig {
+  const key = `${language}:${kinds.join(',')}`;
+  let rule = kindRules.get(key);
   if (!rule) {
-    const probe = parseSource(grammar, '').root();
-    const kinds = [...FUNCTION_KINDS[grammar]].filter((kind) => {
+    const probe = parseSource(language, '').root();
+    const known = kinds.filter((kind) => {
       try {
         probe.findAll({ rule: { kind } });
         return true;
@@ -74,10 +77,16 @@ function functionRule(language: LanguageOrFamily): NapiConfig {
         return false;
       }
     });
-    rule = { rule: { any: kinds.map((kind) => ({ kind })) } };
-    functionRules.set(grammar, rule);
+    rule = { rule: { any: known.map((kind) => ({ kind })) } };
+    kindRules.set(key, rule);
   }
   return rule;
+}
+
+/** A rule matching the function kinds of `language` that its grammar has. */
+function functionRule(language: LanguageOrFamily): NapiConfig {
+  const grammar: RuleLanguage = language === 'js' ? 'typescript' : language;
+  return knownKindsRule(grammar, [...FUNCTION_KINDS[grammar]]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hasFileRole, nameWords } from '../file-role.js';
+import { ADAPTER_DIRS, hasFileRole, nameWords } from '../file-role.js';
 
 /** Folder names that mark business logic: domain models, services, use cases. */
 const BUSINESS_DIRS = new Set([
@@ -25,31 +25,11 @@ const MONOREPO_DIRS = new Set(['packages', 'libs', 'apps', 'modules']);
 /** File names (without extension) that are business modules on their own. */
 const BUSINESS_FILES = new Set(['services', 'models', 'domain', 'entities', 'usecases', 'use_cases']);
 
-/** Folder names that mark the edge, where vendor SDKs belong. They win over a business folder above them. */
-const EDGE_DIRS = new Set([
-  'adapters',
-  'adapter',
-  'integrations',
-  'integration',
-  'infrastructure',
-  'infra',
-  'clients',
-  'client',
-  'gateways',
-  'gateway',
-  'providers',
-  'provider',
-  'vendors',
-  'vendor',
-  'external',
-  'thirdparty',
-  'third_party',
-  'third-party',
-  'connectors',
-  'repositories',
-  'repository',
-  'persistence',
-]);
+/**
+ * Folder names that mark the edge, where vendor SDKs belong: the adapter folders of `file-role` and the
+ * persistence layer. They win over a business folder above them.
+ */
+const EDGE_DIRS = new Set([...ADAPTER_DIRS, 'repositories', 'repository', 'persistence']);
 
 /** Folder and file names of tests, fixtures and scripts: not production business logic. */
 const NON_PRODUCTION = /(^|\/)(tests?|__tests__|__mocks__|spec|specs|fixtures?|testdata|mocks?|scripts|migrations|e2e)(\/|$)|(\.|_)(test|spec)\.\w+$|_test\.go$|(^|\/)test_[^/]+\.py$|Tests?\.java$/i;
