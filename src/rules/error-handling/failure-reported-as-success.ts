@@ -80,12 +80,13 @@ function goMatches(root: SgNode): RuleMatch[] {
     if (!errName || fieldOf(ifNode, 'alternative')) continue;
     const statements = goStatements(fieldOf(ifNode, 'consequence'));
     const verdict = successAfterLogging(statements, 'go');
-    if (!verdict || verdict === 'empty') continue;
+    if (!verdict) continue;
     const source = goErrorSource(ifNode, errName);
     if (!source || !isExternalCall(source, 'go') || isBestEffort(source, 'go') || !quietContext(ifNode, 'go')) continue;
     // `return nil` is success for a function that only returns an error (a check that fails open, a send that
     // did not happen); for `(T, error)` it is also how optional lookups end, so only an action's failure counts there.
     if (verdict === 'nil-error' && goResult(ifNode) !== 'error' && !isSendLike(source, 'go')) continue;
+    if (verdict === 'empty') continue;
     out.push({
       line: lineOf(ifNode),
       endLine: endLineOf(ifNode),

@@ -94,9 +94,7 @@ export interface GoHandler {
 /** Go functions that serve an HTTP request: net/http, gin and echo handlers. */
 export function goRequestHandlers(root: SgNode): GoHandler[] {
   const out: GoHandler[] = [];
-  // Only functions whose parameters name a request or a context (a type name is one token) are read in JS.
-  const kinds = [{ kind: 'function_declaration' }, { kind: 'method_declaration' }, { kind: 'func_literal' }];
-  for (const fn of root.findAll({ rule: { any: kinds, has: { field: 'parameters', regex: 'Request|Context' } } })) {
+  for (const fn of root.findAll({ rule: { any: [{ kind: 'function_declaration' }, { kind: 'method_declaration' }, { kind: 'func_literal' }] } })) {
     for (const p of fieldOf(fn, 'parameters')?.children() ?? []) {
       if (kindOf(p) !== 'parameter_declaration') continue;
       const type = fieldOf(p, 'type')?.text().replace(/\s+/g, '') ?? '';

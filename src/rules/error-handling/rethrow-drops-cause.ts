@@ -56,9 +56,7 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
   const throws = findInScope(h.body, { rule: { kind: throwKind } }, language).filter((t) => ownHandler(t, language)?.id() === h.node.id());
   // Most handlers throw nothing: the external calls of the `try` are looked up only for those that do.
   if (throws.length === 0) return [];
-  // Whether the `try` calls out is asked only of the throws that get that far (most pass the error on).
-  let calls: boolean | undefined;
-  const external = (): boolean => (calls ??= guardedExternalCalls(h, language).length > 0);
+  const external = guardedExternalCalls(h, language).length > 0;
   const out: RuleMatch[] = [];
   // The handler's references to its error are the same for every throw in it: looked up once, on first need.
   let paramUses: SgNode[] | undefined;
@@ -67,7 +65,7 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
     if (!thrown) continue; // bare `raise` re-raises with the traceback
     if (language === 'python') {
       // Python chains the caught error as `__context__` by itself; only `from None` throws it away.
-      if (fieldOf(t, 'cause')?.text() !== 'None' || !external()) continue;
+      if (fieldOf(t, 'cause')?.text() !== 'None' || !external) continue;
       if (h.param && referencesTo(thrown, h.param, language).length > 0) continue;
       out.push({
         line: lineOf(t),
@@ -83,17 +81,17 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
       if (passed) continue;
       // TS/JS: any use of the error means it was inspected or logged (`err.code === 'ENOENT'`); Java: outside the throw.
       if (isTsLike(language) ? uses.length > 0 : uses.some((u) => !within(u, thrown))) continue;
-    } else if (!external()) {
+    } else if (!external) {
       continue; // `catch { throw new BadRequest('invalid JSON') }`: the author chose not to bind it
     }
-    if (language === 'java' && !external() && !catchesEverything(h) && !h.types.some((x) => x === 'RuntimeException' || JAVA_IO_TYPES.test(x))) continue;
+    if (language === 'java' && !external && !catchesEverything(h) && !h.types.some((x) => x === 'RuntimeException' || JAVA_IO_TYPES.test(x))) continue;
     const type = (fieldOf(thrown, isTsLike(language) ? 'constructor' : 'type')?.text() ?? 'Error').split('.').pop() ?? 'Error';
     // Bad input turned into a 400 with the reason kept: the stack trace of a rejected value helps nobody.
     if (language === 'java' && VALIDATION_TYPES.test(type) && h.param && carriesMessage(thrown, h.param)) continue;
     out.push({
       line: lineOf(t),
       detail: h.param
-        ? `\`throw new ${type}(…)\` inside \`catch (${h.param})\` does not pass \`${h.param}\` on: the original error${external() ? ' from the external call' : ''} and its stack trace are lost.`
+        ? `\`throw new ${type}(…)\` inside \`catch (${h.param})\` does not pass \`${h.param}\` on: the original error${external ? ' from the external call' : ''} and its stack trace are lost.`
         : `\`throw new ${type}(…)\` in a \`catch\` that does not bind the error: the original failure of the external call and its stack trace are lost.`,
       ...causeSuggestion(t, thrown, type, h, ctx),
     });
@@ -104,8 +102,7 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
 /** The catch/except clause a throw belongs to (the nearest one). */
 function ownHandler(t: SgNode, language: RuleLanguage): SgNode | undefined {
   const kind = language === 'python' ? 'except_clause' : 'catch_clause';
-  for (let a = t.parent(); a; a = a.parent()) if (kindOf(a) === kind) return a;
-  return undefined;
+  return t.ancestors().find((a) => kindOf(a) === kind);
 }
 
 function referencesTo(scope: SgNode, name: string, language: RuleLanguage): SgNode[] {
