@@ -106,6 +106,7 @@ describe('bad input at the webhook edge of the app process (npm start)', () => {
     const payload = JSON.stringify({ action: 'opened', pull_request: { title: `${MARK} `.repeat(Math.ceil((20 * MiB) / (MARK.length + 1))) } });
     expect(payload.length).toBeGreaterThan(20 * MiB);
     let peak = before;
+    let peakAfterThree = before;
     const sampler = setInterval(() => (peak = Math.max(peak, memory(nodePid, 'VmRSS'))), 5);
     try {
       // Ten in a row: memory must level off, not climb with each forged body.
@@ -113,13 +114,18 @@ describe('bad input at the webhook edge of the app process (npm start)', () => {
         const answer = await deliverWebhook(webhookUrl, { event: 'pull_request', id: `forged-${i}`, payload: {}, body: payload, secret: WEBHOOK_SECRET, signature: `sha256=${'0'.repeat(64)}` }, 30_000);
         expect(answer.status).toBe(400);
         expect(answer.body).toMatch(/signature does not match/);
+        if (i === 2) peakAfterThree = Math.max(peak, memory(nodePid, 'VmRSS'));
       }
     } finally {
       clearInterval(sampler);
     }
     peak = Math.max(peak, memory(nodePid, 'VmRSS'));
     console.info(`app RSS: ${(before / MiB).toFixed(0)} MiB at rest, ${(peak / MiB).toFixed(0)} MiB at most while ten 20 MB forged bodies came in, one after another`);
-    expect(peak - before).toBeLessThan(100 * MiB);
+    // Buffering every body would grow by 200 MiB and more (the old code: 480 MiB). Node 24 keeps more of the
+    // first bodies' chunks before a major collection than Node 20 (measured: +91-101 MiB on 24, +32-38 on 20),
+    // so the bound is on what matters: a modest total, and no climb once the first three bodies were read.
+    expect(peak - before).toBeLessThan(150 * MiB);
+    expect(peak - peakAfterThree).toBeLessThan(60 * MiB);
     expect(github.requests).toEqual([]);
     expect(await metric('webhook_deliveries_total', { event: 'pull_request', outcome: 'rejected' })).toBe(10);
   }, 120_000);
