@@ -155,7 +155,8 @@ function builderString(builder: SgNode, scope: Scope): DynamicString | null {
 const within = (inner: SgNode, outer: SgNode): boolean =>
   inner.range().start.index >= outer.range().start.index && inner.range().end.index <= outer.range().end.index;
 
-function flattenPlus(n: SgNode): SgNode[] {
+/** The operands of a chain of `+` (string concatenation), left to right; any other node is its own only operand. */
+export function flattenPlus(n: SgNode): SgNode[] {
   const k = kindOf(n);
   if ((k === 'binary_expression' || k === 'binary_operator') && fieldOf(n, 'operator')?.text() === '+') {
     const l = fieldOf(n, 'left');

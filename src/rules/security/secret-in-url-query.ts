@@ -4,6 +4,7 @@ import { CALL_KIND, callLabel, calleeOf, calleeSegments } from '../ast/external-
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
+import { flattenPlus } from './dynamic-string.js';
 import { isOperatorToolPath } from './operator-tools.js';
 import { isSecretName } from './secret-names.js';
 import { secretReferences } from './secret-references.js';
@@ -83,16 +84,6 @@ function splices(expr: SgNode, language: RuleLanguage): { before: string; value:
     });
   }
   return [];
-}
-
-function flattenPlus(n: SgNode): SgNode[] {
-  const k = kindOf(n);
-  if ((k === 'binary_expression' || k === 'binary_operator') && fieldOf(n, 'operator')?.text() === '+') {
-    const l = fieldOf(n, 'left');
-    const r = fieldOf(n, 'right');
-    return [...(l ? flattenPlus(unwrap(l)) : []), ...(r ? flattenPlus(unwrap(r)) : [])];
-  }
-  return [n];
 }
 
 /** Calls that keep a URL's text: `new URL(x)`, `url.toString()`, `String(x)`, `str(x)`, `URI.create(x)`. */
