@@ -146,6 +146,18 @@ function isAdapter(path: string, source: string): boolean {
  * @example fileRoles('src/services/billing.ts', '') // []
  */
 export function fileRoles(path: string, source = ''): FileRole[] {
+  // Every rule asks about the file it checks: the roles of the last files are kept (same path, same source).
+  const hit = rolesCache.get(path);
+  if (hit && hit.source === source) return [...hit.roles];
+  const roles = computeRoles(path, source);
+  if (rolesCache.size >= 16) rolesCache.delete(rolesCache.keys().next().value as string);
+  rolesCache.set(path, { source, roles });
+  return [...roles];
+}
+
+const rolesCache = new Map<string, { source: string; roles: readonly FileRole[] }>();
+
+function computeRoles(path: string, source: string): FileRole[] {
   const roles: FileRole[] = [];
   if (isTest(path, source)) roles.push('test');
   if (isCli(path, source)) roles.push('cli');

@@ -27,7 +27,8 @@ function earlyUse(stmt: SgNode): RuleMatch | null {
   const errName = targets[targets.length - 1]?.text() ?? '';
   const call = values[0];
   if (targets.length < 2 || !result || kindOf(result) !== 'identifier' || result.text() === '_' || !GO_ERR_NAME.test(errName)) return null;
-  if (values.length !== 1 || !call || kindOf(call) !== 'call_expression' || !isExternalCall(call, 'go')) return null;
+  // Whether the call goes out is asked last, of the few results used early: most are checked on the next line.
+  if (values.length !== 1 || !call || kindOf(call) !== 'call_expression') return null;
   const name = result.text();
   const mentions = (n: SgNode, id: string): SgNode[] => n.findAll({ rule: { kind: 'identifier', regex: `^${id}$` } });
   for (let next = stmt.next(); next; next = next.next()) {
@@ -36,6 +37,7 @@ function earlyUse(stmt: SgNode): RuleMatch | null {
     if (kindOf(next) === 'if_statement' && new RegExp(`\\b${name}\\s*!=\\s*nil\\b`).test(fieldOf(next, 'condition')?.text() ?? '')) return null; // nil-guarded
     const use = mentions(next, name).find((u) => kindOf(u.parent() ?? u) === 'selector_expression' && fieldOf(u.parent() as SgNode, 'operand')?.id() === u.id());
     if (!use) continue;
+    if (!isExternalCall(call, 'go')) return null;
     return {
       line: lineOf(next),
       severity: 'high',

@@ -1,4 +1,4 @@
-import type { SgNode } from '@ast-grep/napi';
+import type { SgNode, SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeSegments } from '../ast/external-call.js';
 import { isFunctionNode } from '../ast/function-scope.js';
@@ -112,13 +112,59 @@ export function inErrorPath(node: SgNode, language: RuleLanguage): boolean {
   return false;
 }
 
+/** {@link onlyCalledFromErrorPaths} per file (by its tree and language) and helper name: every handler in a helper asks the same. */
+const errorPathVerdicts = new WeakMap<SgRoot, Map<string, boolean>>();
+
+/**
+ * Every call of the last file asked about, by the last segment of its callee: built once several helpers of a
+ * file have been asked about. One slot only: nodes hold their tree, so a cache keyed by tree would keep them all.
+ */
+let callIndex: { tree: SgRoot; language: RuleLanguage; byName: Map<string, SgNode[]> } | undefined;
+
+/** Past this many helpers asked about in a file, its calls are indexed by name once instead of searched per helper. */
+const INDEX_AFTER = 3;
+
+/** The source text of each tree, for {@link onlyCalledFromErrorPaths}. */
+const sourceOf = new WeakMap<SgRoot, string>();
+
 function onlyCalledFromErrorPaths(fn: SgNode, language: RuleLanguage): boolean {
   const name = fieldOf(fn, 'name')?.text();
   if (!name) return false;
+  const tree = fn.getRoot();
+  // A call to the helper names it somewhere else than its own declaration: a name written once (there) is never called.
+  let source = sourceOf.get(tree);
+  if (source === undefined) sourceOf.set(tree, (source = tree.root().text()));
+  const first = source.indexOf(name);
+  if (first >= 0 && source.indexOf(name, first + 1) < 0) return false;
+  let verdicts = errorPathVerdicts.get(tree);
+  if (!verdicts) errorPathVerdicts.set(tree, (verdicts = new Map()));
+  const key = `${language} ${name}`;
+  let found = verdicts.get(key);
+  if (found === undefined) verdicts.set(key, (found = calledOnlyFromErrorPaths(fn, name, language, verdicts.size >= INDEX_AFTER)));
+  return found;
+}
+
+function calledOnlyFromErrorPaths(fn: SgNode, name: string, language: RuleLanguage, indexed: boolean): boolean {
   const root = fn.ancestors().pop() ?? fn;
-  const calls = root
-    .findAll({ rule: { kind: CALL_KIND[language], regex: `\\b${name}\\s*\\(` } })
-    .filter((c) => calleeSegments(c, language).pop() === name);
+  const callsTo = { rule: { kind: CALL_KIND[language], regex: `\\b${name}\\s*\\(` } };
+  let calls: SgNode[];
+  if (!indexed) {
+    calls = root.findAll(callsTo).filter((c) => calleeSegments(c, language).pop() === name);
+  } else {
+    // The same calls: those named `name`, each tested against the same rule.
+    const tree = fn.getRoot();
+    if (callIndex?.tree !== tree || callIndex.language !== language) {
+      const byName = new Map<string, SgNode[]>();
+      for (const c of root.findAll({ rule: { kind: CALL_KIND[language] } })) {
+        const last = calleeSegments(c, language).pop() ?? '';
+        const list = byName.get(last);
+        if (list) list.push(c);
+        else byName.set(last, [c]);
+      }
+      callIndex = { tree, language, byName };
+    }
+    calls = (callIndex.byName.get(name) ?? []).filter((c) => c.matches(callsTo));
+  }
   return calls.length > 0 && calls.every((c) => c.ancestors().some((a) => ERROR_CLAUSE.test(kindOf(a))));
 }
 

@@ -1,4 +1,4 @@
-import type { SgNode } from '@ast-grep/napi';
+import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
@@ -37,7 +37,7 @@ export const responseStatusUnchecked: Rule = {
     if (isTsLike(ctx.language) && /supabase/i.test(ctx.source)) out.push(...supabaseMatches(root, ctx.language));
     if (!HINT[ctx.language].test(ctx.source)) return out;
     const helpers = ctx.language === 'java' ? javaResponseHelpers(root, ctx.source) : new Set<string>();
-    for (const call of root.findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
+    for (const call of root.findAll(candidateCalls(ctx.language, helpers))) {
       const helper = helpers.has(calleeSegments(call, ctx.language).join('.')) ? { write: false } : null;
       const kind = helper ?? httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;
@@ -59,6 +59,21 @@ const HINT: Record<RuleLanguage, RegExp> = {
   go: /"net\/http"|[cC]lient\./,
   java: /java\.net\.http|okhttp3|javax\.ws\.rs|jakarta\.ws\.rs/,
 };
+
+/**
+ * The calls {@link httpCall} (or a Java response helper) may accept, narrowed natively: every callee segment is
+ * the text of a node inside the callee, so a callee whose text lacks every method name cannot be one of them.
+ */
+function candidateCalls(language: RuleLanguage, helpers: ReadonlySet<string>): NapiConfig {
+  const kind = CALL_KIND[language];
+  if (language === 'java') {
+    // The method is the invocation's `name`; a helper is called by its bare name (`getResponse(uri)`).
+    const names = ['send', 'execute', 'get', 'post', 'put', 'delete', 'head', ...[...helpers].filter((h) => /^\w+$/.test(h))];
+    return { rule: { kind, has: { field: 'name', regex: `^(${names.join('|')})$` } } };
+  }
+  const methods = isTsLike(language) ? 'fetch' : language === 'python' ? 'get|post|put|patch|delete|head|request' : 'Do|Get|Post|Head';
+  return { rule: { kind, has: { field: 'function', regex: methods } } };
+}
 
 const STATUS_MEMBER: Record<RuleLanguage, RegExp> = {
   typescript: /^(ok|status|statusText)$/,

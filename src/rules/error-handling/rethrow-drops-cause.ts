@@ -102,7 +102,8 @@ function handlerMatches(h: ErrorHandler, ctx: RuleContext): RuleMatch[] {
 /** The catch/except clause a throw belongs to (the nearest one). */
 function ownHandler(t: SgNode, language: RuleLanguage): SgNode | undefined {
   const kind = language === 'python' ? 'except_clause' : 'catch_clause';
-  return t.ancestors().find((a) => kindOf(a) === kind);
+  for (let a = t.parent(); a; a = a.parent()) if (kindOf(a) === kind) return a;
+  return undefined;
 }
 
 function referencesTo(scope: SgNode, name: string, language: RuleLanguage): SgNode[] {
