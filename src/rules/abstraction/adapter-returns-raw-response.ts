@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { calleeSegments } from '../ast/external-call.js';
-import { findInScope, isTsLike } from '../ast/function-scope.js';
+import { findInScope, isTsLike, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { isUrlish, keywordArgument, positionalArguments } from '../coupling/outbound-http.js';
@@ -252,6 +252,17 @@ function javaLeaks(ctx: RuleContext): Leak[] {
 }
 
 /**
+ * Words a file must contain for any of its functions to hand out a raw response (a superset of what each
+ * language's recogniser asks for): the rule reads no tree without one.
+ */
+const MAY_RETURN_RAW: Record<LanguageFamily, RegExp> = {
+  python: /requests|httpx|urlopen|session|client|http/i,
+  js: /fetch|ky|axios/,
+  go: /http\.Response/,
+  java: /./,
+};
+
+/**
  * A public function or method of an integration module returns the raw HTTP response (`requests.Response`,
  * `*http.Response`, fetch's `Response`, `AxiosResponse`, JAX-RS `Response`, `ResponseEntity` of a client call,
  * `HttpResponse<…>`), so every caller checks the status and parses the provider's body itself.
@@ -272,6 +283,9 @@ export const adapterReturnsRawResponse: Rule = {
   confidence: 0.75,
   check(ctx: RuleContext): RuleMatch[] {
     if (NON_PRODUCTION.test(ctx.path)) return [];
+    // Python tests receiver names with underscores removed (`http_session`): so does the word test.
+    const family = languageFamily(ctx.language);
+    if (!MAY_RETURN_RAW[family].test(family === 'python' ? ctx.source.replace(/_/g, '') : ctx.source)) return [];
     const leaks = ctx.language === 'python' ? pythonLeaks(ctx) : ctx.language === 'go' ? goLeaks(ctx) : ctx.language === 'java' ? javaLeaks(ctx) : isTsLike(ctx.language) ? jsLeaks(ctx) : [];
     return leaks.map((l) => ({
       line: l.line,

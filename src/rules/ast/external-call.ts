@@ -141,6 +141,8 @@ interface FileBindings {
   names: ReturnType<typeof importedNames>;
   /** Local names bound to a vendor SDK module (`stripe`, `twilio`, `boto3`). */
   vendorLocals: Set<string>;
+  /** {@link externalCallCertainty} per call node id: many rules ask about the same calls of a file. */
+  certainty: Map<number, Certainty | undefined>;
 }
 
 const bindingsCache = new WeakMap<SgRoot, Map<RuleLanguage, FileBindings>>();
@@ -154,7 +156,7 @@ function fileBindings(call: SgNode, language: RuleLanguage): FileBindings {
     // Java recognises calls by receiver and method alone: its imports are not read.
     const names = language === 'java' ? new Map<string, { module: string; imported: string }>() : importedNames(root, language);
     const vendorLocals = new Set([...names].filter(([, b]) => vendorOfModule(language, b.module)).map(([local]) => local));
-    byLanguage.set(language, (found = { names, vendorLocals }));
+    byLanguage.set(language, (found = { names, vendorLocals, certainty: new Map() }));
   }
   return found;
 }
@@ -280,11 +282,19 @@ export function isKnownJavaCall(receiverText: string, method: string): boolean {
  */
 export function externalCallCertainty(call: SgNode, language: RuleLanguage): Certainty | undefined {
   if (kindOf(call) !== CALL_KIND[language]) return undefined;
+  const b = fileBindings(call, language);
+  const id = call.id();
+  if (b.certainty.has(id)) return b.certainty.get(id);
+  const found = certaintyOf(call, language, b);
+  b.certainty.set(id, found);
+  return found;
+}
+
+function certaintyOf(call: SgNode, language: RuleLanguage, b: FileBindings): Certainty | undefined {
   const segs = calleeSegments(call, language);
   const method = segs[segs.length - 1] ?? '?';
   const receivers = segs.slice(0, -1).filter((s) => s !== 'this' && s !== 'self' && s !== '?');
   const family = languageFamily(language);
-  const b = fileBindings(call, language);
   if (segs.length === 1) {
     if (HTTP_FUNCTIONS[language]?.test(method)) return 'known';
     return family === 'python' && pyKnown(call, b) ? 'known' : undefined; // `get(url)` after `from requests import get`
@@ -361,6 +371,28 @@ function helperCallee(call: SgNode, family: LanguageFamily): string | undefined 
  * helpers: `await this.loadCustomer(id)` counts when `loadCustomer` itself calls Stripe.
  */
 export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNode) => ExternalCallMatch | undefined {
+  let byLanguage = recognisers.get(root);
+  if (!byLanguage) recognisers.set(root, (byLanguage = new Map()));
+  let found = byLanguage.get(language);
+  if (!found) {
+    const recognise = buildExternalCalls(root, language);
+    const seen = new Map<number, ExternalCallMatch | undefined>();
+    found = (call) => {
+      const id = call.id();
+      if (seen.has(id)) return seen.get(id);
+      const m = recognise(call);
+      seen.set(id, m);
+      return m;
+    };
+    byLanguage.set(language, found);
+  }
+  return found;
+}
+
+/** One recogniser per parsed tree and language: several rules ask about the calls of the same file. */
+const recognisers = new WeakMap<SgRoot, Map<RuleLanguage, (call: SgNode) => ExternalCallMatch | undefined>>();
+
+function buildExternalCalls(root: SgRoot, language: RuleLanguage): (call: SgNode) => ExternalCallMatch | undefined {
   const family = languageFamily(language);
   const callKind = CALL_KIND[language];
   const direct = (call: SgNode): ExternalCallMatch | undefined => {

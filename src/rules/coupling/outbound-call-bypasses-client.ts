@@ -77,7 +77,9 @@ function pythonSessionNames(root: SgNode): { names: Map<string, string>; local: 
 function pythonWrapperUses(root: SgNode): WrapperUse[] {
   const { names: sessions, local } = pythonSessionNames(root);
   const out: WrapperUse[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'attribute' } } })) {
+  // ast-grep keeps the calls whose method is an HTTP verb (HTTP_VERB, any case); the rest of the tests stay here.
+  const verb = { field: 'attribute', regex: `(?i)${HTTP_VERB.source}` };
+  for (const call of root.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'attribute', has: verb } } })) {
     const callee = calleeOf(call, 'python');
     const object = fieldOf(callee, 'object')?.text() ?? '';
     const method = (fieldOf(callee, 'attribute')?.text() ?? '').toLowerCase();
@@ -150,7 +152,9 @@ const HTTP_FUNCTION_NAME = /request|http|fetch/i;
 function jsWrapperUses(ctx: RuleContext): WrapperUse[] {
   const clients = jsClientNames(ctx);
   const out: WrapperUse[] = [];
-  for (const call of ctx.root.root().findAll({ rule: { kind: 'call_expression' } })) {
+  // The method of every use below names a verb or HTTP_FUNCTION_NAME: ast-grep keeps the calls whose callee text does.
+  const verbish = { field: 'function', regex: '(?i)request|http|fetch|get|post|put|patch|delete|head|options|send' };
+  for (const call of ctx.root.root().findAll({ rule: { kind: 'call_expression', has: verbish } })) {
     const segs = calleeSegments(call, ctx.language);
     const method = segs[segs.length - 1] ?? '';
     const receivers = segs.slice(0, -1);
@@ -209,15 +213,19 @@ function localDeclaration(call: SgNode, name: string, language: RuleLanguage): S
   return null;
 }
 
+/** Methods of a Go client that send a request. */
+const GO_WRAPPER_METHODS = /^(Do|Get|Post|PostForm|Head|Send|Request|Call|Execute|Put|Patch|Delete)$/;
+
 function goWrapperUses(root: SgNode): WrapperUse[] {
   const aliases = goClientAliases(root);
   const out: WrapperUse[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'selector_expression' } } })) {
+  const method = { field: 'field', regex: GO_WRAPPER_METHODS.source };
+  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'selector_expression', has: method } } })) {
     const segs = calleeSegments(call, 'go');
     const method = segs[segs.length - 1] ?? '';
     const receiver = segs.slice(0, -1).join('.');
     if (receiver === 'http' || receiver === 'http.DefaultClient' || receiver.includes('?')) continue;
-    if (!/^(Do|Get|Post|PostForm|Head|Send|Request|Call|Execute|Put|Patch|Delete)$/.test(method)) continue;
+    if (!GO_WRAPPER_METHODS.test(method)) continue;
     const alias = aliases.get(receiver);
     if (!alias && !segs.slice(0, -1).some((s) => CLIENT_NAME.test(s))) continue;
     if (!goHttpArgument(call, method)) continue;
@@ -254,7 +262,9 @@ function javaWrapperUses(root: SgNode): WrapperUse[] {
       for (const d of f.findAll({ rule: { kind: 'variable_declarator' } })) fields.set(fieldOf(d, 'name')?.text() ?? '', type);
     }
     if (fields.size === 0) continue;
-    for (const call of cls.findAll({ rule: { kind: 'method_invocation' } })) {
+    // The receiver of a use names one of the fields: ast-grep keeps those invocations.
+    const named = { field: 'object', regex: [...fields.keys()].map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') };
+    for (const call of cls.findAll({ rule: fields.has('') ? { kind: 'method_invocation' } : { kind: 'method_invocation', has: named } })) {
       const object = (fieldOf(call, 'object')?.text() ?? '').replace(/^this\./, '');
       const type = fields.get(object);
       if (!type || enclosingClassId(call) !== cls.id()) continue;

@@ -58,13 +58,18 @@ const PY_LIB_VERB = /^(get|post|put|patch|delete|head|options|request|stream)$/;
 export function bareHttpCalls(root: SgNode, language: RuleLanguage): BareCall[] {
   const out: BareCall[] = [];
   if (language === 'java') {
-    for (const n of root.findAll({ rule: { any: [{ kind: 'object_creation_expression' }, { kind: 'method_invocation' }] } })) {
+    // Only nodes whose text names a client type can be one (a superset: the exact test is javaBareClient's).
+    for (const n of root.findAll({ rule: { any: [{ kind: 'object_creation_expression' }, { kind: 'method_invocation' }], regex: 'RestTemplate|OkHttpClient|HttpClient|WebClient|RestClient|ClientBuilder' } })) {
       const label = javaBareClient(n);
       if (label) out.push({ node: n, label });
     }
     return out;
   }
-  for (const call of root.findAll({ rule: { kind: CALL_KIND[language] } })) {
+  // A call can match only when its callee's text names the library (a superset of the exact tests below), so
+  // ast-grep filters the calls before their callees are read here.
+  const names = language === 'python' ? 'requests|httpx|urlopen' : language === 'go' ? 'http' : isTsLike(language) ? 'fetch|axios|got|ky|superagent|needle' : null;
+  if (!names) return out;
+  for (const call of root.findAll({ rule: { kind: CALL_KIND[language], has: { field: 'function', regex: names } } })) {
     const segs = calleeSegments(call, language);
     const method = segs[segs.length - 1] ?? '';
     const receiver = segs.slice(0, -1).join('.');

@@ -37,6 +37,9 @@ const PAGED: Record<LanguageFamily, readonly PagedApi[]> = {
   ],
 };
 
+/** A word every callee of {@link PAGED} contains, per family (Java: its method name), a superset of their tests. */
+const CALL_WORD: Record<LanguageFamily, RegExp> = { python: /list|scan/i, js: /list/, go: /List/, java: /list/ };
+
 /** AWS SDK v3 (JS) list commands: `new ListObjectsV2Command({...})` sent through a client. */
 const JS_PAGED_COMMAND = /^(ListObjectsV2|ListObjects|Scan)Command$/;
 
@@ -87,14 +90,18 @@ export const listFirstPageOnly: Rule = {
     const family = languageFamily(ctx.language);
     const apis = PAGED[family];
     const out: RuleMatch[] = [];
-    for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
+    // Every paged callee names `list`/`List` (or a DynamoDB `scan`): ast-grep keeps the calls whose text does.
+    const word = { field: family === 'java' ? 'name' : 'function', regex: `${CALL_WORD[family].flags.includes('i') ? '(?i)' : ''}${CALL_WORD[family].source}` };
+    const calls = CALL_WORD[family].test(ctx.source) ? ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language], has: word } }) : [];
+    for (const call of calls) {
       const callee = calleeText(call, ctx.language);
       const api = apis.find((a) => a.callee.test(callee));
       if (!api || EXPLICIT_LIMIT.test(fieldOf(call, 'arguments')?.text() ?? '') || firstElementOnly(call)) continue;
       out.push({ line: lineOf(call), detail: `\`${callLabel(call)}\` returns ${api.page}, and nothing in this file asks for the next page.` });
     }
     if (family === 'js') {
-      for (const n of ctx.root.root().findAll({ rule: { kind: 'new_expression', has: { field: 'constructor', regex: JS_PAGED_COMMAND.source } } })) {
+      const commands = /Command/.test(ctx.source) ? ctx.root.root().findAll({ rule: { kind: 'new_expression', has: { field: 'constructor', regex: JS_PAGED_COMMAND.source } } }) : [];
+      for (const n of commands) {
         const ctor = fieldOf(n, 'constructor')?.text() ?? '';
         if (EXPLICIT_LIMIT.test(fieldOf(n, 'arguments')?.text() ?? '')) continue;
         const what = ctor.startsWith('Scan') ? 'at most 1 MB of items (DynamoDB returns `LastEvaluatedKey` for the rest)' : 'at most 1,000 keys (S3 sets `IsTruncated` and a continuation token for the rest)';

@@ -203,10 +203,12 @@ export const sequentialAwaitInLoop: Rule = {
       if (loop.kind() === 'lambda_expression' && !iterationCallbackCall(loop, family)) continue;
       const collection = iteratedCollection(loop, family);
       if (!collection) continue;
-      const own = loopScope(loop, family, ctx.language);
-      if (exitsEarly(loop, family, own)) continue;
+      // The cheap name tests first: a batched or ordered loop needs no search of its body.
       const variable = family === 'js' ? loop.field('left')?.text() : family === 'python' ? loop.field('left')?.text() : undefined;
       if (BATCHED_OR_ORDERED.test(collection.text()) || (variable && BATCHED_OR_ORDERED.test(variable))) continue;
+      const own = loopScope(loop, family, ctx.language);
+      // A loop without calls of its own has nothing to report (sequentialCalls would find none).
+      if (!own || own.calls.length === 0 || exitsEarly(loop, family, own)) continue;
       const overTargets = TARGETS.test(`${variable ?? ''} ${collection.text()}`);
       const calls = sequentialCalls(loop, family, own, external, overTargets);
       if (calls.length === 0) continue;

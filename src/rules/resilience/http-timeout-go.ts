@@ -8,6 +8,8 @@ import { replaceOnce } from './replace-once.js';
  * without `Timeout`. A file that sets per-request deadlines (`context.WithTimeout`) is trusted for `Do(req)`.
  */
 export function goTimeoutMatches(ctx: RuleContext): RuleMatch[] {
+  // Every match below names the `http.` package (`http.Get`, `new(http.Client)`, `http.Client{}`).
+  if (!ctx.source.includes('http.')) return [];
   const root = ctx.root.root();
   const ctxDeadlines = /context\.With(Timeout|Deadline)\(/.test(ctx.source);
   const importsTime = /^\s*(import\s+)?"time"\s*$/m.test(ctx.source);

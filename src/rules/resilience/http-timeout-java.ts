@@ -8,8 +8,10 @@ import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
  * OkHttp is left alone: it defaults to 10 s timeouts.
  */
 export function javaTimeoutMatches(ctx: RuleContext): RuleMatch[] {
-  const root = ctx.root.root();
   const src = ctx.source;
+  // Every match below names one of these types.
+  if (!/RestTemplate|WebClient|HttpRequest|HttpClient/.test(src)) return [];
+  const root = ctx.root.root();
   const out: RuleMatch[] = [];
   if (!/setRequestFactory|RequestFactory\s*\(|setConnectTimeout|setReadTimeout/.test(src)) {
     for (const created of root.findAll({ rule: { kind: 'object_creation_expression', has: { field: 'type', regex: '^RestTemplate$' } } })) {

@@ -11,8 +11,10 @@ const REQUESTS_METHODS = /^(get|post|put|patch|delete|head|options|request)$/;
  * timeout. httpx is left alone: it defaults to a 5 s timeout.
  */
 export function pythonTimeoutMatches(ctx: RuleContext): RuleMatch[] {
+  // Every call below names requests or urlopen, or a session built by `requests.Session()`.
+  if (!/requests|urlopen/.test(ctx.source)) return [];
   const root = ctx.root.root();
-  const sessions = sessionNames(root);
+  const sessions = /requests\.[Ss]ession/.test(ctx.source) ? sessionNames(root) : new Set<string>();
   // A mounted adapter or a Session subclass that injects a default timeout covers the session's calls.
   const sessionDefaults = (/HTTPAdapter/.test(ctx.source) && /timeout/.test(ctx.source)) || /class\s+\w+\(\s*(requests\.)?Session\s*\)/.test(ctx.source);
   const urlopenImported = /from\s+urllib\.request\s+import[^\n]*\burlopen\b/.test(ctx.source);
