@@ -288,12 +288,38 @@ function checkedAgainstAllowList(n: SgNode, scope: Scope): boolean {
   const esc = name.replace(/[$]/g, '\\$');
   const membership = new RegExp(`\\.(includes|contains|has|indexOf|containsKey)\\(\\s*${esc}\\s*\\)|\\b${esc}\\s+(not\\s+)?in\\s+[\\w.]+|\\w\\[\\s*${esc}\\s*\\]|\\b(slices\\.Contains|contains)\\(\\s*[\\w.]+\\s*,\\s*${esc}\\s*\\)`);
   const before = n.range().start.index;
-  for (const cond of findKinds(fn, ['if_statement', 'assert_statement'], scope.language)) {
-    if (cond.range().start.index >= before) break;
-    const test = fieldOf(cond, 'condition') ?? cond.children().find((c) => c.isNamed()) ?? null;
-    if (test && membership.test(test.text()) && ALLOW_LIST_TEXT.test(test.text()) && /\b(throw|raise|return|abort|panic)\b|assert/.test(cond.text())) return true;
+  for (const cond of conditionsIn(fn, scope.language)) {
+    if (cond.start >= before) break;
+    if (cond.test !== null && membership.test(cond.test) && ALLOW_LIST_TEXT.test(cond.test) && /\b(throw|raise|return|abort|panic)\b|assert/.test(cond.text())) return true;
   }
   return false;
+}
+
+/** An `if` or `assert` of a function: where it starts, its test's text, and its own text on demand. */
+interface Condition {
+  start: number;
+  test: string | null;
+  text: () => string;
+}
+
+const conditionIndexes = new WeakMap<object, Map<string, Condition[]>>();
+
+/** The `if` and `assert` statements under `fn`, in source order, found once per function. */
+function conditionsIn(fn: SgNode, language: RuleLanguage): Condition[] {
+  const root = fn.getRoot();
+  let byFn = conditionIndexes.get(root);
+  if (!byFn) conditionIndexes.set(root, (byFn = new Map()));
+  const r = fn.range();
+  const key = `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`;
+  let found = byFn.get(key);
+  if (found) return found;
+  found = findKinds(fn, ['if_statement', 'assert_statement'], language).map((cond) => {
+    const test = fieldOf(cond, 'condition') ?? cond.children().find((c) => c.isNamed()) ?? null;
+    let text: string | undefined;
+    return { start: cond.range().start.index, test: test ? test.text() : null, text: () => (text ??= cond.text()) };
+  });
+  byFn.set(key, found);
+  return found;
 }
 
 /** True when a function or method named `name` in the file is declared to return a number, boolean or other non-text type. */

@@ -116,27 +116,53 @@ function secretReturnedBy(call: SgNode, language: RuleLanguage, depth: number): 
   return null;
 }
 
-/** `params["psw"] = self.password`, `params.update({"password": pw})`, `q.set("api_key", key)` before `line`. */
-function secretAddedTo(name: string, fn: SgNode, language: RuleLanguage, line: number): SgNode | null {
-  const before = (n: SgNode): boolean => n.range().start.line <= line;
+/** Where a function adds entries to its locals: subscript assignments and adding calls (`q.set(…)`), found once per function. */
+interface Additions {
+  assignments: { line: number; left: SgNode; value: SgNode; target: string }[];
+  calls: { line: number; call: SgNode; receiver: string }[];
+}
+
+const additionIndexes = new WeakMap<object, Map<string, Additions>>();
+
+function additionsIn(fn: SgNode, language: RuleLanguage): Additions {
+  const root = fn.getRoot();
+  let byFn = additionIndexes.get(root);
+  if (!byFn) additionIndexes.set(root, (byFn = new Map()));
+  const r = fn.range();
+  const key = `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`;
+  let found = byFn.get(key);
+  if (found) return found;
+  found = { assignments: [], calls: [] };
   for (const a of findKinds(fn, ['assignment', 'assignment_expression'], language)) {
-    if (!before(a)) continue;
     const left = fieldOf(a, 'left');
     const value = fieldOf(a, 'right');
     if (!left || !value || !/^(subscript|subscript_expression|index_expression)$/.test(kindOf(left))) continue;
     const target = fieldOf(left, 'value') ?? fieldOf(left, 'object') ?? fieldOf(left, 'operand');
+    found.assignments.push({ line: a.range().start.line, left, value, target: target?.text() ?? '' });
+  }
+  for (const c of findKinds(fn, [CALL_KIND[language]], language)) {
+    const segs = calleeSegments(c, language);
+    if (segs.length !== 2 || !ADDING.test(segs[1] ?? '')) continue;
+    found.calls.push({ line: c.range().start.line, call: c, receiver: segs[0] ?? '' });
+  }
+  byFn.set(key, found);
+  return found;
+}
+
+/** `params["psw"] = self.password`, `params.update({"password": pw})`, `q.set("api_key", key)` before `line`. */
+function secretAddedTo(name: string, fn: SgNode, language: RuleLanguage, line: number): SgNode | null {
+  const { assignments, calls } = additionsIn(fn, language);
+  for (const { line: at, left, value, target } of assignments) {
+    if (at > line) continue;
     // `params["psw"] = …` and `request.headers["X-Api-Key"] = …` both add to `params`/`request`.
-    const targetText = target?.text() ?? '';
-    if (targetText !== name && !targetText.startsWith(`${name}.`)) continue;
+    if (target !== name && !target.startsWith(`${name}.`)) continue;
     const index = fieldOf(left, 'subscript') ?? fieldOf(left, 'index');
     const key = index ? stringValue(index, language) : null;
     const found = secretReferences(value, language)[0] ?? (key && isSecretName(key.value) && !isLiteral(value, language) ? value : null);
     if (found) return found;
   }
-  for (const c of findKinds(fn, [CALL_KIND[language]], language)) {
-    if (!before(c)) continue;
-    const segs = calleeSegments(c, language);
-    if (segs.length !== 2 || segs[0] !== name || !ADDING.test(segs[1] ?? '')) continue;
+  for (const { line: at, call: c, receiver } of calls) {
+    if (at > line || receiver !== name) continue;
     const args = argumentsOf(c);
     const key = args.length === 2 && args[0] ? stringValue(args[0], language) : null;
     if (key && args[1] && isSecretName(key.value) && !isLiteral(args[1], language)) return args[1];

@@ -6,7 +6,7 @@ import type { Rule, RuleMatch } from '../types.js';
 import { isLoggingCall, loggedArguments } from './logging-calls.js';
 import { isOperatorToolPath } from './operator-tools.js';
 import { carriedSecrets } from './secret-carriers.js';
-import { isSecretName } from './secret-names.js';
+import { CREDENTIAL_HINT, isSecretName } from './secret-names.js';
 import { namesNothingElse, secretReferences } from './secret-references.js';
 import { stringValue } from './syntax.js';
 
@@ -59,7 +59,7 @@ export const secretInLog: Rule = {
   confidence: 0.9, // measured: 9 TP, 1 DEBATABLE of 10 firings on the real-world corpus (all through a carrying dict or URL)
   check(ctx) {
     const matches: RuleMatch[] = [];
-    if (isOperatorToolPath(ctx.path)) return matches;
+    if (isOperatorToolPath(ctx.path) || !CREDENTIAL_HINT.test(ctx.source)) return matches;
     for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
       if (!isLoggingCall(call, ctx.language)) continue;
       const args = loggedArguments(call, ctx.language);

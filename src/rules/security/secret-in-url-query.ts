@@ -133,9 +133,13 @@ function querySecretIn(expr: SgNode, language: RuleLanguage, depth = 5): QuerySe
 function builderSecrets(ctx: RuleContext): { node: SgNode; secret: QuerySecret }[] {
   const { language } = ctx;
   const out: { node: SgNode; secret: QuerySecret }[] = [];
-  for (const call of findKinds(ctx.root.root(), [CALL_KIND[language]], language)) {
+  // Python has no query builder here; elsewhere only calls naming one come back from the native search.
+  const builder = isTsLike(language) ? 'searchParams' : language === 'java' ? 'queryParam' : language === 'go' ? 'Set|Add' : null;
+  if (builder === null) return out;
+  for (const call of findKinds(ctx.root.root(), [CALL_KIND[language]], language, { regex: builder })) {
     const segs = calleeSegments(call, language);
     const method = segs[segs.length - 1] ?? '';
+    if (isTsLike(language) ? !/^(set|append)$/.test(method) : language === 'java' ? !/^(queryParam|queryParams)$/.test(method) : !(/^(Set|Add)$/.test(method) && segs.length === 2)) continue;
     const args = argumentsOf(call);
     const key = args[0] ? stringValue(args[0], language) : null;
     if (!key || key.interpolated || !args[1] || !isQueryCredential(key.value, unwrap(args[1]), language)) continue;
@@ -152,6 +156,9 @@ function builderSecrets(ctx: RuleContext): { node: SgNode; secret: QuerySecret }
   }
   return out;
 }
+
+/** Source text every splice after a query key needs (see `queryKeyBefore`): a cheap gate before walking the calls. */
+const SPLICE_AFTER_EQUALS = /=(["'`{%]|\$\{)/;
 
 /**
  * `secret-in-url-query`: a credential (access token, client secret, API key, password) put in the query
@@ -184,7 +191,8 @@ export const secretInUrlQuery: Rule = {
       seen.add(line);
       matches.push({ line, detail });
     };
-    for (const call of findKinds(ctx.root.root(), [CALL_KIND[language]], language)) {
+    // A query credential is spliced right after `key=` in a string: `=` then a closing quote, `${`, `{` or `%s`.
+    for (const call of SPLICE_AFTER_EQUALS.test(ctx.source) ? findKinds(ctx.root.root(), [CALL_KIND[language]], language) : []) {
       const url = requestUrl(call, language);
       const found = url ? querySecretIn(url, language) : null;
       if (found) push(lineOf(found.value), `\`${callLabel(call, language)}\` requests a URL whose query string carries \`${found.key}=\` from \`${quote(found.value.text(), 40)}\`.`);

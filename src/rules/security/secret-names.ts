@@ -61,6 +61,13 @@ export function isSecretName(name: string): boolean {
   return false;
 }
 
+/**
+ * Source text any credential recognised by name needs somewhere: every word `isSecretName` accepts, the
+ * secret headers (`Cookie`) and whole header maps (`headers`, `META`). A file without any of them names no
+ * credential, so rules about credentials can skip it without walking its tree.
+ */
+export const CREDENTIAL_HINT = /pass|secret|token|credential|jwt|auth|key|cookie|header|meta/i;
+
 /** Final words that say a signature-named value is a property of it (`sigVersion`, `signature.length`), not the signature. */
 const SIGNATURE_NON_VALUE = new Set([
   'length', 'len', 'size', 'count', 'version', 'versions', 'scheme', 'algorithm', 'algo', 'alg', 'name', 'type', 'prefix',

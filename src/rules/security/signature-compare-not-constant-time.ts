@@ -6,7 +6,7 @@ import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { isComparedValue, isSignatureOperand } from './signature-operands.js';
-import { isSecretName, splitWords } from './secret-names.js';
+import { CREDENTIAL_HINT, isSecretName, splitWords } from './secret-names.js';
 import { secretReferences } from './secret-references.js';
 import { argumentsOf, assignmentsTo, isLiteral, lastName, unwrap } from './syntax.js';
 
@@ -44,7 +44,9 @@ function pair(node: SgNode, left: SgNode | null | undefined, right: SgNode | nul
 export function signatureComparisons(scope: SgNode, language: RuleLanguage, test: OperandTest = isSignaturePair): SignatureComparison[] {
   const out: SignatureComparison[] = [];
   const binaryKind = language === 'python' ? 'comparison_operator' : 'binary_expression';
-  for (const b of scope.findAll({ rule: { kind: binaryKind } })) {
+  // Native prefilters: only equality tests and calls naming an equality method come back to JS; the exact tests below decide.
+  const binaryRule = language === 'python' ? { kind: binaryKind, regex: '==|!=' } : { kind: binaryKind, has: { field: 'operator', regex: '^(==|===|!=|!==)$' } };
+  for (const b of scope.findAll({ rule: binaryRule })) {
     if (language === 'python') {
       const operands = b.children().filter((c) => c.isNamed());
       const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
@@ -58,7 +60,7 @@ export function signatureComparisons(scope: SgNode, language: RuleLanguage, test
     const c = pair(b, fieldOf(b, 'left'), fieldOf(b, 'right'), op.startsWith('!'), `\`${op}\``, language, test);
     if (c) out.push(c);
   }
-  for (const call of scope.findAll({ rule: { kind: CALL_KIND[language] } })) {
+  for (const call of scope.findAll({ rule: { kind: CALL_KIND[language], regex: 'equals|Equal' } })) {
     const segs = calleeSegments(call, language);
     const method = segs[segs.length - 1] ?? '';
     const args = argumentsOf(call);
@@ -181,7 +183,8 @@ export const signatureCompareNotConstantTime: Rule = {
     // `sig == actual` means something else in a file about `inspect.signature` or AST node kinds: only code
     // that computes HMACs or handles webhooks compares signatures in the sense this rule is about.
     const signatureContext = SIGNATURE_CONTEXT.test(ctx.source);
-    const secretCompares = signatureComparisons(ctx.root.root(), ctx.language, isSecretPair).filter((c) => isAccessDecision(c.node, ctx.language));
+    // Both sides of a secret comparison are credentials by name: a file that names none has no such comparison.
+    const secretCompares = CREDENTIAL_HINT.test(ctx.source) ? signatureComparisons(ctx.root.root(), ctx.language, isSecretPair).filter((c) => isAccessDecision(c.node, ctx.language)) : [];
     for (const c of secretCompares) {
       matches.push({
         line: lineOf(c.node),

@@ -68,6 +68,14 @@ const SINK_PIECES: Record<'js' | 'python' | 'go' | 'java', string> = {
   java: 'execute|Batch|prepare|query|Query|update|Update',
 };
 
+/** The same pieces as a JS regex, to test the whole source before any tree search. */
+const SINK_PIECE_TEXT: Record<'js' | 'python' | 'go' | 'java', RegExp> = {
+  js: new RegExp(SINK_PIECES.js),
+  python: new RegExp(SINK_PIECES.python),
+  go: new RegExp(SINK_PIECES.go),
+  java: new RegExp(SINK_PIECES.java),
+};
+
 /**
  * Calls whose callee could end in a sink name, matched natively: every callee segment is part of the
  * callee's text (Java: the method is the `name`), so a call without a sink piece there cannot pass the exact test below.
@@ -107,7 +115,8 @@ export const sqlStringBuilding: Rule = {
     const { language } = ctx;
     const fam = family(language);
     const matches: RuleMatch[] = [];
-    if (isOperatorToolPath(ctx.path)) return matches;
+    // The callee's text is part of the source: a file without any sink piece has no candidate call.
+    if (isOperatorToolPath(ctx.path) || !SINK_PIECE_TEXT[fam].test(ctx.source)) return matches;
     for (const call of ctx.root.root().findAll(sinkCandidates(language))) {
       if (isTaggedTemplate(call) || !SINK_HINT.test(callHead(call))) continue;
       const segs = calleeSegments(call, language);

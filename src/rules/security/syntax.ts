@@ -54,10 +54,11 @@ function hasKind(language: RuleLanguage, kind: string): boolean {
  * `language` does not have (`new_expression` in Go, `function` in TypeScript) are left out instead of
  * failing the whole rule.
  */
-export function findKinds(node: SgNode, kinds: Iterable<string>, language: RuleLanguage): SgNode[] {
+export function findKinds(node: SgNode, kinds: Iterable<string>, language: RuleLanguage, also?: Record<string, unknown>): SgNode[] {
   const valid = [...new Set(kinds)].filter((k) => hasKind(language, k));
   if (valid.length === 0) return [];
-  return node.findAll({ rule: { any: valid.map((kind) => ({ kind })) } });
+  // `also`: further conditions every node must meet (`regex`, `has`), tested natively.
+  return node.findAll({ rule: { any: valid.map((kind) => ({ kind })), ...also } });
 }
 
 /** True when `node` is a string literal of `language` (interpolated or not). */
@@ -215,46 +216,82 @@ export interface Assignment {
  * assignments and `+=`. Destructuring is not followed.
  */
 export function assignmentsTo(name: string, scope: SgNode, language: RuleLanguage, beforeLine: number): Assignment[] {
-  const out: Assignment[] = [];
-  const before = (n: SgNode): boolean => n.range().start.line <= beforeLine;
-  const isName = (n: SgNode | null): boolean => !!n && kindOf(n) === 'identifier' && n.text() === name;
-  const push = (value: SgNode | null, augmented: boolean, statement: SgNode): void => {
-    if (value && before(statement)) out.push({ value, augmented, statement });
+  const all = assignmentIndex(scope, language).get(name);
+  if (!all) return [];
+  return all.filter((a) => a.statement.range().start.line <= beforeLine).sort((a, b) => a.start - b.start).map(({ value, augmented, statement }) => ({ value, augmented, statement }));
+}
+
+type IndexedAssignment = Assignment & { start: number };
+
+/** Assignments under each scope of a parsed file, by assigned name: each scope is walked once, however many names are looked up in it. */
+const assignmentIndexes = new WeakMap<object, Map<string, Map<string, IndexedAssignment[]>>>();
+
+function assignmentIndex(scope: SgNode, language: RuleLanguage): Map<string, IndexedAssignment[]> {
+  const root = scope.getRoot();
+  let byScope = assignmentIndexes.get(root);
+  if (!byScope) assignmentIndexes.set(root, (byScope = new Map()));
+  const r = scope.range();
+  const key = `${language}:${kindOf(scope)}:${r.start.index}:${r.end.index}`;
+  let index = byScope.get(key);
+  if (!index) byScope.set(key, (index = buildAssignmentIndex(scope, language)));
+  return index;
+}
+
+/**
+ * Every assignment to a plain variable inside `scope`, by name, in the order the per-kind searches find
+ * them: declarations (`const q = …`, `q := …`, `String q = …`), plain assignments and `+=`.
+ */
+function buildAssignmentIndex(scope: SgNode, language: RuleLanguage): Map<string, IndexedAssignment[]> {
+  const index = new Map<string, IndexedAssignment[]>();
+  const nameOf = (n: SgNode | null): string | null => (n && kindOf(n) === 'identifier' ? n.text() : null);
+  const push = (name: string | null, value: SgNode | null, augmented: boolean, statement: SgNode): void => {
+    if (name === null || !value) return;
+    let list = index.get(name);
+    if (!list) index.set(name, (list = []));
+    list.push({ value, augmented, statement, start: statement.range().start.index });
   };
   if (isTsLike(language)) {
-    for (const d of scope.findAll({ rule: { kind: 'variable_declarator' } })) if (isName(fieldOf(d, 'name'))) push(fieldOf(d, 'value'), false, d);
-    for (const a of scope.findAll({ rule: { kind: 'assignment_expression' } })) if (isName(fieldOf(a, 'left'))) push(fieldOf(a, 'right'), false, a);
+    for (const d of scope.findAll({ rule: { kind: 'variable_declarator' } })) push(nameOf(fieldOf(d, 'name')), fieldOf(d, 'value'), false, d);
+    for (const a of scope.findAll({ rule: { kind: 'assignment_expression' } })) push(nameOf(fieldOf(a, 'left')), fieldOf(a, 'right'), false, a);
     for (const a of scope.findAll({ rule: { kind: 'augmented_assignment_expression' } })) {
-      if (isName(fieldOf(a, 'left')) && fieldOf(a, 'operator')?.text() === '+=') push(fieldOf(a, 'right'), true, a);
+      const name = nameOf(fieldOf(a, 'left'));
+      if (name !== null && fieldOf(a, 'operator')?.text() === '+=') push(name, fieldOf(a, 'right'), true, a);
     }
   } else if (language === 'python') {
-    for (const a of scope.findAll({ rule: { kind: 'assignment' } })) if (isName(fieldOf(a, 'left'))) push(fieldOf(a, 'right'), false, a);
+    for (const a of scope.findAll({ rule: { kind: 'assignment' } })) push(nameOf(fieldOf(a, 'left')), fieldOf(a, 'right'), false, a);
     for (const a of scope.findAll({ rule: { kind: 'augmented_assignment' } })) {
-      if (isName(fieldOf(a, 'left')) && fieldOf(a, 'operator')?.text() === '+=') push(fieldOf(a, 'right'), true, a);
+      const name = nameOf(fieldOf(a, 'left'));
+      if (name !== null && fieldOf(a, 'operator')?.text() === '+=') push(name, fieldOf(a, 'right'), true, a);
     }
   } else if (language === 'go') {
     for (const s of scope.findAll({ rule: { any: [{ kind: 'short_var_declaration' }, { kind: 'assignment_statement' }] } })) {
       const left = fieldOf(s, 'left')?.children().filter((c) => c.isNamed()) ?? [];
       const right = fieldOf(s, 'right')?.children().filter((c) => c.isNamed()) ?? [];
-      const i = left.findIndex((l) => isName(l));
-      if (i < 0 || right.length !== left.length) continue;
+      if (right.length !== left.length) continue;
       const op = kindOf(s) === 'assignment_statement' ? fieldOf(s, 'operator')?.text() : ':=';
-      if (op === '=' || op === ':=' || op === '+=') push(right[i] ?? null, op === '+=', s);
+      if (!(op === '=' || op === ':=' || op === '+=')) continue;
+      // The first position holding each name decides, as a lookup by name would find it.
+      const names = left.map((l) => nameOf(l));
+      names.forEach((name, i) => {
+        if (name !== null && names.indexOf(name) === i) push(name, right[i] ?? null, op === '+=', s);
+      });
     }
     for (const s of scope.findAll({ rule: { kind: 'var_spec' } })) {
-      const names = s.children().filter((c) => kindOf(c) === 'identifier');
+      const names = s.children().filter((c) => kindOf(c) === 'identifier').map((c) => c.text());
       const values = fieldOf(s, 'value')?.children().filter((c) => c.isNamed()) ?? [];
-      const i = names.findIndex((n) => isName(n));
-      if (i >= 0 && values.length === names.length) push(values[i] ?? null, false, s);
+      if (values.length !== names.length) continue;
+      names.forEach((name, i) => {
+        if (names.indexOf(name) === i) push(name, values[i] ?? null, false, s);
+      });
     }
   } else {
-    for (const d of scope.findAll({ rule: { kind: 'variable_declarator' } })) if (isName(fieldOf(d, 'name'))) push(fieldOf(d, 'value'), false, d);
+    for (const d of scope.findAll({ rule: { kind: 'variable_declarator' } })) push(nameOf(fieldOf(d, 'name')), fieldOf(d, 'value'), false, d);
     for (const a of scope.findAll({ rule: { kind: 'assignment_expression' } })) {
       const op = fieldOf(a, 'operator')?.text();
-      if (isName(fieldOf(a, 'left')) && (op === '=' || op === '+=')) push(fieldOf(a, 'right'), op === '+=', a);
+      if (op === '=' || op === '+=') push(nameOf(fieldOf(a, 'left')), fieldOf(a, 'right'), op === '+=', a);
     }
   }
-  return out.sort((a, b) => a.statement.range().start.index - b.statement.range().start.index);
+  return index;
 }
 
 /** Names of a function's parameters with their type text (empty when untyped), per language. */
