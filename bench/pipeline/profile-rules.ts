@@ -7,6 +7,7 @@ import { parseDiff } from '../../src/diff/parse.js';
 import { classifyByPath } from '../../src/diff/classify.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import { parseSource } from '../../src/rules/parse-source.js';
+import { withFileMemo } from '../../src/rules/ast/file-memo.js';
 const change = generateChange(Number(process.argv[2] ?? 10_000));
 const parsed = parseDiff({ kind: 'unified', text: change.diff });
 const times = new Map<string, number>();
@@ -19,14 +20,15 @@ for (const f of parsed.files) {
   const root = parseSource(c.ruleLanguage, src);
   parseMs += performance.now() - t;
   const ctx = { path: f.path, language: c.ruleLanguage, source: src, lines: src.split('\n'), root };
-  for (const r of ALL_RULES) {
-    if (!r.languages.includes(c.ruleLanguage)) continue;
+  const language = c.ruleLanguage;
+  withFileMemo(() => { for (const r of ALL_RULES) {
+    if (!r.languages.includes(language)) continue;
     t = performance.now();
     r.check(ctx);
     const d = performance.now() - t;
     times.set(r.id, (times.get(r.id) ?? 0) + d);
-    byLang.set(c.ruleLanguage + ' ' + r.id, (byLang.get(c.ruleLanguage + ' ' + r.id) ?? 0) + d);
-  }
+    byLang.set(language + ' ' + r.id, (byLang.get(language + ' ' + r.id) ?? 0) + d);
+  } });
 }
 console.log('files', n, 'parse ms', parseMs.toFixed(0));
 console.log([...times].sort((a,b)=>b[1]-a[1]).map(([k,v])=>`${k} ${v.toFixed(0)}`).join('\n'));

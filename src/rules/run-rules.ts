@@ -1,6 +1,7 @@
 import type { RuleLanguage } from '../diff/types.js';
 import { fingerprint } from '../review/fingerprint.js';
 import type { Finding } from '../review/finding.js';
+import { withFileMemo } from './ast/file-memo.js';
 import { normalizedCode, scopeFinder, type MatchSignature } from './match-signature.js';
 import { parseSource } from './parse-source.js';
 import type { Rule, RuleContext, RuleMatch } from './types.js';
@@ -34,8 +35,15 @@ export interface RunRulesResult {
   signatures?: MatchSignature[];
 }
 
-/** Runs every rule for the file's language on its head version; parses the file once. */
+/**
+ * Runs every rule for the file's language on its head version; parses the file once, and the rules share
+ * one memo of that file's answers (see `withFileMemo`), dropped when they have run.
+ */
 export function runRules(input: RunRulesInput, rules: readonly Rule[]): RunRulesResult {
+  return withFileMemo(() => runRulesOnFile(input, rules));
+}
+
+function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesResult {
   const only = input.ruleIds ? new Set(input.ruleIds) : undefined;
   const applicable = rules.filter((r) => r.languages.includes(input.language) && (!only || only.has(r.id)));
   const findings: Finding[] = [];

@@ -3,6 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { vendorOfModule } from '../coupling/vendor-sdks.js';
 import { findInScope, functionName, isFunctionNode, languageFamily, type LanguageFamily, type LanguageOrFamily } from './function-scope.js';
 import { importedNames, qualifyPython } from './import-bindings.js';
+import { memoised } from './file-memo.js';
 import { fieldOf, kindOf, quote } from './node-text.js';
 
 /** The node kind of a call, per language (Java: a method invocation; constructors are not calls here). */
@@ -145,20 +146,15 @@ interface FileBindings {
   certainty: Map<number, Certainty | undefined>;
 }
 
-const bindingsCache = new WeakMap<SgRoot, Map<RuleLanguage, FileBindings>>();
+const FILE_BINDINGS = {};
 
 function fileBindings(call: SgNode, language: RuleLanguage): FileBindings {
-  const root = call.getRoot();
-  let byLanguage = bindingsCache.get(root);
-  if (!byLanguage) bindingsCache.set(root, (byLanguage = new Map()));
-  let found = byLanguage.get(language);
-  if (!found) {
+  return memoised(FILE_BINDINGS, language, () => {
     // Java recognises calls by receiver and method alone: its imports are not read.
-    const names = language === 'java' ? new Map<string, { module: string; imported: string }>() : importedNames(root, language);
+    const names = language === 'java' ? new Map<string, { module: string; imported: string }>() : importedNames(call.getRoot(), language);
     const vendorLocals = new Set([...names].filter(([, b]) => vendorOfModule(language, b.module)).map(([local]) => local));
-    byLanguage.set(language, (found = { names, vendorLocals, certainty: new Map() }));
-  }
-  return found;
+    return { names, vendorLocals, certainty: new Map() };
+  });
 }
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'request', 'fetch', 'options']);
@@ -371,26 +367,21 @@ function helperCallee(call: SgNode, family: LanguageFamily): string | undefined 
  * helpers: `await this.loadCustomer(id)` counts when `loadCustomer` itself calls Stripe.
  */
 export function externalCalls(root: SgRoot, language: RuleLanguage): (call: SgNode) => ExternalCallMatch | undefined {
-  let byLanguage = recognisers.get(root);
-  if (!byLanguage) recognisers.set(root, (byLanguage = new Map()));
-  let found = byLanguage.get(language);
-  if (!found) {
+  return memoised(RECOGNISERS, language, () => {
     const recognise = buildExternalCalls(root, language);
     const seen = new Map<number, ExternalCallMatch | undefined>();
-    found = (call) => {
+    return (call: SgNode) => {
       const id = call.id();
       if (seen.has(id)) return seen.get(id);
       const m = recognise(call);
       seen.set(id, m);
       return m;
     };
-    byLanguage.set(language, found);
-  }
-  return found;
+  });
 }
 
-/** One recogniser per parsed tree and language: several rules ask about the calls of the same file. */
-const recognisers = new WeakMap<SgRoot, Map<RuleLanguage, (call: SgNode) => ExternalCallMatch | undefined>>();
+/** One recogniser per file and language: several rules ask about the calls of the same file. */
+const RECOGNISERS = {};
 
 function buildExternalCalls(root: SgRoot, language: RuleLanguage): (call: SgNode) => ExternalCallMatch | undefined {
   const family = languageFamily(language);

@@ -5,6 +5,7 @@ import { isFunctionNode } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import type { ErrorHandler } from './error-handlers.js';
 import { isLoggingStatement } from './logging-call.js';
+import { memoised } from '../ast/file-memo.js';
 
 /*
  * Where an error handler sits and what it does besides logging: the context in which dropping or
@@ -115,11 +116,8 @@ export function inErrorPath(node: SgNode, language: RuleLanguage): boolean {
 /** {@link onlyCalledFromErrorPaths} per file (by its tree and language) and helper name: every handler in a helper asks the same. */
 const errorPathVerdicts = new WeakMap<SgRoot, Map<string, boolean>>();
 
-/**
- * Every call of the last file asked about, by the last segment of its callee: built once several helpers of a
- * file have been asked about. One slot only: nodes hold their tree, so a cache keyed by tree would keep them all.
- */
-let callIndex: { tree: SgRoot; language: RuleLanguage; byName: Map<string, SgNode[]> } | undefined;
+/** Every call of the file, by the last segment of its callee: built once several helpers of a file have been asked about. */
+const CALL_INDEX = {};
 
 /** Past this many helpers asked about in a file, its calls are indexed by name once instead of searched per helper. */
 const INDEX_AFTER = 3;
@@ -152,18 +150,17 @@ function calledOnlyFromErrorPaths(fn: SgNode, name: string, language: RuleLangua
     calls = root.findAll(callsTo).filter((c) => calleeSegments(c, language).pop() === name);
   } else {
     // The same calls: those named `name`, each tested against the same rule.
-    const tree = fn.getRoot();
-    if (callIndex?.tree !== tree || callIndex.language !== language) {
-      const byName = new Map<string, SgNode[]>();
+    const byName = memoised(CALL_INDEX, language, () => {
+      const index = new Map<string, SgNode[]>();
       for (const c of root.findAll({ rule: { kind: CALL_KIND[language] } })) {
         const last = calleeSegments(c, language).pop() ?? '';
-        const list = byName.get(last);
+        const list = index.get(last);
         if (list) list.push(c);
-        else byName.set(last, [c]);
+        else index.set(last, [c]);
       }
-      callIndex = { tree, language, byName };
-    }
-    calls = (callIndex.byName.get(name) ?? []).filter((c) => c.matches(callsTo));
+      return index;
+    });
+    calls = (byName.get(name) ?? []).filter((c) => c.matches(callsTo));
   }
   return calls.length > 0 && calls.every((c) => c.ancestors().some((a) => ERROR_CLAUSE.test(kindOf(a))));
 }

@@ -4,6 +4,7 @@ import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import { argumentsOf, assignmentsTo, findKinds, isLiteral, lastName, parametersOf, stringValue, unwrap } from './syntax.js';
+import { memoised } from '../ast/file-memo.js';
 
 /** A string built at run time from static text and values. */
 export interface DynamicString {
@@ -302,24 +303,20 @@ interface Condition {
   text: () => string;
 }
 
-const conditionIndexes = new WeakMap<object, Map<string, Condition[]>>();
+const CONDITIONS = {};
 
 /** The `if` and `assert` statements under `fn`, in source order, found once per function. */
 function conditionsIn(fn: SgNode, language: RuleLanguage): Condition[] {
-  const root = fn.getRoot();
-  let byFn = conditionIndexes.get(root);
-  if (!byFn) conditionIndexes.set(root, (byFn = new Map()));
   const r = fn.range();
-  const key = `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`;
-  let found = byFn.get(key);
-  if (found) return found;
-  found = findKinds(fn, ['if_statement', 'assert_statement'], language).map((cond) => {
+  return memoised(CONDITIONS, `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`, () => findConditions(fn, language));
+}
+
+function findConditions(fn: SgNode, language: RuleLanguage): Condition[] {
+  return findKinds(fn, ['if_statement', 'assert_statement'], language).map((cond) => {
     const test = fieldOf(cond, 'condition') ?? cond.children().find((c) => c.isNamed()) ?? null;
     let text: string | undefined;
     return { start: cond.range().start.index, test: test ? test.text() : null, text: () => (text ??= cond.text()) };
   });
-  byFn.set(key, found);
-  return found;
 }
 
 /** True when a function or method named `name` in the file is declared to return a number, boolean or other non-text type. */

@@ -6,6 +6,7 @@ import { fieldOf, kindOf } from '../ast/node-text.js';
 import { isSecretName } from './secret-names.js';
 import { secretReferences } from './secret-references.js';
 import { argumentsOf, assignmentsTo, findKinds, isLiteral, stringValue } from './syntax.js';
+import { memoised } from '../ast/file-memo.js';
 
 /**
  * One level of local data flow for `secret-in-log`: a logged variable that does not look like a secret
@@ -122,17 +123,15 @@ interface Additions {
   calls: { line: number; call: SgNode; receiver: string }[];
 }
 
-const additionIndexes = new WeakMap<object, Map<string, Additions>>();
+const ADDITIONS = {};
 
 function additionsIn(fn: SgNode, language: RuleLanguage): Additions {
-  const root = fn.getRoot();
-  let byFn = additionIndexes.get(root);
-  if (!byFn) additionIndexes.set(root, (byFn = new Map()));
   const r = fn.range();
-  const key = `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`;
-  let found = byFn.get(key);
-  if (found) return found;
-  found = { assignments: [], calls: [] };
+  return memoised(ADDITIONS, `${language}:${kindOf(fn)}:${r.start.index}:${r.end.index}`, () => findAdditions(fn, language));
+}
+
+function findAdditions(fn: SgNode, language: RuleLanguage): Additions {
+  const found: Additions = { assignments: [], calls: [] };
   for (const a of findKinds(fn, ['assignment', 'assignment_expression'], language)) {
     const left = fieldOf(a, 'left');
     const value = fieldOf(a, 'right');
@@ -145,7 +144,6 @@ function additionsIn(fn: SgNode, language: RuleLanguage): Additions {
     if (segs.length !== 2 || !ADDING.test(segs[1] ?? '')) continue;
     found.calls.push({ line: c.range().start.line, call: c, receiver: segs[0] ?? '' });
   }
-  byFn.set(key, found);
   return found;
 }
 

@@ -3,6 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import { parseSource } from '../parse-source.js';
+import { memoised } from '../ast/file-memo.js';
 
 /**
  * Small syntax helpers the security rules share: string literal values, call arguments, the name an
@@ -224,17 +225,11 @@ export function assignmentsTo(name: string, scope: SgNode, language: RuleLanguag
 type IndexedAssignment = Assignment & { start: number };
 
 /** Assignments under each scope of a parsed file, by assigned name: each scope is walked once, however many names are looked up in it. */
-const assignmentIndexes = new WeakMap<object, Map<string, Map<string, IndexedAssignment[]>>>();
+const ASSIGNMENTS = {};
 
 function assignmentIndex(scope: SgNode, language: RuleLanguage): Map<string, IndexedAssignment[]> {
-  const root = scope.getRoot();
-  let byScope = assignmentIndexes.get(root);
-  if (!byScope) assignmentIndexes.set(root, (byScope = new Map()));
   const r = scope.range();
-  const key = `${language}:${kindOf(scope)}:${r.start.index}:${r.end.index}`;
-  let index = byScope.get(key);
-  if (!index) byScope.set(key, (index = buildAssignmentIndex(scope, language)));
-  return index;
+  return memoised(ASSIGNMENTS, `${language}:${kindOf(scope)}:${r.start.index}:${r.end.index}`, () => buildAssignmentIndex(scope, language));
 }
 
 /**
