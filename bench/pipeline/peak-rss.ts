@@ -19,7 +19,7 @@ async function review(lines: number): Promise<number> {
     readFile: (path) => content(change.files.get(path)),
     readBaseFile: (path) => content(change.baseFiles.get(path)),
   };
-  const pool = createRuleWorkerPool();
+  const pool = createRuleWorkerPool(process.env.POOL_SIZE ? { size: Number(process.env.POOL_SIZE) } : {});
   const result = await reviewPullRequest({ source, config: defaultConfig(), target: { repository: 'bench', headSha: 'bench' }, log: silentLogger, ruleRunner: pool.run });
   return result.inline.length + result.summaryOnly.length;
 }
