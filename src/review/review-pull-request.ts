@@ -5,6 +5,7 @@ import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
 import type { FileClassification, LineMap, RuleLanguage } from '../diff/types.js';
 import { enabledRules } from '../rules/registry.js';
+import { ruleIdsForPath, withConfiguredSeverity } from '../rules/rule-settings.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
@@ -103,12 +104,15 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
   const ruleInputs: RunRulesInput[] = [];
+  const ruleIdList = rules.map((r) => r.id);
   const languages = new Map<string, RuleLanguage>();
   for (const file of selected) {
     const lang = file.classification.ruleLanguage;
     if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
     languages.set(file.diff.path, lang);
-    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added, ...(signatures ? { signatures } : {}) });
+    // `rules: { <id>: { paths, exclude } }` narrows where a rule runs.
+    const ruleIds = ruleIdsForPath(config.rules, ruleIdList, file.diff.path);
+    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added, ...(ruleIds ? { ruleIds } : {}), ...(signatures ? { signatures } : {}) });
   }
   const ruleResults = await ruleRunner(ruleInputs, rules);
   const headMatches: HeadFinding[] = [];
@@ -137,7 +141,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     log,
   });
   notes.push(...differential.notes);
-  const ruleFindings: Finding[] = differential.findings;
+  const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
 
   // Agent.
   let agentOut: ReviewerOutput | undefined;

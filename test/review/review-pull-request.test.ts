@@ -269,3 +269,27 @@ describe('reviewPullRequest: findings still open at head (issue 7, item 10)', ()
     expect(res.open).toEqual([]);
   });
 });
+
+describe('reviewPullRequest: per-rule overrides in config (issue 11, item 2)', () => {
+  const withRules = (rules: Config['rules']): Config => ({ ...defaultConfig(), rules });
+
+  it('runs a rule only on files matching its `paths`', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { paths: ['src/payments/**'] } }));
+    expect(where(res.inline)).toEqual(['src/payments/client.ts:5:rule:resilience']);
+  });
+
+  it('never runs a rule on files matching its `exclude`, which wins over `paths`', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { paths: ['src/**'], exclude: ['client.ts'] } }));
+    expect(where(res.inline)).toEqual(['src/orders/repo.ts:2:rule:resilience']);
+  });
+
+  it('gives every finding of a rule the configured severity', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { severity: 'low' } }));
+    expect(res.inline.map((f) => f.severity)).toEqual(['low', 'low']);
+  });
+
+  it('drops the findings of a rule whose configured severity is under min_severity', async () => {
+    const res = await run({}, { ...withRules({ 'test-fetch-without-timeout': { severity: 'low' } }), min_severity: 'medium' });
+    expect(res.inline).toEqual([]);
+  });
+});
