@@ -4,12 +4,13 @@ import { contentFromDiff } from '../diff/content-from-diff.js';
 import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
 import type { FileClassification, LineMap, RuleLanguage } from '../diff/types.js';
-import { enabledRules } from '../rules/registry.js';
+import { ALL_RULES, enabledRules } from '../rules/registry.js';
 import { ruleIdsForPath, withConfiguredSeverity } from '../rules/rule-settings.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
+import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
@@ -175,7 +176,17 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // The agent's second opinion on the rule findings: rejected ones are demoted with its reason.
   const judged = applySecondOpinion(ruleFindings, agentOut?.secondOpinion, config.min_confidence);
   notes.push(...judged.notes);
-  const all = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
+  const gathered = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
+  // `arch-review-ignore` comments in the head files silence rule and agent findings alike.
+  const silenced = applySuppressions({
+    findings: gathered,
+    files: new Map(selected.flatMap((f) => (f.headText !== undefined && f.classification.ruleLanguage ? [[f.diff.path, { language: f.classification.ruleLanguage, text: f.headText }] as const] : []))),
+    ruleIds: [...ALL_RULES, ...rules].map((r) => r.id),
+    added: new Map(selected.map((f) => [f.diff.path, f.lineMap.added])),
+  });
+  notes.push(...silenced.notes);
+  if (silenced.suppressed.length > 0) log.info({ suppressed: silenced.suppressed.length }, 'findings suppressed in code');
+  const all = silenced.findings;
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
@@ -205,6 +216,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     earlier: [...chosen.earlier.map((finding) => ({ severity: finding.severity, finding })), ...carried.map((f) => ({ severity: f.severity }))],
     open: [...chosen.open, ...carried],
     lineMaps,
+    ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
