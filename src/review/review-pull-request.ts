@@ -180,7 +180,9 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // `arch-review-ignore` comments in the head files silence rule and agent findings alike.
   const silenced = applySuppressions({
     findings: gathered,
-    files: new Map(selected.flatMap((f) => (f.headText !== undefined && f.classification.ruleLanguage ? [[f.diff.path, { language: f.classification.ruleLanguage, text: f.headText }] as const] : []))),
+    files: new Map(
+      selected.flatMap((f) => (f.headText !== undefined && f.classification.ruleLanguage && inScope(f.diff.path) ? [[f.diff.path, { language: f.classification.ruleLanguage, text: f.headText }] as const] : [])),
+    ),
     ruleIds: [...ALL_RULES, ...rules].map((r) => r.id),
     added: new Map(selected.map((f) => [f.diff.path, f.lineMap.added])),
   });
