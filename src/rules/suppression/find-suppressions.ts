@@ -8,7 +8,8 @@ export const SUPPRESSION_KEYWORD = 'arch-review-ignore';
  * One `arch-review-ignore` directive found in a comment.
  * - `line` scope: `arch-review-ignore <id>[, <id>…]: <reason>` silences matching findings on the line the
  *   comment sits on (when code precedes it there) or on the code line directly below it (when the comment
- *   stands on its own lines; other comment-only lines may sit between, a blank line may not).
+ *   stands on its own lines; other comment-only lines may sit between, a blank line may not; below
+ *   decorators and annotations, the declaration they decorate).
  * - `file` scope: `arch-review-ignore-file <id>[, …]: <reason>`, anywhere in the file, silences matching
  *   findings in the whole file.
  */
@@ -95,6 +96,9 @@ export function findSuppressions(root: SgRoot, language: RuleLanguage, source?: 
         else {
           let t = end.line + 2;
           while (commentOnly.has(t)) t++;
+          // Decorators and annotations (`@app.post(…)`, `@PostMapping`) belong to the declaration below them,
+          // where rules report: the directive above them covers that line too.
+          while (t <= lines.length && /^\s*@/.test(lines[t - 1] ?? '')) targets.push(t++);
           if (t <= lines.length && (lines[t - 1] ?? '').trim() !== '') targets.push(t);
         }
         out.push({ scope, ids, ...(reason !== undefined ? { reason } : {}), line, targets, ...(trailing ? { trailing: start.line + 1 } : {}) });

@@ -80,6 +80,15 @@ describe('findSuppressions: which lines a directive covers', () => {
     expect(brief('typescript', ['// arch-review-ignore a: r', '', 'x();'])).toEqual(['1→ a: r']);
   });
 
+  it('covers a declaration below its decorators or annotations, where rules report', () => {
+    expect(brief('python', ['# arch-review-ignore webhook-without-signature-check: verified by the gateway', '@app.post("/hooks")', '@traced', 'def hook():', '    pass'])).toEqual([
+      '1→2,3,4 webhook-without-signature-check: verified by the gateway',
+    ]);
+    expect(brief('java', ['class C {', '  // arch-review-ignore webhook-without-signature-check: mTLS only', '  @PostMapping("/hooks")', '  void hook() {}', '}'])).toEqual([
+      '2→3,4 webhook-without-signature-check: mTLS only',
+    ]);
+  });
+
   it('covers only its own line when it trails code, not the line below', () => {
     expect(find('typescript', ['x(); // arch-review-ignore a: r', 'y();'])[0]!.targets).toEqual([1]);
   });
