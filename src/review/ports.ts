@@ -6,6 +6,7 @@ import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import type { Category, DemotionReason, Finding, Severity } from './finding.js';
 import type { MarkedFinding } from './marker.js';
+import type { SuppressedFinding } from './apply-suppressions.js';
 
 /** Identifies the pull request (or local change) under review. */
 export interface ReviewTarget {
@@ -169,6 +170,8 @@ export interface ReviewResult {
   open?: MarkedFinding[];
   /** Line maps of the reviewed files, so a publisher can re-check anchors. */
   lineMaps: Map<string, LineMap>;
+  /** Findings an `arch-review-ignore` comment silenced: not posted, counted in the summary and metrics. */
+  suppressed?: SuppressedFinding[];
 }
 
 /** Delivers a finished review: a GitHub PR review and check run, or stdout. */
