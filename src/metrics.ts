@@ -32,6 +32,11 @@ export interface Metrics {
   readonly jobFailures: Counter<'type'>;
   /** `marketplace_events_total{action}`: GitHub Marketplace plan changes (`purchased`, `changed`, `cancelled`, …, or `other`). */
   readonly marketplaceEvents: Counter<'action'>;
+  /**
+   * `replies_total{outcome,mode}`: replies in arch-review's threads and `/arch-review ask` the worker handled.
+   * `outcome`: `answered`, `already-answered`, `not-ours`, `denied`, `retried`, `failed`; `mode`: `agent` or `docs`.
+   */
+  readonly repliesTotal: Counter<'outcome' | 'mode'>;
 }
 
 export interface MetricsOptions {
@@ -93,6 +98,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'marketplace_events_total',
       help: 'GitHub Marketplace purchase events (plan purchased, changed, cancelled, pending changes), by action.',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    repliesTotal: new Counter({
+      name: 'replies_total',
+      help: 'Replies in arch-review threads and /arch-review ask questions handled by the worker, by outcome and by how the answer was made (agent or docs).',
+      labelNames: ['outcome', 'mode'],
       registers: [registry],
     }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),

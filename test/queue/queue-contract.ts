@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalServiceError } from '../../src/errors.js';
 import type { RetryHooks, RetryPolicy } from '../../src/queue/retry-policy.js';
 import type { CommandJob, JobAttempt, JobQueue, ReviewJob } from '../../src/queue/review-job.js';
-import { isCommandJob, reviewJobsOnly } from '../../src/queue/review-job.js';
+import { isReviewJob, reviewJobsOnly } from '../../src/queue/review-job.js';
 
 /** Builds a fresh, empty queue for one test (retries default to 3 tries, 20 ms base delay). */
 export type MakeQueue = (opts: { concurrency: number; retry?: Partial<RetryPolicy> } & RetryHooks) => Promise<JobQueue>;
@@ -330,7 +330,7 @@ export function queueContract(name: string, make: MakeQueue): void {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((r) => (release = r));
       await q.start(async (j, signal) => {
-        const name = isCommandJob(j) ? `cmd ${j.deliveryId}` : `review ${j.headSha[0]}`;
+        const name = isReviewJob(j) ? `review ${j.headSha[0]}` : `cmd ${j.deliveryId}`;
         events.push(`start ${name}`);
         await Promise.race([gate, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
         events.push(`${signal.aborted ? 'aborted' : 'done'} ${name}`);
