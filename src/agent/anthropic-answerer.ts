@@ -60,7 +60,7 @@ export function createAnthropicAnswerer(opts: AnthropicReviewerOptions): ThreadA
   return {
     name: 'claude',
     async answer(q: ThreadQuestion): Promise<ThreadAnswer | { failed: string; usage?: TokenUsage }> {
-      const model = opts.model ?? profile.model;
+      const model = opts.model ?? q.model ?? profile.model;
       const wire = providerModelId(provider.kind, model);
       const deadline = AbortSignal.timeout(opts.deadlineMs ?? DEFAULT_REPLY_DEADLINE_MS);
       const signal = q.signal ? AbortSignal.any([q.signal, deadline]) : deadline;

@@ -1,4 +1,7 @@
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 import { replyOnce } from '../github/command-reply.js';
+import { fetchRepoConfig } from '../github/fetch-repo-config.js';
 import { botLoginOf } from '../github/prior-state.js';
 import { parseMarker } from '../review/marker.js';
 import { hasStatus, translateGitHubError } from '../github/translate-error.js';
@@ -32,6 +35,12 @@ export interface RunReplyJobDeps {
   categoryGuidance?: ((category: Category) => string | undefined) | undefined;
   /** First pause of the reply's own retries (tests pass 0). */
   retryDelayMs?: number;
+  /**
+   * Reads the repository's configuration, only before asking the model: a repository with
+   * `agent.enabled: false` keeps its code away from the model in replies too, and `agent.model` applies.
+   * Default `fetchRepoConfig`.
+   */
+  loadConfig?: (octokit: GitHubClient, ref: PullRequestRef) => Promise<{ config: Config }>;
 }
 
 /** What a reply job came to. `mode` is how the answer was (or would have been) made. */
@@ -99,11 +108,13 @@ export async function runReplyJob(deps: RunReplyJobDeps): Promise<ReplyJobResult
   /** Made only when no earlier answer exists (inside the look-then-create write). */
   const makeAnswer = async (): Promise<string> => {
     const docs = () => (finding ? docsAnswer({ ...(rule ? { rule } : {}), ...(finding.ruleId ? { ruleId: finding.ruleId } : {}), category: finding.category, ...guidance(finding), path: finding.path }) : docsAnswerForAsk(rulesNamedIn(job.question)));
-    if (!deps.answerer) {
+    const config = deps.answerer ? await repoConfig() : undefined;
+    if (!deps.answerer || !config || !config.agent.enabled) {
       outcome = { mode: 'docs' };
       return renderReply({ answer: docs(), source: 'docs' });
     }
     const question: ThreadQuestion = {
+      ...(config.agent.model ? { model: config.agent.model } : {}),
       repository: `${job.owner}/${job.repo}`,
       number: job.number,
       question: job.question,
@@ -134,6 +145,17 @@ export async function runReplyJob(deps: RunReplyJobDeps): Promise<ReplyJobResult
   }
   log.info({ mode: outcome.mode, verdict: outcome.verdict, usage: outcome.usage }, 'reply answered');
   return { status: 'answered', ...outcome, ...(posted.url ? { url: posted.url } : {}) };
+
+  /** The repository's config, or `undefined` when it is broken (then nothing goes to the model: its settings are unknown). */
+  async function repoConfig(): Promise<Config | undefined> {
+    try {
+      return (await (deps.loadConfig ?? fetchRepoConfig)(octokit, ref)).config;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      log.warn({ err: err.message }, 'the repository configuration is invalid; answering with the documentation');
+      return undefined;
+    }
+  }
 
   function guidance(f: ThreadFinding): { categoryGuidance?: string } {
     if (f.ruleId) return {};

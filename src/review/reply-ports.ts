@@ -42,6 +42,8 @@ export interface ThreadQuestion {
   documentation?: string;
   /** For `ask`: the pull request's title and description (untrusted), and arch-review's latest summary. */
   pullRequest?: { title?: string; body?: string; summary?: string; diff?: string };
+  /** The repository's `agent.model`, when it sets one (an operator's `ARCH_REVIEW_MODEL` still wins). */
+  model?: string;
   signal?: AbortSignal;
 }
 

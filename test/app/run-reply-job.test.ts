@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runReplyJob } from '../../src/app/run-reply-job.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/errors.js';
 import { replyMarker } from '../../src/github/command-reply.js';
 import type { ReplyJob } from '../../src/queue/review-job.js';
 import { findingMarker } from '../../src/review/finding-marker.js';
@@ -63,7 +65,9 @@ function fakeAnswerer(answer: Awaited<ReturnType<ThreadAnswerer['answer']>>): Th
   return { name: 'fake', asked, answer: async (q) => (asked.push(q), answer) };
 }
 
-const run = (j: ReplyJob, extra: Partial<Parameters<typeof runReplyJob>[0]> = {}) => runReplyJob({ octokit: testOctokit(), job: j, log: silentLogger, botLogin: BOT_LOGIN, retryDelayMs: 0, ...extra });
+const DEFAULTS = loadConfig(undefined).config;
+const run = (j: ReplyJob, extra: Partial<Parameters<typeof runReplyJob>[0]> = {}) =>
+  runReplyJob({ octokit: testOctokit(), job: j, log: silentLogger, botLogin: BOT_LOGIN, retryDelayMs: 0, loadConfig: async () => ({ config: DEFAULTS }), ...extra });
 
 describe('runReplyJob: which threads it answers', () => {
   it("leaves a thread someone else started alone: one read of its first comment, no permission check, nothing posted", async () => {
@@ -137,6 +141,7 @@ describe('runReplyJob: the model', () => {
     expect(result).toMatchObject({ status: 'answered', mode: 'agent', verdict: 'not-a-problem', usage: { inputTokens: 900 } });
     const asked = answerer.asked[0]!;
     expect(asked.question).toBe('We set a timeout on the client, so this is fine?');
+    expect(asked.model).toBe(DEFAULTS.agent.model);
     expect(asked.finding).toMatchObject({ fingerprint: FP, ruleId: RULE.id, path: 'src/pay.ts', line: 10 });
     expect(asked.documentation).toContain(RULE.why);
     expect(asked.excerpt).toMatchObject({ path: 'src/pay.ts', startLine: 1, focusLine: 10 });
@@ -157,6 +162,19 @@ describe('runReplyJob: the model', () => {
     expect(answerer.asked[0]!.finding?.line).toBe(8);
     expect(answerer.asked[0]!.excerpt).toBeUndefined();
     expect(reply.body()).toContain('the finding stands');
+  });
+
+  it('keeps the code away from the model where the repository turned the agent off, or its config is broken', async () => {
+    for (const loadConfig of [async () => ({ config: { ...DEFAULTS, agent: { ...DEFAULTS.agent, enabled: false } } }), async () => Promise.reject(new ConfigError('bad', '.github/arch-review.yml'))]) {
+      root(ourComment());
+      permission('write');
+      threadComments([]);
+      const reply = expectReply();
+      const answerer = fakeAnswerer({ answer: 'x', verdict: 'stands' });
+      expect(await run(job(), { answerer, loadConfig })).toMatchObject({ status: 'answered', mode: 'docs' });
+      expect(answerer.asked).toEqual([]);
+      expect(reply.body()).toContain(RULE.fix);
+    }
   });
 
   it("falls back to the rule's documentation when the model fails", async () => {

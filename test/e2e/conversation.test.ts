@@ -194,7 +194,10 @@ describe('conversation in threads with the model (npm start, fake GitHub, fake A
     // Nothing approves: no review, no other write than the one reply.
     const calls = callsSince(r, mark);
     expect(calls.filter((c) => !c.startsWith('GET'))).toEqual(['POST /repos/acme/payments/pulls/{id}/comments/{id}/replies']);
-    expect(calls.filter((c) => c.startsWith('GET /repos/acme/payments/contents/'))).toHaveLength(1);
+    // The file around the finding, and the configuration (is the agent on? which model?): the repository
+    // has none, so the owner's `.github` repository is asked too, as for reviews.
+    expect(calls.filter((c) => c.startsWith('GET /repos/acme/payments/contents/') && !c.includes('arch-review.yml'))).toHaveLength(1);
+    expect(calls.filter((c) => c.includes('arch-review.yml'))).toEqual(['GET /repos/acme/payments/contents/.github%2Farch-review.yml', 'GET /repos/acme/.github/contents/.github%2Farch-review.yml']);
     console.info(`GitHub requests per reply (model): ${calls.length} (${calls.join(', ')})`);
 
     // Redelivered: the earlier answer is found first, so the model is not asked again.
