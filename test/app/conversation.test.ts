@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createArchReviewApp } from '../../src/app/arch-review-app.js';
 import { createQueueJobProcessor } from '../../src/app/process-queue-job.js';
+import { checkPayload } from '../../src/app/webhook-schemas.js';
 import { replyMarker } from '../../src/github/command-reply.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { ReplyJob } from '../../src/queue/review-job.js';
@@ -115,5 +116,15 @@ describe('/arch-review ask', () => {
     await receive('issue_comment', prCommentPayload('/arch-review ask Is the retry in the sync safe\nto run twice?'), 'ask-1');
     expect(queue.jobs).toMatchObject([{ type: 'reply', kind: 'ask', number: 1, commentId: 492700400, commenter: 'Codertocat', question: 'Is the retry in the sync safe\nto run twice?' }]);
     expect(queue.jobs[0]).not.toHaveProperty('threadRootId');
+  });
+});
+
+describe('the webhook edge for pull_request_review_comment', () => {
+  it("passes GitHub's own examples and refuses a payload the handler could not read, naming the field", () => {
+    expect(checkPayload('pull_request_review_comment', reviewCommentPayload('Why?', { inReplyTo: ROOT }))).toEqual({ ok: true });
+    expect(checkPayload('pull_request_review_comment', reviewCommentPayload('A new thread'))).toEqual({ ok: true });
+    const bad = reviewCommentPayload('Why?', { inReplyTo: ROOT });
+    (bad.comment as Record<string, unknown>).in_reply_to_id = 'EVIL';
+    expect(checkPayload('pull_request_review_comment', bad)).toEqual({ ok: false, reason: 'comment.in_reply_to_id: expected number' });
   });
 });

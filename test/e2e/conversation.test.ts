@@ -19,7 +19,7 @@ import { fetchMetrics, readMetric } from './read-metric.js';
 import { startAppAgainst } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
-import { pullRequestOpenedPayload, reviewCommentPayload } from './webhook-payloads.js';
+import { pullRequestCommentPayload, pullRequestOpenedPayload, reviewCommentPayload } from './webhook-payloads.js';
 
 const APP_SLUG = 'arch-review-conv-e2e';
 const BOT = `${APP_SLUG}[bot]`;
@@ -135,6 +135,28 @@ describe('conversation in threads without a model (npm start, fake GitHub)', () 
 
     expect(r.github.reviewReplies).toHaveLength(replies);
     expect(r.github.requests.slice(mark).filter((q) => q.method !== 'GET' && !q.route.startsWith('/app/'))).toEqual([]);
+  });
+
+  it('answers /arch-review ask in the PR conversation with the documentation of the rule it names, once', async () => {
+    const { root } = await reviewedComment(r);
+    const rule = ruleById(root.ruleId)!;
+    r.github.knobs.permissions = { [WRITER]: 'write' };
+    const answered = await metric(r, 'replies_total', { outcome: 'answered', mode: 'docs' });
+    const comments = r.github.issueComments.length;
+    const mark = r.github.requests.length;
+    const ask = pullRequestCommentPayload(r.target, `/arch-review ask Why does ${rule.id} matter here?`, WRITER, 880300);
+    expect((await deliver(r, 'issue_comment', ask)).status).toBe(200);
+    await expect.poll(() => metric(r, 'replies_total', { outcome: 'answered', mode: 'docs' }), POLL).toBe(answered + 1);
+    const posted = r.github.issueComments.slice(comments);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body).toContain(rule.fix);
+    expect(posted[0]!.body).toContain(replyMarker(880300));
+    expect(callsSince(r, mark)).toEqual([`GET /repos/acme/payments/collaborators/${WRITER}/permission`, 'GET /repos/acme/payments/issues/{id}/comments', 'POST /repos/acme/payments/issues/{id}/comments']);
+
+    const again = await metric(r, 'replies_total', { outcome: 'already-answered', mode: 'docs' });
+    await deliver(r, 'issue_comment', ask);
+    await expect.poll(() => metric(r, 'replies_total', { outcome: 'already-answered', mode: 'docs' }), POLL).toBe(again + 1);
+    expect(r.github.issueComments.length).toBe(comments + 1);
   });
 });
 
