@@ -125,7 +125,8 @@ export async function runReplyJob(deps: RunReplyJobDeps): Promise<ReplyJobResult
     if ('failed' in answered) {
       log.warn({ reason: answered.failed, ...(answered.usage ? { usage: answered.usage } : {}) }, 'the model could not answer; answering with the documentation');
       outcome = { mode: 'docs', ...(answered.usage ? { usage: answered.usage } : {}) };
-      return renderReply({ answer: docs(), source: 'docs', note: `The model could not answer this time (${answered.failed.replace(/[_*`]/g, '')}), so here is the documentation.` });
+      // The reason (an operator hint about keys or quotas) goes to the logs, not to the pull request.
+      return renderReply({ answer: docs(), source: 'docs', note: 'The model could not answer this time, so here is the documentation.' });
     }
     // A verdict is about a finding; for `ask` there is none to judge.
     const verdict = finding ? answered.verdict : undefined;
