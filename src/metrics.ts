@@ -34,6 +34,11 @@ export interface Metrics {
   readonly marketplaceEvents: Counter<'action'>;
   /** `suppressions_total{rule}`: findings of published reviews silenced by `arch-review-ignore` comments (`agent/<category>` for agent findings). */
   readonly suppressionsTotal: Counter<'rule'>;
+  /**
+   * `replies_total{outcome,mode}`: replies in arch-review's threads and `/arch-review ask` the worker handled.
+   * `outcome`: `answered`, `already-answered`, `not-ours`, `denied`, `retried`, `failed`; `mode`: `agent` or `docs`.
+   */
+  readonly repliesTotal: Counter<'outcome' | 'mode'>;
 }
 
 export interface MetricsOptions {
@@ -101,6 +106,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'suppressions_total',
       help: 'Findings of published reviews silenced by arch-review-ignore comments, by rule id (agent/<category> for agent findings).',
       labelNames: ['rule'],
+      registers: [registry],
+    }),
+    repliesTotal: new Counter({
+      name: 'replies_total',
+      help: 'Replies in arch-review threads and /arch-review ask questions handled by the worker, by outcome and by how the answer was made (agent or docs).',
+      labelNames: ['outcome', 'mode'],
       registers: [registry],
     }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),

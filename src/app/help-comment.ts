@@ -12,6 +12,7 @@ export function helpComment(unknown?: string): string {
     '| `/arch-review` | Review the changes since the last review (or the whole pull request if none). |',
     '| `/arch-review full` | Review the whole pull request again, even a commit already reviewed (findings already posted are not repeated). |',
     '| `/arch-review help` | Show this list. |',
+    '| `/arch-review ask <question>` | Ask arch-review about this pull request; it answers here. To ask about one finding, reply in the thread of its comment. |',
     '',
     'Commands are accepted from people with write, maintain or admin access to the repository. Settings live in `.github/arch-review.yml`.',
     'To silence one finding, write `arch-review-ignore <rule-id>: <reason>` in a comment on its line or the line above (a category such as `resilience` names a reviewer finding).',

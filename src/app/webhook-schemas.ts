@@ -39,6 +39,14 @@ const issueComment = base.extend({
   sender: account,
 });
 
+const reviewComment = base.extend({
+  action: z.string(),
+  comment: z.looseObject({ id, body: z.string(), in_reply_to_id: id.nullable().optional(), created_at: z.string(), user: account.nullable().optional() }),
+  pull_request: z.looseObject({ number: id, head: z.looseObject({ sha: z.string() }) }),
+  repository,
+  sender: account,
+});
+
 const installationAccount = z.looseObject({ login: z.string().optional(), slug: z.string().optional() }).nullable().optional();
 const repositoryList = z.array(z.looseObject({}));
 
@@ -74,6 +82,7 @@ const marketplacePurchase = base.extend({
 export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequest,
   issue_comment: issueComment,
+  pull_request_review_comment: reviewComment,
   installation: installationEvent,
   installation_repositories: installationRepositories,
   marketplace_purchase: marketplacePurchase,

@@ -106,6 +106,10 @@ export interface FakeGitHub {
   checkRuns: FakeCheckRun[];
   issueComments: { id: number; number: number; body: string; createdAt: string }[];
   reactions: { commentId: number; content: string }[];
+  /** Replies posted in review threads (`POST …/pulls/{n}/comments/{id}/replies`), all by the app. */
+  reviewReplies: { id: number; number: number; inReplyTo: number; body: string; createdAt: string }[];
+  /** The inline comments of the submitted reviews of pull request `number`, with the ids GitHub lists them by. */
+  reviewComments(number: number): { id: number; path: string; line?: number; body: string; reviewId: number }[];
   /** Why each 422 was answered (a review comment off the diff, a second pending review, …). */
   rejections: string[];
   knobs: FakeKnobs;
@@ -156,8 +160,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     checkRuns: [],
     issueComments: [],
     reactions: [],
+    reviewReplies: [],
     rejections: [],
     knobs: defaultKnobs(),
+    reviewComments(number) {
+      return fake.submittedReviews(number).flatMap((r) => r.comments.map((c) => ({ id: commentId(c), path: c.path, ...(c.line !== undefined ? { line: c.line } : {}), body: c.body, reviewId: r.id })));
+    },
     addPullRequest(init) {
       pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map(), baseContents: new Map() });
     },
@@ -178,6 +186,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       fake.checkRuns.length = 0;
       fake.issueComments.length = 0;
       fake.reactions.length = 0;
+      fake.reviewReplies.length = 0;
       fake.rejections.length = 0;
       fake.knobs = defaultKnobs();
     },
@@ -185,6 +194,32 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   };
 
   const repoPrefix = `/repos/${options.owner}/${options.repo}`;
+
+  /** Review comments get their id when first seen (listed or read), as stable as GitHub's. */
+  const commentIds = new WeakMap<ReviewComment, number>();
+  function commentId(c: ReviewComment): number {
+    let id = commentIds.get(c);
+    if (id === undefined) commentIds.set(c, (id = nextId++));
+    return id;
+  }
+
+  /** Every review comment of the repository as the REST API shows it: inline comments of submitted reviews, then replies. */
+  function reviewCommentsJson(): Array<Record<string, unknown> & { number: number; id: number; updated_at: string }> {
+    const web = `http://${fake.host}/${options.owner}/${options.repo}`;
+    const inline = fake.reviews
+      .filter((r) => !r.deleted && r.state !== 'PENDING')
+      .flatMap((r) =>
+        r.comments.map((c) => {
+          const at = r.submittedAt ?? new Date(0).toISOString();
+          return { id: commentId(c), number: r.number, pull_request_review_id: r.id, user: botUser, body: c.body, path: c.path, line: c.line ?? null, original_line: c.line ?? null, side: c.side ?? 'RIGHT', commit_id: r.commitId, original_commit_id: r.commitId, created_at: at, updated_at: at, html_url: `${web}/pull/${r.number}#discussion_r${commentId(c)}` };
+        }),
+      );
+    const replies = fake.reviewReplies.map((x) => {
+      const root = inline.find((c) => c.id === x.inReplyTo);
+      return { ...root, id: x.id, number: x.number, in_reply_to_id: x.inReplyTo, user: botUser, body: x.body, created_at: x.createdAt, updated_at: x.createdAt, html_url: `${web}/pull/${x.number}#discussion_r${x.id}` };
+    });
+    return [...inline, ...replies];
+  }
 
   function reject(reason: string, errors: unknown[] = [reason]): Answer {
     fake.rejections.push(reason);
@@ -346,6 +381,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
       return page(open, `${repoPrefix}/pulls`, query);
     }
+    if ((m = /^\/pulls\/comments\/(\d+)$/.exec(rest)) && method === 'GET') {
+      const found = reviewCommentsJson().find((c) => c.id === Number(m![1]));
+      return found ? { status: 200, body: found } : notFound();
+    }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));
     if (!pr) return notFound();
@@ -364,6 +403,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `${prPath}/reviews`, query);
     }
     if (sub === '/reviews' && method === 'POST') return createReview(pr, body);
+    if (sub === '/comments' && method === 'GET') {
+      const since = query.since ? Date.parse(query.since) : -Infinity;
+      return page(reviewCommentsJson().filter((c) => c.number === pr.init.number && Date.parse(c.updated_at) >= since), `${prPath}/comments`, query);
+    }
+    if ((m = /^\/comments\/(\d+)\/replies$/.exec(sub)) && method === 'POST') {
+      const root = reviewCommentsJson().find((c) => c.id === Number(m![1]) && c.number === pr.init.number);
+      if (!root) return notFound();
+      // GitHub takes replies to top-level review comments only.
+      if (root.in_reply_to_id !== undefined) return reject('replies to replies are not supported');
+      const reply = { id: nextId++, number: pr.init.number, inReplyTo: root.id, body: String(body.body), createdAt: new Date().toISOString() };
+      fake.reviewReplies.push(reply);
+      return { status: 201, body: reviewCommentsJson().find((c) => c.id === reply.id) };
+    }
     if ((m = /^\/reviews\/(\d+)(\/events)?$/.exec(sub))) {
       const review = fake.reviews.find((x) => x.id === Number(m![1]) && x.number === pr.init.number && !x.deleted);
       if (!review) return notFound();
