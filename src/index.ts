@@ -23,6 +23,7 @@ import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
 import { createMetrics } from './metrics.js';
+import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
 import type { JobProcessor, JobQueue, QueueJob } from './queue/review-job.js';
@@ -99,6 +100,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     ruleRunner: deps.ruleRunner,
     version: deps.version,
     ...(deps.settled ? { settled: deps.settled } : {}),
+    customRules: createCustomRulesLoader({ metrics: deps.metrics }),
   });
 }
 

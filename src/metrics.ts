@@ -32,6 +32,8 @@ export interface Metrics {
   readonly jobFailures: Counter<'type'>;
   /** `marketplace_events_total{action}`: GitHub Marketplace plan changes (`purchased`, `changed`, `cancelled`, …, or `other`). */
   readonly marketplaceEvents: Counter<'action'>;
+  /** `custom_rule_errors_total`: problems in repositories' own rule files met by reviews (each fails that review's check run). */
+  readonly customRuleErrors: Counter;
 }
 
 export interface MetricsOptions {
@@ -93,6 +95,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'marketplace_events_total',
       help: 'GitHub Marketplace purchase events (plan purchased, changed, cancelled, pending changes), by action.',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    customRuleErrors: new Counter({
+      name: 'custom_rule_errors_total',
+      help: 'Problems in repositories’ own ast-grep rule files (YAML, validation, rejected by ast-grep) met by reviews.',
       registers: [registry],
     }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),

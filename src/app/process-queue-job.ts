@@ -5,6 +5,7 @@ import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReviewJob } from '
 import { isCommandJob } from '../queue/review-job.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { alreadyReviewedReply, runCommandJob } from './run-command-job.js';
+import type { CustomRulesLoader } from './custom-rules-loader.js';
 import { runReviewJob, willRetry, type ReviewJobResult } from './run-review-job.js';
 import { headKey, type SettledReviews } from './settled-reviews.js';
 
@@ -26,6 +27,8 @@ export interface QueueJobProcessorDeps {
   now?: () => number;
   /** First pause of the GitHub writes' own retries (tests pass 0). */
   retryDelayMs?: number;
+  /** Loads each repository's own ast-grep rules (one loader, so its file cache is shared); absent: none run. */
+  customRules?: CustomRulesLoader;
 }
 
 const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
@@ -100,6 +103,7 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
+          ...(deps.customRules ? { customRules: deps.customRules } : {}),
           attempt,
         },
         signal,

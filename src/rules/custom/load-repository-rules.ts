@@ -1,0 +1,37 @@
+import type { Config } from '../../config/schema.js';
+import type { RuleLanguage } from '../../diff/types.js';
+import { ALL_RULES } from '../registry.js';
+import { enabledCustomRules } from './enabled-custom-rules.js';
+import { loadCustomRules, type CustomRuleProblem, type CustomRuleSet, type RuleFileText } from './load-custom-rules.js';
+
+/** Reads the YAML files (`*.yml`, `*.yaml`) under folders of a repository, recursively; a missing folder has none. */
+export interface RuleFileReader {
+  /** Where the files are read from, for logs and messages (e.g. `the default branch`). */
+  readonly where: string;
+  read(dirs: readonly string[]): Promise<{ files: RuleFileText[]; problems: CustomRuleProblem[] }>;
+}
+
+/** The file name ends a rule or test file is read from. */
+export const isYamlFile = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+const RESERVED = new Set(ALL_RULES.map((r) => r.id));
+
+/**
+ * A repository's own rules for one review: the files of `custom_rules.rule_dirs` and `util_dirs`, read
+ * through `reader`, loaded (`loadCustomRules`) and filtered by `rules:` like the built-in rules. Nothing
+ * is read when `custom_rules.enabled` is false.
+ *
+ * @example
+ * const custom = await loadRepositoryRules(createLocalRuleFileReader(root), config);
+ * await reviewPullRequest({ ..., extraRules: custom.rules });
+ */
+export async function loadRepositoryRules(reader: RuleFileReader, config: Pick<Config, 'custom_rules' | 'rules'>): Promise<CustomRuleSet> {
+  const opts = config.custom_rules;
+  if (!opts.enabled) return { rules: [], problems: [], warnings: [] };
+  const [rules, utils] = await Promise.all([reader.read(opts.rule_dirs), opts.util_dirs.length > 0 ? reader.read(opts.util_dirs) : { files: [], problems: [] }]);
+  const set = loadCustomRules({ ruleFiles: rules.files, utilFiles: utils.files, defaultCategory: opts.default_category, reservedIds: RESERVED });
+  return { rules: enabledCustomRules(set.rules, config.rules), problems: [...utils.problems, ...rules.problems, ...set.problems], warnings: set.warnings };
+}
+
+/** The languages a set of rules reads (for logs). */
+export const languagesOf = (rules: CustomRuleSet['rules']): RuleLanguage[] => [...new Set(rules.flatMap((r) => r.languages))];
