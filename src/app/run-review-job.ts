@@ -16,6 +16,7 @@ import { decidePullRequest } from './decide-pull-request.js';
 import type { CustomRulesLoader } from './custom-rules-loader.js';
 import { withCustomRuleProblems } from '../github/custom-rule-check-outcome.js';
 import { formatProblem, type CustomRuleSet } from '../rules/custom/load-custom-rules.js';
+import { withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rules.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
@@ -217,7 +218,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       ...(signal ? { signal } : {}),
       botLogin: deps.botLogin,
       skipWhenNothingNew: pushLike && prior.reviews > 0,
-      extraNotes: [...warnings.map((w) => `Configuration: ${w}`), ...customNotes],
+      extraNotes: [...withoutCustomRuleIdWarnings(warnings, custom.ids).map((w) => `Configuration: ${w}`), ...customNotes],
     }));
     await reviewPullRequest({
       source,

@@ -19,7 +19,7 @@ import { readPackageInfo } from './package-info.js';
 import { allFindings } from './summarize-result.js';
 import { DEFAULT_RULE_TEST_DIR, rulesTest, type RulesTestOptions } from './rules-test-command.js';
 import { createLocalRuleFileReader } from './local-rule-file-reader.js';
-import { loadRepositoryRules } from '../rules/custom/load-repository-rules.js';
+import { loadRepositoryRules, withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rules.js';
 import { formatProblem } from '../rules/custom/load-custom-rules.js';
 import type { Rule } from '../rules/types.js';
 import { createStderrLogger, type TextSink } from './stderr-logger.js';
@@ -154,12 +154,11 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
 
   const loaded = await loadCliConfig(opts.config, root, io.cwd);
   if (loaded.file) log.debug({ file: loaded.file }, 'configuration loaded');
-  for (const w of loaded.warnings) log.warn(w);
 
   // The repository's own ast-grep rules, from the same folder the head files are read from.
   const custom = await loadRepositoryRules(createLocalRuleFileReader(root), loaded.config);
   for (const p of custom.problems) io.stderr.write(`arch-review: error: custom rule file: ${formatProblem(p)} (that rule did not run)\n`);
-  for (const w of custom.warnings) log.warn(w);
+  for (const w of [...withoutCustomRuleIdWarnings(loaded.warnings, custom.ids), ...custom.warnings]) log.warn(w);
 
   const reviewer = opts.agent ? createReviewer(io.env, { config: loaded.config, log }) : undefined;
   const pool = createRuleWorkerPool();

@@ -42,6 +42,16 @@ describe('arch-review review with the repository’s own rules', () => {
     expect((JSON.parse(stdout) as JsonReport).findings.some((f) => f.ruleId === 'stripe-outside-payments')).toBe(true);
   });
 
+  it('rules: { <id>: false } turns a repository rule off, without an "unknown rule" warning for its id', async () => {
+    const root = repoWithRules();
+    writeFiles(root, { '.github/arch-review.yml': 'rules:\n  stripe-outside-payments: false\n  no-such-rule: false\n' });
+    const { code, stdout, stderr } = await run(['review', '--base', 'main', '--format', 'json', '--no-agent'], { cwd: root });
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as JsonReport).findings.some((f) => f.ruleId === 'stripe-outside-payments')).toBe(false);
+    expect(stderr).toContain('unknown rule "no-such-rule"');
+    expect(stderr).not.toContain('unknown rule "stripe-outside-payments"');
+  });
+
   it('custom_rules.enabled: false reads no rule', async () => {
     const root = repoWithRules();
     writeFiles(root, { '.github/arch-review.yml': 'custom_rules:\n  enabled: false\n', '.github/arch-review/rules/broken.yml': 'not: [valid\n' });

@@ -52,6 +52,8 @@ export interface CustomRuleSet {
   problems: CustomRuleProblem[];
   /** Rules skipped or read with a default (another ast-grep language, an unknown category): notes in the review. */
   warnings: string[];
+  /** Every rule id the files define, also of rules `rules:` turns off (set by `loadRepositoryRules`). */
+  ids?: string[];
 }
 
 export interface LoadCustomRulesInput {

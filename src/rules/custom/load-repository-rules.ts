@@ -27,10 +27,21 @@ const RESERVED = new Set(ALL_RULES.map((r) => r.id));
  */
 export async function loadRepositoryRules(reader: RuleFileReader, config: Pick<Config, 'custom_rules' | 'rules'>): Promise<CustomRuleSet> {
   const opts = config.custom_rules;
-  if (!opts.enabled) return { rules: [], problems: [], warnings: [] };
+  if (!opts.enabled) return { rules: [], problems: [], warnings: [], ids: [] };
   const [rules, utils] = await Promise.all([reader.read(opts.rule_dirs), opts.util_dirs.length > 0 ? reader.read(opts.util_dirs) : { files: [], problems: [] }]);
   const set = loadCustomRules({ ruleFiles: rules.files, utilFiles: utils.files, defaultCategory: opts.default_category, reservedIds: RESERVED });
-  return { rules: enabledCustomRules(set.rules, config.rules), problems: [...utils.problems, ...rules.problems, ...set.problems], warnings: set.warnings };
+  return { rules: enabledCustomRules(set.rules, config.rules), problems: [...utils.problems, ...rules.problems, ...set.problems], warnings: set.warnings, ids: set.rules.map((r) => r.id) };
+}
+
+/**
+ * The configuration's warnings without those about a `rules:` id that is one of the repository's own rules:
+ * the configuration is checked against the built-in rules only, before the rule files are read.
+ *
+ * @example withoutCustomRuleIdWarnings(['…: unknown rule "stripe-outside-payments" in rules (ignored)'], ['stripe-outside-payments']) // []
+ */
+export function withoutCustomRuleIdWarnings(warnings: readonly string[], ids: readonly string[] | undefined): string[] {
+  if (!ids?.length) return [...warnings];
+  return warnings.filter((w) => !ids.some((id) => w.includes(`unknown rule "${id}" in rules`)));
 }
 
 /** The languages a set of rules reads (for logs). */
