@@ -33,6 +33,15 @@ describe('arch-review review with the repository’s own rules', () => {
     ]);
   });
 
+  it('SARIF describes the repository’s rules beside the built-in ones', async () => {
+    const root = repoWithRules();
+    const { code, stdout } = await run(['review', '--base', 'main', '--format', 'sarif', '--no-agent', '-q'], { cwd: root });
+    expect(code).toBe(0);
+    const sarif = JSON.parse(stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string }> }> };
+    expect(sarif.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['hardcoded-secret', 'stripe-outside-payments', 'requests-without-session-wrapper']));
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('stripe-outside-payments');
+  });
+
   it('a broken rule file: the error with file:line on stderr, the other rules’ findings on stdout, exit 2', async () => {
     const root = repoWithRules();
     writeFiles(root, { '.github/arch-review/rules/broken.yml': 'id: broken\nlanguage: TypeScript\nrule:\n  patern: foo()\n' });

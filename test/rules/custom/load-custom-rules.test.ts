@@ -135,6 +135,20 @@ fix: |
     expect(f!.body).toContain('Apply the suggested change.');
   });
 
+  it('transform: transformed metavariables fill the fix, as in ast-grep', () => {
+    const { rules, problems } = load(`id: env-through-config
+language: TypeScript
+rule: { pattern: process.env.$NAME }
+transform:
+  LOWER:
+    convert: { source: $NAME, toCase: camelCase }
+fix: config.$LOWER
+`);
+    expect(problems).toEqual([]);
+    const [f] = findings(rules, 'typescript', 'const url = process.env.PAYMENTS_URL;\n');
+    expect(f!.suggestion).toBe('const url = config.paymentsURL;'); // ast-grep's camelCase keeps an all-caps word
+  });
+
   it('a rule without fix has no suggestion, and its message defaults to its id', () => {
     const { rules } = load('id: no-console\nlanguage: ts\nrule: { pattern: console.log($$$) }\n');
     const [f] = findings(rules, 'typescript', 'console.log(1);\n');
