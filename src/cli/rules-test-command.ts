@@ -2,9 +2,12 @@ import path from 'node:path';
 import { ALL_RULES } from '../rules/registry.js';
 import { formatProblem, loadCustomRules } from '../rules/custom/load-custom-rules.js';
 import { formatRuleTestReport, runRuleTests } from '../rules/custom/run-rule-tests.js';
+import { repositoryFolder } from '../rules/custom/load-repository-rules.js';
 import { loadCliConfig } from './load-cli-config.js';
 import { createLocalRuleFileReader } from './local-rule-file-reader.js';
 import type { TextSink } from './stderr-logger.js';
+
+const inRepository = (dirs: readonly string[]): string[] => dirs.flatMap((d) => repositoryFolder(d) ?? []);
 
 /** Where rule tests live unless `--dir` says: beside the default rule folder, as ast-grep's `rule-tests/`. */
 export const DEFAULT_RULE_TEST_DIR = '.github/arch-review/rule-tests';
@@ -26,8 +29,8 @@ export async function rulesTest(opts: RulesTestOptions, io: { stdout: TextSink; 
   const { config } = await loadCliConfig(opts.config, root, io.cwd);
   const reader = createLocalRuleFileReader(root);
   const [ruleFiles, utilFiles, testFiles] = await Promise.all([
-    reader.read(config.custom_rules.rule_dirs),
-    reader.read(config.custom_rules.util_dirs),
+    reader.read(inRepository(config.custom_rules.rule_dirs)),
+    reader.read(inRepository(config.custom_rules.util_dirs)),
     reader.read(opts.dir?.length ? opts.dir : [DEFAULT_RULE_TEST_DIR]),
   ]);
   const set = loadCustomRules({ ruleFiles: ruleFiles.files, utilFiles: utilFiles.files, defaultCategory: config.custom_rules.default_category, reservedIds: new Set(ALL_RULES.map((r) => r.id)) });

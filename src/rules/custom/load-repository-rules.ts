@@ -28,9 +28,36 @@ const RESERVED = new Set(ALL_RULES.map((r) => r.id));
 export async function loadRepositoryRules(reader: RuleFileReader, config: Pick<Config, 'custom_rules' | 'rules'>): Promise<CustomRuleSet> {
   const opts = config.custom_rules;
   if (!opts.enabled) return { rules: [], problems: [], warnings: [], ids: [] };
-  const [rules, utils] = await Promise.all([reader.read(opts.rule_dirs), opts.util_dirs.length > 0 ? reader.read(opts.util_dirs) : { files: [], problems: [] }]);
+  const outside: CustomRuleProblem[] = [];
+  const inside = (dirs: readonly string[]) =>
+    dirs.flatMap((d) => {
+      const dir = repositoryFolder(d);
+      if (dir === undefined) outside.push({ file: d, message: 'not a folder inside the repository (custom_rules folders are paths from the repository root, without `..`)' });
+      return dir === undefined ? [] : [dir];
+    });
+  const ruleDirs = inside(opts.rule_dirs);
+  const utilDirs = inside(opts.util_dirs);
+  const [rules, utils] = await Promise.all([reader.read(ruleDirs), utilDirs.length > 0 ? reader.read(utilDirs) : { files: [], problems: [] }]);
   const set = loadCustomRules({ ruleFiles: rules.files, utilFiles: utils.files, defaultCategory: opts.default_category, reservedIds: RESERVED });
-  return { rules: enabledCustomRules(set.rules, config.rules), problems: [...utils.problems, ...rules.problems, ...set.problems], warnings: set.warnings, ids: set.rules.map((r) => r.id) };
+  return {
+    rules: enabledCustomRules(set.rules, config.rules),
+    problems: [...outside, ...utils.problems, ...rules.problems, ...set.problems],
+    warnings: set.warnings,
+    ids: set.rules.map((r) => r.id),
+  };
+}
+
+/**
+ * A configured folder as a path from the repository root (`./rules/` → `rules`), or `undefined` when it
+ * leaves the repository (absolute, or with a `..` segment): the Action reads a pull request's checkout,
+ * and its configuration must not make arch-review read files beside it.
+ *
+ * @example repositoryFolder('./.github/arch-review/rules/') // '.github/arch-review/rules'
+ */
+export function repositoryFolder(dir: string): string | undefined {
+  const parts = dir.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (dir.startsWith('/') || /^[A-Za-z]:/.test(dir) || parts.includes('..') || parts.length === 0) return undefined;
+  return parts.join('/');
 }
 
 /**

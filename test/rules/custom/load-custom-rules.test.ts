@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RuleLanguage } from '../../../src/diff/types.js';
 import { enabledCustomRules } from '../../../src/rules/custom/enabled-custom-rules.js';
 import { CUSTOM_RULE_CONFIDENCE, formatProblem, loadCustomRules, type CustomRule, type RuleFileText } from '../../../src/rules/custom/load-custom-rules.js';
+import { loadRepositoryRules } from '../../../src/rules/custom/load-repository-rules.js';
 import { ALL_RULES } from '../../../src/rules/registry.js';
+import { defaultConfig } from '../../../src/config/schema.js';
 import { runRules } from '../../../src/rules/run-rules.js';
 import { exampleFiles } from './example-rules.js';
 
@@ -206,5 +208,21 @@ describe('loadCustomRules: broken files give file:line:column and what is wrong;
     const res = load('id: a\nlanguage: ts\nmetadata: { category: style }\nrule: { pattern: a() }\n');
     expect(res.rules.map((r) => r.category)).toEqual(['coupling']);
     expect(res.warnings).toEqual([`${FILE}:1: rule \`a\`: metadata.category "style" is not one of coupling, error-handling, resilience, abstraction, security, performance; using coupling.`]);
+  });
+});
+
+describe('loadRepositoryRules', () => {
+  it('reads the configured folders relative to the repository root, and refuses one that leaves it', async () => {
+    const asked: string[][] = [];
+    const reader = { where: 'test', read: async (dirs: readonly string[]) => (asked.push([...dirs]), { files: [], problems: [] }) };
+    const config = defaultConfig();
+    config.custom_rules.rule_dirs = ['./rules/', '../secrets', '/etc'];
+    config.custom_rules.util_dirs = ['utils'];
+    const set = await loadRepositoryRules(reader, config);
+    expect(asked).toEqual([['rules'], ['utils']]);
+    expect(set.problems.map(formatProblem)).toEqual([
+      '../secrets: not a folder inside the repository (custom_rules folders are paths from the repository root, without `..`)',
+      '/etc: not a folder inside the repository (custom_rules folders are paths from the repository root, without `..`)',
+    ]);
   });
 });
