@@ -214,7 +214,10 @@ function compileRule(spec: CustomRuleDoc, language: RuleLanguage, doc: YamlDocum
     else warnings.push(`${where}: rule \`${spec.id}\`: metadata.confidence must be a number from 0 to 1; using ${CUSTOM_RULE_CONFIDENCE}.`);
   }
 
-  const template = typeof spec.fix === 'string' ? spec.fix : spec.fix?.template;
+  // ast-grep's rewriters are not available through napi: a fix built with them would be wrong, so none is offered.
+  const rewrites = spec.rewriters !== undefined || /"rewrite"|rewrite\(/.test(JSON.stringify(spec.transform ?? {}));
+  if (rewrites && spec.fix !== undefined) warnings.push(`${where}: rule \`${spec.id}\`: rewriters are not supported; its matches are reported without a suggestion.`);
+  const template = rewrites ? undefined : typeof spec.fix === 'string' ? spec.fix : spec.fix?.template;
   if (spec.fix !== undefined && typeof spec.fix !== 'string' && ('expandStart' in spec.fix || 'expandEnd' in spec.fix)) {
     warnings.push(`${where}: rule \`${spec.id}\`: fix.expandStart/expandEnd are not supported; the suggestion replaces the match only.`);
   }

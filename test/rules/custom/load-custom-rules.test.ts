@@ -151,6 +151,14 @@ fix: config.$LOWER
     expect(f!.suggestion).toBe('const url = config.paymentsURL;'); // ast-grep's camelCase keeps an all-caps word
   });
 
+  it('a fix that needs rewriters (not available through napi) is not offered; the match is still reported', () => {
+    const res = load('id: a\nlanguage: ts\nrule: { pattern: f($$$A) }\nrewriters:\n  - id: r\n    rule: { kind: number }\n    fix: x\ntransform:\n  B:\n    rewrite: { source: $$$A, rewriters: [r] }\nfix: g($B)\n');
+    expect(res.warnings).toEqual([`${FILE}:1: rule \`a\`: rewriters are not supported; its matches are reported without a suggestion.`]);
+    const [f] = findings(res.rules, 'typescript', 'f(1, 2);\n');
+    expect(f!.line).toBe(1);
+    expect(f!.suggestion).toBeUndefined();
+  });
+
   it('a rule without fix has no suggestion, and its message defaults to its id', () => {
     const { rules } = load('id: no-console\nlanguage: ts\nrule: { pattern: console.log($$$) }\n');
     const [f] = findings(rules, 'typescript', 'console.log(1);\n');
