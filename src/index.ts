@@ -25,6 +25,7 @@ import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
 import { createMetrics } from './metrics.js';
+import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
 import type { JobProcessor, JobQueue, QueueJob } from './queue/review-job.js';
@@ -113,6 +114,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     answerer: deps.answerer,
     feedback: deps.feedback,
     categoryGuidance: personaCategoryGuidance(),
+    customRules: createCustomRulesLoader({ metrics: deps.metrics }),
   });
 }
 

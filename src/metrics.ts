@@ -39,6 +39,8 @@ export interface Metrics {
    * `outcome`: `answered`, `already-answered`, `not-ours`, `denied`, `retried`, `failed`; `mode`: `agent` or `docs`.
    */
   readonly repliesTotal: Counter<'outcome' | 'mode'>;
+  /** `custom_rule_errors_total`: problems in repositories' own rule files met by reviews (each fails that review's check run). */
+  readonly customRuleErrors: Counter;
 }
 
 export interface MetricsOptions {
@@ -112,6 +114,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'replies_total',
       help: 'Replies in arch-review threads and /arch-review ask questions handled by the worker, by outcome and by how the answer was made (agent or docs).',
       labelNames: ['outcome', 'mode'],
+      registers: [registry],
+    }),
+    customRuleErrors: new Counter({
+      name: 'custom_rule_errors_total',
+      help: 'Problems in repositories’ own ast-grep rule files (YAML, validation, rejected by ast-grep) met by reviews.',
       registers: [registry],
     }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),

@@ -8,6 +8,7 @@ import type { FeedbackSink, ThreadAnswerer } from '../review/reply-ports.js';
 import { runReplyJob } from './run-reply-job.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { alreadyReviewedReply, runCommandJob } from './run-command-job.js';
+import type { CustomRulesLoader } from './custom-rules-loader.js';
 import { runReviewJob, willRetry, type ReviewJobResult } from './run-review-job.js';
 import { headKey, type SettledReviews } from './settled-reviews.js';
 
@@ -35,6 +36,8 @@ export interface QueueJobProcessorDeps {
   feedback?: FeedbackSink | undefined;
   /** The persona's checklist of a category, for documentation answers about agent findings. */
   categoryGuidance?: ((category: Category) => string | undefined) | undefined;
+  /** Loads each repository's own ast-grep rules (one loader, so its file cache is shared); absent: none run. */
+  customRules?: CustomRulesLoader;
 }
 
 const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
@@ -133,6 +136,7 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
+          ...(deps.customRules ? { customRules: deps.customRules } : {}),
           attempt,
         },
         signal,

@@ -13,6 +13,10 @@ import type { Metrics } from '../metrics.js';
 import type { JobAttempt, ReviewJob } from '../queue/review-job.js';
 import { isPermanent } from '../queue/retry-policy.js';
 import { decidePullRequest } from './decide-pull-request.js';
+import type { CustomRulesLoader } from './custom-rules-loader.js';
+import { withCustomRuleProblems } from '../github/custom-rule-check-outcome.js';
+import { formatProblem, type CustomRuleSet } from '../rules/custom/load-custom-rules.js';
+import { withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rules.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
@@ -43,6 +47,11 @@ export interface RunReviewJobDeps {
   loadConfig?: (octokit: GitHubClient, ref: PullRequestRef) => Promise<{ config: Config; warnings: string[] }>;
   /** Wraps the review's publisher (the Action falls back to workflow annotations when its token cannot write). */
   wrapPublisher?: (publisher: GitHubPublisher) => GitHubPublisher;
+  /**
+   * Loads the repository's own ast-grep rules (`custom_rules`), run beside the built-in ones; a broken rule
+   * file fails the check run, naming its line, and the review goes on. Absent: no custom rules.
+   */
+  customRules?: CustomRulesLoader;
 }
 
 /** What one job came to. Thrown errors (the queue retries them) are not among these. */
@@ -196,6 +205,10 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       log.info({ since: prior.lastReviewedSha, paths: onlyPaths?.size ?? 'all' }, 'incremental review');
     }
 
+    // The repository's own rules, from its default branch (as the configuration): a broken file fails the check run below.
+    const custom: CustomRuleSet = deps.customRules ? await deps.customRules(octokit, ref, config, log) : { rules: [], problems: [], warnings: [] };
+    const customNotes = [...custom.problems.map((p) => `Custom rule file: ${formatProblem(p)} (that rule did not run).`), ...custom.warnings.map((w) => `Custom rules: ${w}`)];
+
     const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, baseSha: pr.baseSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
     // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
     const publisher = resuming ? checkOnlyPublisher(signal) : (deps.wrapPublisher ?? ((p: GitHubPublisher) => p))(createGitHubPublisher(octokit, ref, {
@@ -205,12 +218,13 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       ...(signal ? { signal } : {}),
       botLogin: deps.botLogin,
       skipWhenNothingNew: pushLike && prior.reviews > 0,
-      extraNotes: warnings.map((w) => `Configuration: ${w}`),
+      extraNotes: [...withoutCustomRuleIdWarnings(warnings, custom.ids).map((w) => `Configuration: ${w}`), ...customNotes],
     }));
     await reviewPullRequest({
       source,
       ...(deps.reviewer ? { reviewer: deps.reviewer } : {}),
       ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
+      ...(custom.rules.length > 0 ? { extraRules: custom.rules } : {}),
       publisher,
       config,
       target: pr.target,
@@ -224,7 +238,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
     const published = publisher.outcome();
     if (!published || published.kind === 'superseded') return await stopped(deps, ref, checkRunId, signal);
     countFindings(deps, published);
-    await finishCheck(reviewCheckOutcome(published.result, config, { ...(published.kind !== 'nothing-new' && published.url ? { reviewUrl: published.url } : {}), note: noteFor(published) }));
+    await finishCheck(withCustomRuleProblems(reviewCheckOutcome(published.result, config, { ...(published.kind !== 'nothing-new' && published.url ? { reviewUrl: published.url } : {}), note: noteFor(published) }), custom.problems));
     return {
       status: 'published',
       via: published.kind,

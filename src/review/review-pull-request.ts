@@ -39,6 +39,8 @@ export interface ReviewPullRequestDeps {
   lastOpen?: readonly MarkedFinding[];
   /** Rules to run; defaults to the registry filtered by `config.rules`. */
   rules?: readonly Rule[];
+  /** Rules run besides `rules` (the repository's own ast-grep rules), through the same engine. */
+  extraRules?: readonly Rule[];
   /** Where the rules run; defaults to this thread (`runRulesInProcess`). */
   ruleRunner?: RuleRunner;
   /** Aborts the agent at the review deadline. */
@@ -100,7 +102,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const inScope = (path: string) => !deps.onlyPaths || deps.onlyPaths.has(path);
 
   // Rules.
-  const rules = deps.rules ?? enabledRules(config.rules);
+  const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;

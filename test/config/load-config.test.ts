@@ -82,6 +82,7 @@ check_run:
       max_file_bytes: 100000,
       agent: { enabled: false, model: 'claude-opus-4-1', max_tokens_per_review: 50000, min_confidence: 0.8 },
       check_run: { enabled: true, conclusion: 'failure', fail_on: 'medium' },
+      custom_rules: { enabled: true, rule_dirs: ['.github/arch-review/rules'], util_dirs: [], default_category: 'coupling' },
     });
   });
 

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS, INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, encodeContent, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from './github-behaviour.js';
 import type { Answer, EncodedContent, ReviewComment, ServedDiff } from './github-behaviour.js';
@@ -80,6 +80,11 @@ export interface FakeKnobs {
    * integration", as GitHub does for a workflow token that is read-only (a pull request from a fork).
    */
   readOnly: boolean;
+  /**
+   * Files of the default branch (a contents read without `ref`), by path, besides `.github/arch-review.yml`;
+   * a folder among their paths is listed as GitHub lists one (`type`, `name`, `path`, `sha` per entry).
+   */
+  defaultBranchFiles?: Record<string, string>;
 }
 
 export interface FakeGitHubOptions {
@@ -292,6 +297,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     });
   }
 
+  /** A file or folder of `defaultBranchFiles`, as the contents API answers for the default branch; `undefined` when absent. */
+  function defaultBranchContent(files: Record<string, string>, path: string, accept: string): Answer | undefined {
+    const text = files[path];
+    if (text !== undefined) return contentAnswer(path, text, accept);
+    const prefix = `${path.replace(/\/+$/, '')}/`;
+    const children = new Map<string, { type: string; name: string; path: string; sha: string }>();
+    for (const [file, content] of Object.entries(files)) {
+      if (!file.startsWith(prefix)) continue;
+      const name = file.slice(prefix.length).split('/')[0]!;
+      const isDir = file.slice(prefix.length).includes('/');
+      children.set(name, { type: isDir ? 'dir' : 'file', name, path: prefix + name, sha: isDir ? '' : createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0${content}`).digest('hex') });
+    }
+    return children.size > 0 ? { status: 200, body: [...children.values()] } : undefined;
+  }
+
   function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: Record<string, unknown>): Answer {
     if (!path.startsWith('/api/v3/')) return notFound();
     const r = path.slice('/api/v3'.length);
@@ -330,7 +350,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
     if ((m = /^\/contents\/(.+)$/.exec(rest)) && method === 'GET') {
       const path = decodeURIComponent(m[1]!);
-      return contentOf(path, query.ref, accept);
+      const atDefault = query.ref === undefined && fake.knobs.defaultBranchFiles ? defaultBranchContent(fake.knobs.defaultBranchFiles, path, accept) : undefined;
+      return atDefault ?? contentOf(path, query.ref, accept);
     }
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const login = decodeURIComponent(m[1]!);
