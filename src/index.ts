@@ -22,6 +22,8 @@ import { ConfigError } from './errors.js';
 import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
+import type { FeedbackStore } from './feedback/feedback-store.js';
+import { createRedisFeedbackStore } from './feedback/redis-feedback-store.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
@@ -72,6 +74,8 @@ export interface ProcessJobDeps {
   botLogin: () => Promise<string>;
   /** Heads whose job ended without failure (read by the reconciler). */
   settled?: SettledReviews;
+  /** Cross-PR learning from feedback (Redis, when REDIS_URL is set). */
+  feedbackStore?: FeedbackStore;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -99,6 +103,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     ruleRunner: deps.ruleRunner,
     version: deps.version,
     ...(deps.settled ? { settled: deps.settled } : {}),
+    ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
   });
 }
 
@@ -165,6 +170,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let rulePool: RuleWorkerPool | undefined;
   let reconciler: Reconciler | undefined;
   let passLock: PassLock | undefined;
+  let feedbackStore: FeedbackStore | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -219,7 +225,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const botLogin = botLoginOnce(() => app);
     const settled = createSettledReviews();
     const enqueue = (job: QueueJob) => queue.enqueue(job);
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled }));
+    // Feedback (👎, resolved threads, replies) is shared by every pull request of a repository only with Redis.
+    feedbackStore = env.redisUrl ? createRedisFeedbackStore(env.redisUrl) : undefined;
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, ...(feedbackStore ? { feedbackStore } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
     // Several workers on one Redis: one reconciles per interval.
     passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
@@ -255,6 +263,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         const depth = await queue.depth().catch(() => undefined);
         await queue.close(env.shutdownTimeoutMs);
         await rulePool?.close();
+        await feedbackStore?.close();
         log.info({ queue: depth }, 'stopped');
       })()),
   };

@@ -1,9 +1,14 @@
 /** A `/arch-review` command from a pull-request comment. */
 export type Command =
   | { kind: 'review'; full: boolean }
-  | { kind: 'help'; /** The word that was not understood, if that is why help is shown. */ unknown?: string };
+  | { kind: 'help'; /** The word that was not understood, if that is why help is shown. */ unknown?: string }
+  | { kind: 'learnings' }
+  | { kind: 'forget'; ruleId: string }
+  | { kind: 'pause' }
+  | { kind: 'resume' };
 
 const COMMAND = /^\s*\/arch-review(?:\s+(\S+))?\s*$/i;
+const FORGET = /^\s*\/arch-review\s+forget\s+([\w.:/-]{1,100})\s*$/i;
 const FENCE = /^\s*(```|~~~)/;
 
 /**
@@ -22,12 +27,15 @@ export function parseCommand(body: string): Command | undefined {
       continue;
     }
     if (inFence || /^\s*>/.test(line)) continue;
+    const forget = FORGET.exec(line);
+    if (forget) return { kind: 'forget', ruleId: forget[1]! };
     const m = COMMAND.exec(line);
     if (!m) continue;
     const arg = m[1]?.toLowerCase();
     if (arg === undefined) return { kind: 'review', full: false };
     if (arg === 'full') return { kind: 'review', full: true };
     if (arg === 'help') return { kind: 'help' };
+    if (arg === 'learnings' || arg === 'pause' || arg === 'resume') return { kind: arg };
     return { kind: 'help', unknown: m[1] };
   }
   return undefined;

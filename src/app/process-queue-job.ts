@@ -1,4 +1,5 @@
 import { replyOnce } from '../github/command-reply.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
 import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReviewJob } from '../queue/review-job.js';
@@ -17,7 +18,9 @@ export interface QueueJobProcessorDeps {
   enqueue(job: QueueJob): Promise<boolean>;
   /** A logger that binds job context (pino's `child`). */
   log: { child(bindings: Record<string, unknown>): Logger };
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'>;
+  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
+  /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
+  feedbackStore?: FeedbackStore | undefined;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;
   version?: string;
@@ -71,6 +74,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
         botLogin: await deps.botLogin(),
         enqueue: (review) => deps.enqueue(review),
         now,
+        ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
         ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
       });
       deps.metrics?.commandsTotal.inc({ outcome: result.status });
@@ -99,6 +104,7 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
           attempt,
         },

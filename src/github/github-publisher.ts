@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isCommentable, spansOneHunk } from '../diff/line-map.js';
 import { ExternalServiceError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
+import { findingCommentMarker } from '../review/finding-marker.js';
 import { parseMarker } from '../review/marker.js';
 import type { Logger, Publisher, ReviewResult, SummaryFinding } from '../review/ports.js';
 import { markerFor, markerNote, renderComment, renderSummary } from '../review/render.js';
@@ -403,7 +404,8 @@ export function toComment(f: Finding): ReviewComment {
     line: end,
     side: f.side,
     ...(end > f.line ? { start_line: f.line, start_side: f.side } : {}),
-    body: cut(renderComment(f), MAX_BODY),
+    // The hidden marker names the finding, so feedback on the comment (👎, a resolved thread, a reply) is tied to it.
+    body: `${cut(renderComment(f), MAX_BODY - 200)}\n\n${findingCommentMarker(f)}`,
   };
 }
 

@@ -5,6 +5,7 @@ export type { RawDiff } from '../diff/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import type { Category, DemotionReason, Finding, Severity } from './finding.js';
+import type { LearnedEffect } from './feedback.js';
 import type { MarkedFinding } from './marker.js';
 
 /** Identifies the pull request (or local change) under review. */
@@ -112,7 +113,7 @@ export interface Reviewer {
 /** A finding that could not be an inline comment, and why. */
 export interface SummaryFinding {
   finding: Finding;
-  reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github';
+  reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github' | 'learned-summary-only';
 }
 
 /**
@@ -169,6 +170,8 @@ export interface ReviewResult {
   open?: MarkedFinding[];
   /** Line maps of the reviewed files, so a publisher can re-check anchors. */
   lineMaps: Map<string, LineMap>;
+  /** What feedback learned earlier did to this review (absent without a feedback port). */
+  learned?: LearnedEffect;
 }
 
 /** Delivers a finished review: a GitHub PR review and check run, or stdout. */

@@ -11,6 +11,7 @@ import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
+import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
@@ -43,6 +44,8 @@ export interface ReviewPullRequestDeps {
   signal?: AbortSignal;
   /** How many head (and base) files to read at once. */
   readConcurrency?: number;
+  /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
+  feedback?: FeedbackSource;
 }
 
 /**
@@ -171,8 +174,18 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // The agent's second opinion on the rule findings: rejected ones are demoted with its reason.
   const judged = applySecondOpinion(ruleFindings, agentOut?.secondOpinion, config.min_confidence);
   notes.push(...judged.notes);
-  const all = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
-  const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  const gathered = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
+  // Feedback: dismissed fingerprints are demoted (never inline again); rules dismissed often go summary-only.
+  const learnings = await loadLearnings(deps.feedback, log, notes);
+  const dismissals = applyDismissals(gathered, learnings);
+  const all = dismissals.findings;
+  const selected0 = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  const learnedMove = moveSummaryOnlyRules(selected0.inline, selected0.summaryOnly, learnings);
+  notes.push(...learnedMove.notes);
+  const chosen = { ...selected0, inline: learnedMove.inline, summaryOnly: learnedMove.summaryOnly };
+  const learned: LearnedEffect | undefined = deps.feedback
+    ? { suppressed: Object.fromEntries(dismissals.suppressed), summaryOnlyRules: [...new Set(learnedMove.summaryOnly.filter((s) => s.reason === 'learned-summary-only').map((s) => s.finding.ruleId!))] }
+    : undefined;
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
     lastOpen: deps.lastOpen ?? [],
@@ -201,8 +214,21 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     earlier: [...chosen.earlier.map((finding) => ({ severity: finding.severity, finding })), ...carried.map((f) => ({ severity: f.severity }))],
     open: [...chosen.open, ...carried],
     lineMaps,
+    ...(learned ? { learned } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
   return result;
+}
+
+/** The learnings of the feedback port; a failure to read them is logged and noted, and the review goes on without them. */
+async function loadLearnings(feedback: FeedbackSource | undefined, log: Logger, notes: string[]): Promise<Learnings> {
+  if (!feedback) return NO_LEARNINGS;
+  try {
+    return await feedback.learnings();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not read the feedback learned earlier; reviewing without it');
+    notes.push('Feedback learned from earlier reviews could not be read, so dismissed findings may be posted again.');
+    return NO_LEARNINGS;
+  }
 }

@@ -63,6 +63,9 @@ check_run:
   enabled: true
   conclusion: failure
   fail_on: medium
+learning:
+  enabled: false
+  dismissals_to_summary: 5
 `;
     const { config, warnings } = loadConfig(text);
     expect(warnings).toEqual([]);
@@ -82,6 +85,7 @@ check_run:
       max_file_bytes: 100000,
       agent: { enabled: false, model: 'claude-opus-4-1', max_tokens_per_review: 50000, min_confidence: 0.8 },
       check_run: { enabled: true, conclusion: 'failure', fail_on: 'medium' },
+      learning: { enabled: false, dismissals_to_summary: 5 },
     });
   });
 
