@@ -94,14 +94,15 @@ export function createMemoryFeedbackStore(now: () => number = Date.now): Feedbac
       const r = of(repo);
       const t = now();
       r.prs.set(prNumber, t);
-      r.harvested.set(prNumber, t);
+      // `harvested` holds when each claim ends (as the Redis store's key expiry does).
+      r.harvested.set(prNumber, t + everyMs);
       if (r.prs.size > MAX_PRS_PER_REPO) for (const [pr] of [...r.prs].sort((a, b) => a[1] - b[1]).slice(0, r.prs.size - MAX_PRS_PER_REPO)) r.prs.delete(pr);
       const due = [...r.prs]
-        .filter(([pr]) => pr !== prNumber && t - (r.harvested.get(pr) ?? 0) >= everyMs)
+        .filter(([pr]) => pr !== prNumber && t >= (r.harvested.get(pr) ?? 0))
         .sort((a, b) => b[1] - a[1])
         .slice(0, limit)
         .map(([pr]) => pr);
-      for (const pr of due) r.harvested.set(pr, t);
+      for (const pr of due) r.harvested.set(pr, t + everyMs);
       return due;
     },
     async close() {},

@@ -109,6 +109,14 @@ export interface FakeGitHub {
   /** Why each 422 was answered (a review comment off the diff, a second pending review, …). */
   rejections: string[];
   knobs: FakeKnobs;
+  /** Reactions on review comments (inline comments), as people added them: `GET …/pulls/comments/{id}/reactions` lists them. */
+  reviewCommentReactions: { commentId: number; content: string; user: { login: string; type: string }; createdAt: string }[];
+  /** Review comments GitHub shows as outdated (the code under them changed): `line` is null. */
+  outdatedComments: Set<number>;
+  /** The inline comments of submitted reviews, with the ids GitHub gave them (bodies as edited since). */
+  reviewComments(number?: number): { id: number; reviewId: number; number: number; path: string; line?: number; body: string }[];
+  /** A person reacts to an inline comment (a 👎 is `-1`). */
+  reactToReviewComment(commentId: number, content: string, login?: string): void;
   addPullRequest(pr: FakePullRequestInit): void;
   /** The served diff's files, for the tests' own anchoring checks. */
   diffFiles(number: number): ReadonlyMap<string, ServedFile>;
@@ -148,6 +156,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const botUser = { login: `${options.appSlug}[bot]`, id: 9_000_001, type: 'Bot' };
   let nextId = 1000;
   let base = '';
+  const reviewCommentIds = new WeakMap<ReviewComment, number>();
+  const reviewCommentId = (c: ReviewComment): number => {
+    let id = reviewCommentIds.get(c);
+    if (id === undefined) reviewCommentIds.set(c, (id = nextId++));
+    return id;
+  };
 
   const fake: FakeGitHub = {
     host: '',
@@ -158,6 +172,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     reactions: [],
     rejections: [],
     knobs: defaultKnobs(),
+    reviewCommentReactions: [],
+    outdatedComments: new Set(),
+    reviewComments(number) {
+      return fake
+        .submittedReviews(number)
+        .flatMap((r) => r.comments.map((c) => ({ id: reviewCommentId(c), reviewId: r.id, number: r.number, path: c.path, ...(c.line !== undefined ? { line: c.line } : {}), body: c.body })));
+    },
+    reactToReviewComment(commentId, content, login = 'octocat') {
+      fake.reviewCommentReactions.push({ commentId, content, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' }, createdAt: new Date().toISOString() });
+    },
     addPullRequest(init) {
       pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map(), baseContents: new Map() });
     },
@@ -179,6 +203,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       fake.issueComments.length = 0;
       fake.reactions.length = 0;
       fake.rejections.length = 0;
+      fake.reviewCommentReactions.length = 0;
+      fake.outdatedComments.clear();
       fake.knobs = defaultKnobs();
     },
     close: () => listening.close(),
@@ -216,6 +242,29 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       additions,
       deletions,
       changed_files: pr.files.size,
+    };
+  }
+
+  /** An inline comment as GitHub's REST API shows it: `line` null once outdated, and a `reactions` summary. */
+  function reviewCommentJson(review: FakeReview, c: ReviewComment) {
+    const id = reviewCommentId(c);
+    const reactions = fake.reviewCommentReactions.filter((x) => x.commentId === id);
+    const countOf = (content: string) => reactions.filter((x) => x.content === content).length;
+    const outdated = fake.outdatedComments.has(id);
+    return {
+      id,
+      pull_request_review_id: review.id,
+      user: botUser,
+      body: c.body,
+      path: c.path,
+      line: outdated ? null : (c.line ?? null),
+      original_line: c.line ?? null,
+      side: c.side ?? 'RIGHT',
+      commit_id: review.commitId,
+      original_commit_id: review.commitId,
+      created_at: review.submittedAt ?? new Date().toISOString(),
+      html_url: `http://${fake.host}/${options.owner}/${options.repo}/pull/${review.number}#discussion_r${id}`,
+      reactions: { total_count: reactions.length, '+1': countOf('+1'), '-1': countOf('-1') },
     };
   }
 
@@ -346,6 +395,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
       return page(open, `${repoPrefix}/pulls`, query);
     }
+    // Inline (review) comments by id: read, edit, and their reactions.
+    if ((m = /^\/pulls\/comments\/(\d+)(\/reactions)?$/.exec(rest))) {
+      const id = Number(m[1]);
+      const found = fake.submittedReviews().flatMap((r) => r.comments.map((c) => ({ r, c }))).find(({ c }) => reviewCommentId(c) === id);
+      if (!found) return notFound();
+      if (m[2] && method === 'GET') {
+        const list = fake.reviewCommentReactions
+          .filter((x) => x.commentId === id && (!query.content || x.content === query.content))
+          .map((x, i) => ({ id: i + 1, user: x.user, content: x.content, created_at: x.createdAt }));
+        return page(list, r, query);
+      }
+      if (!m[2] && method === 'GET') return { status: 200, body: reviewCommentJson(found.r, found.c) };
+      if (!m[2] && method === 'PATCH') {
+        found.c.body = String(body.body);
+        return { status: 200, body: reviewCommentJson(found.r, found.c) };
+      }
+      return notFound();
+    }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));
     if (!pr) return notFound();
@@ -364,6 +431,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `${prPath}/reviews`, query);
     }
     if (sub === '/reviews' && method === 'POST') return createReview(pr, body);
+    if (sub === '/comments' && method === 'GET') {
+      return page(fake.submittedReviews(pr.init.number).flatMap((rv) => rv.comments.map((c) => reviewCommentJson(rv, c))), `${prPath}/comments`, query);
+    }
     if ((m = /^\/reviews\/(\d+)(\/events)?$/.exec(sub))) {
       const review = fake.reviews.find((x) => x.id === Number(m![1]) && x.number === pr.init.number && !x.deleted);
       if (!review) return notFound();
