@@ -28,8 +28,9 @@ export interface FeedbackStore {
   /** Undoes what was learned about `ruleId`: its events are removed, and older feedback is ignored from now on. Returns how many were removed. */
   forget(repo: RepoRef, ruleId: string, at: string): Promise<number>;
   /**
-   * Notes that pull request `prNumber` was reviewed (its comments may collect 👎), and claims up to `limit`
-   * other recently reviewed pull requests whose reactions were not read for `everyMs`: the caller reads them.
+   * Notes that pull request `prNumber` was reviewed (its comments may collect 👎 from now on), and claims up to
+   * `limit` other recently reviewed pull requests, most recent first, none handed out in the last `everyMs`
+   * (across workers): the caller reads their reactions.
    */
   claimHarvest(repo: RepoRef, prNumber: number, limit: number, everyMs: number): Promise<number[]>;
   close(): Promise<void>;
@@ -93,13 +94,13 @@ export function createMemoryFeedbackStore(now: () => number = Date.now): Feedbac
     async claimHarvest(repo, prNumber, limit, everyMs) {
       const r = of(repo);
       const t = now();
+      // `harvested` holds when each claim ends (as the Redis store's key expiry does). The pull request under
+      // review is not claimed: 👎 given after its review are read by the next review of another pull request.
       r.prs.set(prNumber, t);
-      // `harvested` holds when each claim ends (as the Redis store's key expiry does).
-      r.harvested.set(prNumber, t + everyMs);
       if (r.prs.size > MAX_PRS_PER_REPO) for (const [pr] of [...r.prs].sort((a, b) => a[1] - b[1]).slice(0, r.prs.size - MAX_PRS_PER_REPO)) r.prs.delete(pr);
       const due = [...r.prs]
         .filter(([pr]) => pr !== prNumber && t >= (r.harvested.get(pr) ?? 0))
-        .sort((a, b) => b[1] - a[1])
+        .sort((a, b) => b[1] - a[1] || b[0] - a[0])
         .slice(0, limit)
         .map(([pr]) => pr);
       for (const pr of due) r.harvested.set(pr, t + everyMs);

@@ -101,7 +101,7 @@ export function createRedisFeedbackStore(redisUrl: string, opts: RedisFeedbackSt
       guarded('claim harvest', async () => {
         const k = keys(repo);
         const t = now();
-        const multi = redis.multi().zadd(k.prs, t, String(prNumber)).set(k.harvest(prNumber), '1', 'PX', Math.max(1, everyMs));
+        const multi = redis.multi().zadd(k.prs, t, String(prNumber));
         multi.zremrangebyrank(k.prs, 0, -(MAX_PRS_PER_REPO + 1));
         touch(multi, k.prs);
         await multi.exec();
