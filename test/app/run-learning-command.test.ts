@@ -178,6 +178,36 @@ describe('runCommandJob: pause, resume, forget, resolved threads', () => {
   });
 });
 
+describe('/arch-review learnings without a store', () => {
+  it('answers with this pull request’s learnings: the table by rule, summary-only at the repository’s threshold, forgotten rules', async () => {
+    nock(API).get(`${REPO_PATH}/collaborators/mona/permission`).reply(200, { permission: 'write', role_name: 'write', user: { login: 'mona' } });
+    nock(API).post(`${REPO_PATH}/issues/comments/555/reactions`).reply(201, {});
+    nock(API)
+      .get(`${REPO_PATH}/contents/.github%2Farch-review.yml`)
+      .reply(200, 'learning:\n  dismissals_to_summary: 2\n', { 'content-type': 'text/plain; charset=utf-8' });
+    nock(API).get(`${PR_PATH}/reviews`).query(true).reply(200, []);
+    const forgetReply = { id: 3, user: bot, body: `Forgot.\n${forgetMarker('secret-in-log', '2026-01-10T00:00:00.000Z')}`, created_at: '2026-01-10T00:00:00Z' };
+    nock(API).get(ISSUE_COMMENTS_PATH).query(true).times(2).reply(200, [forgetReply]);
+    const two = (id: number, fp: string, rule: string) => ownComment(id, { body: findingCommentMarker({ fingerprint: fp, ruleId: rule }) + `\n${dismissedCommentMarker({ reason: 'resolved', at: '2026-01-05T00:00:00.000Z' })}` });
+    nock(API)
+      .get(`${PR_PATH}/comments`)
+      .query(true)
+      .reply(200, [two(1, 'a'.repeat(16), 'http-call-without-timeout'), two(2, 'b'.repeat(16), 'http-call-without-timeout'), two(3, 'c'.repeat(16), 'secret-in-log')]);
+    let posted = '';
+    nock(API)
+      .post(ISSUE_COMMENTS_PATH, (b: { body: string }) => ((posted = b.body), true))
+      .reply(201, { id: 9 });
+    const job = command({ command: 'learnings' });
+    expect(await runCommandJob({ octokit: testOctokit(), job, log: silentLogger, botLogin: BOT_LOGIN, enqueue: async () => true, retryDelayMs: 0 })).toEqual({ status: 'learnings' });
+    expect(posted).toContain('on this pull request (learning is per pull request');
+    expect(posted).toContain('| `http-call-without-timeout` | 2 | 0 | summary only (undo: `/arch-review forget http-call-without-timeout`) |');
+    // Dismissed before it was forgotten: not counted.
+    expect(posted).not.toContain('| `secret-in-log` |');
+    expect(posted).toContain('A rule with 2 or more dismissed findings goes summary-only');
+    expect(posted).toContain('Forgotten (feedback before these times is ignored): `secret-in-log` at 2026-01-10 00:00 UTC.');
+  });
+});
+
 describe('createFeedbackSink (the conversation hook)', () => {
   it('records a reply’s dismissal in arch-review’s comment (found by fingerprint) and in the store, once', async () => {
     nock(API).get(`${PR_PATH}/comments`).query(true).reply(200, [ownComment(7)]);
