@@ -1,5 +1,6 @@
 import { replyOnce } from '../github/command-reply.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { createSeenFeedback } from '../feedback/seen-feedback.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
 import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReviewJob } from '../queue/review-job.js';
@@ -61,6 +62,7 @@ const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
  */
 export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcessor {
   const now = deps.now ?? Date.now;
+  const feedbackSeen = createSeenFeedback();
   return (job, signal, attempt) => (isCommandJob(job) ? processCommand(job, attempt) : processReview(job, signal, attempt));
 
   async function processCommand(job: CommandJob, attempt: JobAttempt): Promise<void> {
@@ -105,6 +107,7 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+          feedbackSeen,
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
           attempt,
         },

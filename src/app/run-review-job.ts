@@ -18,6 +18,7 @@ import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import { createPullRequestFeedbackSource } from '../feedback/pull-request-feedback-source.js';
+import type { SeenFeedback } from '../feedback/seen-feedback.js';
 
 export interface RunReviewJobDeps {
   /** An installation-authenticated Probot Octokit for the job's repository. */
@@ -34,6 +35,8 @@ export interface RunReviewJobDeps {
   metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
   /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
   feedbackStore?: FeedbackStore;
+  /** Feedback this process counted in `feedback_total` already (without a store, it is read again at every review). */
+  feedbackSeen?: SeenFeedback;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
   ruleRunner?: RuleRunner;
   /** Which try this is; a failure that will be retried leaves the check run in progress. Default: the only one. */
@@ -235,6 +238,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
         config,
         ...(prior.control ? { forgotten: prior.control.forgotten } : {}),
         ...(deps.feedbackStore ? { store: deps.feedbackStore } : {}),
+        ...(deps.feedbackSeen ? { seen: deps.feedbackSeen } : {}),
         log,
         ...(deps.metrics?.feedbackTotal ? { metrics: { feedbackTotal: deps.metrics.feedbackTotal } } : {}),
       }),

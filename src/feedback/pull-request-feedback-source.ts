@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 import { buildLearnings, type FeedbackEvent, type FeedbackSource, type Learnings } from '../review/feedback.js';
 import type { Logger } from '../review/ports.js';
 import type { FeedbackStore } from './feedback-store.js';
-import { createSeenFeedback, type SeenFeedback } from './seen-feedback.js';
+import type { SeenFeedback } from './seen-feedback.js';
 
 /** Other pull requests of the repository whose reactions one review reads, at most (Redis only). */
 export const HARVEST_OTHER_PRS = 3;
@@ -23,13 +23,11 @@ export interface PullRequestFeedbackSourceDeps {
   store?: FeedbackStore;
   log: Logger;
   metrics?: Pick<Metrics, 'feedbackTotal'>;
-  /** Without a store, counts each piece of feedback once per process for `feedback_total`. */
+  /** Without a store, counts each piece of feedback once per process for `feedback_total` (absent: counted at every read). */
   seen?: SeenFeedback;
   /** How many requests reading feedback made (for logs and tests). */
   onRequests?: (n: number) => void;
 }
-
-const processSeen = createSeenFeedback();
 
 /**
  * The feedback port of one App review. Reads this pull request's feedback from GitHub (the bot's inline
@@ -74,10 +72,10 @@ export function createPullRequestFeedbackSource(deps: PullRequestFeedbackSourceD
           log.info({ otherPrs: others, recorded: added.length, stored: stored.events.length }, 'feedback read');
         } catch (err) {
           log.warn({ err: (err as Error).message }, 'the feedback store failed; learning from this pull request only');
-          count(deps, own.events.filter((e) => (deps.seen ?? processSeen).first(ref, e)));
+          count(deps, unseen(deps, own.events));
         }
       } else {
-        count(deps, own.events.filter((e) => (deps.seen ?? processSeen).first(ref, e)));
+        count(deps, unseen(deps, own.events));
       }
       deps.onRequests?.(requests);
       return buildLearnings(events, forgotten, threshold);
@@ -88,3 +86,6 @@ export function createPullRequestFeedbackSource(deps: PullRequestFeedbackSourceD
 function count(deps: PullRequestFeedbackSourceDeps, events: readonly FeedbackEvent[]): void {
   for (const e of events) deps.metrics?.feedbackTotal.inc({ rule: e.ruleId ?? 'agent', kind: e.kind });
 }
+
+const unseen = (deps: PullRequestFeedbackSourceDeps, events: readonly FeedbackEvent[]): FeedbackEvent[] =>
+  deps.seen ? events.filter((e) => deps.seen!.first(deps.ref, e)) : [...events];
