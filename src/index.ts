@@ -24,6 +24,8 @@ import { ConfigError } from './errors.js';
 import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
+import type { FeedbackStore } from './feedback/feedback-store.js';
+import { createRedisFeedbackStore } from './feedback/redis-feedback-store.js';
 import { createMetrics } from './metrics.js';
 import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
@@ -84,6 +86,8 @@ export interface ProcessJobDeps {
   answerer?: ThreadAnswerer;
   /** Where dismissals learned from replies go. */
   feedback?: FeedbackSink;
+  /** Cross-PR learning from feedback (Redis, when REDIS_URL is set). */
+  feedbackStore?: FeedbackStore;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -115,6 +119,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     feedback: deps.feedback,
     categoryGuidance: personaCategoryGuidance(),
     customRules: createCustomRulesLoader({ metrics: deps.metrics }),
+    ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
   });
 }
 
@@ -181,6 +186,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let rulePool: RuleWorkerPool | undefined;
   let reconciler: Reconciler | undefined;
   let passLock: PassLock | undefined;
+  let feedbackStore: FeedbackStore | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -236,7 +242,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const botLogin = botLoginOnce(() => app);
     const settled = createSettledReviews();
     const enqueue = (job: QueueJob) => queue.enqueue(job);
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
+    // Feedback (👎, resolved threads, replies) is shared by every pull request of a repository only with Redis.
+    feedbackStore = env.redisUrl ? createRedisFeedbackStore(env.redisUrl) : undefined;
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
     // Several workers on one Redis: one reconciles per interval.
     passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
@@ -272,6 +280,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         const depth = await queue.depth().catch(() => undefined);
         await queue.close(env.shutdownTimeoutMs);
         await rulePool?.close();
+        await feedbackStore?.close();
         log.info({ queue: depth }, 'stopped');
       })()),
   };

@@ -4,6 +4,8 @@ import type { JobQueue, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
 import { decidePullRequest, isBotAccount, type PullRequestFacts } from './decide-pull-request.js';
 import { marketplaceActionLabel, marketplaceLogFields } from './marketplace-purchase.js';
+import { commandJobFields } from './command-job-fields.js';
+import { decideThreadFeedback, type ThreadPayload } from './decide-thread-feedback.js';
 import { parseCommand } from './parse-command.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import { createRecentDeliveries } from './recent-deliveries.js';
@@ -167,10 +169,41 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
           enqueuedAt: now(),
           commentId: comment.id,
           commenter: sender.login,
-          command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review',
-          ...(command.kind === 'help' && command.unknown !== undefined ? { unknown: command.unknown } : {}),
+          ...commandJobFields(command),
         });
-        log.info({ command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review' }, added ? 'command queued' : 'command already queued');
+        log.info({ command: commandJobFields(command).command }, added ? 'command queued' : 'command already queued');
+        return added ? 'enqueued' : 'already-queued';
+      });
+    });
+
+    // A review thread resolved (or unresolved) on an arch-review comment is feedback: the worker records it.
+    app.on(['pull_request_review_thread.resolved', 'pull_request_review_thread.unresolved'], async (context) => {
+      const { pull_request: pr, repository, installation, sender } = context.payload;
+      if (!sender) return;
+      const decision = decideThreadFeedback(context.payload as unknown as ThreadPayload);
+      if (!decision.record) return;
+      const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: pr.number, sender: sender.login });
+      await once('pull_request_review_thread', context.id, log, async () => {
+        if (!installation) {
+          log.warn('pull_request_review_thread delivery without an installation; ignored');
+          return 'ignored';
+        }
+        const added = await deps.queue.enqueue({
+          type: 'command',
+          installationId: installation.id,
+          owner: repository.owner.login,
+          repo: repository.name,
+          number: pr.number,
+          deliveryId: context.id,
+          enqueuedAt: now(),
+          commentId: decision.commentId,
+          commenter: sender.login,
+          command: decision.command,
+          fingerprint: decision.fingerprint,
+          ...(decision.ruleId ? { ruleId: decision.ruleId } : {}),
+          at: new Date(now()).toISOString(),
+        });
+        log.info({ command: decision.command, commentId: decision.commentId }, added ? 'thread feedback queued' : 'thread feedback already queued');
         return added ? 'enqueued' : 'already-queued';
       });
     });

@@ -1,4 +1,7 @@
 import { replyOnce } from '../github/command-reply.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { createFeedbackSink } from '../feedback/feedback-sink.js';
+import { createSeenFeedback } from '../feedback/seen-feedback.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
 import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReplyJob, ReviewJob } from '../queue/review-job.js';
@@ -21,7 +24,9 @@ export interface QueueJobProcessorDeps {
   enqueue(job: QueueJob): Promise<boolean>;
   /** A logger that binds job context (pino's `child`). */
   log: { child(bindings: Record<string, unknown>): Logger };
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal'>>;
+  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
+  /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
+  feedbackStore?: FeedbackStore | undefined;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;
   version?: string;
@@ -70,6 +75,7 @@ const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
  */
 export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcessor {
   const now = deps.now ?? Date.now;
+  const feedbackSeen = createSeenFeedback();
   return (job, signal, attempt) => (isReplyJob(job) ? processReply(job, attempt) : isCommandJob(job) ? processCommand(job, attempt) : processReview(job, signal, attempt));
 
   async function processReply(job: ReplyJob, attempt: JobAttempt): Promise<void> {
@@ -83,7 +89,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
         log,
         botLogin: await deps.botLogin(),
         answerer: deps.answerer,
-        feedback: deps.feedback,
+        // A finding the model agrees is wrong is learned like a 👎: on the comment, and in the store with Redis.
+        feedback: deps.feedback ?? createFeedbackSink({ octokit, botLogin: await deps.botLogin(), store: deps.feedbackStore, metrics: deps.metrics, log }),
         categoryGuidance: deps.categoryGuidance,
         ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
       });
@@ -107,6 +114,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
         botLogin: await deps.botLogin(),
         enqueue: (review) => deps.enqueue(review),
         now,
+        ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
         ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
       });
       deps.metrics?.commandsTotal.inc({ outcome: result.status });
@@ -135,6 +144,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+          feedbackSeen,
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
           ...(deps.customRules ? { customRules: deps.customRules } : {}),
           attempt,

@@ -141,7 +141,7 @@ export async function runReplyJob(deps: RunReplyJobDeps): Promise<ReplyJobResult
   if (!posted.posted) return { status: 'already-answered', mode: outcome.mode, ...(posted.url ? { url: posted.url } : {}) };
 
   if (outcome.verdict === 'not-a-problem' && finding?.fingerprint !== undefined && deps.feedback) {
-    await deps.feedback.recordDismissal({ repo: `${job.owner}/${job.repo}`, prNumber: job.number, fingerprint: finding.fingerprint, ...(finding.ruleId ? { ruleId: finding.ruleId } : {}), reason: 'reply' });
+    await deps.feedback.recordDismissal({ repo: `${job.owner}/${job.repo}`, prNumber: job.number, fingerprint: finding.fingerprint, ...(finding.ruleId ? { ruleId: finding.ruleId } : {}), reason: 'reply', ...(root ? { commentId: root.id } : {}) });
     log.info({ fingerprint: finding.fingerprint, ruleId: finding.ruleId }, 'the model agreed the finding is not a problem here; dismissal recorded');
   }
   log.info({ mode: outcome.mode, verdict: outcome.verdict, usage: outcome.usage }, 'reply answered');

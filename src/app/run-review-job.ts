@@ -20,6 +20,9 @@ import { withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rul
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { createPullRequestFeedbackSource } from '../feedback/pull-request-feedback-source.js';
+import type { SeenFeedback } from '../feedback/seen-feedback.js';
 
 export interface RunReviewJobDeps {
   /** An installation-authenticated Probot Octokit for the job's repository. */
@@ -33,7 +36,11 @@ export interface RunReviewJobDeps {
   /** Written into the marker; defaults to this package's version. */
   version?: string;
   /** `findings_total` of published reviews. `reviews_total` is counted by the caller (the job processor). */
-  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal'>>;
+  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
+  /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
+  feedbackStore?: FeedbackStore;
+  /** Feedback this process counted in `feedback_total` already (without a store, it is read again at every review). */
+  feedbackSeen?: SeenFeedback;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
   ruleRunner?: RuleRunner;
   /** Which try this is; a failure that will be retried leaves the check run in progress. Default: the only one. */
@@ -173,6 +180,11 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   let checkRunId: number | undefined;
   try {
     const prior = await loadPriorState(octokit, ref, deps.botLogin);
+    // `/arch-review pause` stops automatic reviews of this pull request; a command still reviews (once).
+    if (prior.control?.paused && job.trigger !== 'command' && job.trigger !== 'command-full') {
+      log.info('automatic reviews are paused on this pull request (`/arch-review resume` resumes them)');
+      return { status: 'skipped', reason: 'paused' };
+    }
     let resuming = false;
     if (prior.reviewedShas.has(job.headSha) && !job.full) {
       resuming = checks && (await findCheckRuns(octokit, ref, job.headSha, appSlug)).some((r) => r.status !== 'completed');
@@ -233,6 +245,17 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       lastOpen: prior.lastOpen,
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
+      feedback: createPullRequestFeedbackSource({
+        octokit,
+        ref,
+        botLogin: deps.botLogin,
+        config,
+        ...(prior.control ? { forgotten: prior.control.forgotten } : {}),
+        ...(deps.feedbackStore ? { store: deps.feedbackStore } : {}),
+        ...(deps.feedbackSeen ? { seen: deps.feedbackSeen } : {}),
+        log,
+        ...(deps.metrics?.feedbackTotal ? { metrics: { feedbackTotal: deps.metrics.feedbackTotal } } : {}),
+      }),
     });
 
     const published = publisher.outcome();
@@ -358,6 +381,7 @@ function noteFor(p: Exclude<PublishOutcome, { kind: 'superseded' }>): string {
 }
 
 function countFindings(deps: RunReviewJobDeps, p: PublishOutcome): void {
+  if (p.kind !== 'superseded') for (const [rule, n] of Object.entries(p.result.learned?.suppressed ?? {})) deps.metrics?.findingsSuppressedByFeedback?.inc({ rule }, n);
   if (!deps.metrics || p.kind === 'nothing-new' || p.kind === 'superseded') return;
   for (const f of [...p.result.inline, ...p.result.summaryOnly.map((s) => s.finding)]) deps.metrics.findingsTotal.inc({ category: f.category, source: f.source });
   for (const s of p.result.suppressed ?? []) deps.metrics.suppressionsTotal?.inc({ rule: s.finding.ruleId ?? `agent/${s.finding.category}` });

@@ -78,6 +78,17 @@ const marketplacePurchase = base.extend({
   previous_marketplace_purchase: z.looseObject({ plan: z.looseObject({ name: z.string() }).optional() }).nullable().optional(),
 });
 
+/** A review thread resolved or unresolved: its comments (the first is the one feedback is about). */
+const pullRequestReviewThread = base.extend({
+  action: z.string(),
+  pull_request: z.looseObject({ number: id }),
+  thread: z.looseObject({
+    comments: z.array(z.looseObject({ id, body: z.string(), in_reply_to_id: z.number().int().nullable().optional(), user: account.nullable() })),
+  }),
+  repository,
+  sender: account,
+});
+
 /** Per event name, the schema its payload must match; other events get {@link basePayloadSchema}. */
 export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequest,
@@ -86,6 +97,7 @@ export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   installation: installationEvent,
   installation_repositories: installationRepositories,
   marketplace_purchase: marketplacePurchase,
+  pull_request_review_thread: pullRequestReviewThread,
 };
 
 export const basePayloadSchema: z.ZodType = base;

@@ -128,6 +128,21 @@ export const ConfigSchema = z.object({
     })
     .default({ enabled: true, rule_dirs: [...DEFAULT_RULE_DIRS], util_dirs: [], default_category: 'coupling' })
     .describe('Your own structural rules in ast-grep’s YAML format (see “Your own rules” in the README).'),
+  learning: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('Learn from feedback on posted findings: a dismissed finding (👎, thread resolved without a change, a reply saying it is wrong) is never posted again.'),
+      dismissals_to_summary: z
+        .number()
+        .int()
+        .min(0)
+        .default(3)
+        .describe('A rule with this many dismissed findings in the repository (per pull request without Redis) goes summary-only there; 0 never.'),
+    })
+    .default({ enabled: true, dismissals_to_summary: 3 })
+    .describe('Learning from feedback; `/arch-review learnings` shows what was learned, `/arch-review forget <rule-id>` undoes it.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

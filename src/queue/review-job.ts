@@ -42,9 +42,15 @@ export const CommandJobSchema = z.object({
   ...Target,
   commentId: z.number().int(),
   commenter: z.string().min(1),
-  command: z.enum(['review', 'full', 'help']),
+  command: z.enum(['review', 'full', 'help', 'learnings', 'forget', 'pause', 'resume', 'thread-resolved', 'thread-unresolved']),
   /** The word that was not understood, when that is why help is asked for. */
   unknown: z.string().optional(),
+  /** `forget`: the rule whose learnings are undone; `thread-*`: the rule of the thread's finding. */
+  ruleId: z.string().min(1).optional(),
+  /** `thread-*`: the fingerprint of the finding the thread is about (from its first comment's marker). */
+  fingerprint: z.string().min(1).optional(),
+  /** `thread-*`: when the thread was resolved or unresolved (ISO; the delivery's arrival). */
+  at: z.string().optional(),
 });
 export type CommandJob = z.infer<typeof CommandJobSchema>;
 

@@ -64,10 +64,5 @@ export interface ThreadAnswerer {
   answer(input: ThreadQuestion): Promise<ThreadAnswer | { failed: string; usage?: TokenUsage }>;
 }
 
-/**
- * Where a dismissal learned from a conversation goes: a reply the agent agreed with (`not-a-problem`).
- * Optional: without a sink nothing is recorded. The learning store implements it.
- */
-export interface FeedbackSink {
-  recordDismissal(d: { repo: string; prNumber: number; fingerprint: string; ruleId?: string; reason: 'reply' }): Promise<void>;
-}
+/** Where a finding judged wrong in a thread is recorded: the learning store's sink (`src/feedback/feedback-sink.ts`). */
+export type { FeedbackSink } from '../feedback/feedback-sink.js';

@@ -136,7 +136,7 @@ describe('runReplyJob: the model', () => {
     const reply = expectReply();
     const answerer = fakeAnswerer({ answer: 'You are right: @mona the client sets a timeout.', verdict: 'not-a-problem', usage: { inputTokens: 900, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 1 } });
     const dismissals: unknown[] = [];
-    const result = await run(job(), { answerer, feedback: { recordDismissal: async (d) => void dismissals.push(d) } });
+    const result = await run(job(), { answerer, feedback: { recordDismissal: async (d) => (dismissals.push(d), true) } });
 
     expect(result).toMatchObject({ status: 'answered', mode: 'agent', verdict: 'not-a-problem', usage: { inputTokens: 900 } });
     const asked = answerer.asked[0]!;
@@ -148,7 +148,7 @@ describe('runReplyJob: the model', () => {
     expect(asked.excerpt!.text).toContain('await axios.post(url, body);');
     expect(reply.body()).toContain('`@mona`');
     expect(reply.body()).toContain('not a problem here. Recorded as feedback');
-    expect(dismissals).toEqual([{ repo: `${REF.owner}/${REF.repo}`, prNumber: REF.number, fingerprint: FP, ruleId: RULE.id, reason: 'reply' }]);
+    expect(dismissals).toEqual([{ repo: `${REF.owner}/${REF.repo}`, prNumber: REF.number, fingerprint: FP, ruleId: RULE.id, reason: 'reply', commentId: ROOT }]);
   });
 
   it('reads an outdated comment’s file where it was made, and answers without the file when it cannot be read', async () => {

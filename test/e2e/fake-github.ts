@@ -113,8 +113,14 @@ export interface FakeGitHub {
   reactions: { commentId: number; content: string }[];
   /** Replies posted in review threads (`POST …/pulls/{n}/comments/{id}/replies`), all by the app. */
   reviewReplies: { id: number; number: number; inReplyTo: number; body: string; createdAt: string }[];
-  /** The inline comments of the submitted reviews of pull request `number`, with the ids GitHub lists them by. */
-  reviewComments(number: number): { id: number; path: string; line?: number; body: string; reviewId: number }[];
+  /** The inline comments of submitted reviews (of pull request `number`, when given), with the ids GitHub lists them by (bodies as edited since). */
+  reviewComments(number?: number): { id: number; reviewId: number; number: number; path: string; line?: number; body: string }[];
+  /** Reactions on review comments (inline comments), as people added them: `GET …/pulls/comments/{id}/reactions` lists them. */
+  reviewCommentReactions: { commentId: number; content: string; user: { login: string; type: string }; createdAt: string }[];
+  /** Review comments GitHub shows as outdated (the code under them changed): `line` is null. */
+  outdatedComments: Set<number>;
+  /** A person reacts to an inline comment (a 👎 is `-1`). */
+  reactToReviewComment(commentId: number, content: string, login?: string): void;
   /** Why each 422 was answered (a review comment off the diff, a second pending review, …). */
   rejections: string[];
   knobs: FakeKnobs;
@@ -168,8 +174,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     reviewReplies: [],
     rejections: [],
     knobs: defaultKnobs(),
+    reviewCommentReactions: [],
+    outdatedComments: new Set(),
     reviewComments(number) {
-      return fake.submittedReviews(number).flatMap((r) => r.comments.map((c) => ({ id: commentId(c), path: c.path, ...(c.line !== undefined ? { line: c.line } : {}), body: c.body, reviewId: r.id })));
+      return fake
+        .submittedReviews(number)
+        .flatMap((r) => r.comments.map((c) => ({ id: commentId(c), reviewId: r.id, number: r.number, path: c.path, ...(c.line !== undefined ? { line: c.line } : {}), body: c.body })));
+    },
+    reactToReviewComment(id, content, login = 'octocat') {
+      fake.reviewCommentReactions.push({ commentId: id, content, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' }, createdAt: new Date().toISOString() });
     },
     addPullRequest(init) {
       pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map(), baseContents: new Map() });
@@ -193,6 +206,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       fake.reactions.length = 0;
       fake.reviewReplies.length = 0;
       fake.rejections.length = 0;
+      fake.reviewCommentReactions.length = 0;
+      fake.outdatedComments.clear();
       fake.knobs = defaultKnobs();
     },
     close: () => listening.close(),
@@ -216,7 +231,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       .flatMap((r) =>
         r.comments.map((c) => {
           const at = r.submittedAt ?? new Date(0).toISOString();
-          return { id: commentId(c), number: r.number, pull_request_review_id: r.id, user: botUser, body: c.body, path: c.path, line: c.line ?? null, original_line: c.line ?? null, side: c.side ?? 'RIGHT', commit_id: r.commitId, original_commit_id: r.commitId, created_at: at, updated_at: at, html_url: `${web}/pull/${r.number}#discussion_r${commentId(c)}` };
+          const id = commentId(c);
+          // `line` is null once outdated; `reactions` is the summary GitHub includes on every comment.
+          const reactions = fake.reviewCommentReactions.filter((x) => x.commentId === id);
+          const countOf = (content: string) => reactions.filter((x) => x.content === content).length;
+          const line = fake.outdatedComments.has(id) ? null : (c.line ?? null);
+          return { id, number: r.number, pull_request_review_id: r.id, user: botUser, body: c.body, path: c.path, line, original_line: c.line ?? null, side: c.side ?? 'RIGHT', commit_id: r.commitId, original_commit_id: r.commitId, created_at: at, updated_at: at, html_url: `${web}/pull/${r.number}#discussion_r${id}`, reactions: { total_count: reactions.length, '+1': countOf('+1'), '-1': countOf('-1') } };
         }),
       );
     const replies = fake.reviewReplies.map((x) => {
@@ -402,9 +422,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
       return page(open, `${repoPrefix}/pulls`, query);
     }
-    if ((m = /^\/pulls\/comments\/(\d+)$/.exec(rest)) && method === 'GET') {
-      const found = reviewCommentsJson().find((c) => c.id === Number(m![1]));
-      return found ? { status: 200, body: found } : notFound();
+    // Review comments by id: read, edit (inline ones), and their reactions.
+    if ((m = /^\/pulls\/comments\/(\d+)(\/reactions)?$/.exec(rest))) {
+      const id = Number(m[1]);
+      const found = reviewCommentsJson().find((c) => c.id === id);
+      if (!found) return notFound();
+      if (m[2] && method === 'GET') {
+        const list = fake.reviewCommentReactions
+          .filter((x) => x.commentId === id && (!query.content || x.content === query.content))
+          .map((x, i) => ({ id: i + 1, user: x.user, content: x.content, created_at: x.createdAt }));
+        return page(list, r, query);
+      }
+      if (!m[2] && method === 'GET') return { status: 200, body: found };
+      if (!m[2] && method === 'PATCH') {
+        const inline = fake.submittedReviews().flatMap((rv) => rv.comments).find((c) => commentId(c) === id);
+        if (!inline) return notFound();
+        inline.body = String(body.body);
+        return { status: 200, body: reviewCommentsJson().find((c) => c.id === id) };
+      }
+      return notFound();
     }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));

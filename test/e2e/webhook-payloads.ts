@@ -90,3 +90,31 @@ export function reviewCommentPayload(
   for (const who of [comment.user as Json, p.sender as Json]) Object.assign(who, { login: c.commenter, type: c.senderType ?? 'User' });
   return p;
 }
+
+/**
+ * The real `pull_request_review_thread` example (`resolved` or `unresolved`), for pull request
+ * `target.number`, whose thread is `comments` (the first is the thread's start) and resolved by `sender`.
+ */
+export function pullRequestReviewThreadPayload(
+  target: DeliveryTarget,
+  action: 'resolved' | 'unresolved',
+  comments: ReadonlyArray<{ id: number; body: string; line?: number | null; user: { login: string; type: string } }>,
+  sender: string,
+): Json {
+  const p = example('pull_request_review_thread', (e) => e.action === action);
+  retarget(p, target);
+  const pr = p.pull_request as Json;
+  pr.number = target.number;
+  const template = ((p.thread as Json).comments as Json[])[0]!;
+  (p.thread as Json).comments = comments.map((c, i) => ({
+    ...structuredClone(template),
+    id: c.id,
+    body: c.body,
+    line: c.line ?? null,
+    user: { ...(template.user as Json), login: c.user.login, type: c.user.type },
+    ...(i > 0 ? { in_reply_to_id: comments[0]!.id } : {}),
+  }));
+  (p.sender as Json).login = sender;
+  (p.sender as Json).type = 'User';
+  return p;
+}
