@@ -213,9 +213,12 @@ describe('conversation in threads with the model (npm start, fake GitHub, fake A
     expect(body).not.toMatch(/\]\(https:\/\/evil/);
     expect(body).toContain('arch-review’s verdict: not a problem here.');
     expect(body).toContain(replyMarker(880200));
-    // Nothing approves: no review, no other write than the one reply.
+    // Nothing approves: no review; the writes are the reply and, for the model's "not a problem", the
+    // dismissal recorded in arch-review's own comment (the learning store's GitHub backend).
     const calls = callsSince(r, mark);
-    expect(calls.filter((c) => !c.startsWith('GET'))).toEqual(['POST /repos/acme/payments/pulls/{id}/comments/{id}/replies']);
+    expect(calls.filter((c) => !c.startsWith('GET'))).toEqual(['POST /repos/acme/payments/pulls/{id}/comments/{id}/replies', 'PATCH /repos/acme/payments/pulls/comments/{id}']);
+    const dismissed = r.github.reviewComments().find((c) => c.id === root.id);
+    expect(dismissed?.body).toContain('<!-- arch-review:dismissed reason=reply');
     // The file around the finding, and the configuration (is the agent on? which model?): the repository
     // has none, so the owner's `.github` repository is asked too, as for reviews.
     expect(calls.filter((c) => c.startsWith('GET /repos/acme/payments/contents/') && !c.includes('arch-review.yml'))).toHaveLength(1);
