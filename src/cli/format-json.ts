@@ -1,3 +1,4 @@
+import type { ChangeMap } from '../integration/change-map.js';
 import type { SkipReason } from '../diff/types.js';
 import type { Finding } from '../review/finding.js';
 import type { DemotedFinding, ReviewResult, ReviewTarget, SummaryFinding, TokenUsage } from '../review/ports.js';
@@ -23,6 +24,8 @@ export interface JsonReport {
   assessment?: string;
   notes: string[];
   usage?: TokenUsage;
+  /** The integration map of the change: module → service edges with their status and resilience facts, and the headlines. */
+  integrationMap?: ChangeMap;
 }
 
 /** Builds the JSON report of a review (a plain object; see `formatJson` for the text). */
@@ -46,6 +49,7 @@ export function toJsonReport(result: ReviewResult): JsonReport {
     ...(result.assessment ? { assessment: result.assessment } : {}),
     notes: result.notes,
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.integrationMap ? { integrationMap: result.integrationMap } : {}),
   };
 }
 

@@ -37,51 +37,59 @@ export function extractIntegrationPoints(file: SourceFile): FilePoints {
   } catch (err) {
     return { points: [], error: `${file.path}: could not parse as ${file.language}: ${(err as Error).message}` };
   }
-  return withFileMemo(() => {
-    const ctx: RuleContext = { path: file.path, language: file.language, source: file.source, lines: file.source.split('\n'), root };
-    const missingTimeout = new Set(httpCallWithoutTimeout.check(ctx).map((m) => m.line));
-    const services = fileServices(root, file.language, file.source);
-    const resilience = fileResilience(root.root(), file.language, file.source, missingTimeout);
-    const module = moduleOf(file.path, file.language);
-    const points: IntegrationPoint[] = [];
-    for (const call of root.root().findAll({ rule: { kind: CALL_KIND[file.language] } })) {
-      const certainty = externalCallCertainty(call, file.language);
-      if (!certainty || onResultOfExternalCall(call, file.language)) continue;
-      const { service, kind } = serviceOfCall(call, file.language, calleeSegments(call, file.language), services);
-      const fn = enclosingFunction(call, file.language);
-      const name = fn ? functionName(fn, file.language) : undefined;
-      points.push({
-        service,
-        kind,
-        direction: 'outbound',
-        path: file.path,
-        language: file.language,
-        line: lineOf(call),
-        ...(name ? { function: name } : {}),
-        module,
-        label: `\`${callLabel(call)}\``,
-        certainty,
-        facts: callFacts(call, file.language, resilience),
-      });
-    }
-    for (const h of webhookHandlers(root.root(), file.language, file.path)) {
-      const name = functionName(h.fn, file.language);
-      points.push({
-        service: webhookSource(routePath(h.route) ?? name ?? file.path),
-        kind: 'webhook',
-        direction: 'inbound',
-        path: file.path,
-        language: file.language,
-        line: lineOf(h.anchor),
-        ...(name ? { function: name } : {}),
-        module,
-        label: `\`${routePath(h.route) ?? name ?? 'webhook handler'}\``,
-        certainty: 'known',
-        facts: { breaker: false, idempotencyKey: false, rateLimited: false, errorTranslation: false },
-      });
-    }
-    return { points: points.sort((a, b) => a.line - b.line) };
-  });
+  const ctx: RuleContext = { path: file.path, language: file.language, source: file.source, lines: file.source.split('\n'), root };
+  return { points: withFileMemo(() => integrationPointsOf(ctx)) };
+}
+
+/**
+ * {@link extractIntegrationPoints} on a file the rules have parsed already (inside their file memo, so the
+ * answers the rules computed are reused). `missingTimeout`: the lines the timeout rule reported, when it ran.
+ */
+export function integrationPointsOf(ctx: RuleContext, missingTimeout?: ReadonlySet<number>): IntegrationPoint[] {
+  if (isOutsideRuntime(ctx.path, ctx.source)) return [];
+  const { root, language, path, source } = ctx;
+  const missing = missingTimeout ?? new Set(httpCallWithoutTimeout.check(ctx).map((m) => m.line));
+  const services = fileServices(root, language, source);
+  const resilience = fileResilience(root.root(), language, source, missing);
+  const module = moduleOf(path, language);
+  const points: IntegrationPoint[] = [];
+  for (const call of root.root().findAll({ rule: { kind: CALL_KIND[language] } })) {
+    const certainty = externalCallCertainty(call, language);
+    if (!certainty || onResultOfExternalCall(call, language)) continue;
+    const { service, kind } = serviceOfCall(call, language, calleeSegments(call, language), services);
+    const fn = enclosingFunction(call, language);
+    const name = fn ? functionName(fn, language) : undefined;
+    points.push({
+      service,
+      kind,
+      direction: 'outbound',
+      path,
+      language,
+      line: lineOf(call),
+      ...(name ? { function: name } : {}),
+      module,
+      label: `\`${callLabel(call)}\``,
+      certainty,
+      facts: callFacts(call, language, resilience),
+    });
+  }
+  for (const h of webhookHandlers(root.root(), language, path)) {
+    const name = functionName(h.fn, language);
+    points.push({
+      service: webhookSource(routePath(h.route) ?? name ?? path),
+      kind: 'webhook',
+      direction: 'inbound',
+      path,
+      language,
+      line: lineOf(h.anchor),
+      ...(name ? { function: name } : {}),
+      module,
+      label: `\`${routePath(h.route) ?? name ?? 'webhook handler'}\``,
+      certainty: 'known',
+      facts: { breaker: false, idempotencyKey: false, rateLimited: false, errorTranslation: false },
+    });
+  }
+  return points.sort((a, b) => a.line - b.line);
 }
 
 /** A call on what another external call returned (`repo.findById(id).orElseThrow()`): the same point, counted once. */

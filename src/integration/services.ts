@@ -78,7 +78,7 @@ function moduleConstants(source: string): Map<string, string> {
 
 /** The host of a URL, lower-cased and without `www.`; undefined when it is not an absolute http(s) URL. */
 export function hostOf(url: string): string | undefined {
-  const m = /^https?:\/\/([^/:?#'"`\s$]+)/i.exec(url);
+  const m = /^https?:\/\/(?:[^/@\s]*@)?([^/:?#'"`\s$]+)/i.exec(url);
   return m ? m[1]!.toLowerCase().replace(/^www\./, '') : undefined;
 }
 

@@ -11,10 +11,11 @@ import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
+import { buildChangeMap } from './integration-map.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
-import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
+import type { FileContent, Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
 
 export interface ReviewPullRequestDeps {
@@ -53,7 +54,9 @@ export interface ReviewPullRequestDeps {
  * Talks only to ports; every failure of a part is logged and noted, and the rest goes on.
  */
 export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<ReviewResult> {
-  const { source, reviewer, publisher, config, target, log } = deps;
+  const { reviewer, publisher, config, target, log } = deps;
+  // Differential analysis and the integration map may both want a file's base version: read it once.
+  const source = sharingBaseReads(deps.source);
   const notes: string[] = [];
 
   const raw = await source.loadDiff();
@@ -108,7 +111,14 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     const lang = file.classification.ruleLanguage;
     if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
     languages.set(file.diff.path, lang);
-    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added, ...(signatures ? { signatures } : {}) });
+    ruleInputs.push({
+      path: file.diff.path,
+      language: lang,
+      source: file.headText,
+      changedLines: file.lineMap.added,
+      ...(signatures ? { signatures } : {}),
+      ...(config.integration_map.enabled ? { integration: true } : {}),
+    });
   }
   const ruleResults = await ruleRunner(ruleInputs, rules);
   const headMatches: HeadFinding[] = [];
@@ -138,6 +148,20 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   });
   notes.push(...differential.notes);
   const ruleFindings: Finding[] = differential.findings;
+
+  // The integration map: the changed files' integration points at the head, against their base versions.
+  const integrationMap = config.integration_map.enabled
+    ? await buildChangeMap({
+        source,
+        files: parsed.files,
+        inputs: ruleInputs,
+        results: ruleResults,
+        maxFileBytes: config.max_file_bytes,
+        maxServices: config.integration_map.max_services,
+        readConcurrency: deps.readConcurrency ?? 8,
+        log,
+      })
+    : undefined;
 
   // Agent.
   let agentOut: ReviewerOutput | undefined;
@@ -201,8 +225,24 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     earlier: [...chosen.earlier.map((finding) => ({ severity: finding.severity, finding })), ...carried.map((f) => ({ severity: f.severity }))],
     open: [...chosen.open, ...carried],
     lineMaps,
+    ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
   return result;
+}
+
+/** The source with `readBaseFile` memoised per path for this review (one request per base file in the App). */
+function sharingBaseReads(source: PullRequestSource): PullRequestSource {
+  const read = source.readBaseFile?.bind(source);
+  if (!read) return source;
+  const seen = new Map<string, Promise<FileContent | undefined>>();
+  return Object.assign(Object.create(source) as PullRequestSource, {
+    readBaseFile(path: string, maxBytes: number): Promise<FileContent | undefined> {
+      const key = `${maxBytes}\u0000${path}`;
+      let hit = seen.get(key);
+      if (!hit) seen.set(key, (hit = read(path, maxBytes)));
+      return hit;
+    },
+  });
 }
