@@ -32,6 +32,8 @@ export interface Metrics {
   readonly jobFailures: Counter<'type'>;
   /** `marketplace_events_total{action}`: GitHub Marketplace plan changes (`purchased`, `changed`, `cancelled`, …, or `other`). */
   readonly marketplaceEvents: Counter<'action'>;
+  /** `suppressions_total{rule}`: findings of published reviews silenced by `arch-review-ignore` comments (`agent/<category>` for agent findings). */
+  readonly suppressionsTotal: Counter<'rule'>;
 }
 
 export interface MetricsOptions {
@@ -93,6 +95,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'marketplace_events_total',
       help: 'GitHub Marketplace purchase events (plan purchased, changed, cancelled, pending changes), by action.',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    suppressionsTotal: new Counter({
+      name: 'suppressions_total',
+      help: 'Findings of published reviews silenced by arch-review-ignore comments, by rule id (agent/<category> for agent findings).',
+      labelNames: ['rule'],
       registers: [registry],
     }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),

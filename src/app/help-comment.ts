@@ -14,6 +14,7 @@ export function helpComment(unknown?: string): string {
     '| `/arch-review help` | Show this list. |',
     '',
     'Commands are accepted from people with write, maintain or admin access to the repository. Settings live in `.github/arch-review.yml`.',
+    'To silence one finding, write `arch-review-ignore <rule-id>: <reason>` in a comment on its line or the line above (a category such as `resilience` names a reviewer finding).',
   ];
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ export interface QueueJobProcessorDeps {
   enqueue(job: QueueJob): Promise<boolean>;
   /** A logger that binds job context (pino's `child`). */
   log: { child(bindings: Record<string, unknown>): Logger };
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'>;
+  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal'>>;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;
   version?: string;

@@ -29,7 +29,7 @@ export interface RunReviewJobDeps {
   /** Written into the marker; defaults to this package's version. */
   version?: string;
   /** `findings_total` of published reviews. `reviews_total` is counted by the caller (the job processor). */
-  metrics?: Pick<Metrics, 'findingsTotal'>;
+  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal'>>;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
   ruleRunner?: RuleRunner;
   /** Which try this is; a failure that will be retried leaves the check run in progress. Default: the only one. */
@@ -346,6 +346,7 @@ function noteFor(p: Exclude<PublishOutcome, { kind: 'superseded' }>): string {
 function countFindings(deps: RunReviewJobDeps, p: PublishOutcome): void {
   if (!deps.metrics || p.kind === 'nothing-new' || p.kind === 'superseded') return;
   for (const f of [...p.result.inline, ...p.result.summaryOnly.map((s) => s.finding)]) deps.metrics.findingsTotal.inc({ category: f.category, source: f.source });
+  for (const s of p.result.suppressed ?? []) deps.metrics.suppressionsTotal?.inc({ rule: s.finding.ruleId ?? `agent/${s.finding.category}` });
 }
 
 function abortedCheckOutcome(signal: AbortSignal | undefined): CheckRunOutcome {

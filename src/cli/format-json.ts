@@ -1,5 +1,6 @@
 import type { ChangeMap } from '../integration/change-map.js';
 import type { SkipReason } from '../diff/types.js';
+import type { SuppressedFinding } from '../review/apply-suppressions.js';
 import type { Finding } from '../review/finding.js';
 import type { DemotedFinding, ReviewResult, ReviewTarget, SummaryFinding, TokenUsage } from '../review/ports.js';
 import { allFindings, summarizeResult, type ReviewSummary } from './summarize-result.js';
@@ -18,6 +19,11 @@ export interface JsonReport {
    * Not in `findings`, not counted in `summary`, never a reason for a non-zero exit.
    */
   demoted: DemotedFinding[];
+  /**
+   * Findings an `arch-review-ignore` comment silenced, with the directive's line, scope and reason. Not in
+   * `findings`, not counted in `summary`, never a reason for a non-zero exit.
+   */
+  suppressed: SuppressedFinding[];
   /** Every file of the diff, reviewed or skipped, with the reason. */
   files: Array<{ path: string; selected: boolean; reason: string; skipReason?: SkipReason; language?: string }>;
   questions: string[];
@@ -38,6 +44,7 @@ export function toJsonReport(result: ReviewResult): JsonReport {
     findings: allFindings(result),
     summaryOnly: result.summaryOnly.map((s) => ({ fingerprint: s.finding.fingerprint, reason: s.reason })),
     demoted: result.demoted ?? [],
+    suppressed: result.suppressed ?? [],
     files: result.files.map((f) => ({
       path: f.path,
       selected: f.selected,

@@ -52,6 +52,13 @@ export function formatText(result: ReviewResult): string {
     out.push('');
   }
 
+  const suppressed = result.suppressed ?? [];
+  if (suppressed.length > 0) {
+    out.push(`Suppressed in code (${suppressed.length}: arch-review-ignore comments):`);
+    for (const s of suppressed) out.push(`  ${s.finding.path}:${s.finding.line}  ${s.finding.ruleId ?? `${s.finding.source}/${s.finding.category}`}  line ${s.by.line}: ${s.by.reason ?? '(no reason given)'}`);
+    out.push('');
+  }
+
   const skipped = result.files.filter((f) => !f.selected);
   if (skipped.length > 0) {
     out.push(`Skipped files (${skipped.length}):`);

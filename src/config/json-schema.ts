@@ -18,7 +18,7 @@ type JsonSchema = { [key: string]: unknown };
  * - `_extends` (organization defaults, read by Probot's config loader) is described at the top level;
  * - an empty file gives the defaults, so the top level may be `null`.
  * Rule ids are listed under `rules` (with their titles) for completion; other ids still validate,
- * as booleans. Globs are plain strings here: their strict check happens when the file is read.
+ * as a boolean or the long form (`enabled`, `severity`, `paths`, `exclude`). Globs are plain strings here: their strict check happens when the file is read.
  *
  * @example
  * const schema = configJsonSchema();
@@ -28,7 +28,11 @@ export function configJsonSchema(): JsonSchema & { properties: Record<string, Js
   const generated = z.toJSONSchema(ConfigSchema, { io: 'input', target: 'draft-7', unrepresentable: 'throw' }) as JsonSchema;
   const loosened = loosen(generated) as JsonSchema & { properties: Record<string, JsonSchema> };
   const rules = loosened.properties.rules!;
-  rules.properties = Object.fromEntries(ALL_RULES.map((r) => [r.id, { type: 'boolean', description: `${r.title} (${r.category}, ${r.severity}).` }]));
+  // Each known id takes what any id takes (a boolean or the long form), written once under `definitions`.
+  const definitions = { ruleSetting: rules.additionalProperties as JsonSchema };
+  const ref = { $ref: '#/definitions/ruleSetting' };
+  rules.additionalProperties = ref;
+  rules.properties = Object.fromEntries(ALL_RULES.map((r) => [r.id, { description: `${r.title} (${r.category}, ${r.severity}).`, allOf: [ref] }]));
   delete rules.propertyNames;
   return {
     $schema: generated.$schema,
@@ -43,6 +47,7 @@ export function configJsonSchema(): JsonSchema & { properties: Record<string, Js
       },
       ...loosened.properties,
     },
+    definitions,
   };
 }
 

@@ -14,6 +14,23 @@ const Glob = z.string().superRefine((glob, ctx) => {
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `invalid glob ${JSON.stringify(glob)}: ${problem}` });
 });
 
+/**
+ * One rule's settings in `rules:`, the long form of `<id>: true|false`. Every key is optional: a key left out
+ * keeps the rule's own behaviour.
+ */
+export const RuleOverrideSchema = z.object({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe('`false` turns the rule off; `true` turns it on and posts it inline even when it is off or summary-only by default.'),
+  severity: SeveritySchema.optional().describe('Severity of every finding of this rule, instead of its own.'),
+  paths: z.array(Glob).optional().describe('Globs: the rule runs only on files matching one of them.'),
+  exclude: z.array(Glob).optional().describe('Globs: the rule never runs on files matching one of them; wins over `paths`.'),
+});
+export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
+/** A value of `rules:`: a boolean or the long form. */
+export type RuleSetting = boolean | RuleOverride;
+
 const categoriesDefault = Object.fromEntries(CATEGORIES.map((c) => [c, true])) as Record<(typeof CATEGORIES)[number], boolean>;
 
 /**
@@ -68,9 +85,11 @@ export const ConfigSchema = z.object({
     .default([])
     .describe('Extra guidance for the agent reviewer for files matching a glob.'),
   rules: z
-    .record(z.string(), z.boolean())
+    .record(z.string(), z.union([z.boolean(), RuleOverrideSchema]))
     .default({})
-    .describe('Turn deterministic rules on or off by id, e.g. `sql-string-building: false`; an unknown id is a warning.'),
+    .describe(
+      'Per-rule settings by id: `false` turns a rule off, `true` turns it on (inline), or a group of `enabled`, `severity`, `paths` and `exclude`, e.g. `sql-string-building: false`; an unknown id is a warning.',
+    ),
   max_file_bytes: z.number().int().positive().default(512 * 1024).describe('Files larger than this (bytes, head version) are skipped as too large.'),
   agent: z
     .object({

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
+import { ZodUnion, type z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { ConfigSchema, type Config } from './schema.js';
-import { schemaShape } from './schema-keys.js';
+import { schemaShape, unwrapSchema } from './schema-keys.js';
 
 /** A path into the configuration: object keys and array indexes. */
 export type ConfigPath = ReadonlyArray<string | number>;
@@ -43,6 +43,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
   const valueAt: ValueAt = (path) => path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pruned);
   // In file order, so the list reads top to bottom like the file.
   const [first, ...rest] = res.error.issues
+    .flatMap(flattenIssue)
     .map((issue) => ({ pos: locate(issue.path as ConfigPath, 'value'), location: where(issue.path as ConfigPath, 'value'), text: describeIssue(issue, valueAt) }))
     .sort((a, b) => (a.pos && b.pos ? a.pos.line - b.pos.line || a.pos.col - b.pos.col : 0));
   const more = rest.map((r) => `\n${r.location}: ${r.text}`).join('');
@@ -53,7 +54,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
 const RULE_IDS = ALL_RULES.map((r) => r.id);
 
 /** A warning per id in `rules:` that names no rule (a typo turns nothing off), with the closest id. */
-function unknownRules(rules: Readonly<Record<string, boolean>>, where: (path: ConfigPath, what: 'key' | 'value') => string): string[] {
+function unknownRules(rules: Readonly<Record<string, unknown>>, where: (path: ConfigPath, what: 'key' | 'value') => string): string[] {
   return Object.keys(rules)
     .filter((id) => !RULE_IDS.includes(id))
     .map((id) => {
@@ -63,6 +64,9 @@ function unknownRules(rules: Readonly<Record<string, boolean>>, where: (path: Co
 }
 
 function prune(schema: z.ZodType, value: unknown, path: ConfigPath, unknown: Array<{ path: ConfigPath; known: readonly string[] }>): unknown {
+  // A union (`rules: { <id>: true | { enabled, severity, … } }`): a mapping is pruned as the union's object form.
+  const objectForm = isPlainObject(value) ? unionObjectOption(schema) : undefined;
+  if (objectForm) return prune(objectForm, value, path, unknown);
   const node = schemaShape(schema);
   if (node.kind === 'array' && Array.isArray(value)) return value.map((v, i) => prune(node.element, v, [...path, i], unknown));
   if ((node.kind !== 'object' && node.kind !== 'record') || !isPlainObject(value)) return value;
@@ -81,13 +85,40 @@ function prune(schema: z.ZodType, value: unknown, path: ConfigPath, unknown: Arr
   return out;
 }
 
+/** The one object option of a union schema, if `schema` is a union with one. */
+function unionObjectOption(schema: z.ZodType): z.ZodType | undefined {
+  const s = unwrapSchema(schema);
+  if (!(s instanceof ZodUnion)) return undefined;
+  const objects = (s.options as z.ZodType[]).filter((o) => schemaShape(o).kind === 'object');
+  return objects.length === 1 ? objects[0] : undefined;
+}
+
+/**
+ * A union's issue as the issues of the option the value was meant for: the one option that did not fail at
+ * the value itself (`severity: critical` inside a mapping is an error of the mapping's `severity`, not
+ * "invalid input"). When every option failed at the value (a number where a boolean or a mapping goes), one
+ * issue says what each option expects.
+ */
+function flattenIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const atValue = (issues: readonly z.core.$ZodIssue[]) => issues.every((i) => i.path.length === 0 && i.code === 'invalid_type');
+  const meant = issue.errors.filter((issues) => !atValue(issues));
+  if (meant.length === 1) return meant[0]!.flatMap((i) => flattenIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+  const expected = [...new Set(issue.errors.flatMap((issues) => issues.map((i) => (i.code === 'invalid_type' ? i.expected : undefined)).filter((e) => e !== undefined)))];
+  if (expected.length === 0) return [issue];
+  const received = /received (\w+)/.exec(issue.errors[0]?.[0]?.message ?? '')?.[1];
+  const message = `expected ${expected.map((e) => (e === 'object' ? 'a mapping' : e)).join(' or ')}${received ? `, received ${received}` : ''}`;
+  return [{ code: 'custom', path: issue.path, message, input: undefined } as z.core.$ZodIssue];
+}
+
 function describeIssue(issue: z.core.$ZodIssue, valueAt: ValueAt): string {
   const path = formatPath(issue.path as ConfigPath) || '(top level)';
   const value = valueAt(issue.path as ConfigPath);
   let text = issue.message.replace(/^Invalid (input|option): /, '');
   if (issue.code === 'invalid_type' && value === undefined) text = `missing (required): expected ${issue.expected}`;
   if (issue.code === 'invalid_value' || issue.code === 'too_big' || issue.code === 'too_small') text += `, received ${preview(value)}`;
-  if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof value === 'string' && /^(yes|no|on|off|y|n|true|false)$/i.test(value)) {
+  const wantsBoolean = (issue.code === 'invalid_type' && issue.expected === 'boolean') || (issue.code === 'custom' && issue.message.startsWith('expected boolean'));
+  if (wantsBoolean && typeof value === 'string' && /^(yes|no|on|off|y|n|true|false)$/i.test(value)) {
     text += ` (write true or false, without quotes)`;
   }
   return `${path}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;

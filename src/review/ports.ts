@@ -7,6 +7,7 @@ import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import type { Category, DemotionReason, Finding, Severity } from './finding.js';
 import type { MarkedFinding } from './marker.js';
+import type { SuppressedFinding } from './apply-suppressions.js';
 
 /** Identifies the pull request (or local change) under review. */
 export interface ReviewTarget {
@@ -172,6 +173,8 @@ export interface ReviewResult {
   lineMaps: Map<string, LineMap>;
   /** The integration map of the change (module → service edges with resilience facts); absent when off or when nothing was found. */
   integrationMap?: ChangeMap;
+  /** Findings an `arch-review-ignore` comment silenced: not posted, counted in the summary and metrics. */
+  suppressed?: SuppressedFinding[];
 }
 
 /** Delivers a finished review: a GitHub PR review and check run, or stdout. */

@@ -300,6 +300,7 @@ const escapeLabel = (s: string): string => stripInvisible(s).replace(/[^\w -]/g,
 
 function notes(r: ReviewResult, san: SanitizeOptions): string {
   const items = r.notes.map((n) => sanitizeInline(n, san)).filter((n) => n !== '');
+  if ((r.suppressed?.length ?? 0) > 0) items.push(`${plural(r.suppressed!.length, 'finding')} suppressed in code (\`arch-review-ignore\` comments).`);
   if (r.alreadyPosted > 0) items.push(`${plural(r.alreadyPosted, 'finding')} from an earlier review of this pull request ${r.alreadyPosted === 1 ? 'is' : 'are'} not repeated.`);
   if (items.length === 0) return '';
   return `### Notes\n\n${items.map((n) => `- ${n}`).join('\n')}`;

@@ -4,11 +4,13 @@ import { contentFromDiff } from '../diff/content-from-diff.js';
 import { buildLineMap } from '../diff/line-map.js';
 import { parseDiff } from '../diff/parse.js';
 import type { FileClassification, LineMap, RuleLanguage } from '../diff/types.js';
-import { enabledRules } from '../rules/registry.js';
+import { ALL_RULES, enabledRules } from '../rules/registry.js';
+import { ruleIdsForPath, withConfiguredSeverity } from '../rules/rule-settings.js';
 import { runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
+import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
@@ -106,16 +108,20 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
   const ruleInputs: RunRulesInput[] = [];
+  const ruleIdList = rules.map((r) => r.id);
   const languages = new Map<string, RuleLanguage>();
   for (const file of selected) {
     const lang = file.classification.ruleLanguage;
     if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
     languages.set(file.diff.path, lang);
+    // `rules: { <id>: { paths, exclude } }` narrows where a rule runs.
+    const ruleIds = ruleIdsForPath(config.rules, ruleIdList, file.diff.path);
     ruleInputs.push({
       path: file.diff.path,
       language: lang,
       source: file.headText,
       changedLines: file.lineMap.added,
+      ...(ruleIds ? { ruleIds } : {}),
       ...(signatures ? { signatures } : {}),
       ...(config.integration_map.enabled ? { integration: true } : {}),
     });
@@ -147,7 +153,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     log,
   });
   notes.push(...differential.notes);
-  const ruleFindings: Finding[] = differential.findings;
+  const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
 
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled
@@ -195,7 +201,19 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // The agent's second opinion on the rule findings: rejected ones are demoted with its reason.
   const judged = applySecondOpinion(ruleFindings, agentOut?.secondOpinion, config.min_confidence);
   notes.push(...judged.notes);
-  const all = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
+  const gathered = [...judged.findings, ...agentFindings].filter((f) => inScope(f.path));
+  // `arch-review-ignore` comments in the head files silence rule and agent findings alike.
+  const silenced = applySuppressions({
+    findings: gathered,
+    files: new Map(
+      selected.flatMap((f) => (f.headText !== undefined && f.classification.ruleLanguage && inScope(f.diff.path) ? [[f.diff.path, { language: f.classification.ruleLanguage, text: f.headText }] as const] : [])),
+    ),
+    ruleIds: [...ALL_RULES, ...rules].map((r) => r.id),
+    added: new Map(selected.map((f) => [f.diff.path, f.lineMap.added])),
+  });
+  notes.push(...silenced.notes);
+  if (silenced.suppressed.length > 0) log.info({ suppressed: silenced.suppressed.length }, 'findings suppressed in code');
+  const all = silenced.findings;
   const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
@@ -225,6 +243,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     earlier: [...chosen.earlier.map((finding) => ({ severity: finding.severity, finding })), ...carried.map((f) => ({ severity: f.severity }))],
     open: [...chosen.open, ...carried],
     lineMaps,
+    ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
     ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');

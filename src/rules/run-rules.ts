@@ -58,7 +58,8 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   const signatures: MatchSignature[] | undefined = input.signatures ? [] : undefined;
   let points: IntegrationPoint[] | undefined;
   const result = (): RunRulesResult => ({ findings, errors, ...(signatures ? { signatures } : {}), ...(points ? { points } : {}) });
-  if (applicable.length === 0 || (input.changedLines.size === 0 && !input.insertedAfter?.size)) return result();
+  const nothingToCheck = applicable.length === 0 || (input.changedLines.size === 0 && !input.insertedAfter?.size);
+  if (nothingToCheck && !input.integration) return result();
 
   let ctx: RuleContext;
   try {
@@ -70,6 +71,7 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   }
 
   const seen = new Set<string>();
+  if (nothingToCheck) applicable.length = 0;
   // The timeout rule's verdicts on the whole file (not only changed lines) feed the integration points' facts.
   let missingTimeout: Set<number> | undefined;
   let scopeAt: ((line: number) => string | undefined) | undefined;

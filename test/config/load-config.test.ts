@@ -180,6 +180,43 @@ describe('loadConfig: unknown keys', () => {
   });
 });
 
+describe('loadConfig: per-rule overrides (issue 11, item 2)', () => {
+  it('reads the long form next to the boolean form', () => {
+    const text = 'rules:\n  sql-string-building: false\n  hardcoded-secret:\n    severity: medium\n    paths: ["src/**"]\n    exclude: ["**/fixtures/**"]\n  swallowed-error: { enabled: true }\n';
+    const { config, warnings } = loadConfig(text);
+    expect(warnings).toEqual([]);
+    expect(config.rules).toEqual({
+      'sql-string-building': false,
+      'hardcoded-secret': { severity: 'medium', paths: ['src/**'], exclude: ['**/fixtures/**'] },
+      'swallowed-error': { enabled: true },
+    });
+  });
+
+  it('takes a key of the long form written with no value as not set', () => {
+    expect(loadConfig('rules:\n  hardcoded-secret:\n    severity:\n    enabled: false\n').config.rules).toEqual({ 'hardcoded-secret': { enabled: false } });
+  });
+
+  it('warns about an unknown key inside an override, with a did-you-mean, and about an unknown id in the long form', () => {
+    const { config, warnings } = loadConfig('rules:\n  hardcoded-secret:\n    severty: low\n  no-such-rule: { severity: low }\n');
+    expect(warnings).toEqual([
+      `${FILE}:3:5: unknown key "severty" in rules.hardcoded-secret (ignored; did you mean "severity"?)`,
+      `${FILE}:4:3: unknown rule "no-such-rule" in rules (ignored)`,
+    ]);
+    expect(config.rules['hardcoded-secret']).toEqual({});
+  });
+
+  it.each([
+    ['a severity that does not exist', 'rules:\n  hardcoded-secret:\n    severity: critical\n', `${FILE}:3:15: rules.hardcoded-secret.severity: expected one of "high"|"medium"|"low", received "critical"`],
+    ['one glob instead of a list', 'rules:\n  hardcoded-secret:\n    paths: "src/**"\n', `${FILE}:3:12: rules.hardcoded-secret.paths: expected array, received string`],
+    ['an invalid glob', 'rules:\n  hardcoded-secret:\n    exclude: ["src/[a"]\n', `${FILE}:3:15: rules.hardcoded-secret.exclude[0]: invalid glob "src/[a"`],
+    ['neither a boolean nor a mapping', 'rules:\n  hardcoded-secret: 3\n', `${FILE}:2:21: rules.hardcoded-secret: expected boolean or a mapping, received number`],
+    ['off as text', 'rules:\n  hardcoded-secret: off\n', `${FILE}:2:21: rules.hardcoded-secret: expected boolean or a mapping, received string (write true or false, without quotes)`],
+    ['no value', 'rules:\n  hardcoded-secret:\n', `${FILE}:2:20: rules.hardcoded-secret: expected boolean or a mapping, received null`],
+  ])('reports %s with file:line:column and what the key expects', (_name, text, message) => {
+    expect(errorOf(text).startsWith(message)).toBe(true);
+  });
+});
+
 describe('loadConfig: globs are checked strictly (issue 7, item 13)', () => {
   it.each([
     ['paths.exclude', 'paths:\n  exclude:\n    - "docs/**"\n    - "src/[abc"\n', `${FILE}:4:7: paths.exclude[1]: invalid glob "src/[abc": Missing closing: "]" - use "\\]" to match literal characters`],

@@ -6,6 +6,7 @@ import { renderSummary } from '../../src/review/render.js';
 import type { Finding } from '../../src/review/finding.js';
 import { silentLogger, type FileContent, type PullRequestSource, type Publisher, type ReviewResult, type Reviewer, type ReviewerInput, type ReviewerOutput } from '../../src/review/ports.js';
 import { reviewPullRequest, type ReviewPullRequestDeps } from '../../src/review/review-pull-request.js';
+import { ALL_RULES } from '../../src/rules/registry.js';
 import type { Rule } from '../../src/rules/types.js';
 
 const DIFF = `diff --git a/src/payments/client.ts b/src/payments/client.ts
@@ -267,5 +268,93 @@ describe('reviewPullRequest: findings still open at head (issue 7, item 10)', ()
     const res = await run({ rules: [], alreadyPosted: new Set(last.fingerprints), lastOpen: last.open! });
     expect(res.earlier).toEqual([]);
     expect(res.open).toEqual([]);
+  });
+});
+
+describe('reviewPullRequest: per-rule overrides in config (issue 11, item 2)', () => {
+  const withRules = (rules: Config['rules']): Config => ({ ...defaultConfig(), rules });
+
+  it('runs a rule only on files matching its `paths`', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { paths: ['src/payments/**'] } }));
+    expect(where(res.inline)).toEqual(['src/payments/client.ts:5:rule:resilience']);
+  });
+
+  it('never runs a rule on files matching its `exclude`, which wins over `paths`', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { paths: ['src/**'], exclude: ['client.ts'] } }));
+    expect(where(res.inline)).toEqual(['src/orders/repo.ts:2:rule:resilience']);
+  });
+
+  it('gives every finding of a rule the configured severity', async () => {
+    const res = await run({}, withRules({ 'test-fetch-without-timeout': { severity: 'low' } }));
+    expect(res.inline.map((f) => f.severity)).toEqual(['low', 'low']);
+  });
+
+  it('drops the findings of a rule whose configured severity is under min_severity', async () => {
+    const res = await run({}, { ...withRules({ 'test-fetch-without-timeout': { severity: 'low' } }), min_severity: 'medium' });
+    expect(res.inline).toEqual([]);
+  });
+});
+
+describe('reviewPullRequest: suppression in code (issue 11, item 2)', () => {
+  const SUPPRESSED_DIFF = `diff --git a/src/orders/repo.ts b/src/orders/repo.ts
+index 5555555..6666666 100644
+--- a/src/orders/repo.ts
++++ b/src/orders/repo.ts
+@@ -1,3 +1,6 @@
+ export async function loadOrder(id: string) {
++  // arch-review-ignore test-fetch-without-timeout: the orders mesh sidecar enforces a 2 s deadline
++  await fetch(\`https://orders.internal/\${id}\`);
++  await fetch(\`https://audit.internal/\${id}\`); // arch-review-ignore test-fetch-without-timeout
+   return id;
+ }
+`;
+  const HEAD_TEXT = [
+    'export async function loadOrder(id: string) {',
+    '  // arch-review-ignore test-fetch-without-timeout: the orders mesh sidecar enforces a 2 s deadline',
+    '  await fetch(`https://orders.internal/${id}`);',
+    '  await fetch(`https://audit.internal/${id}`); // arch-review-ignore test-fetch-without-timeout',
+    '  return id;',
+    '}',
+  ].join('\n');
+  const suppressedSource = (): PullRequestSource => ({
+    loadDiff: async () => ({ kind: 'unified', text: SUPPRESSED_DIFF }),
+    readFile: async () => ({ text: HEAD_TEXT, size: HEAD_TEXT.length, binary: false }),
+  });
+  const withoutReason = (): Rule => {
+    // The registry's rule, run with the test rule.
+    const r = ALL_RULES.find((x) => x.id === 'suppression-without-reason');
+    if (!r) throw new Error('suppression-without-reason is not registered');
+    return r;
+  };
+
+  it('leaves suppressed rule and agent findings out, counts them, flags the directive without a reason inline, and says so in the summary', async () => {
+    const agentOnLine3 = agentFinding({ path: 'src/orders/repo.ts', line: 3, category: 'resilience', title: 'Orders call can hang' });
+    const agentOnLine3Coupling = agentFinding({ path: 'src/orders/repo.ts', line: 3, category: 'coupling', title: 'Orders URL hard-coded' });
+    const res = await run({ source: suppressedSource(), rules: [fetchWithoutTimeout, withoutReason()], reviewer: reviewer({ findings: [agentOnLine3, agentOnLine3Coupling] }) });
+    expect(res.inline.map((f) => `${f.line}:${f.ruleId ?? f.category}`)).toEqual(['3:coupling', '4:suppression-without-reason']);
+    expect(res.suppressed!.map((s) => `${s.finding.line}:${s.finding.ruleId ?? s.finding.category}:${s.by.reason ?? '-'}`)).toEqual([
+      '3:test-fetch-without-timeout:the orders mesh sidecar enforces a 2 s deadline',
+      '4:test-fetch-without-timeout:-',
+      // The agent's version of the silenced rule finding (same line and category) goes with it.
+      '3:resilience:the orders mesh sidecar enforces a 2 s deadline',
+    ]);
+    expect(res.fingerprints).not.toContain(res.suppressed![0]!.finding.fingerprint);
+    expect(renderSummary(res)).toContain('3 findings suppressed in code (`arch-review-ignore` comments).');
+  });
+
+  it('suppresses agent findings by category name', async () => {
+    const agentOnLine3 = agentFinding({ path: 'src/orders/repo.ts', line: 3, category: 'resilience', title: 'Orders call can hang' });
+    const res = await run({ source: suppressedSource(), rules: [], reviewer: reviewer({ findings: [agentOnLine3] }) });
+    expect(res.inline.map((f) => f.title)).toEqual(['Orders call can hang']);
+    expect(res.suppressed).toBeUndefined();
+    // The directive names a rule id, not the category: an agent finding needs `resilience` (or `all`).
+    const byCategory = HEAD_TEXT.replace('test-fetch-without-timeout: the orders', 'resilience: the orders');
+    const res2 = await run({
+      source: { loadDiff: async () => ({ kind: 'unified', text: SUPPRESSED_DIFF.replace('test-fetch-without-timeout: the orders', 'resilience: the orders') }), readFile: async () => ({ text: byCategory, size: 1, binary: false }) },
+      rules: [],
+      reviewer: reviewer({ findings: [agentOnLine3] }),
+    });
+    expect(res2.inline).toEqual([]);
+    expect(res2.suppressed!.map((s) => s.finding.title)).toEqual(['Orders call can hang']);
   });
 });
