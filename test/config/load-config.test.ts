@@ -59,6 +59,9 @@ agent:
   model: claude-opus-4-1
   max_tokens_per_review: 50000
   min_confidence: 0.8
+integration_map:
+  enabled: false
+  max_services: 5
 check_run:
   enabled: true
   conclusion: failure
@@ -81,6 +84,7 @@ check_run:
       rules: { 'sql-string-building': false },
       max_file_bytes: 100000,
       agent: { enabled: false, model: 'claude-opus-4-1', max_tokens_per_review: 50000, min_confidence: 0.8 },
+      integration_map: { enabled: false, max_services: 5 },
       check_run: { enabled: true, conclusion: 'failure', fail_on: 'medium' },
     });
   });
