@@ -111,7 +111,7 @@ function edgeOf(points: IntegrationPoint[], status: MapEdge['status']): MapEdge 
   };
 }
 
-/** `no timeout, no retry` / `timeout 5 s, retry with backoff, circuit breaker`. */
+/** `no timeout, no retry` / `timeout 5 s, retry with backoff, circuit breaker` (error translation is in the table). */
 export function factsPhrase(e: MapEdge): string {
   if (e.direction === 'inbound') return 'inbound webhook';
   const parts: string[] = [];
@@ -121,7 +121,6 @@ export function factsPhrase(e: MapEdge): string {
   if (e.retry === 'yes' || e.retry === 'some') parts.push(e.backoff ? 'retry with backoff' : 'retry without backoff');
   else parts.push('no retry');
   if (e.breaker === 'yes') parts.push('circuit breaker');
-  if (e.errorTranslation === 'no') parts.push('errors not translated');
   return parts.join(', ');
 }
 

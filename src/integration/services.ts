@@ -94,8 +94,12 @@ export function hostOfUrlExpression(expression: string | undefined, services: Fi
     const value = services.constants.get(name);
     if (value) return hostOf(value);
   }
-  return undefined;
+  // Not written in the file: the variable that holds it names it (`CRM_BASE_URL`, `process.env.SLACK_WEBHOOK_URL`, `callbackUrl`).
+  return names.find((n) => URL_NAME.test(n) && !GENERIC_URL_NAME.test(n));
 }
+
+const URL_NAME = /(url|uri|host|endpoint)$/i;
+const GENERIC_URL_NAME = /^(_*)(base_?)?(url|uri|host|endpoint)$/i;
 
 const HTTP_ROOTS = /^(fetch|axios|got|ky|superagent|needle|undici|ofetch|\$fetch|requests|httpx|aiohttp|urllib|urlopen|http|https|resttemplate|webclient|okhttp)$/i;
 const HTTP_RECEIVER = /^(http|https|httpclient|http_client|client|session|api|rest|restclient|apiclient|resttemplate|webclient|\w+httpclient|\w+http)$/i;
@@ -129,7 +133,7 @@ export function serviceOfCall(call: SgNode, language: RuleLanguage, segs: readon
     const host = hostOfUrlExpression(urlExpression(call, language), services);
     if (host) return { service: host, kind: 'http' };
     const named = clientName(receivers);
-    return { service: named ? `${named} API` : 'HTTP (host not resolved)', kind: 'http' };
+    return { service: named ? `${named} API` : 'an HTTP endpoint (host not resolved)', kind: 'http' };
   }
   if (lower.some((r) => DB_RECEIVER.test(r)) || /\.objects\.\w+$|^session\.query$/.test(path.join('.'))) {
     return { service: services.database ?? 'database', kind: 'database' };

@@ -23,7 +23,7 @@ describe('change map', () => {
   it('reports a new dependency with its facts in one line, and draws the new edge thick', () => {
     const map = changeMap(points('src/orders/cancel.ts', HEAD), points('src/orders/cancel.ts', BASE));
     expect(map.edges.map((e) => [e.module, e.service, e.status])).toEqual([['src/orders/cancel', 'events.pagerduty.com', 'added']]);
-    expect(map.headlines).toEqual(['adds a dependency on `events.pagerduty.com` from `src/orders/cancel` (no timeout, no retry, errors not translated)']);
+    expect(map.headlines).toEqual(['adds a dependency on `events.pagerduty.com` from `src/orders/cancel` (no timeout, no retry)']);
     const md = renderIntegrationMap(map);
     expect(md).toContain('This PR adds a dependency on `events.pagerduty.com`');
     expect(md).toContain('```mermaid\nflowchart LR\n  m0["src/orders/cancel"] -- "timeout ✗ · no retry" --> s1(["events.pagerduty.com"])');
@@ -31,8 +31,8 @@ describe('change map', () => {
     expect(md).toContain('| `src/orders/cancel` | `events.pagerduty.com` | **added** | ✗ | ✗ | ✗ | ✗ |');
     expect(integrationMapText(map)).toEqual([
       'Integration map:',
-      '  This PR adds a dependency on events.pagerduty.com from src/orders/cancel (no timeout, no retry, errors not translated).',
-      '  src/orders/cancel -> events.pagerduty.com [added] no timeout, no retry, errors not translated',
+      '  This PR adds a dependency on events.pagerduty.com from src/orders/cancel (no timeout, no retry).',
+      '  src/orders/cancel -> events.pagerduty.com [added] no timeout, no retry',
     ]);
   });
 

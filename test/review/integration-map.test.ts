@@ -36,7 +36,7 @@ describe('integration map in the review', () => {
     expect(source.baseReads).toEqual(['src/orders/cancel.ts']);
     const summary = renderSummary(result);
     expect(summary).toContain('### Integration map');
-    expect(summary).toContain('This PR adds a dependency on `events.pagerduty.com` from `src/orders/cancel` (no timeout, no retry, errors not translated).');
+    expect(summary).toContain('This PR adds a dependency on `events.pagerduty.com` from `src/orders/cancel` (no timeout, no retry).');
     expect(summary).toContain('```mermaid');
     expect(formatText(result)).toContain('src/orders/cancel -> events.pagerduty.com [added] no timeout, no retry');
     expect(JSON.parse(formatJson(result)).integrationMap.headlines).toHaveLength(1);
