@@ -8,6 +8,8 @@ import { Probot, ProbotOctokit, Server, run } from 'probot';
 import { createArchReviewApp } from './app/arch-review-app.js';
 import { agentOptionsFromEnv } from './agent/agent-options-from-env.js';
 import { createAnthropicReviewer } from './agent/anthropic-reviewer.js';
+import { createAnthropicAnswerer } from './agent/anthropic-answerer.js';
+import { personaCategoryGuidance } from './agent/category-guidance.js';
 import { countGitHubErrors } from './app/count-github-errors.js';
 import { createLogger } from './app/create-logger.js';
 import { planMetricsExposure } from './app/metrics-exposure.js';
@@ -22,11 +24,15 @@ import { ConfigError } from './errors.js';
 import { fetchWithTimeout } from './github/fetch-with-timeout.js';
 import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
+import type { FeedbackStore } from './feedback/feedback-store.js';
+import { createRedisFeedbackStore } from './feedback/redis-feedback-store.js';
 import { createMetrics } from './metrics.js';
+import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
 import { createQueue } from './queue/create-queue.js';
 import type { JobProcessor, JobQueue, QueueJob } from './queue/review-job.js';
 import type { Reviewer, RuleRunner } from './review/ports.js';
+import type { FeedbackSink, ThreadAnswerer } from './review/reply-ports.js';
 import { createRuleWorkerPool, type RuleWorkerPool } from './workers/rule-worker-pool.js';
 
 export { createArchReviewApp } from './app/arch-review-app.js';
@@ -55,6 +61,10 @@ export interface StartOptions {
   reviewer?: Reviewer;
   /** Replaces the review itself (tests); receives the installation Octokit factory. */
   processJob?: (deps: ProcessJobDeps) => JobProcessor;
+  /** Answers replies in arch-review's threads; default: the model when one is configured, else the rule docs answer. */
+  answerer?: ThreadAnswerer;
+  /** Where dismissals learned from replies go (the learning store). */
+  feedback?: FeedbackSink;
 }
 
 /** What the default job processor needs from the composition root. */
@@ -72,6 +82,12 @@ export interface ProcessJobDeps {
   botLogin: () => Promise<string>;
   /** Heads whose job ended without failure (read by the reconciler). */
   settled?: SettledReviews;
+  /** Answers replies in arch-review's threads and `/arch-review ask`; without it, the rule's documentation answers. */
+  answerer?: ThreadAnswerer;
+  /** Where dismissals learned from replies go. */
+  feedback?: FeedbackSink;
+  /** Cross-PR learning from feedback (Redis, when REDIS_URL is set). */
+  feedbackStore?: FeedbackStore;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -99,6 +115,11 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     ruleRunner: deps.ruleRunner,
     version: deps.version,
     ...(deps.settled ? { settled: deps.settled } : {}),
+    answerer: deps.answerer,
+    feedback: deps.feedback,
+    categoryGuidance: personaCategoryGuidance(),
+    customRules: createCustomRulesLoader({ metrics: deps.metrics }),
+    ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
   });
 }
 
@@ -165,6 +186,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let rulePool: RuleWorkerPool | undefined;
   let reconciler: Reconciler | undefined;
   let passLock: PassLock | undefined;
+  let feedbackStore: FeedbackStore | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -213,13 +235,16 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   if (role !== 'web') {
     if (!probot) throw new Error('Probot did not initialise');
     const reviewer = options.reviewer ?? createAgentReviewer(env, log);
+    const answerer = options.answerer ?? createAgentAnswerer(env, log);
     log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY or ARCH_REVIEW_PROVIDER): rules only' }, 'reviewer');
     rulePool = createRuleWorkerPool();
     const app = probot;
     const botLogin = botLoginOnce(() => app);
     const settled = createSettledReviews();
     const enqueue = (job: QueueJob) => queue.enqueue(job);
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled }));
+    // Feedback (👎, resolved threads, replies) is shared by every pull request of a repository only with Redis.
+    feedbackStore = env.redisUrl ? createRedisFeedbackStore(env.redisUrl) : undefined;
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
     // Several workers on one Redis: one reconciles per interval.
     passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
@@ -255,6 +280,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         const depth = await queue.depth().catch(() => undefined);
         await queue.close(env.shutdownTimeoutMs);
         await rulePool?.close();
+        await feedbackStore?.close();
         log.info({ queue: depth }, 'stopped');
       })()),
   };
@@ -284,6 +310,12 @@ async function listenOps(handler: RequestHandler, port: number, host: string | u
 function createAgentReviewer(env: AppEnv, log: PinoLogger): Reviewer | undefined {
   const opts = agentOptionsFromEnv(env.agentEnv, log.child({ name: 'agent' }));
   return opts ? createAnthropicReviewer(opts) : undefined;
+}
+
+/** The thread answerer over the same provider as the reviewer; without one, replies are answered with the rule docs. */
+function createAgentAnswerer(env: AppEnv, log: PinoLogger): ThreadAnswerer | undefined {
+  const opts = agentOptionsFromEnv(env.agentEnv, log.child({ name: 'answerer' }));
+  return opts ? createAnthropicAnswerer(opts) : undefined;
 }
 
 /** Probot's rules (PRIVATE_KEY as PEM, escaped or base64; else PRIVATE_KEY_PATH; else one *.pem in the cwd). */

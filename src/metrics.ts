@@ -34,6 +34,19 @@ export interface Metrics {
   readonly marketplaceEvents: Counter<'action'>;
   /** `suppressions_total{rule}`: findings of published reviews silenced by `arch-review-ignore` comments (`agent/<category>` for agent findings). */
   readonly suppressionsTotal: Counter<'rule'>;
+  /**
+   * `replies_total{outcome,mode}`: replies in arch-review's threads and `/arch-review ask` the worker handled.
+   * `outcome`: `answered`, `already-answered`, `not-ours`, `denied`, `retried`, `failed`; `mode`: `agent` or `docs`.
+   */
+  readonly repliesTotal: Counter<'outcome' | 'mode'>;
+  /** `custom_rule_errors_total`: problems in repositories' own rule files met by reviews (each fails that review's check run). */
+  readonly customRuleErrors: Counter;
+  /** `feedback_total{rule,kind}`: feedback recorded on posted findings (`dismissed`: 👎, resolved unchanged, a reply; `approved`: 👍), once each. */
+  readonly feedbackTotal: Counter<'rule' | 'kind'>;
+  /** `findings_suppressed_by_feedback_total{rule}`: findings kept out of a review because they were dismissed before. */
+  readonly findingsSuppressedByFeedback: Counter<'rule'>;
+  /** `pause_changes_total{state}`: `/arch-review pause` (`paused`) and `resume` (`resumed`) answered. */
+  readonly pauseChanges: Counter<'state'>;
 }
 
 export interface MetricsOptions {
@@ -103,6 +116,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['rule'],
       registers: [registry],
     }),
+    repliesTotal: new Counter({
+      name: 'replies_total',
+      help: 'Replies in arch-review threads and /arch-review ask questions handled by the worker, by outcome and by how the answer was made (agent or docs).',
+      labelNames: ['outcome', 'mode'],
+      registers: [registry],
+    }),
+    customRuleErrors: new Counter({
+      name: 'custom_rule_errors_total',
+      help: 'Problems in repositories’ own ast-grep rule files (YAML, validation, rejected by ast-grep) met by reviews.',
+      registers: [registry],
+    }),
+    feedbackTotal: new Counter({
+      name: 'feedback_total',
+      help: 'Feedback recorded on posted findings, by rule (agent:<category> for agent findings) and kind (dismissed, approved).',
+      labelNames: ['rule', 'kind'],
+      registers: [registry],
+    }),
+    findingsSuppressedByFeedback: new Counter({
+      name: 'findings_suppressed_by_feedback_total',
+      help: 'Findings kept out of a review because they were dismissed before, by rule.',
+      labelNames: ['rule'],
+      registers: [registry],
+    }),
+    pauseChanges: new Counter({ name: 'pause_changes_total', help: 'Pause and resume commands answered, by the new state.', labelNames: ['state'], registers: [registry] }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),
   };
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { agentOptionsFromEnv } from '../agent/agent-options-from-env.js';
 import { createAnthropicReviewer } from '../agent/anthropic-reviewer.js';
 import { runReviewJob, type ReviewJobResult } from '../app/run-review-job.js';
+import { actionRuleLoader } from './action-rule-loader.js';
 import { createStderrLogger } from '../cli/stderr-logger.js';
 import { TRIGGERS } from '../config/schema.js';
 import { loadPriorState } from '../github/prior-state.js';
@@ -88,6 +89,7 @@ export async function runAction(env: Env, signal?: AbortSignal): Promise<number>
       ...(reviewer ? { reviewer } : {}),
       loadConfig: actionConfigLoader({ configPath: inputs.configPath, workspace: ctx.workspace, ...(inputs.model ? { model: inputs.model } : {}) }),
       wrapPublisher: (inner) => (publisher = withReadOnlyFallback(inner, annotateFindings, log)),
+      customRules: actionRuleLoader(ctx.workspace),
     }, signal);
   } catch (err) {
     core.error((err as Error).message, { title: 'arch-review failed' });

@@ -14,6 +14,14 @@ export const PROMPT_TAGS = [
   'untrusted_pr_title',
   'untrusted_pr_description',
   'untrusted_commit_messages',
+  // Answers in review threads (build-reply-prompt.ts).
+  'thread_request',
+  'finding_comment',
+  'code_excerpt',
+  'rule_documentation',
+  'review_summary',
+  'pull_request_diff',
+  'untrusted_question',
 ] as const;
 export type PromptTag = (typeof PROMPT_TAGS)[number];
 

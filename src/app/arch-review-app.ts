@@ -4,6 +4,8 @@ import type { JobQueue, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
 import { decidePullRequest, isBotAccount, type PullRequestFacts } from './decide-pull-request.js';
 import { marketplaceActionLabel, marketplaceLogFields } from './marketplace-purchase.js';
+import { commandJobFields } from './command-job-fields.js';
+import { decideThreadFeedback, type ThreadPayload } from './decide-thread-feedback.js';
 import { parseCommand } from './parse-command.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import { createRecentDeliveries } from './recent-deliveries.js';
@@ -17,6 +19,9 @@ export interface ArchReviewAppDeps {
   /** Clock for `enqueuedAt`. */
   now?: () => number;
 }
+
+/** Longest question carried in a reply job (the prompt shows at most 4,000 characters of it). */
+const MAX_QUESTION_CHARS = 8_000;
 
 /** Pull-request actions subscribed to; the repository config narrows them further (in the worker). */
 export const PULL_REQUEST_EVENTS = [
@@ -64,7 +69,49 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
     return added ? 'enqueued' : 'already-queued';
   }
 
+  /** Queues a question (a thread reply or `/arch-review ask`); the worker checks thread, permission and answers. */
+  async function enqueueReply(
+    r: { kind: 'thread' | 'ask'; installationId: number; repository: { name: string; owner: { login: string } }; number: number; deliveryId: string; commentId: number; threadRootId?: number; commenter: string; question: string; createdAt: string },
+    log: Logger,
+  ): Promise<Outcome> {
+    const added = await deps.queue.enqueue({
+      type: 'reply',
+      kind: r.kind,
+      installationId: r.installationId,
+      owner: r.repository.owner.login,
+      repo: r.repository.name,
+      number: r.number,
+      deliveryId: r.deliveryId,
+      enqueuedAt: now(),
+      commentId: r.commentId,
+      ...(r.threadRootId !== undefined ? { threadRootId: r.threadRootId } : {}),
+      commenter: r.commenter,
+      question: r.question.slice(0, MAX_QUESTION_CHARS),
+      createdAt: r.createdAt,
+    });
+    log.info({ reply: r.kind }, added ? 'reply queued' : 'reply already queued');
+    return added ? 'enqueued' : 'already-queued';
+  }
+
   return (app: Probot) => {
+    // A reply in a review thread. Whether the thread is arch-review's is known only from its first
+    // comment, which the worker reads: no API call here. The app's own replies (and other bots') stop here,
+    // so an answer never triggers another.
+    app.on('pull_request_review_comment.created', async (context) => {
+      const { comment, pull_request: pr, sender, repository, installation } = context.payload;
+      if (isBotAccount(sender) || (comment.user && isBotAccount({ login: comment.user.login, type: comment.user.type ?? 'User' }))) return;
+      if (comment.in_reply_to_id === undefined || comment.in_reply_to_id === null) return;
+      const threadRootId = comment.in_reply_to_id;
+      const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: pr.number, sha: pr.head.sha, commenter: sender.login });
+      await once('pull_request_review_comment', context.id, log, async () => {
+        if (!installation) {
+          log.warn('pull_request_review_comment delivery without an installation; ignored');
+          return 'ignored';
+        }
+        return enqueueReply({ kind: 'thread', installationId: installation.id, repository, number: pr.number, deliveryId: context.id, commentId: comment.id, threadRootId, commenter: sender.login, question: comment.body, createdAt: comment.created_at }, log);
+      });
+    });
+
     app.on([...PULL_REQUEST_EVENTS], async (context) => {
       const { pull_request: pr, repository, installation } = context.payload;
       const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: pr.number, sha: pr.head.sha });
@@ -110,6 +157,7 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
           log.warn('issue_comment delivery without an installation; ignored');
           return 'ignored';
         }
+        if (command.kind === 'ask') return enqueueReply({ kind: 'ask', installationId: installation.id, repository, number: issue.number, deliveryId: context.id, commentId: comment.id, commenter: sender.login, question: command.question, createdAt: comment.created_at }, log);
         // No API call here: the worker checks the commenter's permission, reacts and reads the head.
         const added = await deps.queue.enqueue({
           type: 'command',
@@ -121,10 +169,41 @@ export function createArchReviewApp(deps: ArchReviewAppDeps): ApplicationFunctio
           enqueuedAt: now(),
           commentId: comment.id,
           commenter: sender.login,
-          command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review',
-          ...(command.kind === 'help' && command.unknown !== undefined ? { unknown: command.unknown } : {}),
+          ...commandJobFields(command),
         });
-        log.info({ command: command.kind === 'help' ? 'help' : command.full ? 'full' : 'review' }, added ? 'command queued' : 'command already queued');
+        log.info({ command: commandJobFields(command).command }, added ? 'command queued' : 'command already queued');
+        return added ? 'enqueued' : 'already-queued';
+      });
+    });
+
+    // A review thread resolved (or unresolved) on an arch-review comment is feedback: the worker records it.
+    app.on(['pull_request_review_thread.resolved', 'pull_request_review_thread.unresolved'], async (context) => {
+      const { pull_request: pr, repository, installation, sender } = context.payload;
+      if (!sender) return;
+      const decision = decideThreadFeedback(context.payload as unknown as ThreadPayload);
+      if (!decision.record) return;
+      const log = context.log.child({ deliveryId: context.id, repository: repository.full_name, pr: pr.number, sender: sender.login });
+      await once('pull_request_review_thread', context.id, log, async () => {
+        if (!installation) {
+          log.warn('pull_request_review_thread delivery without an installation; ignored');
+          return 'ignored';
+        }
+        const added = await deps.queue.enqueue({
+          type: 'command',
+          installationId: installation.id,
+          owner: repository.owner.login,
+          repo: repository.name,
+          number: pr.number,
+          deliveryId: context.id,
+          enqueuedAt: now(),
+          commentId: decision.commentId,
+          commenter: sender.login,
+          command: decision.command,
+          fingerprint: decision.fingerprint,
+          ...(decision.ruleId ? { ruleId: decision.ruleId } : {}),
+          at: new Date(now()).toISOString(),
+        });
+        log.info({ command: decision.command, commentId: decision.commentId }, added ? 'thread feedback queued' : 'thread feedback already queued');
         return added ? 'enqueued' : 'already-queued';
       });
     });

@@ -1,10 +1,17 @@
 import { replyOnce } from '../github/command-reply.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { createFeedbackSink } from '../feedback/feedback-sink.js';
+import { createSeenFeedback } from '../feedback/seen-feedback.js';
 import type { GitHubClient } from '../github/types.js';
 import type { Metrics, ReviewOutcome } from '../metrics.js';
-import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReviewJob } from '../queue/review-job.js';
-import { isCommandJob } from '../queue/review-job.js';
+import type { CommandJob, JobAttempt, JobProcessor, QueueJob, ReplyJob, ReviewJob } from '../queue/review-job.js';
+import { isCommandJob, isReplyJob } from '../queue/review-job.js';
+import type { Category } from '../review/finding.js';
+import type { FeedbackSink, ThreadAnswerer } from '../review/reply-ports.js';
+import { runReplyJob } from './run-reply-job.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { alreadyReviewedReply, runCommandJob } from './run-command-job.js';
+import type { CustomRulesLoader } from './custom-rules-loader.js';
 import { runReviewJob, willRetry, type ReviewJobResult } from './run-review-job.js';
 import { headKey, type SettledReviews } from './settled-reviews.js';
 
@@ -17,7 +24,9 @@ export interface QueueJobProcessorDeps {
   enqueue(job: QueueJob): Promise<boolean>;
   /** A logger that binds job context (pino's `child`). */
   log: { child(bindings: Record<string, unknown>): Logger };
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal'>>;
+  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
+  /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
+  feedbackStore?: FeedbackStore | undefined;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;
   version?: string;
@@ -26,6 +35,14 @@ export interface QueueJobProcessorDeps {
   now?: () => number;
   /** First pause of the GitHub writes' own retries (tests pass 0). */
   retryDelayMs?: number;
+  /** Answers replies in arch-review's threads and `/arch-review ask` (the model); without it, the rule's documentation answers. */
+  answerer?: ThreadAnswerer | undefined;
+  /** Where a finding the model agreed is wrong is recorded (the learning store). */
+  feedback?: FeedbackSink | undefined;
+  /** The persona's checklist of a category, for documentation answers about agent findings. */
+  categoryGuidance?: ((category: Category) => string | undefined) | undefined;
+  /** Loads each repository's own ast-grep rules (one loader, so its file cache is shared); absent: none run. */
+  customRules?: CustomRulesLoader;
 }
 
 const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
@@ -58,7 +75,33 @@ const METRIC_OUTCOME: Record<ReviewJobResult['status'], ReviewOutcome> = {
  */
 export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcessor {
   const now = deps.now ?? Date.now;
-  return (job, signal, attempt) => (isCommandJob(job) ? processCommand(job, attempt) : processReview(job, signal, attempt));
+  const feedbackSeen = createSeenFeedback();
+  return (job, signal, attempt) => (isReplyJob(job) ? processReply(job, attempt) : isCommandJob(job) ? processCommand(job, attempt) : processReview(job, signal, attempt));
+
+  async function processReply(job: ReplyJob, attempt: JobAttempt): Promise<void> {
+    const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, commenter: job.commenter, reply: job.kind, commentId: job.commentId });
+    const mode = deps.answerer ? 'agent' : 'docs';
+    try {
+      const octokit = await deps.auth(job.installationId);
+      const result = await runReplyJob({
+        octokit,
+        job,
+        log,
+        botLogin: await deps.botLogin(),
+        answerer: deps.answerer,
+        // A finding the model agrees is wrong is learned like a 👎: on the comment, and in the store with Redis.
+        feedback: deps.feedback ?? createFeedbackSink({ octokit, botLogin: await deps.botLogin(), store: deps.feedbackStore, metrics: deps.metrics, log }),
+        categoryGuidance: deps.categoryGuidance,
+        ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
+      });
+      deps.metrics?.repliesTotal?.inc({ outcome: result.status, mode: result.mode });
+    } catch (err) {
+      const retrying = willRetry(err, attempt);
+      deps.metrics?.repliesTotal?.inc({ outcome: retrying ? 'retried' : 'failed', mode });
+      log[retrying ? 'warn' : 'error']({ err: (err as Error).message, attempt: attempt.attempt, maxAttempts: attempt.maxAttempts }, 'reply failed');
+      throw err;
+    }
+  }
 
   async function processCommand(job: CommandJob, attempt: JobAttempt): Promise<void> {
     const log = deps.log.child({ deliveryId: job.deliveryId, repository: `${job.owner}/${job.repo}`, pr: job.number, commenter: job.commenter, command: job.command });
@@ -71,6 +114,8 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
         botLogin: await deps.botLogin(),
         enqueue: (review) => deps.enqueue(review),
         now,
+        ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
         ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
       });
       deps.metrics?.commandsTotal.inc({ outcome: result.status });
@@ -99,7 +144,10 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+          feedbackSeen,
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
+          ...(deps.customRules ? { customRules: deps.customRules } : {}),
           attempt,
         },
         signal,

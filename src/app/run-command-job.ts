@@ -3,7 +3,10 @@ import { translateGitHubError } from '../github/translate-error.js';
 import type { GitHubClient, PullRequestRef } from '../github/types.js';
 import type { CommandJob, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import type { Metrics } from '../metrics.js';
 import { hasWriteAccess } from './has-write-access.js';
+import { isLearningCommand, isThreadFeedback, runLearningCommand, runThreadFeedback, type LearningCommandResult } from './run-learning-command.js';
 import { helpComment } from './help-comment.js';
 
 export interface RunCommandJobDeps {
@@ -19,14 +22,21 @@ export interface RunCommandJobDeps {
   now?: () => number;
   /** First pause of the reply's own retries (tests pass 0). */
   retryDelayMs?: number;
+  /** The cross-PR feedback store (Redis), for `learnings`, `forget` and resolved threads. */
+  feedbackStore?: FeedbackStore | undefined;
+  /** Feedback and pause metrics. */
+  metrics?: Partial<Pick<Metrics, 'feedbackTotal' | 'pauseChanges'>> | undefined;
 }
 
 /** What a command came to. */
 export type CommandJobResult =
+  | LearningCommandResult
   | { status: 'denied' }
   | { status: 'help' }
   | { status: 'closed' }
   | { status: 'enqueued' | 'already-queued'; headSha: string };
+/** `learnings`, `forget`, `pause`, `resume` and resolved review threads: see `run-learning-command.ts`. */
+export type LearningCommandJobResult = LearningCommandResult;
 
 /**
  * Runs a `/arch-review` command in the worker (the webhook handler only parsed and queued it):
@@ -44,6 +54,9 @@ export async function runCommandJob(deps: RunCommandJobDeps): Promise<CommandJob
   const { octokit, job, log } = deps;
   const ref: PullRequestRef = { owner: job.owner, repo: job.repo, number: job.number };
   const reply = { botLogin: deps.botLogin, log, ...(deps.retryDelayMs !== undefined ? { delayMs: deps.retryDelayMs } : {}) };
+  const learning = { octokit, job, log, botLogin: deps.botLogin, feedbackStore: deps.feedbackStore, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}), ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}) };
+  // A resolved review thread is feedback, not a command: no permission check (GitHub lets only writers and the author resolve), no 👀.
+  if (isThreadFeedback(job.command)) return runThreadFeedback(learning);
 
   let access: boolean;
   try {
@@ -62,6 +75,8 @@ export async function runCommandJob(deps: RunCommandJobDeps): Promise<CommandJob
   } catch (err) {
     throw translateGitHubError(err);
   }
+
+  if (isLearningCommand(job.command)) return runLearningCommand(learning);
 
   if (job.command === 'help') {
     await replyOnce(octokit, ref, job.commentId, helpComment(job.unknown), reply);

@@ -13,9 +13,16 @@ import type { Metrics } from '../metrics.js';
 import type { JobAttempt, ReviewJob } from '../queue/review-job.js';
 import { isPermanent } from '../queue/retry-policy.js';
 import { decidePullRequest } from './decide-pull-request.js';
+import type { CustomRulesLoader } from './custom-rules-loader.js';
+import { withCustomRuleProblems } from '../github/custom-rule-check-outcome.js';
+import { formatProblem, type CustomRuleSet } from '../rules/custom/load-custom-rules.js';
+import { withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rules.js';
 import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { createPullRequestFeedbackSource } from '../feedback/pull-request-feedback-source.js';
+import type { SeenFeedback } from '../feedback/seen-feedback.js';
 
 export interface RunReviewJobDeps {
   /** An installation-authenticated Probot Octokit for the job's repository. */
@@ -29,7 +36,11 @@ export interface RunReviewJobDeps {
   /** Written into the marker; defaults to this package's version. */
   version?: string;
   /** `findings_total` of published reviews. `reviews_total` is counted by the caller (the job processor). */
-  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal'>>;
+  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
+  /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
+  feedbackStore?: FeedbackStore;
+  /** Feedback this process counted in `feedback_total` already (without a store, it is read again at every review). */
+  feedbackSeen?: SeenFeedback;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
   ruleRunner?: RuleRunner;
   /** Which try this is; a failure that will be retried leaves the check run in progress. Default: the only one. */
@@ -43,6 +54,11 @@ export interface RunReviewJobDeps {
   loadConfig?: (octokit: GitHubClient, ref: PullRequestRef) => Promise<{ config: Config; warnings: string[] }>;
   /** Wraps the review's publisher (the Action falls back to workflow annotations when its token cannot write). */
   wrapPublisher?: (publisher: GitHubPublisher) => GitHubPublisher;
+  /**
+   * Loads the repository's own ast-grep rules (`custom_rules`), run beside the built-in ones; a broken rule
+   * file fails the check run, naming its line, and the review goes on. Absent: no custom rules.
+   */
+  customRules?: CustomRulesLoader;
 }
 
 /** What one job came to. Thrown errors (the queue retries them) are not among these. */
@@ -164,6 +180,11 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
   let checkRunId: number | undefined;
   try {
     const prior = await loadPriorState(octokit, ref, deps.botLogin);
+    // `/arch-review pause` stops automatic reviews of this pull request; a command still reviews (once).
+    if (prior.control?.paused && job.trigger !== 'command' && job.trigger !== 'command-full') {
+      log.info('automatic reviews are paused on this pull request (`/arch-review resume` resumes them)');
+      return { status: 'skipped', reason: 'paused' };
+    }
     let resuming = false;
     if (prior.reviewedShas.has(job.headSha) && !job.full) {
       resuming = checks && (await findCheckRuns(octokit, ref, job.headSha, appSlug)).some((r) => r.status !== 'completed');
@@ -196,6 +217,10 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       log.info({ since: prior.lastReviewedSha, paths: onlyPaths?.size ?? 'all' }, 'incremental review');
     }
 
+    // The repository's own rules, from its default branch (as the configuration): a broken file fails the check run below.
+    const custom: CustomRuleSet = deps.customRules ? await deps.customRules(octokit, ref, config, log) : { rules: [], problems: [], warnings: [] };
+    const customNotes = [...custom.problems.map((p) => `Custom rule file: ${formatProblem(p)} (that rule did not run).`), ...custom.warnings.map((w) => `Custom rules: ${w}`)];
+
     const source = createGitHubSource(octokit, { ...ref, headSha: job.headSha, baseSha: pr.baseSha, changedFiles: pr.changedFiles, ...(signal ? { signal } : {}) });
     // Resuming: the review of this SHA is posted already, only its check run is missing — never a second review.
     const publisher = resuming ? checkOnlyPublisher(signal) : (deps.wrapPublisher ?? ((p: GitHubPublisher) => p))(createGitHubPublisher(octokit, ref, {
@@ -205,12 +230,13 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       ...(signal ? { signal } : {}),
       botLogin: deps.botLogin,
       skipWhenNothingNew: pushLike && prior.reviews > 0,
-      extraNotes: warnings.map((w) => `Configuration: ${w}`),
+      extraNotes: [...withoutCustomRuleIdWarnings(warnings, custom.ids).map((w) => `Configuration: ${w}`), ...customNotes],
     }));
     await reviewPullRequest({
       source,
       ...(deps.reviewer ? { reviewer: deps.reviewer } : {}),
       ...(deps.ruleRunner ? { ruleRunner: deps.ruleRunner } : {}),
+      ...(custom.rules.length > 0 ? { extraRules: custom.rules } : {}),
       publisher,
       config,
       target: pr.target,
@@ -219,12 +245,23 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       lastOpen: prior.lastOpen,
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
+      feedback: createPullRequestFeedbackSource({
+        octokit,
+        ref,
+        botLogin: deps.botLogin,
+        config,
+        ...(prior.control ? { forgotten: prior.control.forgotten } : {}),
+        ...(deps.feedbackStore ? { store: deps.feedbackStore } : {}),
+        ...(deps.feedbackSeen ? { seen: deps.feedbackSeen } : {}),
+        log,
+        ...(deps.metrics?.feedbackTotal ? { metrics: { feedbackTotal: deps.metrics.feedbackTotal } } : {}),
+      }),
     });
 
     const published = publisher.outcome();
     if (!published || published.kind === 'superseded') return await stopped(deps, ref, checkRunId, signal);
     countFindings(deps, published);
-    await finishCheck(reviewCheckOutcome(published.result, config, { ...(published.kind !== 'nothing-new' && published.url ? { reviewUrl: published.url } : {}), note: noteFor(published) }));
+    await finishCheck(withCustomRuleProblems(reviewCheckOutcome(published.result, config, { ...(published.kind !== 'nothing-new' && published.url ? { reviewUrl: published.url } : {}), note: noteFor(published) }), custom.problems));
     return {
       status: 'published',
       via: published.kind,
@@ -344,6 +381,7 @@ function noteFor(p: Exclude<PublishOutcome, { kind: 'superseded' }>): string {
 }
 
 function countFindings(deps: RunReviewJobDeps, p: PublishOutcome): void {
+  if (p.kind !== 'superseded') for (const [rule, n] of Object.entries(p.result.learned?.suppressed ?? {})) deps.metrics?.findingsSuppressedByFeedback?.inc({ rule }, n);
   if (!deps.metrics || p.kind === 'nothing-new' || p.kind === 'superseded') return;
   for (const f of [...p.result.inline, ...p.result.summaryOnly.map((s) => s.finding)]) deps.metrics.findingsTotal.inc({ category: f.category, source: f.source });
   for (const s of p.result.suppressed ?? []) deps.metrics.suppressionsTotal?.inc({ rule: s.finding.ruleId ?? `agent/${s.finding.category}` });

@@ -39,6 +39,14 @@ const issueComment = base.extend({
   sender: account,
 });
 
+const reviewComment = base.extend({
+  action: z.string(),
+  comment: z.looseObject({ id, body: z.string(), in_reply_to_id: id.nullable().optional(), created_at: z.string(), user: account.nullable().optional() }),
+  pull_request: z.looseObject({ number: id, head: z.looseObject({ sha: z.string() }) }),
+  repository,
+  sender: account,
+});
+
 const installationAccount = z.looseObject({ login: z.string().optional(), slug: z.string().optional() }).nullable().optional();
 const repositoryList = z.array(z.looseObject({}));
 
@@ -70,13 +78,26 @@ const marketplacePurchase = base.extend({
   previous_marketplace_purchase: z.looseObject({ plan: z.looseObject({ name: z.string() }).optional() }).nullable().optional(),
 });
 
+/** A review thread resolved or unresolved: its comments (the first is the one feedback is about). */
+const pullRequestReviewThread = base.extend({
+  action: z.string(),
+  pull_request: z.looseObject({ number: id }),
+  thread: z.looseObject({
+    comments: z.array(z.looseObject({ id, body: z.string(), in_reply_to_id: z.number().int().nullable().optional(), user: account.nullable() })),
+  }),
+  repository,
+  sender: account,
+});
+
 /** Per event name, the schema its payload must match; other events get {@link basePayloadSchema}. */
 export const EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequest,
   issue_comment: issueComment,
+  pull_request_review_comment: reviewComment,
   installation: installationEvent,
   installation_repositories: installationRepositories,
   marketplace_purchase: marketplacePurchase,
+  pull_request_review_thread: pullRequestReviewThread,
 };
 
 export const basePayloadSchema: z.ZodType = base;

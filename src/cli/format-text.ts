@@ -7,6 +7,7 @@ const PLACEMENT: Record<SummaryFinding['reason'], string> = {
   'not-in-diff': 'summary only: not on a changed line',
   'over-cap': 'summary only: over the inline cap',
   'rejected-by-github': 'summary only: rejected by GitHub',
+  'learned-summary-only': 'summary only: its rule was dismissed often in this repository',
 };
 
 /**

@@ -17,13 +17,18 @@ import { loadCliConfig } from './load-cli-config.js';
 import { LocalGitSource } from './local-git-source.js';
 import { readPackageInfo } from './package-info.js';
 import { allFindings } from './summarize-result.js';
+import { DEFAULT_RULE_TEST_DIR, rulesTest, type RulesTestOptions } from './rules-test-command.js';
+import { createLocalRuleFileReader } from './local-rule-file-reader.js';
+import { loadRepositoryRules, withoutCustomRuleIdWarnings } from '../rules/custom/load-repository-rules.js';
+import { formatProblem } from '../rules/custom/load-custom-rules.js';
+import type { Rule } from '../rules/types.js';
 import { createStderrLogger, type TextSink } from './stderr-logger.js';
 
 /** Output formats of `arch-review review`. */
 export const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
-/** Exit codes: 0 done, 1 a finding reached `--fail-on`, 2 the review could not run (usage, input, config). */
+/** Exit codes: 0 done, 1 a finding reached `--fail-on`, 2 the review could not run (usage, input, config), or a custom rule file is broken. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 /** Everything the CLI touches outside itself, so tests run it in-process. */
@@ -70,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('review', { isDefault: true })
     .description(
       'Review the working tree against the merge base with the default branch (or --base/--head, or a diff from --diff). ' +
-        'Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or input error.',
+        'Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or input error, or a broken custom rule file (the review of the other rules is still printed).',
     )
     .option('--base <ref>', 'the branch the change goes into (default: origin/HEAD, else main, else master)')
     .option('--head <ref>', 'review base...head and read files at this ref (default: the working tree)')
@@ -87,6 +92,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-q, --quiet', 'only errors on stderr')
     .action(async (opts: ReviewOptions) => {
       code = await review(opts, io, pkg);
+    });
+
+  program
+    .command('rules')
+    .description('Work with the repository’s own ast-grep rules (custom_rules).')
+    .command('test')
+    .description(
+      'Run the ast-grep-style tests of the repository’s rules: each YAML file under --dir holds `id`, `valid` and `invalid` snippets. ' +
+        'Exit codes: 0 every test passed, 1 a test failed, 2 a rule or test file is broken, a test names no rule, or there is no test.',
+    )
+    .option('--dir <dir...>', `folders of rule tests (default: ${DEFAULT_RULE_TEST_DIR})`)
+    .option('--repo-root <dir>', 'the repository (default: the current folder)')
+    .option('--config <file>', 'configuration file (default: .github/arch-review.yml in the repository root, if present)')
+    .action(async (opts: RulesTestOptions) => {
+      code = await rulesTest(opts, io);
     });
 
   try {
@@ -134,17 +154,23 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
 
   const loaded = await loadCliConfig(opts.config, root, io.cwd);
   if (loaded.file) log.debug({ file: loaded.file }, 'configuration loaded');
-  for (const w of loaded.warnings) log.warn(w);
+
+  // The repository's own ast-grep rules, from the same folder the head files are read from.
+  const custom = await loadRepositoryRules(createLocalRuleFileReader(root), loaded.config);
+  for (const p of custom.problems) io.stderr.write(`arch-review: error: custom rule file: ${formatProblem(p)} (that rule did not run)\n`);
+  for (const w of [...withoutCustomRuleIdWarnings(loaded.warnings, custom.ids), ...custom.warnings]) log.warn(w);
 
   const reviewer = opts.agent ? createReviewer(io.env, { config: loaded.config, log }) : undefined;
   const pool = createRuleWorkerPool();
   let result;
   try {
-    result = await reviewPullRequest({ source, config: loaded.config, target, log, ruleRunner: pool.run, ...(reviewer ? { reviewer } : {}) });
+    result = await reviewPullRequest({ source, config: loaded.config, target, log, ruleRunner: pool.run, ...(custom.rules.length > 0 ? { extraRules: custom.rules } : {}), ...(reviewer ? { reviewer } : {}) });
   } finally {
     await pool.close();
   }
-  io.stdout.write(render(result, opts.format, pkg));
+  io.stdout.write(render(result, opts.format, pkg, [...ALL_RULES, ...custom.rules]));
+  // A broken rule file is a configuration error: the review of the other rules is printed, and the exit says so.
+  if (custom.problems.length > 0) return EXIT.error;
 
   if (opts.failOn) {
     const failing = allFindings(result).filter((f) => atLeast(f.severity, opts.failOn!));
@@ -156,14 +182,14 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
   return EXIT.ok;
 }
 
-function render(result: ReviewResult, format: OutputFormat, pkg: ReturnType<typeof readPackageInfo>): string {
+function render(result: ReviewResult, format: OutputFormat, pkg: ReturnType<typeof readPackageInfo>, rules: readonly Rule[] = ALL_RULES): string {
   switch (format) {
     case 'json':
       return formatJson(result);
     case 'markdown':
       return formatMarkdown(result);
     case 'sarif':
-      return formatSarif(result, { version: pkg.version, informationUri: pkg.informationUri, rules: ALL_RULES });
+      return formatSarif(result, { version: pkg.version, informationUri: pkg.informationUri, rules });
     case 'text':
       return formatText(result);
   }

@@ -30,6 +30,8 @@ export const RuleOverrideSchema = z.object({
 export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 /** A value of `rules:`: a boolean or the long form. */
 export type RuleSetting = boolean | RuleOverride;
+/** Where a repository keeps its own ast-grep rules unless `custom_rules.rule_dirs` says otherwise. */
+export const DEFAULT_RULE_DIRS = ['.github/arch-review/rules'] as const;
 
 const categoriesDefault = Object.fromEntries(CATEGORIES.map((c) => [c, true])) as Record<(typeof CATEGORIES)[number], boolean>;
 
@@ -118,6 +120,36 @@ export const ConfigSchema = z.object({
     })
     .default({ enabled: true, conclusion: 'neutral', fail_on: 'high' })
     .describe('The `arch-review` check run.'),
+  custom_rules: z
+    .object({
+      enabled: z.boolean().default(true).describe('Run the repository’s own ast-grep rules (read from the default branch, like this file).'),
+      rule_dirs: z
+        .array(z.string().min(1))
+        .default([...DEFAULT_RULE_DIRS])
+        .describe('Folders (from the repository root) whose `*.yml`/`*.yaml` files are ast-grep rules, as in `sgconfig.yml`’s `ruleDirs`; searched recursively.'),
+      util_dirs: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('Folders of global utility rules (files with `id` and `rule`), referenced from rules with `matches: <id>`, as in `sgconfig.yml`’s `utilDirs`.'),
+      default_category: CategorySchema.default('coupling').describe('Category of a custom rule whose file sets no `metadata.category`.'),
+    })
+    .default({ enabled: true, rule_dirs: [...DEFAULT_RULE_DIRS], util_dirs: [], default_category: 'coupling' })
+    .describe('Your own structural rules in ast-grep’s YAML format (see “Your own rules” in the README).'),
+  learning: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('Learn from feedback on posted findings: a dismissed finding (👎, thread resolved without a change, a reply saying it is wrong) is never posted again.'),
+      dismissals_to_summary: z
+        .number()
+        .int()
+        .min(0)
+        .default(3)
+        .describe('A rule with this many dismissed findings in the repository (per pull request without Redis) goes summary-only there; 0 never.'),
+    })
+    .default({ enabled: true, dismissals_to_summary: 3 })
+    .describe('Learning from feedback; `/arch-review learnings` shows what was learned, `/arch-review forget <rule-id>` undoes it.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

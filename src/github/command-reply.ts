@@ -20,12 +20,14 @@ export async function replyOnce(
   octokit: GitHubClient,
   ref: PullRequestRef,
   commentId: number,
-  body: string,
+  /** The text, or a function that makes it: called only when no earlier reply exists, at most once. */
+  body: string | (() => Promise<string>),
   opts: WriteOnceOptions & { botLogin: string; log?: Logger },
 ): Promise<{ posted: boolean; url?: string }> {
   const marker = replyMarker(commentId);
   const login = botLoginOf(opts.botLogin);
   let posted = false;
+  let text = typeof body === 'string' ? body : undefined;
   const url = await writeOnce(
     'replying to the command',
     async () => {
@@ -38,7 +40,8 @@ export async function replyOnce(
       }
     },
     async () => {
-      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: `${body}\n\n${marker}`, request: { retries: 0 } });
+      text ??= await (body as () => Promise<string>)();
+      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body: `${text}\n\n${marker}`, request: { retries: 0 } });
       posted = true;
       return { url: data.html_url };
     },

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isCommentable, spansOneHunk } from '../diff/line-map.js';
 import { ExternalServiceError } from '../errors.js';
 import type { Finding } from '../review/finding.js';
+import { findingMarker } from '../review/finding-marker.js';
 import { parseMarker } from '../review/marker.js';
 import type { Logger, Publisher, ReviewResult, SummaryFinding } from '../review/ports.js';
 import { markerFor, markerNote, renderComment, renderSummary } from '../review/render.js';
@@ -403,8 +404,15 @@ export function toComment(f: Finding): ReviewComment {
     line: end,
     side: f.side,
     ...(end > f.line ? { start_line: f.line, start_side: f.side } : {}),
-    body: cut(renderComment(f), MAX_BODY),
+    // The hidden finding marker stays whole: a reply in this comment's thread is answered about this finding.
+    body: withFindingMarker(f, (room) => cut(renderComment(f), room)),
   };
+}
+
+/** `render(room)` (a body within `room` characters) followed by the finding's hidden marker, within {@link MAX_BODY}. */
+function withFindingMarker(f: Finding, render: (room: number) => string): string {
+  const marker = findingMarker(f);
+  return `${render(MAX_BODY - marker.length - 2)}\n\n${marker}`;
 }
 
 /** Cuts `text` to `max` characters with a visible note; a safety net behind the renderer's own limit. */

@@ -1,4 +1,5 @@
 import { parseMarker, type MarkedFinding } from '../review/marker.js';
+import { emptyControl, foldControl, type ControlState } from './control-markers.js';
 import { translateGitHubError } from './translate-error.js';
 import type { GitHubClient, PullRequestRef } from './types.js';
 
@@ -16,6 +17,8 @@ export interface PriorState {
   reviews: number;
   /** Where the newest marked review (or fallback comment) of each reviewed head SHA is, when GitHub said. */
   reviewUrls?: ReadonlyMap<string, string>;
+  /** Pause state and forgotten rules, from the hidden lines of this bot's command replies. */
+  control?: ControlState;
 }
 
 /** `acme-arch-review` or `acme-arch-review[bot]` -> `acme-arch-review[bot]`. */
@@ -55,8 +58,10 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
   let lastReviewedSha: string | undefined;
   let lastOpen: readonly MarkedFinding[] = [];
   let count = 0;
+  const control = emptyControl();
   for (const post of posts) {
     if (post.user?.type !== 'Bot' || post.user.login !== login || !post.body) continue;
+    foldControl(control, post.body);
     const marker = parseMarker(post.body);
     if (!marker) continue;
     count++;
@@ -66,5 +71,5 @@ export async function loadPriorState(octokit: GitHubClient, ref: PullRequestRef,
     lastOpen = marker.open ?? [];
     for (const fp of marker.fingerprints) posted.add(fp);
   }
-  return { reviewedShas, lastOpen, posted, reviews: count, reviewUrls, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
+  return { reviewedShas, lastOpen, posted, reviews: count, reviewUrls, control, ...(lastReviewedSha ? { lastReviewedSha } : {}) };
 }

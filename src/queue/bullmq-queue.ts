@@ -4,7 +4,7 @@ import { ExternalServiceError } from '../errors.js';
 import type { Logger } from '../review/ports.js';
 import { silentLogger } from '../review/ports.js';
 import type { JobAttempt, JobProcessor, JobQueue, QueueJob, ReviewJob } from './review-job.js';
-import { QueueJobSchema, isCommandJob, prKey, queueKey } from './review-job.js';
+import { QueueJobSchema, isReviewJob, prKey, queueKey } from './review-job.js';
 import type { RetryHooks, RetryPolicy } from './retry-policy.js';
 import { callHook, decideRetry, retryDelayMs, retryPolicy } from './retry-policy.js';
 
@@ -69,7 +69,7 @@ const BACKOFF_TYPE = 'arch-review';
  * bullmqJobId(job); // 'acme/shop#7@3f2c…'
  */
 export function bullmqJobId(job: QueueJob): string {
-  if (isCommandJob(job)) return queueKey(job);
+  if (!isReviewJob(job)) return queueKey(job);
   const base = `${prKey(job)}@${job.headSha}`;
   return job.trigger === 'command' || job.trigger === 'command-full' ? `${base}~${job.deliveryId}` : base;
 }
@@ -178,7 +178,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     const job = QueueJobSchema.parse(bjob.data);
     const id = bjob.id ?? bullmqJobId(job);
     const attempt: JobAttempt = { attempt: bjob.attemptsMade + 1, maxAttempts: bjob.opts.attempts ?? policy.maxAttempts };
-    const ctx = { pr: prKey(job), sha: isCommandJob(job) ? undefined : job.headSha, deliveryId: job.deliveryId, attempt: attempt.attempt };
+    const ctx = { pr: prKey(job), sha: isReviewJob(job) ? job.headSha : undefined, deliveryId: job.deliveryId, attempt: attempt.attempt };
     const controller = new AbortController();
     let superseded = false;
     let poll: NodeJS.Timeout | undefined;
@@ -186,7 +186,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     active.set(id, { controller, done: new Promise<void>((resolve) => (settle = resolve)) });
     brokerSignal?.addEventListener('abort', () => controller.abort(brokerSignal.reason), { once: true });
     try {
-      if (!isCommandJob(job)) {
+      if (isReviewJob(job)) {
         let claim = await script('archReviewClaim', [latestKey(job), runningKey(job)], [id, claimTtlMs]);
         if (claim === 'busy') claim = await waitForClaim(job, id, ctx);
         if (claim === 'superseded') {
@@ -225,7 +225,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       // Stopped by a shutdown, finished or not: back in the queue for another worker.
       if (shutdownReason(controller.signal)) await putBack(bjob, token, ctx);
       if (!failure) return;
-      if (!isCommandJob(job) && (await isSuperseded(job, id))) {
+      if (isReviewJob(job) && (await isSuperseded(job, id))) {
         log.info(ctx, 'review job failed, but a newer head SHA superseded it: not retried');
         return;
       }
@@ -243,7 +243,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     } finally {
       clearInterval(poll);
       active.delete(id);
-      if (!isCommandJob(job)) await script('archReviewRelease', [runningKey(job)], [id]).catch(() => undefined);
+      if (isReviewJob(job)) await script('archReviewRelease', [runningKey(job)], [id]).catch(() => undefined);
       settle();
     }
   }
@@ -291,7 +291,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
           await existing.remove();
         }
-        const previous = isCommandJob(job) ? null : await script('archReviewSwapLatest', [latestKey(job)], [id, LATEST_TTL_S]);
+        const previous = !isReviewJob(job) ? null : await script('archReviewSwapLatest', [latestKey(job)], [id, LATEST_TTL_S]);
         await queue.add('review', job, {
           jobId: id,
           attempts: policy.maxAttempts,

@@ -1,7 +1,7 @@
 import type { Logger } from '../review/ports.js';
 import { silentLogger } from '../review/ports.js';
 import type { JobAttempt, JobProcessor, JobQueue, QueueJob } from './review-job.js';
-import { isCommandJob, queueKey } from './review-job.js';
+import { isReviewJob, queueKey } from './review-job.js';
 import type { RetryHooks, RetryPolicy } from './retry-policy.js';
 import { callHook, decideRetry, retryPolicy } from './retry-policy.js';
 
@@ -65,8 +65,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   let idle: (() => void) | undefined;
   let closed: Promise<void> | undefined;
 
-  const sameWork = (a: QueueJob, b: QueueJob) => !isCommandJob(a) && !isCommandJob(b) && a.headSha === b.headSha;
-  const shaOf = (job: QueueJob) => (isCommandJob(job) ? undefined : job.headSha);
+  const sameWork = (a: QueueJob, b: QueueJob) => isReviewJob(a) && isReviewJob(b) && a.headSha === b.headSha;
+  const shaOf = (job: QueueJob) => (isReviewJob(job) ? job.headSha : undefined);
   const ctxOf = (job: QueueJob) => ({ pr: queueKey(job), sha: shaOf(job), deliveryId: job.deliveryId });
 
   function pump(): void {
@@ -171,7 +171,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       if (queued && sameWork(queued.job, job)) {
         // Same head SHA twice (e.g. opened + a command): keep one job, but a full re-review request sticks.
         const q = queued.job;
-        if (!isCommandJob(job) && !isCommandJob(q) && job.full && !q.full) queued.job = { ...q, full: true, trigger: job.trigger };
+        if (isReviewJob(job) && isReviewJob(q) && job.full && !q.full) queued.job = { ...q, full: true, trigger: job.trigger };
         return false;
       }
       if (!queued && active && sameWork(active.entry.job, job) && !active.controller.signal.aborted) return false;

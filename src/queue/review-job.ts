@@ -42,17 +42,49 @@ export const CommandJobSchema = z.object({
   ...Target,
   commentId: z.number().int(),
   commenter: z.string().min(1),
-  command: z.enum(['review', 'full', 'help']),
+  command: z.enum(['review', 'full', 'help', 'learnings', 'forget', 'pause', 'resume', 'thread-resolved', 'thread-unresolved']),
   /** The word that was not understood, when that is why help is asked for. */
   unknown: z.string().optional(),
+  /** `forget`: the rule whose learnings are undone; `thread-*`: the rule of the thread's finding. */
+  ruleId: z.string().min(1).optional(),
+  /** `thread-*`: the fingerprint of the finding the thread is about (from its first comment's marker). */
+  fingerprint: z.string().min(1).optional(),
+  /** `thread-*`: when the thread was resolved or unresolved (ISO; the delivery's arrival). */
+  at: z.string().optional(),
 });
 export type CommandJob = z.infer<typeof CommandJobSchema>;
 
+/**
+ * A comment that asks arch-review something, enqueued by the webhook handler without any API call: a
+ * reply in a review thread (`thread`: answered in that thread, once the worker has checked the thread's
+ * first comment is one of arch-review's findings) or `/arch-review ask <question>` in the pull
+ * request's conversation (`ask`: answered with a PR comment). The worker checks the commenter's
+ * permission, builds the answer (the agent's, or the rule's documentation) and posts it once.
+ */
+export const ReplyJobSchema = z.object({
+  type: z.literal('reply'),
+  ...Target,
+  kind: z.enum(['thread', 'ask']),
+  /** The comment that asked (the reply in the thread, or the `/arch-review ask` comment). */
+  commentId: z.number().int(),
+  /** `in_reply_to_id` of a thread reply: the thread's first comment, which the answer replies to. */
+  threadRootId: z.number().int().optional(),
+  commenter: z.string().min(1),
+  /** The question as written (untrusted; capped so the job stays small in Redis). */
+  question: z.string().max(8_000),
+  /** When the asking comment was created (ISO 8601): the earlier answer, if any, is looked for after it. */
+  createdAt: z.string().optional(),
+});
+export type ReplyJob = z.infer<typeof ReplyJobSchema>;
+
 /** Everything a queue carries. */
-export const QueueJobSchema = z.union([CommandJobSchema, ReviewJobSchema]);
-export type QueueJob = ReviewJob | CommandJob;
+export const QueueJobSchema = z.union([CommandJobSchema, ReplyJobSchema, ReviewJobSchema]);
+export type QueueJob = ReviewJob | CommandJob | ReplyJob;
 
 export const isCommandJob = (job: QueueJob): job is CommandJob => job.type === 'command';
+export const isReplyJob = (job: QueueJob): job is ReplyJob => job.type === 'reply';
+/** A review job (`type` absent in jobs written before command jobs existed); commands and replies are not. */
+export const isReviewJob = (job: QueueJob): job is ReviewJob => job.type === undefined || job.type === 'review';
 
 /** The coalescing key of review jobs: one pending review per pull request. */
 export const prKey = (job: Pick<ReviewJob, 'owner' | 'repo' | 'number'>): string => `${job.owner}/${job.repo}#${job.number}`;
@@ -61,7 +93,7 @@ export const prKey = (job: Pick<ReviewJob, 'owner' | 'repo' | 'number'>): string
  * A queue's key for a job: review jobs coalesce per PR (newest head wins); each command job is its
  * own key (it never replaces or aborts a review).
  */
-export const queueKey = (job: QueueJob): string => (isCommandJob(job) ? `${prKey(job)}!cmd-${job.deliveryId}` : prKey(job));
+export const queueKey = (job: QueueJob): string => (isCommandJob(job) ? `${prKey(job)}!cmd-${job.deliveryId}` : isReplyJob(job) ? `${prKey(job)}!reply-${job.deliveryId}` : prKey(job));
 
 /** What a processor knows about the try it runs. */
 export interface JobAttempt {
@@ -89,7 +121,7 @@ export type JobProcessor = (job: QueueJob, signal: AbortSignal, attempt: JobAtte
  */
 export function reviewJobsOnly(run: (job: ReviewJob, signal: AbortSignal, attempt: JobAttempt) => Promise<void>): JobProcessor {
   return (job, signal, attempt) => {
-    if (isCommandJob(job)) throw new Error(`a command job reached a review-only processor (${job.deliveryId})`);
+    if (!isReviewJob(job)) throw new Error(`a ${job.type} job reached a review-only processor (${job.deliveryId})`);
     return run(job, signal, attempt);
   };
 }

@@ -43,7 +43,7 @@ export const FindingSchema = z.object({
   confidence: z.number().min(0).max(1).optional(),
   /** Set when the finding must not be inline whatever its confidence: why, in one line. */
   demotion: z
-    .object({ reason: z.enum(['low-confidence', 'pre-existing', 'rejected-by-agent']), why: z.string().min(1) })
+    .object({ reason: z.enum(['low-confidence', 'pre-existing', 'rejected-by-agent', 'dismissed']), why: z.string().min(1) })
     .optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

@@ -6,6 +6,7 @@ export type { RawDiff } from '../diff/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import type { Category, DemotionReason, Finding, Severity } from './finding.js';
+import type { LearnedEffect } from './feedback.js';
 import type { MarkedFinding } from './marker.js';
 import type { SuppressedFinding } from './apply-suppressions.js';
 
@@ -114,7 +115,7 @@ export interface Reviewer {
 /** A finding that could not be an inline comment, and why. */
 export interface SummaryFinding {
   finding: Finding;
-  reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github';
+  reason: 'not-in-diff' | 'over-cap' | 'rejected-by-github' | 'learned-summary-only';
 }
 
 /**
@@ -175,6 +176,8 @@ export interface ReviewResult {
   integrationMap?: ChangeMap;
   /** Findings an `arch-review-ignore` comment silenced: not posted, counted in the summary and metrics. */
   suppressed?: SuppressedFinding[];
+  /** What feedback learned earlier did to this review (absent without a feedback port). */
+  learned?: LearnedEffect;
 }
 
 /** Delivers a finished review: a GitHub PR review and check run, or stdout. */

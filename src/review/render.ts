@@ -36,6 +36,7 @@ const REASON_TEXT: Record<SummaryFinding['reason'], string> = {
   'not-in-diff': 'outside the diff',
   'over-cap': 'over the inline-comment limit',
   'rejected-by-github': 'GitHub rejected the inline comment',
+  'learned-summary-only': 'its rule was dismissed often here: summary only',
 };
 
 /**
@@ -226,6 +227,7 @@ const DEMOTION_HEADING: Record<DemotedFinding['reason'], string> = {
   'low-confidence': 'Lower confidence',
   'pre-existing': 'Already in the base branch',
   'rejected-by-agent': 'Rejected by the reviewer on a second look',
+  dismissed: 'Dismissed earlier (👎, resolved unchanged, or a reply)',
 };
 
 /** Findings kept out of the inline comments on purpose, collapsed, grouped by why. */

@@ -14,6 +14,7 @@ import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
+import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
@@ -40,12 +41,16 @@ export interface ReviewPullRequestDeps {
   lastOpen?: readonly MarkedFinding[];
   /** Rules to run; defaults to the registry filtered by `config.rules`. */
   rules?: readonly Rule[];
+  /** Rules run besides `rules` (the repository's own ast-grep rules), through the same engine. */
+  extraRules?: readonly Rule[];
   /** Where the rules run; defaults to this thread (`runRulesInProcess`). */
   ruleRunner?: RuleRunner;
   /** Aborts the agent at the review deadline. */
   signal?: AbortSignal;
   /** How many head (and base) files to read at once. */
   readConcurrency?: number;
+  /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
+  feedback?: FeedbackSource;
 }
 
 /**
@@ -103,7 +108,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const inScope = (path: string) => !deps.onlyPaths || deps.onlyPaths.has(path);
 
   // Rules.
-  const rules = deps.rules ?? enabledRules(config.rules);
+  const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
@@ -213,8 +218,17 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   });
   notes.push(...silenced.notes);
   if (silenced.suppressed.length > 0) log.info({ suppressed: silenced.suppressed.length }, 'findings suppressed in code');
-  const all = silenced.findings;
-  const chosen = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  // Feedback: dismissed fingerprints are demoted (never inline again); rules dismissed often go summary-only.
+  const learnings = await loadLearnings(deps.feedback, log, notes);
+  const dismissals = applyDismissals(silenced.findings, learnings);
+  const all = dismissals.findings;
+  const selected0 = selectFindings({ findings: all, config, lineMaps, ...(deps.alreadyPosted ? { alreadyPosted: deps.alreadyPosted } : {}) });
+  const learnedMove = moveSummaryOnlyRules(selected0.inline, selected0.summaryOnly, learnings);
+  notes.push(...learnedMove.notes);
+  const chosen = { ...selected0, inline: learnedMove.inline, summaryOnly: learnedMove.summaryOnly };
+  const learned: LearnedEffect | undefined = deps.feedback
+    ? { suppressed: Object.fromEntries(dismissals.suppressed), summaryOnlyRules: [...new Set(learnedMove.summaryOnly.filter((s) => s.reason === 'learned-summary-only').map((s) => s.finding.ruleId!))] }
+    : undefined;
   log.debug({ filtered: chosen.filtered, merged: chosen.merged, alreadyPosted: chosen.alreadyPosted }, 'findings selected');
   const carried = carryForward({
     lastOpen: deps.lastOpen ?? [],
@@ -245,6 +259,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     lineMaps,
     ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
     ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
+    ...(learned ? { learned } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
@@ -264,4 +279,16 @@ function sharingBaseReads(source: PullRequestSource): PullRequestSource {
       return hit;
     },
   });
+}
+
+/** The learnings of the feedback port; a failure to read them is logged and noted, and the review goes on without them. */
+async function loadLearnings(feedback: FeedbackSource | undefined, log: Logger, notes: string[]): Promise<Learnings> {
+  if (!feedback) return NO_LEARNINGS;
+  try {
+    return await feedback.learnings();
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not read the feedback learned earlier; reviewing without it');
+    notes.push('Feedback learned from earlier reviews could not be read, so dismissed findings may be posted again.');
+    return NO_LEARNINGS;
+  }
 }

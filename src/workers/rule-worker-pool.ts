@@ -21,6 +21,13 @@ export interface RuleWorkerPool {
   stats(): { workerTasks: number; fallbacks: number };
 }
 
+/** One file's results of two rule sets, as one run would give them (findings, then their signatures, in the same order). */
+function joinResults(a: RunRulesResult, b: RunRulesResult): RunRulesResult {
+  const joined: RunRulesResult = { findings: [...a.findings, ...b.findings], errors: [...a.errors, ...b.errors] };
+  if (a.signatures || b.signatures) joined.signatures = [...(a.signatures ?? []), ...(b.signatures ?? [])];
+  return joined;
+}
+
 /**
  * Starts one rule worker. From `dist/` it is plain JavaScript; under tsx (the demo, the benchmark,
  * tests) it is a `.ts` file, and a worker does not inherit the parent's loader, so a small bootstrap
@@ -39,8 +46,8 @@ function spawnRuleWorker(): Worker {
  * per core but one; on a 2-core machine that is a single worker, no faster than this thread and ~240 MB
  * heavier at 100k changed lines (measured: bench/pipeline/RESULTS.md), so the rules run in this thread there.
  * Workers start on the
- * first large review and are reused; small reviews and custom rule sets (not in the registry, so
- * not loadable in a worker) run in this thread. Results keep the input order.
+ * first large review and are reused; small reviews run in this thread, and so do rules not in the
+ * registry (a repository's own ast-grep rules, not loadable in a worker), beside the workers. Results keep the input order.
  *
  * @example
  * const pool = createRuleWorkerPool();
@@ -75,9 +82,16 @@ export function createRuleWorkerPool(opts: RuleWorkerPoolOptions = {}): RuleWork
 
   const run: RuleRunner = async (inputs, rules) => {
     const changed = inputs.reduce((n, i) => n + i.changedLines.size, 0);
+    const registry = rules.filter((r) => ALL_RULES.includes(r));
+    if (size < 2 || changed < minChangedLines || registry.length === 0) return runRulesInProcess(inputs, rules);
+    // A mixed set (the repository's own rules beside the registry's): the registry's run in the workers,
+    // the others here at the same time, and each file's results are joined.
+    if (registry.length < rules.length) {
+      const others = rules.filter((r) => !ALL_RULES.includes(r));
+      const [pooled, local] = await Promise.all([run(inputs, registry), runRulesInProcess(inputs, others)]);
+      return pooled.map((res, i) => joinResults(res, local[i]!));
+    }
     const ruleIds = rules.map((r) => r.id);
-    const fromRegistry = rules.every((r) => ALL_RULES.includes(r));
-    if (size < 2 || changed < minChangedLines || !fromRegistry) return runRulesInProcess(inputs, rules);
     workers ??= start();
     const pool = workers;
     // Idle workers must not keep the process alive, busy ones must (reviews may overlap).

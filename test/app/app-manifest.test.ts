@@ -8,7 +8,7 @@ const manifest = parse(text) as Record<string, unknown>;
 
 describe('app.yml', () => {
   it('subscribes to exactly the events the handlers use (installation and marketplace_purchase come unasked)', () => {
-    const handled = new Set([...PULL_REQUEST_EVENTS.map((e) => e.split('.')[0]), 'issue_comment']);
+    const handled = new Set([...PULL_REQUEST_EVENTS.map((e) => e.split('.')[0]), 'issue_comment', 'pull_request_review_comment', 'pull_request_review_thread']);
     expect(new Set(manifest.default_events as string[])).toEqual(handled);
   });
 

@@ -42,3 +42,21 @@ describe('helpComment', () => {
     expect(helpComment('x`y')).toContain("`x'y`");
   });
 });
+
+describe('parseCommand: ask', () => {
+  it('takes the rest of the line and the lines after it as the question', () => {
+    expect(parseCommand('/arch-review ask why a timeout here?')).toEqual({ kind: 'ask', question: 'why a timeout here?' });
+    expect(parseCommand('Hi\n/arch-review ASK\nIs this retry safe?\nIt charges cards.')).toEqual({ kind: 'ask', question: 'Is this retry safe?\nIt charges cards.' });
+  });
+
+  it('shows help for an empty question, and ignores ask in quotes or fences', () => {
+    expect(parseCommand('/arch-review ask   ')).toEqual({ kind: 'help' });
+    expect(parseCommand('> /arch-review ask why?')).toBeUndefined();
+    expect(parseCommand('```\n/arch-review ask why?\n```')).toBeUndefined();
+    expect(parseCommand('/arch-review asking')).toEqual({ kind: 'help', unknown: 'asking' });
+  });
+
+  it('is in the help text', () => {
+    expect(helpComment()).toContain('`/arch-review ask <question>`');
+  });
+});

@@ -59,3 +59,20 @@ export function issueCommentPayload(body: string): Json {
 export function installationPayload(name: 'installation' | 'installation_repositories', action: string): Json {
   return example(name, (e) => e.action === action);
 }
+
+/**
+ * A real `pull_request_review_comment.created` payload (Codertocat/Hello-World#2) with an installation:
+ * a reply in a thread when `inReplyTo` is given, by `sender` (also the comment's author).
+ */
+export function reviewCommentPayload(body: string, opts: { inReplyTo?: number; sender?: Partial<{ login: string; type: string }>; id?: number } = {}): Json {
+  const p = example('pull_request_review_comment', (e) => e.action === 'created');
+  const comment = p.comment as Json;
+  comment.body = body;
+  if (opts.id !== undefined) comment.id = opts.id;
+  if (opts.inReplyTo !== undefined) comment.in_reply_to_id = opts.inReplyTo;
+  else delete comment.in_reply_to_id;
+  Object.assign(p.sender as Json, opts.sender ?? {});
+  Object.assign(comment.user as Json, opts.sender ?? {});
+  p.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  return p;
+}

@@ -26,10 +26,24 @@ function distIsFresh(root: string): boolean {
 /**
  * Runs `npm run build` unless `dist/` is already newer than every source file, so the end-to-end
  * suite and the app benchmark run what `npm start` runs without paying for a second compile.
- * `E2E_BUILD=always` forces the build. Rejects with the compiler's output when it fails.
+ * `E2E_BUILD=always` forces the build, once per test process (a suite calling this in several places must
+ * not spend a test's time budget compiling again). Rejects with the compiler's output when it fails.
  */
-export async function buildOnce(root = REPO_ROOT): Promise<'built' | 'fresh'> {
-  if (process.env.E2E_BUILD !== 'always' && distIsFresh(root)) return 'fresh';
+export function buildOnce(root = REPO_ROOT): Promise<'built' | 'fresh'> {
+  if (process.env.E2E_BUILD !== 'always' && distIsFresh(root)) return Promise.resolve('fresh');
+  let pending = builds.get(root);
+  if (!pending) {
+    pending = build(root);
+    builds.set(root, pending);
+    // A failed build may be retried by the next caller.
+    pending.catch(() => builds.delete(root));
+  }
+  return pending;
+}
+
+const builds = new Map<string, Promise<'built'>>();
+
+async function build(root: string): Promise<'built'> {
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

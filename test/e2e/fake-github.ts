@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS, INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, encodeContent, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from './github-behaviour.js';
 import type { Answer, EncodedContent, ReviewComment, ServedDiff } from './github-behaviour.js';
@@ -80,6 +80,11 @@ export interface FakeKnobs {
    * integration", as GitHub does for a workflow token that is read-only (a pull request from a fork).
    */
   readOnly: boolean;
+  /**
+   * Files of the default branch (a contents read without `ref`), by path, besides `.github/arch-review.yml`;
+   * a folder among their paths is listed as GitHub lists one (`type`, `name`, `path`, `sha` per entry).
+   */
+  defaultBranchFiles?: Record<string, string>;
 }
 
 export interface FakeGitHubOptions {
@@ -106,6 +111,16 @@ export interface FakeGitHub {
   checkRuns: FakeCheckRun[];
   issueComments: { id: number; number: number; body: string; createdAt: string }[];
   reactions: { commentId: number; content: string }[];
+  /** Replies posted in review threads (`POST …/pulls/{n}/comments/{id}/replies`), all by the app. */
+  reviewReplies: { id: number; number: number; inReplyTo: number; body: string; createdAt: string }[];
+  /** The inline comments of submitted reviews (of pull request `number`, when given), with the ids GitHub lists them by (bodies as edited since). */
+  reviewComments(number?: number): { id: number; reviewId: number; number: number; path: string; line?: number; body: string }[];
+  /** Reactions on review comments (inline comments), as people added them: `GET …/pulls/comments/{id}/reactions` lists them. */
+  reviewCommentReactions: { commentId: number; content: string; user: { login: string; type: string }; createdAt: string }[];
+  /** Review comments GitHub shows as outdated (the code under them changed): `line` is null. */
+  outdatedComments: Set<number>;
+  /** A person reacts to an inline comment (a 👎 is `-1`). */
+  reactToReviewComment(commentId: number, content: string, login?: string): void;
   /** Why each 422 was answered (a review comment off the diff, a second pending review, …). */
   rejections: string[];
   knobs: FakeKnobs;
@@ -156,8 +171,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     checkRuns: [],
     issueComments: [],
     reactions: [],
+    reviewReplies: [],
     rejections: [],
     knobs: defaultKnobs(),
+    reviewCommentReactions: [],
+    outdatedComments: new Set(),
+    reviewComments(number) {
+      return fake
+        .submittedReviews(number)
+        .flatMap((r) => r.comments.map((c) => ({ id: commentId(c), reviewId: r.id, number: r.number, path: c.path, ...(c.line !== undefined ? { line: c.line } : {}), body: c.body })));
+    },
+    reactToReviewComment(id, content, login = 'octocat') {
+      fake.reviewCommentReactions.push({ commentId: id, content, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' }, createdAt: new Date().toISOString() });
+    },
     addPullRequest(init) {
       pulls.set(init.number, { init, ...servedDiff(init.diff), contents: new Map(), baseContents: new Map() });
     },
@@ -178,13 +204,47 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       fake.checkRuns.length = 0;
       fake.issueComments.length = 0;
       fake.reactions.length = 0;
+      fake.reviewReplies.length = 0;
       fake.rejections.length = 0;
+      fake.reviewCommentReactions.length = 0;
+      fake.outdatedComments.clear();
       fake.knobs = defaultKnobs();
     },
     close: () => listening.close(),
   };
 
   const repoPrefix = `/repos/${options.owner}/${options.repo}`;
+
+  /** Review comments get their id when first seen (listed or read), as stable as GitHub's. */
+  const commentIds = new WeakMap<ReviewComment, number>();
+  function commentId(c: ReviewComment): number {
+    let id = commentIds.get(c);
+    if (id === undefined) commentIds.set(c, (id = nextId++));
+    return id;
+  }
+
+  /** Every review comment of the repository as the REST API shows it: inline comments of submitted reviews, then replies. */
+  function reviewCommentsJson(): Array<Record<string, unknown> & { number: number; id: number; updated_at: string }> {
+    const web = `http://${fake.host}/${options.owner}/${options.repo}`;
+    const inline = fake.reviews
+      .filter((r) => !r.deleted && r.state !== 'PENDING')
+      .flatMap((r) =>
+        r.comments.map((c) => {
+          const at = r.submittedAt ?? new Date(0).toISOString();
+          const id = commentId(c);
+          // `line` is null once outdated; `reactions` is the summary GitHub includes on every comment.
+          const reactions = fake.reviewCommentReactions.filter((x) => x.commentId === id);
+          const countOf = (content: string) => reactions.filter((x) => x.content === content).length;
+          const line = fake.outdatedComments.has(id) ? null : (c.line ?? null);
+          return { id, number: r.number, pull_request_review_id: r.id, user: botUser, body: c.body, path: c.path, line, original_line: c.line ?? null, side: c.side ?? 'RIGHT', commit_id: r.commitId, original_commit_id: r.commitId, created_at: at, updated_at: at, html_url: `${web}/pull/${r.number}#discussion_r${id}`, reactions: { total_count: reactions.length, '+1': countOf('+1'), '-1': countOf('-1') } };
+        }),
+      );
+    const replies = fake.reviewReplies.map((x) => {
+      const root = inline.find((c) => c.id === x.inReplyTo);
+      return { ...root, id: x.id, number: x.number, in_reply_to_id: x.inReplyTo, user: botUser, body: x.body, created_at: x.createdAt, updated_at: x.createdAt, html_url: `${web}/pull/${x.number}#discussion_r${x.id}` };
+    });
+    return [...inline, ...replies];
+  }
 
   function reject(reason: string, errors: unknown[] = [reason]): Answer {
     fake.rejections.push(reason);
@@ -257,6 +317,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     });
   }
 
+  /** A file or folder of `defaultBranchFiles`, as the contents API answers for the default branch; `undefined` when absent. */
+  function defaultBranchContent(files: Record<string, string>, path: string, accept: string): Answer | undefined {
+    const text = files[path];
+    if (text !== undefined) return contentAnswer(path, text, accept);
+    const prefix = `${path.replace(/\/+$/, '')}/`;
+    const children = new Map<string, { type: string; name: string; path: string; sha: string }>();
+    for (const [file, content] of Object.entries(files)) {
+      if (!file.startsWith(prefix)) continue;
+      const name = file.slice(prefix.length).split('/')[0]!;
+      const isDir = file.slice(prefix.length).includes('/');
+      children.set(name, { type: isDir ? 'dir' : 'file', name, path: prefix + name, sha: isDir ? '' : createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0${content}`).digest('hex') });
+    }
+    return children.size > 0 ? { status: 200, body: [...children.values()] } : undefined;
+  }
+
   function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: Record<string, unknown>): Answer {
     if (!path.startsWith('/api/v3/')) return notFound();
     const r = path.slice('/api/v3'.length);
@@ -295,7 +370,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
     if ((m = /^\/contents\/(.+)$/.exec(rest)) && method === 'GET') {
       const path = decodeURIComponent(m[1]!);
-      return contentOf(path, query.ref, accept);
+      const atDefault = query.ref === undefined && fake.knobs.defaultBranchFiles ? defaultBranchContent(fake.knobs.defaultBranchFiles, path, accept) : undefined;
+      return atDefault ?? contentOf(path, query.ref, accept);
     }
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const login = decodeURIComponent(m[1]!);
@@ -346,6 +422,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const open = [...pulls.values()].sort((a, b) => b.init.number - a.init.number).map((p) => ({ ...pullJson(p), updated_at: new Date().toISOString() }));
       return page(open, `${repoPrefix}/pulls`, query);
     }
+    // Review comments by id: read, edit (inline ones), and their reactions.
+    if ((m = /^\/pulls\/comments\/(\d+)(\/reactions)?$/.exec(rest))) {
+      const id = Number(m[1]);
+      const found = reviewCommentsJson().find((c) => c.id === id);
+      if (!found) return notFound();
+      if (m[2] && method === 'GET') {
+        const list = fake.reviewCommentReactions
+          .filter((x) => x.commentId === id && (!query.content || x.content === query.content))
+          .map((x, i) => ({ id: i + 1, user: x.user, content: x.content, created_at: x.createdAt }));
+        return page(list, r, query);
+      }
+      if (!m[2] && method === 'GET') return { status: 200, body: found };
+      if (!m[2] && method === 'PATCH') {
+        const inline = fake.submittedReviews().flatMap((rv) => rv.comments).find((c) => commentId(c) === id);
+        if (!inline) return notFound();
+        inline.body = String(body.body);
+        return { status: 200, body: reviewCommentsJson().find((c) => c.id === id) };
+      }
+      return notFound();
+    }
     if (!(m = /^\/pulls\/(\d+)(\/.*)?$/.exec(rest))) return notFound();
     const pr = pulls.get(Number(m[1]));
     if (!pr) return notFound();
@@ -364,6 +460,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return page(fake.reviews.filter((x) => x.number === pr.init.number && !x.deleted).map(reviewJson), `${prPath}/reviews`, query);
     }
     if (sub === '/reviews' && method === 'POST') return createReview(pr, body);
+    if (sub === '/comments' && method === 'GET') {
+      const since = query.since ? Date.parse(query.since) : -Infinity;
+      return page(reviewCommentsJson().filter((c) => c.number === pr.init.number && Date.parse(c.updated_at) >= since), `${prPath}/comments`, query);
+    }
+    if ((m = /^\/comments\/(\d+)\/replies$/.exec(sub)) && method === 'POST') {
+      const root = reviewCommentsJson().find((c) => c.id === Number(m![1]) && c.number === pr.init.number);
+      if (!root) return notFound();
+      // GitHub takes replies to top-level review comments only.
+      if (root.in_reply_to_id !== undefined) return reject('replies to replies are not supported');
+      const reply = { id: nextId++, number: pr.init.number, inReplyTo: root.id, body: String(body.body), createdAt: new Date().toISOString() };
+      fake.reviewReplies.push(reply);
+      return { status: 201, body: reviewCommentsJson().find((c) => c.id === reply.id) };
+    }
     if ((m = /^\/reviews\/(\d+)(\/events)?$/.exec(sub))) {
       const review = fake.reviews.find((x) => x.id === Number(m![1]) && x.number === pr.init.number && !x.deleted);
       if (!review) return notFound();

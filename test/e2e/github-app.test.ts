@@ -296,8 +296,9 @@ describe('the GitHub App process (npm start) against a fake GitHub Enterprise', 
 });
 
 describe('the reconciler of the real process (npm start)', () => {
+  beforeAll(() => buildOnce(), 240_000);
+
   it('reviews an open pull request no webhook announced (a lost delivery), once, on its periodic pass', async () => {
-    await buildOnce();
     const fake = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
     const started = await startAppAgainst(fake, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '500' } });
     try {

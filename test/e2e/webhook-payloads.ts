@@ -67,3 +67,54 @@ export function pullRequestCommentPayload(target: DeliveryTarget, body: string, 
   (p.sender as Json).login = commenter;
   return p;
 }
+
+/**
+ * The real `pull_request_review_comment.created` example, made a comment by `commenter` on pull request
+ * `target.number` at `headSha`: a reply in the thread of comment `inReplyTo` when given.
+ */
+export function reviewCommentPayload(
+  target: DeliveryTarget,
+  c: { body: string; commenter: string; commentId: number; headSha: string; inReplyTo?: number; createdAt?: string; senderType?: 'User' | 'Bot' },
+): Json {
+  const p = example('pull_request_review_comment', (e) => e.action === 'created');
+  retarget(p, target);
+  const pr = p.pull_request as Json;
+  pr.number = target.number;
+  (pr.head as Json).sha = c.headSha;
+  const comment = p.comment as Json;
+  comment.id = c.commentId;
+  comment.body = c.body;
+  comment.created_at = c.createdAt ?? new Date().toISOString();
+  if (c.inReplyTo !== undefined) comment.in_reply_to_id = c.inReplyTo;
+  else delete comment.in_reply_to_id;
+  for (const who of [comment.user as Json, p.sender as Json]) Object.assign(who, { login: c.commenter, type: c.senderType ?? 'User' });
+  return p;
+}
+
+/**
+ * The real `pull_request_review_thread` example (`resolved` or `unresolved`), for pull request
+ * `target.number`, whose thread is `comments` (the first is the thread's start) and resolved by `sender`.
+ */
+export function pullRequestReviewThreadPayload(
+  target: DeliveryTarget,
+  action: 'resolved' | 'unresolved',
+  comments: ReadonlyArray<{ id: number; body: string; line?: number | null; user: { login: string; type: string } }>,
+  sender: string,
+): Json {
+  const p = example('pull_request_review_thread', (e) => e.action === action);
+  retarget(p, target);
+  const pr = p.pull_request as Json;
+  pr.number = target.number;
+  const template = ((p.thread as Json).comments as Json[])[0]!;
+  (p.thread as Json).comments = comments.map((c, i) => ({
+    ...structuredClone(template),
+    id: c.id,
+    body: c.body,
+    line: c.line ?? null,
+    user: { ...(template.user as Json), login: c.user.login, type: c.user.type },
+    ...(i > 0 ? { in_reply_to_id: comments[0]!.id } : {}),
+  }));
+  (p.sender as Json).login = sender;
+  (p.sender as Json).type = 'User';
+  return p;
+}

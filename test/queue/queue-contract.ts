@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalServiceError } from '../../src/errors.js';
 import type { RetryHooks, RetryPolicy } from '../../src/queue/retry-policy.js';
-import type { CommandJob, JobAttempt, JobQueue, ReviewJob } from '../../src/queue/review-job.js';
-import { isCommandJob, reviewJobsOnly } from '../../src/queue/review-job.js';
+import type { CommandJob, JobAttempt, JobQueue, QueueJob, ReplyJob, ReviewJob } from '../../src/queue/review-job.js';
+import { isReviewJob, reviewJobsOnly } from '../../src/queue/review-job.js';
 
 /** Builds a fresh, empty queue for one test (retries default to 3 tries, 20 ms base delay). */
 export type MakeQueue = (opts: { concurrency: number; retry?: Partial<RetryPolicy> } & RetryHooks) => Promise<JobQueue>;
@@ -330,7 +330,7 @@ export function queueContract(name: string, make: MakeQueue): void {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((r) => (release = r));
       await q.start(async (j, signal) => {
-        const name = isCommandJob(j) ? `cmd ${j.deliveryId}` : `review ${j.headSha[0]}`;
+        const name = isReviewJob(j) ? `review ${j.headSha[0]}` : `cmd ${j.deliveryId}`;
         events.push(`start ${name}`);
         await Promise.race([gate, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
         events.push(`${signal.aborted ? 'aborted' : 'done'} ${name}`);
@@ -348,6 +348,18 @@ export function queueContract(name: string, make: MakeQueue): void {
       expect(events).toContain(`done cmd ${cmd.deliveryId}`);
       expect(events).toContain('done review 2');
       expect(events.filter((e) => e.startsWith('aborted'))).toEqual(['aborted review 1']);
+    });
+
+    it('keeps reply jobs apart too, and carries them whole (the question included)', async () => {
+      const q = await open(2);
+      const seen: QueueJob[] = [];
+      await q.start(async (j) => void seen.push(j));
+      seq += 1;
+      const reply: ReplyJob = { type: 'reply', kind: 'thread', installationId: 42, owner: 'acme', repo: 'shop', number: 48, deliveryId: `delivery-${seq}`, enqueuedAt: Date.now(), commentId: 5000 + seq, threadRootId: 4000, commenter: 'octocat', question: 'Why?\nWe retry twice.', createdAt: '2026-12-03T10:00:00Z' };
+      await q.enqueue(job(48, '3'.repeat(40)));
+      expect(await q.enqueue(reply)).toBe(true);
+      await waitFor(() => seen.length === 2);
+      expect(seen).toContainEqual(reply);
     });
 
     it('does not retry a job that failed after a newer head SHA superseded it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
+import { buildLearnings } from '../../src/review/feedback.js';
 import { fingerprint } from '../../src/review/fingerprint.js';
 import { parseMarker } from '../../src/review/marker.js';
 import { renderSummary } from '../../src/review/render.js';
@@ -356,5 +357,37 @@ index 5555555..6666666 100644
     });
     expect(res2.inline).toEqual([]);
     expect(res2.suppressed!.map((s) => s.finding.title)).toEqual(['Orders call can hang']);
+  });
+});
+
+describe('reviewPullRequest with learnings from feedback', () => {
+  const learned = (events: Parameters<typeof buildLearnings>[0], threshold = 3) => ({ learnings: async () => buildLearnings(events, new Map(), threshold) });
+
+  it('never posts a dismissed fingerprint again: it is listed as dismissed, and the rest of the review is unchanged', async () => {
+    const first = await run();
+    const target = first.inline.find((f) => f.path === 'src/orders/repo.ts')!;
+    const res = await run({ feedback: learned([{ kind: 'dismissed', fingerprint: target.fingerprint, ruleId: target.ruleId!, reason: 'thumbs-down', prNumber: 3, at: '2026-01-01T00:00:00.000Z' }]) });
+    expect(res.inline.map((f) => f.fingerprint)).toEqual(first.inline.filter((f) => f !== target).map((f) => f.fingerprint));
+    expect(res.demoted?.map((d) => [d.finding.fingerprint, d.reason])).toContainEqual([target.fingerprint, 'dismissed']);
+    expect(res.fingerprints).not.toContain(target.fingerprint);
+    expect(res.learned).toEqual({ suppressed: { 'test-fetch-without-timeout': 1 }, summaryOnlyRules: [] });
+  });
+
+  it('sends a rule dismissed 3 times to the summary with a note, and leaves a review without a feedback port alone', async () => {
+    const events = ['1', '2', '3'].map((d) => ({ kind: 'dismissed' as const, fingerprint: d.repeat(16), ruleId: 'test-fetch-without-timeout', reason: 'resolved' as const, prNumber: 2, at: '2026-01-01T00:00:00.000Z' }));
+    const res = await run({ feedback: learned(events) });
+    expect(res.inline).toEqual([]);
+    expect(res.summaryOnly.map((s) => s.reason)).toEqual(['learned-summary-only', 'learned-summary-only']);
+    expect(res.notes.filter((n) => n.includes('/arch-review forget test-fetch-without-timeout'))).toHaveLength(1);
+    expect(res.learned?.summaryOnlyRules).toEqual(['test-fetch-without-timeout']);
+    const plain = await run();
+    expect(plain.inline).toHaveLength(2);
+    expect(plain.learned).toBeUndefined();
+  });
+
+  it('reviews on without learnings when the feedback port fails, and says so', async () => {
+    const res = await run({ feedback: { learnings: async () => Promise.reject(new Error('redis down')) } });
+    expect(res.inline).toHaveLength(2);
+    expect(res.notes).toContain('Feedback learned from earlier reviews could not be read, so dismissed findings may be posted again.');
   });
 });

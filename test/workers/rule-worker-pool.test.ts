@@ -49,6 +49,18 @@ describe('createRuleWorkerPool', () => {
     expect(pool.stats().workerTasks).toBe(4); // unchanged by this run
   });
 
+  it('runs a mixed set (the registry and a repository rule) with the registry in workers, the other here, joined per file', async () => {
+    const custom: Rule = { id: 'custom-line-two', category: 'coupling', severity: 'low', languages: ['typescript', 'python'], title: 'Custom', why: 'why', fix: 'fix', check: () => [{ line: 2 }] };
+    const before = pool.stats().workerTasks;
+    const mixed = [...ALL_RULES, custom];
+    const actual = await pool.run(inputs, mixed);
+    expect(pool.stats().workerTasks).toBe(before + inputs.length);
+    const expected = await runRulesInProcess(inputs, mixed);
+    // Same findings per file (the custom rule's come last in both), in input order.
+    expect(actual.map((r) => r.findings)).toEqual(expected.map((r) => r.findings));
+    expect(actual.map((r) => r.findings.filter((f) => f.ruleId === 'custom-line-two').length)).toEqual([1, 1, 0]);
+  });
+
   it('runs a small change in this thread, without starting workers', async () => {
     const small = createRuleWorkerPool({ size: 2 });
     const [res] = await small.run([inputs[0]!], ALL_RULES);
