@@ -1,3 +1,4 @@
+import type { ChangeMap } from '../integration/change-map.js';
 import type { SkipReason } from '../diff/types.js';
 import type { SuppressedFinding } from '../review/apply-suppressions.js';
 import type { Finding } from '../review/finding.js';
@@ -29,6 +30,8 @@ export interface JsonReport {
   assessment?: string;
   notes: string[];
   usage?: TokenUsage;
+  /** The integration map of the change: module → service edges with their status and resilience facts, and the headlines. */
+  integrationMap?: ChangeMap;
 }
 
 /** Builds the JSON report of a review (a plain object; see `formatJson` for the text). */
@@ -53,6 +56,7 @@ export function toJsonReport(result: ReviewResult): JsonReport {
     ...(result.assessment ? { assessment: result.assessment } : {}),
     notes: result.notes,
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.integrationMap ? { integrationMap: result.integrationMap } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { CATEGORIES, SEVERITIES, type Finding } from '../review/finding.js';
 import type { ReviewResult, SummaryFinding } from '../review/ports.js';
 import { sortFindings, summarizeResult } from './summarize-result.js';
+import { integrationMapText } from '../integration/render-map.js';
 
 const PLACEMENT: Record<SummaryFinding['reason'], string> = {
   'not-in-diff': 'summary only: not on a changed line',
@@ -42,6 +43,8 @@ export function formatText(result: ReviewResult): string {
     out.push('');
   }
   if (findings.length === 0) out.push('No findings.', '');
+
+  if (result.integrationMap) out.push(...integrationMapText(result.integrationMap), '');
 
   const demoted = result.demoted ?? [];
   if (demoted.length > 0) {

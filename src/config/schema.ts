@@ -102,6 +102,13 @@ export const ConfigSchema = z.object({
     })
     .default({ enabled: true, model: DEFAULT_MODEL, max_tokens_per_review: 150_000, min_confidence: 0.6 })
     .describe('The Claude reviewer.'),
+  integration_map: z
+    .object({
+      enabled: z.boolean().default(true).describe('Show the integration map (services the changed modules reach, with their timeout/retry/breaker facts) in reviews that touch integration code.'),
+      max_services: z.number().int().min(1).max(50).default(12).describe('At most this many services are drawn; the rest are counted.'),
+    })
+    .default({ enabled: true, max_services: 12 })
+    .describe('The integration map of the change in the review summary.'),
   check_run: z
     .object({
       enabled: z.boolean().default(true).describe('Create the `arch-review` check run on the head commit.'),

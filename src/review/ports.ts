@@ -1,3 +1,4 @@
+import type { ChangeMap } from '../integration/change-map.js';
 import type { Config } from '../config/schema.js';
 import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/types.js';
 
@@ -171,6 +172,8 @@ export interface ReviewResult {
   open?: MarkedFinding[];
   /** Line maps of the reviewed files, so a publisher can re-check anchors. */
   lineMaps: Map<string, LineMap>;
+  /** The integration map of the change (module → service edges with resilience facts); absent when off or when nothing was found. */
+  integrationMap?: ChangeMap;
   /** Findings an `arch-review-ignore` comment silenced: not posted, counted in the summary and metrics. */
   suppressed?: SuppressedFinding[];
   /** What feedback learned earlier did to this review (absent without a feedback port). */

@@ -1,4 +1,5 @@
 import type { FileClassification } from '../diff/types.js';
+import { renderIntegrationMap } from '../integration/render-map.js';
 import { CATEGORIES, SEVERITIES, type Finding, type Severity } from './finding.js';
 import { CATEGORY_LABEL, SEVERITY_BADGE } from './labels.js';
 import { codeBlock, escapeTableCell, fenceFor, inlineCode, splitCodeSegments } from './markdown.js';
@@ -158,6 +159,8 @@ function renderBody(r: ReviewResult, d: Detail, san: SanitizeOptions): string {
     headline(r),
     categoryTable(r),
     r.assessment ? `### Assessment\n\n${sanitizeMarkdown(r.assessment, san).trim()}` : '',
+    // Built from code facts only; names from the PR are code spans and plain diagram labels (see renderIntegrationMap).
+    r.integrationMap ? renderIntegrationMap(r.integrationMap) : '',
     summaryFindings(r.summaryOnly, d, san),
     demotedFindings(r.demoted ?? [], d, san),
     questions(r.questions, san),

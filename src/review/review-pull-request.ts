@@ -13,11 +13,12 @@ import { applySecondOpinion } from './apply-second-opinion.js';
 import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
+import { buildChangeMap } from './integration-map.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
-import type { Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
+import type { FileContent, Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
 
 export interface ReviewPullRequestDeps {
@@ -60,7 +61,9 @@ export interface ReviewPullRequestDeps {
  * Talks only to ports; every failure of a part is logged and noted, and the rest goes on.
  */
 export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<ReviewResult> {
-  const { source, reviewer, publisher, config, target, log } = deps;
+  const { reviewer, publisher, config, target, log } = deps;
+  // Differential analysis and the integration map may both want a file's base version: read it once.
+  const source = sharingBaseReads(deps.source);
   const notes: string[] = [];
 
   const raw = await source.loadDiff();
@@ -118,7 +121,15 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     languages.set(file.diff.path, lang);
     // `rules: { <id>: { paths, exclude } }` narrows where a rule runs.
     const ruleIds = ruleIdsForPath(config.rules, ruleIdList, file.diff.path);
-    ruleInputs.push({ path: file.diff.path, language: lang, source: file.headText, changedLines: file.lineMap.added, ...(ruleIds ? { ruleIds } : {}), ...(signatures ? { signatures } : {}) });
+    ruleInputs.push({
+      path: file.diff.path,
+      language: lang,
+      source: file.headText,
+      changedLines: file.lineMap.added,
+      ...(ruleIds ? { ruleIds } : {}),
+      ...(signatures ? { signatures } : {}),
+      ...(config.integration_map.enabled ? { integration: true } : {}),
+    });
   }
   const ruleResults = await ruleRunner(ruleInputs, rules);
   const headMatches: HeadFinding[] = [];
@@ -148,6 +159,20 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   });
   notes.push(...differential.notes);
   const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
+
+  // The integration map: the changed files' integration points at the head, against their base versions.
+  const integrationMap = config.integration_map.enabled
+    ? await buildChangeMap({
+        source,
+        files: parsed.files,
+        inputs: ruleInputs,
+        results: ruleResults,
+        maxFileBytes: config.max_file_bytes,
+        maxServices: config.integration_map.max_services,
+        readConcurrency: deps.readConcurrency ?? 8,
+        log,
+      })
+    : undefined;
 
   // Agent.
   let agentOut: ReviewerOutput | undefined;
@@ -233,11 +258,27 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     open: [...chosen.open, ...carried],
     lineMaps,
     ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
+    ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
     ...(learned ? { learned } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
   if (publisher) await publisher.publish(result);
   return result;
+}
+
+/** The source with `readBaseFile` memoised per path for this review (one request per base file in the App). */
+function sharingBaseReads(source: PullRequestSource): PullRequestSource {
+  const read = source.readBaseFile?.bind(source);
+  if (!read) return source;
+  const seen = new Map<string, Promise<FileContent | undefined>>();
+  return Object.assign(Object.create(source) as PullRequestSource, {
+    readBaseFile(path: string, maxBytes: number): Promise<FileContent | undefined> {
+      const key = `${maxBytes}\u0000${path}`;
+      let hit = seen.get(key);
+      if (!hit) seen.set(key, (hit = read(path, maxBytes)));
+      return hit;
+    },
+  });
 }
 
 /** The learnings of the feedback port; a failure to read them is logged and noted, and the review goes on without them. */

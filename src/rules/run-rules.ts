@@ -1,7 +1,10 @@
 import type { RuleLanguage } from '../diff/types.js';
 import { fingerprint } from '../review/fingerprint.js';
 import type { Finding } from '../review/finding.js';
+import { integrationPointsOf } from '../integration/extract-points.js';
+import type { IntegrationPoint } from '../integration/types.js';
 import { withFileMemo } from './ast/file-memo.js';
+import { httpCallWithoutTimeout } from './resilience/http-call-without-timeout.js';
 import { normalizedCode, scopeFinder, type MatchSignature } from './match-signature.js';
 import { parseSource } from './parse-source.js';
 import type { Rule, RuleContext, RuleMatch } from './types.js';
@@ -25,6 +28,8 @@ export interface RunRulesInput {
   ruleIds?: readonly string[];
   /** Also describe each finding for differential analysis (`RunRulesResult.signatures`). */
   signatures?: boolean;
+  /** Also extract the file's integration points (`RunRulesResult.points`), from the same parse and memo. */
+  integration?: boolean;
 }
 
 export interface RunRulesResult {
@@ -33,6 +38,8 @@ export interface RunRulesResult {
   errors: string[];
   /** With `signatures`: one per finding, same order. */
   signatures?: MatchSignature[];
+  /** With `integration`: the file's integration points (see `src/integration`). */
+  points?: IntegrationPoint[];
 }
 
 /**
@@ -49,8 +56,10 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   const findings: Finding[] = [];
   const errors: string[] = [];
   const signatures: MatchSignature[] | undefined = input.signatures ? [] : undefined;
-  const result = () => (signatures ? { findings, errors, signatures } : { findings, errors });
-  if (applicable.length === 0 || (input.changedLines.size === 0 && !input.insertedAfter?.size)) return result();
+  let points: IntegrationPoint[] | undefined;
+  const result = (): RunRulesResult => ({ findings, errors, ...(signatures ? { signatures } : {}), ...(points ? { points } : {}) });
+  const nothingToCheck = applicable.length === 0 || (input.changedLines.size === 0 && !input.insertedAfter?.size);
+  if (nothingToCheck && !input.integration) return result();
 
   let ctx: RuleContext;
   try {
@@ -62,6 +71,9 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   }
 
   const seen = new Set<string>();
+  if (nothingToCheck) applicable.length = 0;
+  // The timeout rule's verdicts on the whole file (not only changed lines) feed the integration points' facts.
+  let missingTimeout: Set<number> | undefined;
   let scopeAt: ((line: number) => string | undefined) | undefined;
   for (const rule of applicable) {
     let matches: RuleMatch[];
@@ -71,6 +83,7 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
       errors.push(`${input.path}: rule ${rule.id} failed: ${(err as Error).message}`);
       continue;
     }
+    if (rule.id === httpCallWithoutTimeout.id) missingTimeout = new Set(matches.map((m) => m.line));
     for (const m of matches) {
       const endLine = m.endLine && m.endLine > m.line ? m.endLine : undefined;
       if (!touchesChange(m.line, endLine ?? m.line, input.changedLines, input.insertedAfter)) continue;
@@ -84,6 +97,13 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
         const scope = scopeAt(m.line);
         signatures.push({ ruleId: rule.id, line: m.line, ...(endLine ? { endLine } : {}), code: normalizedCode(ctx.lines, m.line, endLine), ...(scope ? { scope } : {}) });
       }
+    }
+  }
+  if (input.integration) {
+    try {
+      points = integrationPointsOf(ctx, missingTimeout);
+    } catch (err) {
+      errors.push(`${input.path}: integration points failed: ${(err as Error).message}`);
     }
   }
   return result();

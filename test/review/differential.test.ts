@@ -1,16 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.js';
 import { parseDiff } from '../../src/diff/parse.js';
 import { baseChangeOf, matchPreExisting, planBaseAnalysis, tokenSimilarity, type BaseMatch, type HeadMatch } from '../../src/review/differential.js';
 import type { Finding } from '../../src/review/finding.js';
-import { silentLogger, type FileContent, type PullRequestSource, type ReviewResult } from '../../src/review/ports.js';
+import { silentLogger, type ReviewResult } from '../../src/review/ports.js';
 import { reviewPullRequest } from '../../src/review/review-pull-request.js';
 import { codeTokens } from '../../src/rules/match-signature.js';
 import type { Rule } from '../../src/rules/types.js';
+import { gitChange, sourceOf, type Change } from './git-change.js';
 
 /** A deterministic AST rule for these tests: a `fetch(…)` call without `signal`, reported over the call's lines. */
 const fetchWithoutTimeout: Rule = {
@@ -29,64 +26,11 @@ const fetchWithoutTimeout: Rule = {
       .map((n) => ({ line: n.range().start.line + 1, endLine: n.range().end.line + 1 })),
 };
 
-const tmp = mkdtempSync(join(tmpdir(), 'arch-review-differential-'));
-let repos = 0;
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Change {
-  diff: string;
-  base: Map<string, string>;
-  head: Map<string, string>;
-}
-
-/** The diff git makes (renames detected) from `base` to `head`; a path mapped to `null` in head is deleted. */
-function gitChange(base: Record<string, string>, head: Record<string, string | null>): Change {
-  const dir = join(tmp, `repo-${repos++}`);
-  mkdirSync(dir);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
-  const write = (files: Record<string, string | null>) => {
-    for (const [path, text] of Object.entries(files)) {
-      if (text === null) rmSync(join(dir, path));
-      else {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text);
-      }
-    }
-  };
-  git('init', '-q', '-b', 'main');
-  write(base);
-  git('add', '-A');
-  git('commit', '-q', '-m', 'base');
-  write(head);
-  git('add', '-A');
-  const diff = git('diff', '--cached', '--no-color', '-M', '--src-prefix=a/', '--dst-prefix=b/');
-  const headFiles = new Map(Object.entries({ ...base, ...head }).filter((e): e is [string, string] => e[1] !== null));
-  return { diff, base: new Map(Object.entries(base)), head: headFiles };
-}
-
-const content = (text: string | undefined): FileContent | undefined => (text === undefined ? undefined : { text, size: text.length, binary: false });
-
-function sourceOf(change: Change, opts: { base?: boolean; failBase?: string } = {}): PullRequestSource & { baseReads: string[] } {
-  const baseReads: string[] = [];
-  return {
-    baseReads,
-    loadDiff: async () => ({ kind: 'unified', text: change.diff }),
-    readFile: async (path) => content(change.head.get(path)),
-    ...(opts.base === false
-      ? {}
-      : {
-          readBaseFile: async (path: string) => {
-            baseReads.push(path);
-            if (path === opts.failBase) throw new Error('connection reset');
-            return content(change.base.get(path));
-          },
-        }),
-  };
-}
-
 async function review(change: Change, opts: { base?: boolean; failBase?: string } = {}): Promise<ReviewResult & { baseReads: string[] }> {
   const source = sourceOf(change, opts);
-  const result = await reviewPullRequest({ source, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger, rules: [fetchWithoutTimeout] });
+  // The integration map reads base versions of its own (tested in integration-map.test.ts): off here, so base reads are differential analysis's alone.
+  const config = { ...defaultConfig(), integration_map: { enabled: false, max_services: 12 } };
+  const result = await reviewPullRequest({ source, config, target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger, rules: [fetchWithoutTimeout] });
   return { ...result, baseReads: source.baseReads };
 }
 

@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeSegments, externalCalls } from '../ast/external-call.js';
 import { belongsTo, findInScope, isFunctionNode, isTsLike, LOOP_KINDS } from '../ast/function-scope.js';
+import { memoised } from '../ast/file-memo.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 
 /** A loop that retries a call until it succeeds. */
@@ -42,6 +43,13 @@ const STATUS_CHECK = /\b(ok|status|statusCode|status_code|StatusCode|getStatusCo
 
 /** Retry loops of a file: loops over attempts (or infinite loops) that call out, handle the failure and exit on success. */
 export function retryLoops(root: SgNode, language: RuleLanguage): RetryLoop[] {
+  // Two rules and the integration model ask for the same file's loops (always from the file's root).
+  return memoised(RETRY_LOOPS, `${language}\u0000${root.id()}`, () => findRetryLoops(root, language));
+}
+
+const RETRY_LOOPS = {};
+
+function findRetryLoops(root: SgNode, language: RuleLanguage): RetryLoop[] {
   const loops = root.findAll({ rule: { any: [...LOOP_KINDS[language]].map((kind) => ({ kind })) } });
   const out: RetryLoop[] = [];
   // Calls out, directly or through one same-file helper (`doSendWebhook(client, hook, payload)`).

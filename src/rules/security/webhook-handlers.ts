@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeSegments } from '../ast/external-call.js';
 import { FUNCTION_KINDS, isFunctionNode, isTsLike } from '../ast/function-scope.js';
+import { memoised } from '../ast/file-memo.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import { argumentsOf, findKinds, parametersOf, stringValue } from './syntax.js';
 
@@ -97,6 +98,13 @@ const PY_ROUTE = /^@\s*\w+(\.\w+)*\.(route|post|put|api_route)\s*\(\s*["'][^"']*
  * `POST` route handlers under a webhook path, and request handlers whose own name contains "webhook".
  */
 export function webhookHandlers(root: SgNode, language: RuleLanguage, path: string): WebhookHandler[] {
+  // The webhook rule and the integration model ask for the same file's handlers.
+  return memoised(WEBHOOK_HANDLERS, `${language}\u0000${path}`, () => findWebhookHandlers(root, language, path));
+}
+
+const WEBHOOK_HANDLERS = {};
+
+function findWebhookHandlers(root: SgNode, language: RuleLanguage, path: string): WebhookHandler[] {
   const out: WebhookHandler[] = [];
   const seen = new Set<number>();
   const add = (h: WebhookHandler): void => {

@@ -1,0 +1,96 @@
+import { posix } from 'node:path';
+import type { RuleLanguage } from '../diff/types.js';
+import { importStatements } from '../rules/ast/import-bindings.js';
+import { parseSource } from '../rules/parse-source.js';
+import type { SourceFile } from './types.js';
+
+const EXTENSION = /\.(tsx?|mts|cts|jsx?|mjs|cjs|py|go|java)$/;
+
+/**
+ * The module a file belongs to: Go's unit is the package (its directory); elsewhere the file without its
+ * extension (`src/billing/refund.ts` → `src/billing/refund`; `pkg/__init__.py` and `lib/index.ts` stand for
+ * their folder).
+ */
+export function moduleOf(path: string, language: RuleLanguage): string {
+  if (language === 'go') return posix.dirname(path);
+  return path.replace(EXTENSION, '').replace(/\/(index|__init__)$/, '');
+}
+
+/** The repository's modules, indexed for import resolution. */
+export interface ModuleIndex {
+  modules: Set<string>;
+}
+
+/** An index of the modules of `files`. */
+export function moduleIndex(files: readonly SourceFile[]): ModuleIndex {
+  return { modules: new Set(files.map((f) => moduleOf(f.path, f.language))) };
+}
+
+/**
+ * The repository modules a file imports: relative and aliased-by-suffix imports in TS/JS, absolute and
+ * relative imports in Python, Go import paths ending in a package directory of the repository, Java imports
+ * of the repository's classes (or packages, with `.*`). Third-party modules are left out.
+ */
+export function importedModules(file: SourceFile, index: ModuleIndex): string[] {
+  const from = moduleOf(file.path, file.language);
+  const out = new Set<string>();
+  const add = (m: string | undefined): void => {
+    if (m && m !== from) out.add(m);
+  };
+  if (file.language === 'python') {
+    for (const m of file.source.matchAll(/^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?([\w ,\n]+)\)?/gm)) {
+      const dots = m[1]!.length;
+      const base = dots > 0 ? relativePython(file.path, dots, m[2]!) : m[2]!.replace(/\./g, '/');
+      const names = m[3]!.split(',').map((n) => n.trim().split(/\s+/)[0]!).filter(Boolean);
+      let matched = false;
+      for (const n of names) {
+        const sub = bySuffix(`${base}/${n}`, index);
+        if (sub) {
+          add(sub);
+          matched = true;
+        }
+      }
+      if (!matched) add(bySuffix(base, index));
+    }
+    for (const m of file.source.matchAll(/^\s*import\s+([\w.]+)/gm)) add(bySuffix(m[1]!.replace(/\./g, '/'), index));
+    return [...out];
+  }
+  let statements;
+  try {
+    statements = importStatements(parseSource(file.language, file.source), file.language);
+  } catch {
+    return [];
+  }
+  for (const s of statements) {
+    if (file.language === 'go') add(bySuffix(s.module, index));
+    else if (file.language === 'java') {
+      const path = s.module.replace(/\.\*$/, '').replace(/\./g, '/');
+      add(bySuffix(path, index));
+      if (s.module.endsWith('.*')) for (const m of index.modules) if (m.endsWith(`/${path}`) || posix.dirname(m).endsWith(path)) add(m);
+    } else if (s.module.startsWith('.')) {
+      const target = posix.normalize(posix.join(posix.dirname(file.path), s.module)).replace(EXTENSION, '').replace(/\/index$/, '');
+      add(index.modules.has(target) ? target : undefined);
+    } else if (/^[@~#]\//.test(s.module) || /^src\//.test(s.module)) {
+      // Path aliases (`@/lib/payments`, `~/lib/payments`): matched by suffix.
+      add(bySuffix(s.module.replace(/^[@~#]\//, '').replace(EXTENSION, ''), index));
+    }
+  }
+  return [...out];
+}
+
+function relativePython(path: string, dots: number, rest: string): string {
+  let dir = posix.dirname(path);
+  for (let i = 1; i < dots; i++) dir = posix.dirname(dir);
+  return rest ? posix.join(dir, rest.replace(/\./g, '/')) : dir;
+}
+
+/** The one module whose path is `suffix` or ends with `/suffix`; the shortest when several do. */
+function bySuffix(suffix: string, index: ModuleIndex): string | undefined {
+  if (!suffix) return undefined;
+  if (index.modules.has(suffix)) return suffix;
+  let best: string | undefined;
+  for (const m of index.modules) if (m.endsWith(`/${suffix}`) && (!best || m.length < best.length)) best = m;
+  // Go import paths carry the module prefix (`github.com/acme/shop/internal/pay`): the repository path is a suffix of the import.
+  if (!best) for (const m of index.modules) if (suffix.endsWith(`/${m}`) && (!best || m.length > best.length)) best = m;
+  return best;
+}

@@ -1,0 +1,55 @@
+import type { DiffFile } from '../diff/types.js';
+import { changeMap, type ChangeMap } from '../integration/change-map.js';
+import { extractIntegrationPoints } from '../integration/extract-points.js';
+import type { IntegrationPoint } from '../integration/types.js';
+import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
+import { mapLimit } from './map-limit.js';
+import type { Logger, PullRequestSource } from './ports.js';
+
+/** Base versions read for the map at most: one request each in the App. */
+const MAX_BASE_READS = 30;
+
+export interface ChangeMapInput {
+  source: PullRequestSource;
+  files: readonly DiffFile[];
+  /** The rule inputs (head versions) and their results, which carry the head points. */
+  inputs: readonly RunRulesInput[];
+  results: readonly RunRulesResult[];
+  maxFileBytes: number;
+  maxServices: number;
+  readConcurrency: number;
+  log: Logger;
+}
+
+/**
+ * The integration map of a change: head points from the rule run (same parse), base points from the base
+ * versions of the modified files that have integration points or lost lines (read through the source, at
+ * most {@link MAX_BASE_READS}; without `readBaseFile`, every head edge counts as added).
+ */
+export async function buildChangeMap(input: ChangeMapInput): Promise<ChangeMap> {
+  const head: IntegrationPoint[] = input.results.flatMap((r) => r.points ?? []);
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  const wanted = input.inputs.filter((inp, i) => {
+    const diff = byPath.get(inp.path);
+    if (!diff || diff.status === 'added') return false;
+    return (input.results[i]?.points?.length ?? 0) > 0 || diff.deletions > 0;
+  });
+  const base: IntegrationPoint[] = [];
+  const readBase = input.source.readBaseFile?.bind(input.source);
+  if (readBase) {
+    const reads = wanted.slice(0, MAX_BASE_READS);
+    if (wanted.length > reads.length) input.log.info({ files: wanted.length, read: reads.length }, 'integration map: base versions capped');
+    await mapLimit(reads, input.readConcurrency, async (inp) => {
+      const diff = byPath.get(inp.path);
+      try {
+        const content = await readBase(diff?.oldPath ?? inp.path, input.maxFileBytes);
+        if (content?.text === undefined || content.binary) return;
+        // A renamed file keeps its module identity on the head path, so a pure rename is not a new edge.
+        base.push(...extractIntegrationPoints({ path: inp.path, language: inp.language, source: content.text }).points);
+      } catch (err) {
+        input.log.warn({ path: inp.path, err: (err as Error).message }, 'integration map: could not read the base version');
+      }
+    });
+  }
+  return changeMap(head, base, { maxServices: input.maxServices });
+}
