@@ -5,7 +5,7 @@ import type { CommandJob, ReviewJob } from '../queue/review-job.js';
 import type { Logger } from '../review/ports.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { Metrics } from '../metrics.js';
-import { hasWriteAccess } from './has-write-access.js';
+import { commenterHasWriteAccess } from './has-write-access.js';
 import { isLearningCommand, isThreadFeedback, runLearningCommand, runThreadFeedback, type LearningCommandResult } from './run-learning-command.js';
 import { helpComment } from './help-comment.js';
 
@@ -58,13 +58,7 @@ export async function runCommandJob(deps: RunCommandJobDeps): Promise<CommandJob
   // A resolved review thread is feedback, not a command: no permission check (GitHub lets only writers and the author resolve), no 👀.
   if (isThreadFeedback(job.command)) return runThreadFeedback(learning);
 
-  let access: boolean;
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: job.owner, repo: job.repo, username: job.commenter });
-    access = hasWriteAccess({ permission: data.permission, role_name: data.role_name });
-  } catch (err) {
-    throw translateGitHubError(err);
-  }
+  const access = await commenterHasWriteAccess(octokit, job, job.commenter);
   if (!access) {
     log.info('command ignored: the commenter lacks write access');
     return { status: 'denied' };

@@ -18,7 +18,7 @@ import { renderReply } from '../review/render-reply.js';
 import type { FeedbackSink, ReplyVerdict, ThreadAnswerer, ThreadFinding, ThreadQuestion } from '../review/reply-ports.js';
 import { ruleById, rulesNamedIn } from '../rules/rule-by-id.js';
 import type { Rule } from '../rules/types.js';
-import { hasWriteAccess } from './has-write-access.js';
+import { commenterHasWriteAccess } from './has-write-access.js';
 
 export interface RunReplyJobDeps {
   /** An installation-authenticated Octokit for the job's repository. */
@@ -88,13 +88,7 @@ export async function runReplyJob(deps: RunReplyJobDeps): Promise<ReplyJobResult
     }
   }
 
-  let access: boolean;
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: job.owner, repo: job.repo, username: job.commenter });
-    access = hasWriteAccess({ permission: data.permission, role_name: data.role_name });
-  } catch (err) {
-    throw translateGitHubError(err);
-  }
+  const access = await commenterHasWriteAccess(octokit, job, job.commenter);
   if (!access) {
     log.info('reply ignored: the commenter lacks write access');
     return { status: 'denied', mode };

@@ -1,7 +1,8 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 import type { Config } from './schema.js';
 import { validateConfig, type ConfigPath, type Locate } from './validate-config.js';
+import { keyOffset } from './yaml-key-offset.js';
 
 /**
  * Reads `.github/arch-review.yml` text into a validated `Config`. An absent or empty file gives the defaults.
@@ -54,19 +55,3 @@ function valueOffset(doc: Doc, path: ConfigPath): number | undefined {
   return undefined;
 }
 
-/** Start of the key that ends `path` (where an unknown key should be pointed at). */
-function keyOffset(root: unknown, path: ConfigPath): number | undefined {
-  let node: unknown = root;
-  for (let i = 0; i < path.length; i++) {
-    if (isSeq(node) && typeof path[i] === 'number') {
-      node = node.items[path[i] as number];
-      continue;
-    }
-    if (!isMap(node)) return undefined;
-    const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(path[i]));
-    if (!pair) return undefined;
-    if (i === path.length - 1) return isNode(pair.key) ? pair.key.range?.[0] : undefined;
-    node = pair.value;
-  }
-  return undefined;
-}

@@ -154,7 +154,8 @@ function closest(key: string, known: readonly string[], max = 2): string | undef
   return best?.key;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance between two strings (typo hints in config errors and suppression notes). */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

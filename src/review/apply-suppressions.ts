@@ -2,6 +2,7 @@ import type { RuleLanguage } from '../diff/types.js';
 import { parseSource } from '../rules/parse-source.js';
 import { findSuppressions, SUPPRESSION_KEYWORD, type Suppression } from '../rules/suppression/find-suppressions.js';
 import { CATEGORIES, type Finding } from './finding.js';
+import { editDistance } from '../config/validate-config.js';
 
 /** Ids that silence every finding. */
 export const SUPPRESS_ALL = ['all', '*'] as const;
@@ -116,18 +117,8 @@ function hint(id: string, known: ReadonlySet<string>): string {
   if (id.length < 4) return '';
   for (const k of known) {
     if (k.length < 4) continue;
-    const d = distance(id, k);
+    const d = editDistance(id, k);
     if (d <= Math.max(2, Math.floor(id.length / 4)) && (!best || d < best.d)) best = { id: k, d };
   }
   return best ? ` (did you mean \`${best.id}\`?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -1,5 +1,6 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isNode, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
+import { keyOffset } from '../../config/yaml-key-offset.js';
 
 /** A line and column (1-based) in a file. */
 export interface Position {
@@ -90,7 +91,6 @@ export function zodProblems(doc: YamlDocument, error: z.ZodError): YamlProblem[]
   });
 }
 
-type Contents = Document.Parsed['contents'];
 
 function valueOffset(doc: Document.Parsed, path: ReadonlyArray<PropertyKey>): number | undefined {
   for (let n = path.length; n >= 0; n--) {
@@ -100,18 +100,3 @@ function valueOffset(doc: Document.Parsed, path: ReadonlyArray<PropertyKey>): nu
   return undefined;
 }
 
-function keyOffset(root: Contents, path: ReadonlyArray<PropertyKey>): number | undefined {
-  let node: unknown = root;
-  for (let i = 0; i < path.length; i++) {
-    if (isSeq(node) && typeof path[i] === 'number') {
-      node = node.items[path[i] as number];
-      continue;
-    }
-    if (!isMap(node)) return undefined;
-    const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(path[i]));
-    if (!pair) return undefined;
-    if (i === path.length - 1) return isNode(pair.key) ? pair.key.range?.[0] : undefined;
-    node = pair.value;
-  }
-  return undefined;
-}

@@ -1,5 +1,6 @@
 import type { SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
+import { COMMENT_KINDS } from '../security/syntax.js';
 
 /** The word that starts a suppression; a file that does not contain it is not parsed for comments. */
 export const SUPPRESSION_KEYWORD = 'arch-review-ignore';
@@ -26,16 +27,6 @@ export interface Suppression {
   /** `line` scope, trailing comment: the line it sits on, which also silences a finding spanning that line. */
   trailing?: number;
 }
-
-/** Comment node kinds of each grammar (tree-sitter): Java splits line and block comments. */
-const COMMENT_KINDS: Record<RuleLanguage, readonly string[]> = {
-  typescript: ['comment'],
-  tsx: ['comment'],
-  javascript: ['comment'],
-  python: ['comment'],
-  go: ['comment'],
-  java: ['line_comment', 'block_comment'],
-};
 
 /**
  * Where a directive may start inside a comment: at the start of one of its lines, or right after a comment
