@@ -10,9 +10,10 @@ const PEM_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?
 /**
  * A quoted literal assigned to a name: `apiKey = "…"`, `"password": '…'`, `token := "…"`, `SECRET='…'`.
  * The name is judged by the rule's own `isSecretName`, so masking and reporting agree on what a
- * credential is.
+ * credential is. The name starts where a word starts (the lookbehind): otherwise every position inside a
+ * long word is tried as a start and scanned to the word's end, quadratic in its length (20k characters: 2.6 s).
  */
-const NAMED_LITERAL = /(["']?)([A-Za-z_$][\w$.-]*)\1(\s*(?::=|=|:|=>)\s*)(["'`])([^"'`\s\\]{8,500})\4/g;
+const NAMED_LITERAL = /(["']?)(?<![\w$])([A-Za-z_$][\w$.-]*)\1(\s*(?::=|=|:|=>)\s*)(["'`])([^"'`\s\\]{8,500})\4/g;
 
 /** An unquoted `NAME=value` or `name: value` line, as in `.env`, YAML and properties files. */
 const NAMED_BARE = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*[=:]\s*)([^\s"'`#]{8,500})[ \t]*$/gm;

@@ -35,3 +35,15 @@ describe('maskSecrets', () => {
     expect(out.split('\n')[4]).toBe('const after = 1;');
   });
 });
+
+describe('maskSecrets on long unbroken text', () => {
+  it('stays linear: a 200,000-character word is scanned once, not from every position (it was quadratic: 20k characters took seconds)', () => {
+    // Quadratic, this one call took minutes (70k characters: 17 s), far past the test's timeout.
+    const word = 'a'.repeat(200_000);
+    expect(maskSecrets(`${word} apiKey = "abcdefgh12345678"`)).toBe(`${word} apiKey = "abcd****"`);
+  });
+
+  it('still masks a credential flag inside a quoted command line', () => {
+    expect(maskSecrets('run --api-key="abcdefgh12345678"')).toBe('run --api-key="abcd****"');
+  });
+});
