@@ -1,12 +1,12 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { callLabel, isExternalCall } from '../ast/external-call.js';
+import { callLabel } from '../ast/external-call.js';
 import { enclosingFunction, enclosingLoop, findInScope } from '../ast/function-scope.js';
-import { endLineOf, fieldOf, lineOf, quote } from '../ast/node-text.js';
+import { endLineOf, lineOf, quote } from '../ast/node-text.js';
 import { isOutsideRuntime } from '../file-role.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, type ErrorHandler } from './error-handlers.js';
-import { GO_NIL_CHECK_IF, goErrName, goErrorSource, goStatements } from './go-errors.js';
+import { goErrorChecksWithoutElse, goExternalErrorSource } from './go-errors.js';
 import { explainedAsBestEffort, goResult, inDetachedCallback, inErrorPath, inTeardown, isBestEffort, isSendLike, returnedValues, successAfterLogging } from './handler-context.js';
 
 /**
@@ -75,14 +75,11 @@ function quietContext(node: SgNode, language: RuleLanguage): boolean {
 /** Go: `if err := client.Send(m); err != nil { log…; return nil }` in a function returning `error`. */
 function goMatches(root: SgNode): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
-    const errName = goErrName(ifNode);
-    if (!errName || fieldOf(ifNode, 'alternative')) continue;
-    const statements = goStatements(fieldOf(ifNode, 'consequence'));
+  for (const { ifNode, errName, statements } of goErrorChecksWithoutElse(root)) {
     const verdict = successAfterLogging(statements, 'go');
     if (!verdict) continue;
-    const source = goErrorSource(ifNode, errName);
-    if (!source || !isExternalCall(source, 'go') || isBestEffort(source, 'go') || !quietContext(ifNode, 'go')) continue;
+    const source = goExternalErrorSource(ifNode, errName);
+    if (!source || isBestEffort(source, 'go') || !quietContext(ifNode, 'go')) continue;
     // `return nil` is success for a function that only returns an error (a check that fails open, a send that
     // did not happen); for `(T, error)` it is also how optional lookups end, so only an action's failure counts there.
     if (verdict === 'nil-error' && goResult(ifNode) !== 'error' && !isSendLike(source, 'go')) continue;

@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { isExternalCall } from '../ast/external-call.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 
 /** Names Go code gives errors: `err`, `errSend`, `closeErr`. */
@@ -12,6 +13,30 @@ export function goErrName(ifNode: SgNode): string | null {
   const cond = fieldOf(ifNode, 'condition')?.text() ?? '';
   const m = /^\s*(\w+)\s*!=\s*nil\s*$/.exec(cond);
   return m?.[1] && GO_ERR_NAME.test(m[1]) ? m[1] : null;
+}
+
+/** An `if err != nil { … }` with no `else`: the error's name and the statements of its block. */
+export interface GoErrorCheck {
+  ifNode: SgNode;
+  errName: string;
+  statements: SgNode[];
+}
+
+/** Every `if err != nil { … }` without an `else` under `root`, in source order. */
+export function goErrorChecksWithoutElse(root: SgNode): GoErrorCheck[] {
+  const out: GoErrorCheck[] = [];
+  for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
+    const errName = goErrName(ifNode);
+    if (!errName || fieldOf(ifNode, 'alternative')) continue;
+    out.push({ ifNode, errName, statements: goStatements(fieldOf(ifNode, 'consequence')) });
+  }
+  return out;
+}
+
+/** The call out of the process whose error an `if err != nil` tests (see {@link goErrorSource}), or null. */
+export function goExternalErrorSource(ifNode: SgNode, errName: string): SgNode | null {
+  const source = goErrorSource(ifNode, errName);
+  return source && isExternalCall(source, 'go') ? source : null;
 }
 
 /** The statements of a Go block, without comments. */

@@ -6,7 +6,7 @@ import { enclosingLoop, isTsLike } from '../ast/function-scope.js';
 import { endLineOf, fieldOf, kindOf, lineOf } from '../ast/node-text.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
 import { isLoggerReference, isLoggingCall, isLoggingStatement } from './logging-call.js';
-import { GO_NIL_CHECK_IF, goErrName, goStatements, goErrorSource } from './go-errors.js';
+import { goErrorChecksWithoutElse, goExternalErrorSource } from './go-errors.js';
 import { isOutsideRuntime } from '../file-role.js';
 import { SEND_LIKE, explainedAsBestEffort, inDetachedCallback, inErrorPath, inTeardown, isBestEffort, isCleanup } from './handler-context.js';
 
@@ -160,13 +160,10 @@ function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'log
 /** Go: `if err != nil { log.Println(err) }` with no return, and errors of calls out assigned to `_`. */
 function goMatches(root: SgNode): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
-    const errName = goErrName(ifNode);
-    if (!errName || fieldOf(ifNode, 'alternative')) continue;
-    const statements = goStatements(fieldOf(ifNode, 'consequence'));
+  for (const { ifNode, errName, statements } of goErrorChecksWithoutElse(root)) {
     if (!statements.every((s) => isLoggingStatement(s, 'go'))) continue;
-    const source = goErrorSource(ifNode, errName);
-    if (!source || !isExternalCall(source, 'go') || enclosingLoop(ifNode, 'go') || inDetachedCallback(ifNode, 'go')) continue;
+    const source = goExternalErrorSource(ifNode, errName);
+    if (!source || enclosingLoop(ifNode, 'go') || inDetachedCallback(ifNode, 'go')) continue;
     if (statements.length > 0 && isBestEffort(source, 'go')) continue;
     const label = callLabel(source);
     out.push({
