@@ -1,5 +1,6 @@
-import { hasFileRole } from '../rules/file-role.js';
-import { extractIntegrationPoints } from './extract-points.js';
+import { withFileMemo } from '../rules/ast/file-memo.js';
+import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
+import { integrationPointsOf, parseFile } from './extract-points.js';
 import { importedModules, moduleIndex, moduleOf } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
@@ -17,15 +18,16 @@ const NAMED_ADAPTER_SHARE = 0.2;
 export function buildIntegrationModel(files: readonly SourceFile[]): IntegrationModel {
   const points: IntegrationPoint[] = [];
   const errors: string[] = [];
-  for (const file of files) {
-    const found = extractIntegrationPoints(file);
-    points.push(...found.points);
-    if (found.error) errors.push(found.error);
-  }
   const index = moduleIndex(files);
   const imports = new Map<string, Set<string>>();
   for (const file of files) {
-    const targets = importedModules(file, index);
+    // One parse per file for its points and its imports.
+    const parsed = parseFile(file);
+    if (!isOutsideRuntime(file.path, file.source)) {
+      if ('error' in parsed) errors.push(parsed.error);
+      else points.push(...withFileMemo(() => integrationPointsOf(parsed.ctx)));
+    }
+    const targets = importedModules(file, index, 'error' in parsed ? null : parsed.ctx.root);
     if (targets.length === 0) continue;
     const from = moduleOfFile(file);
     const set = imports.get(from) ?? new Set<string>();

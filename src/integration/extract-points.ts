@@ -31,14 +31,18 @@ export interface FilePoints {
  */
 export function extractIntegrationPoints(file: SourceFile): FilePoints {
   if (isOutsideRuntime(file.path, file.source)) return { points: [] };
-  let root;
+  const parsed = parseFile(file);
+  return 'error' in parsed ? { points: [], error: parsed.error } : { points: withFileMemo(() => integrationPointsOf(parsed.ctx)) };
+}
+
+/** A source file parsed once, as the rules see it, or why it did not parse. */
+export function parseFile(file: SourceFile): { ctx: RuleContext } | { error: string } {
   try {
-    root = parseSource(file.language, file.source);
+    const root = parseSource(file.language, file.source);
+    return { ctx: { path: file.path, language: file.language, source: file.source, lines: file.source.split('\n'), root } };
   } catch (err) {
-    return { points: [], error: `${file.path}: could not parse as ${file.language}: ${(err as Error).message}` };
+    return { error: `${file.path}: could not parse as ${file.language}: ${(err as Error).message}` };
   }
-  const ctx: RuleContext = { path: file.path, language: file.language, source: file.source, lines: file.source.split('\n'), root };
-  return { points: withFileMemo(() => integrationPointsOf(ctx)) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../diff/types.js';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { parseSource } from '../rules/parse-source.js';
@@ -29,9 +30,10 @@ export function moduleIndex(files: readonly SourceFile[]): ModuleIndex {
 /**
  * The repository modules a file imports: relative and aliased-by-suffix imports in TS/JS, absolute and
  * relative imports in Python, Go import paths ending in a package directory of the repository, Java imports
- * of the repository's classes (or packages, with `.*`). Third-party modules are left out.
+ * of the repository's classes (or packages, with `.*`). Third-party modules are left out. `tree`: the file
+ * already parsed (parsed here when absent; `null`: it does not parse, so only Python's imports are read).
  */
-export function importedModules(file: SourceFile, index: ModuleIndex): string[] {
+export function importedModules(file: SourceFile, index: ModuleIndex, tree?: SgRoot | null): string[] {
   const from = moduleOf(file.path, file.language);
   const out = new Set<string>();
   const add = (m: string | undefined): void => {
@@ -57,7 +59,8 @@ export function importedModules(file: SourceFile, index: ModuleIndex): string[] 
   }
   let statements;
   try {
-    statements = importStatements(parseSource(file.language, file.source), file.language);
+    if (tree === null) return [];
+    statements = importStatements(tree ?? parseSource(file.language, file.source), file.language);
   } catch {
     return [];
   }

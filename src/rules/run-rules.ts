@@ -71,11 +71,11 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   }
 
   const seen = new Set<string>();
-  if (nothingToCheck) applicable.length = 0;
   // The timeout rule's verdicts on the whole file (not only changed lines) feed the integration points' facts.
   let missingTimeout: Set<number> | undefined;
   let scopeAt: ((line: number) => string | undefined) | undefined;
-  for (const rule of applicable) {
+  // With nothing to check, the file was parsed only for its integration points.
+  for (const rule of nothingToCheck ? [] : applicable) {
     let matches: RuleMatch[];
     try {
       matches = rule.check(ctx);
