@@ -6,25 +6,10 @@ import { createMetrics } from '../../src/metrics.js';
 import { silentLogger } from '../../src/review/ports.js';
 import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJob, testOctokit } from '../github/fixtures.js';
 import { useHttpMocks } from '../helpers/http.js';
+import { DIFF, HEAD_TEXT, PATH } from './invoice-change.js';
 
 const nock = useHttpMocks();
 
-const PATH = 'src/billing/invoice.ts';
-const DIFF = `diff --git a/${PATH} b/${PATH}
-index 1111111..2222222 100644
---- a/${PATH}
-+++ b/${PATH}
-@@ -1,4 +1,6 @@
- export function total(items: number[]): number {
--  return items.reduce((a, b) => a + b, 0);
-+  const sum = items.reduce((a, b) => a + b, 0);
-+  const rounded = Math.round(sum * 100) / 100;
-+  return rounded;
- }
- 
- export const CURRENCY = 'EUR';
-`;
-const HEAD_TEXT = "export function total(items: number[]): number {\n  const sum = items.reduce((a, b) => a + b, 0);\n  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n}\n\nexport const CURRENCY = 'EUR';\n";
 const RULES_DIR = '.github/arch-review/rules';
 const MONEY_RULE = `id: money-rounding
 language: TypeScript

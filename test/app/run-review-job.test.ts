@@ -9,28 +9,13 @@ import { parseMarker, renderMarker } from '../../src/review/marker.js';
 import { silentLogger, type Reviewer, type ReviewerInput } from '../../src/review/ports.js';
 import { API, BOT_LOGIN, HEAD_SHA, ISSUE_COMMENTS_PATH, PR_PATH, REF, REPO_PATH, checkRunJson, commitJson, createdReviewJson, pullRequestJson, reviewJson, reviewJob, testOctokit } from '../github/fixtures.js';
 import { useHttpMocks } from '../helpers/http.js';
+import { DIFF, HEAD_TEXT, PATH } from './invoice-change.js';
 
 const nock = useHttpMocks();
 /** What `pathHash` in src/review/marker.ts computes, spelled out so this test does not depend on it. */
 const pathHash = (path: string) => createHash('sha256').update(path).digest('hex').slice(0, 6);
 
 const OLD_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
-const PATH = 'src/billing/invoice.ts';
-const DIFF = `diff --git a/${PATH} b/${PATH}
-index 1111111..2222222 100644
---- a/${PATH}
-+++ b/${PATH}
-@@ -1,4 +1,6 @@
- export function total(items: number[]): number {
--  return items.reduce((a, b) => a + b, 0);
-+  const sum = items.reduce((a, b) => a + b, 0);
-+  const rounded = Math.round(sum * 100) / 100;
-+  return rounded;
- }
- 
- export const CURRENCY = 'EUR';
-`;
-const HEAD_TEXT = "export function total(items: number[]): number {\n  const sum = items.reduce((a, b) => a + b, 0);\n  const rounded = Math.round(sum * 100) / 100;\n  return rounded;\n}\n\nexport const CURRENCY = 'EUR';\n";
 const CONFIG = '/contents/.github%2Farch-review.yml';
 const notFound = { message: 'Not Found', status: '404' };
 
