@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultProfilePath } from '../../src/agent/default-profile-path.js';
 import { estimateTokens } from '../../src/agent/estimate-tokens.js';
+import { renderIntegrationContext } from '../../src/agent/integration-context.js';
 import { parseAgentProfile, type AgentProfile } from '../../src/agent/load-agent-profile.js';
 import { OUTPUT_SCHEMA_TOKENS } from '../../src/agent/output-format.js';
 import { planReview } from '../../src/agent/plan-review.js';
@@ -33,8 +34,15 @@ export interface PromptMeasure {
   naive: { tokens: number; prDataTokens: number };
   /** What arch-review sends, summed over its requests; `prDataTokens` counts the user messages only. */
   ours: { tokens: number; prDataTokens: number; requests: RequestMeasure[]; notCovered: number };
-  /** ours.prDataTokens / naive.prDataTokens: the target is at most 0.5. */
+  /**
+   * Tokens of the `<integration_map>` block (the repository's adapters and the change's integration edges),
+   * summed over the requests: deterministic context the tool computed, not PR text, so it is counted apart.
+   */
+  integrationTokens: number;
+  /** (ours.prDataTokens − integrationTokens) / naive.prDataTokens: the target is at most 0.5. */
   prDataRatio: number;
+  /** ours.prDataTokens / naive.prDataTokens: the same, with the integration map. */
+  prDataRatioWithMap: number;
   /** ours.tokens / naive.tokens, instructions included on both sides (and sent once per request by us). */
   totalRatio: number;
 }
@@ -89,13 +97,16 @@ export async function measureAgentPrompt(opts: { name: string; source: PullReque
   }));
   const oursTotal = requests.reduce((n, r) => n + r.inputTokens, 0);
   const oursPr = requests.reduce((n, r) => n + r.inputTokens - r.cachedTokens, 0);
+  const integrationTokens = estimateTokens(renderIntegrationContext(input.integration)) * requests.length;
   return {
     name: opts.name,
     filesInDiff: paths.length,
     filesSelected: input.files.length,
     naive: { tokens: naivePr + instructions, prDataTokens: naivePr },
     ours: { tokens: oursTotal, prDataTokens: oursPr, requests, notCovered: plan.notCovered.length },
-    prDataRatio: oursPr / naivePr,
+    integrationTokens,
+    prDataRatio: (oursPr - integrationTokens) / naivePr,
+    prDataRatioWithMap: oursPr / naivePr,
     totalRatio: oursTotal / (naivePr + instructions),
   };
 }

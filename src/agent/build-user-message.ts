@@ -18,6 +18,8 @@ export interface UserMessageInput {
   /** Rule findings on this request's files, with their review-wide ids; only {@link shownHints} of them are shown. */
   hints: readonly NumberedHint[];
   instructions: readonly MatchedInstruction[];
+  /** Output of `renderIntegrationContext`: the same for every request of a review; `''` or absent when none. */
+  integration?: string;
 }
 
 const MAX_HINTS = 60;
@@ -50,11 +52,17 @@ export function buildUserMessage(input: UserMessageInput): string {
     const text = input.instructions.map((i) => `For files matching \`${i.glob}\` (${i.paths.join(', ')}):\n${i.instructions.trim()}`).join('\n\n');
     parts.push(`<repository_instructions>\n${clean(text)}\n</repository_instructions>`);
   }
+  if (input.integration) parts.push(input.integration);
   parts.push(`<rule_findings>\n${hintLines(input.hints)}\n</rule_findings>`);
   parts.push(`<changed_files>\n${input.renderedFiles.join('\n\n')}\n</changed_files>`);
   parts.push(
     'Review the changed files above as described in your instructions. Report only problems on "+" or " " lines, ' +
-      'not already in <rule_findings>; return no findings if there are none. Answer with the structured output only.',
+      'not already in <rule_findings>; return no findings if there are none. ' +
+      (input.integration
+        ? 'Judge coupling and abstraction against <integration_map>, which the tool computed from the repository: a call ' +
+          'that goes around an adapter listed there, a vendor SDK or type outside its adapter, a new edge with no timeout or retry. '
+        : '') +
+      'Answer with the structured output only.',
   );
   return parts.join('\n\n');
 }

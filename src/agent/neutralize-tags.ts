@@ -10,6 +10,7 @@ export const PROMPT_TAGS = [
   'outline',
   'hunk',
   'rule_findings',
+  'integration_map',
   'repository_instructions',
   'untrusted_pr_title',
   'untrusted_pr_description',

@@ -3,6 +3,7 @@ import type { ReviewerInput, ReviewFile } from '../review/ports.js';
 import { buildSystemBlocks } from './build-system-blocks.js';
 import { buildUserMessage, shownHints } from './build-user-message.js';
 import { estimateTokens } from './estimate-tokens.js';
+import { renderIntegrationContext } from './integration-context.js';
 import { numberHints, type NumberedHint } from './hint-ids.js';
 import type { AgentProfile } from './load-agent-profile.js';
 import { matchPathInstructions } from './match-path-instructions.js';
@@ -84,10 +85,12 @@ export function planReview(input: ReviewerInput, opts: PlanOptions): ReviewPlan 
   const system = buildSystemBlocks(opts.profile);
   const cached = estimateTokens(system.map((b) => b.text).join('\n\n')) + (opts.schemaTokens ?? 0);
 
+  // The repository's adapters and the change's integration edges: the same block in every request.
+  const integration = renderIntegrationContext(input.integration);
   // The user message without files or hints: the per-request overhead every batch pays.
   const overhead =
     estimateTokens(
-      buildUserMessage({ target: input.target, request: { index: 1, count: 1 }, paths: [], totalFiles: input.files.length, renderedFiles: [], hints: [], instructions: [] }),
+      buildUserMessage({ target: input.target, request: { index: 1, count: 1 }, paths: [], totalFiles: input.files.length, renderedFiles: [], hints: [], instructions: [], integration }),
     ) + SCOPE_SLACK;
   const fileRoom = perRequest - cached - overhead;
 
@@ -138,6 +141,7 @@ export function planReview(input: ReviewerInput, opts: PlanOptions): ReviewPlan 
       renderedFiles: b.items.map((it) => it.text),
       hints,
       instructions: matchPathInstructions(paths, input.config.path_instructions),
+      integration,
     });
     return {
       index: i + 1,

@@ -1,4 +1,5 @@
 import type { ChangeMap } from '../integration/change-map.js';
+import type { Adapter } from '../integration/types.js';
 import type { Config } from '../config/schema.js';
 import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/types.js';
 
@@ -55,6 +56,18 @@ export interface ReviewFile {
   headText?: string;
 }
 
+/**
+ * What the agent is told about the repository's integrations: the adapters that wrap each service (from the
+ * repository model, when a snapshot was read) and the module → service edges the change adds, changes or
+ * removes, with their resilience facts (from the change map). Both are computed deterministically.
+ */
+export interface IntegrationContext {
+  map?: ChangeMap;
+  adapters?: readonly Adapter[];
+  /** The repository snapshot was cut by its budget: adapters outside what was read are unknown. */
+  truncated?: boolean;
+}
+
 /** What the agent reviewer gets. */
 export interface ReviewerInput {
   target: ReviewTarget;
@@ -62,6 +75,8 @@ export interface ReviewerInput {
   /** Rule findings, as hints: the reviewer should not repeat them. */
   hints: Finding[];
   config: Config;
+  /** The repository's adapters and the integration edges of the change, shown to the agent as `<integration_map>`. */
+  integration?: IntegrationContext;
   /** Aborts the review at the per-review deadline. */
   signal?: AbortSignal;
 }

@@ -185,6 +185,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         files: agentFiles,
         hints: ruleFindings,
         config,
+        // The change's integration edges (and, with a repository snapshot, the adapters) as deterministic context.
+        ...(integrationMap && integrationMap.edges.length > 0 ? { integration: { map: integrationMap } } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       notes.push(...agentOut.notes);

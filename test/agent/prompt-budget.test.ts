@@ -11,6 +11,9 @@ describe('agent prompt budget (bench/agent)', async () => {
   it('sends at most half the PR data of a naive whole-diff prompt for the demo PR', () => {
     expect(demo?.filesSelected).toBe(5);
     expect(demo?.prDataRatio).toBeLessThanOrEqual(0.5);
+    // The integration map (computed context, counted apart) costs a tenth of the PR data at most.
+    expect(demo?.integrationTokens).toBeGreaterThan(0);
+    expect(demo!.integrationTokens).toBeLessThanOrEqual(0.1 * demo!.ours.prDataTokens);
     expect(demo?.ours.requests).toHaveLength(1);
     expect(demo?.ours.notCovered).toBe(0);
   });

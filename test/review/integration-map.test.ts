@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatJson } from '../../src/cli/format-json.js';
 import { formatText } from '../../src/cli/format-text.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/review/ports.js';
+import { silentLogger, type Reviewer, type ReviewerInput } from '../../src/review/ports.js';
 import { renderSummary } from '../../src/review/render.js';
 import { reviewPullRequest } from '../../src/review/review-pull-request.js';
 import { gitChange, sourceOf } from './git-change.js';
@@ -40,6 +40,20 @@ describe('integration map in the review', () => {
     expect(summary).toContain('```mermaid');
     expect(formatText(result)).toContain('src/orders/cancel -> events.pagerduty.com [added] no timeout, no retry');
     expect(JSON.parse(formatJson(result)).integrationMap.headlines).toHaveLength(1);
+  });
+
+  it('is handed to the agent reviewer as context', async () => {
+    const change = gitChange({ 'src/orders/cancel.ts': BASE }, { 'src/orders/cancel.ts': HEAD });
+    let given: ReviewerInput | undefined;
+    const reviewer: Reviewer = {
+      name: 'capture',
+      review(input) {
+        given = input;
+        return Promise.resolve({ findings: [], questions: [], notes: [] });
+      },
+    };
+    await reviewPullRequest({ source: sourceOf(change), reviewer, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger });
+    expect(given?.integration?.map?.edges.map((e) => [e.service, e.status])).toEqual([['events.pagerduty.com', 'added']]);
   });
 
   it('is absent when the change touches no integration, and when config turns it off', async () => {
