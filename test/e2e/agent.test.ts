@@ -12,10 +12,9 @@ import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
 import { messageReply, overloadedReply, startFakeAnthropic, userText } from './fake-anthropic.js';
 import type { FakeAnthropic, FakeAnthropicReply, FakeUsage, RecordedAnthropicRequest } from './fake-anthropic.js';
-import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub, FakePullRequestInit, FakeReview } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst } from './start-app-process.js';
+import { startAppWithFakeGitHub } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
@@ -25,7 +24,8 @@ const APP_ID = 31338;
 const APP_SLUG = 'arch-review-agent-e2e';
 // Made at test time and thrown away: nothing here is a real credential.
 const API_KEY = `sk-ant-test-${randomBytes(24).toString('base64url')}`;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 /** Set in the repository's `.github/arch-review.yml`: not the default model, so its use is visible. */
 const MODEL = 'claude-sonnet-4-6';
 const POLL = { timeout: 30_000, interval: 50 };
@@ -126,15 +126,15 @@ const ruleComments = (r: FakeReview) => r.comments.filter((c) => /· rule `[\w-]
 describe('the GitHub App process with the Claude reviewer, against a fake Anthropic API', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...REPO, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    github.knobs.repoConfig = `agent:\n  model: ${MODEL}\n`;
     anthropic = await startFakeAnthropic({ apiKey: API_KEY, respond: route });
-    ({ app, webhookUrl } = await startAppAgainst(github, {
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({
+      target: REPO,
       appId: APP_ID,
-      privateKey: KEYS.privateKey,
-      webhookSecret: WEBHOOK_SECRET,
+      appSlug: APP_SLUG,
+      credentials: CREDENTIALS,
       env: { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: anthropic.baseUrl },
     }));
+    github.knobs.repoConfig = `agent:\n  model: ${MODEL}\n`;
   }, 240_000);
 
   afterAll(async () => {

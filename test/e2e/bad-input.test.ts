@@ -12,17 +12,17 @@ import { malformedPayloads } from '../app/malformed-payloads.js';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
-import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst } from './start-app-process.js';
+import { startAppWithFakeGitHub } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 4242 };
 const APP_ID = 31338;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const MARK = 'PAYLOADTEXTMARK';
 const MiB = 1024 * 1024;
 
@@ -89,8 +89,7 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
 describe('bad input at the webhook edge of the app process (npm start)', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: 'arch-review-bad-input', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '0' } }));
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: 'arch-review-bad-input', credentials: CREDENTIALS, env: { RECONCILE_INTERVAL_MS: '0' } }));
     nodePid = findServerPid(app.pid);
   }, 240_000);
 

@@ -13,17 +13,17 @@ import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
 import { messageReply, startFakeAnthropic, userText } from './fake-anthropic.js';
 import type { FakeAnthropic } from './fake-anthropic.js';
-import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub, RecordedRequest } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst } from './start-app-process.js';
+import { startAppWithFakeGitHub } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload, reviewCommentPayload } from './webhook-payloads.js';
 
 const APP_SLUG = 'arch-review-conv-e2e';
 const BOT = `${APP_SLUG}[bot]`;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const POLL = { timeout: 30_000, interval: 50 };
 const WRITER = 'maintainer-mona';
 
@@ -36,9 +36,8 @@ interface Running {
 
 async function start(appId: number, env: Record<string, string> = {}): Promise<Running> {
   const target = { owner: 'acme', repo: 'payments', number: 7, installationId: 4545 };
-  const github = await startFakeGitHub({ ...target, appId, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
   // The reconciler stays off: every review here is asked for by a delivery.
-  const { app, webhookUrl } = await startAppAgainst(github, { appId, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '0', ...env } });
+  const { github, app, webhookUrl } = await startAppWithFakeGitHub({ target, appId, appSlug: APP_SLUG, credentials: CREDENTIALS, env: { RECONCILE_INTERVAL_MS: '0', ...env } });
   return { github, app, webhookUrl, target };
 }
 

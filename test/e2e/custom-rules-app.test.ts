@@ -7,16 +7,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst, type AppProcess } from './start-app-process.js';
+import { startAppWithFakeGitHub, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 4242 };
 const APP_ID = 31337;
 const APP_SLUG = 'arch-review-e2e';
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const POLL = { timeout: 20_000, interval: 50 };
 
 const RULES = '.github/arch-review/rules';
@@ -52,8 +53,7 @@ async function review(sha: string): Promise<void> {
 describe('the repository’s own ast-grep rules, end to end', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: APP_SLUG, credentials: CREDENTIALS }));
   }, 240_000);
 
   afterAll(async () => {

@@ -9,10 +9,9 @@ import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { DeliveryAnswer } from './deliver-webhook.js';
 import { DEMO_MERGE_BASE, demoPullRequest } from './demo-pull-request.js';
-import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst } from './start-app-process.js';
+import { startAppWithFakeGitHub } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import type { AppProcess } from './start-app-process.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload } from './webhook-payloads.js';
@@ -20,7 +19,8 @@ import { pullRequestCommentPayload, pullRequestOpenedPayload } from './webhook-p
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 4242 };
 const APP_ID = 31337;
 const APP_SLUG = 'arch-review-e2e';
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = CREDENTIALS;
 
 const POLL = { timeout: 20_000, interval: 50 };
 const REVIEWS = /^\/repos\/acme\/payments\/pulls\/7\/reviews$/;
@@ -78,8 +78,7 @@ function expectAnchoredOnDiff(sha: string): number {
 describe('the GitHub App process (npm start) against a fake GitHub Enterprise', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: APP_SLUG, credentials: CREDENTIALS }));
   }, 240_000);
 
   afterAll(async () => {
@@ -299,8 +298,8 @@ describe('the reconciler of the real process (npm start)', () => {
   beforeAll(() => buildOnce(), 240_000);
 
   it('reviews an open pull request no webhook announced (a lost delivery), once, on its periodic pass', async () => {
-    const fake = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    const started = await startAppAgainst(fake, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '500' } });
+    const started = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: APP_SLUG, credentials: CREDENTIALS, env: { RECONCILE_INTERVAL_MS: '500' } });
+    const fake = started.github;
     try {
       const sha = shaFor('lost');
       fake.addPullRequest(demoPullRequest(TARGET.number, sha));

@@ -10,9 +10,9 @@ import { redisUnavailableReason, startRedis, type TestRedis } from '../queue/red
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst, type AppProcess } from './start-app-process.js';
+import { startAppWithFakeGitHub, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestCommentPayload, pullRequestOpenedPayload, pullRequestReviewThreadPayload } from './webhook-payloads.js';
 
@@ -20,7 +20,8 @@ const REPO = { owner: 'acme', repo: 'payments', installationId: 4242 };
 const APP_ID = 31337;
 const APP_SLUG = 'arch-review-e2e';
 const BOT = { login: `${APP_SLUG}[bot]`, type: 'Bot' };
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const POLL = { timeout: 30_000, interval: 50 };
 const TIMEOUT = 'http-call-without-timeout';
 
@@ -75,8 +76,7 @@ class Harness {
 }
 
 async function start(env: Record<string, string> = {}): Promise<Harness> {
-  const github = await startFakeGitHub({ ...REPO, appId: APP_ID, appSlug: APP_SLUG, installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-  const { app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '0', ...env } });
+  const { github, app, webhookUrl } = await startAppWithFakeGitHub({ target: REPO, appId: APP_ID, appSlug: APP_SLUG, credentials: CREDENTIALS, env: { RECONCILE_INTERVAL_MS: '0', ...env } });
   return new Harness(github, app, webhookUrl);
 }
 

@@ -7,17 +7,16 @@
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
-import { startFakeGitHub } from './fake-github.js';
 import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics } from './read-metric.js';
 import { freePort } from '../helpers/free-port.js';
-import { startAppAgainst } from './start-app-process.js';
+import { startAppWithFakeGitHub } from './start-app-process.js';
 import type { AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 
 const APP_ID = 31340;
 const TARGET = { owner: 'acme', repo: 'payments', number: 7, installationId: 4244 };
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
 const TOKEN = 'ops-e2e-FAKE-metrics-token-0123456789';
 
 let github: FakeGitHub | undefined;
@@ -30,8 +29,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string>): Promise<AppProcess> {
-  github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: 'arch-review-ops', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-  ({ app } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET, env: { RECONCILE_INTERVAL_MS: '0', ...env } }));
+  ({ github, app } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: 'arch-review-ops', credentials: CREDENTIALS, env: { RECONCILE_INTERVAL_MS: '0', ...env } }));
   return app;
 }
 

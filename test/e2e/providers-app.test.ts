@@ -11,15 +11,16 @@ import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import { demoPullRequest } from './demo-pull-request.js';
 import { WEBHOOK_COUPLING_FINDING, messageReply, startFakeAnthropic, userText, webhookFindingAnswer, type FakeAnthropic } from './fake-anthropic.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst, type AppProcess } from './start-app-process.js';
+import { startAppWithFakeGitHub, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const REPO = { owner: 'acme', repo: 'payments', installationId: 4545 };
 const APP_ID = 31340;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 // Made at test time: not real AWS credentials.
 const ACCESS_KEY_ID = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
 const SECRET_ACCESS_KEY = randomBytes(30).toString('base64');
@@ -36,16 +37,16 @@ let webhookUrl: string;
 describe('the GitHub App process with the agent on Amazon Bedrock (fake InvokeModel)', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...REPO, appId: APP_ID, appSlug: 'arch-review-bedrock-e2e', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
     bedrock = await startFakeAnthropic({
       apiKey: 'unused',
       platform: { kind: 'bedrock', region: REGION, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
       respond: (r) => messageReply(webhookFindingAnswer(userText(r.body))),
     });
-    ({ app, webhookUrl } = await startAppAgainst(github, {
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({
+      target: REPO,
       appId: APP_ID,
-      privateKey: KEYS.privateKey,
-      webhookSecret: WEBHOOK_SECRET,
+      appSlug: 'arch-review-bedrock-e2e',
+      credentials: CREDENTIALS,
       env: { ARCH_REVIEW_PROVIDER: 'bedrock', AWS_REGION: REGION, AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, ANTHROPIC_BEDROCK_BASE_URL: bedrock.baseUrl },
     }));
   }, 240_000);

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { ENV_KEYS } from '../../src/config/env.js';
 import { freePort } from '../helpers/free-port.js';
 import { REPO_ROOT } from './build-once.js';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { E2E_METRICS_TOKEN } from './read-metric.js';
+import type { ThrowawayCredentials } from './throwaway-credentials.js';
 
 /** The real server, started with `npm start`. */
 export interface AppProcess {
@@ -109,4 +111,46 @@ export async function startAppAgainst(
     ...opts.env,
   });
   return { app, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks` };
+}
+
+/** A fake GitHub for one app installation plus the app process started against it, with throwaway credentials. */
+export interface AppWithFakeGitHub extends AppAgainstFake {
+  github: FakeGitHub;
+  /** Stops the app, then the fake GitHub. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a fake GitHub that knows the app (`appId`, `appSlug`, its public key and installation token) and the
+ * repository of `target`, then the app process (`npm start`) against it, signed with the same credentials.
+ *
+ * @example const { github, app, webhookUrl } = await startAppWithFakeGitHub({ target, appId: 1, appSlug: 'x', credentials: throwawayCredentials() })
+ */
+export async function startAppWithFakeGitHub(opts: {
+  target: { owner: string; repo: string; installationId?: number };
+  appId: number;
+  appSlug: string;
+  credentials: ThrowawayCredentials;
+  env?: Record<string, string>;
+}): Promise<AppWithFakeGitHub> {
+  const { target, appId, appSlug, credentials } = opts;
+  const github = await startFakeGitHub({
+    owner: target.owner,
+    repo: target.repo,
+    ...(target.installationId !== undefined ? { installationId: target.installationId } : {}),
+    appId,
+    appSlug,
+    installationToken: credentials.installationToken,
+    publicKey: credentials.keys.publicKey,
+  });
+  const { app, webhookUrl } = await startAppAgainst(github, { appId, privateKey: credentials.keys.privateKey, webhookSecret: credentials.webhookSecret, ...(opts.env ? { env: opts.env } : {}) });
+  return {
+    github,
+    app,
+    webhookUrl,
+    async stop() {
+      await app.stop();
+      await github.close();
+    },
+  };
 }

@@ -9,15 +9,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst, type AppProcess } from './start-app-process.js';
+import { startAppWithFakeGitHub, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const TARGET = { owner: 'acme', repo: 'crm', number: 11, installationId: 4343 };
 const APP_ID = 31338;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const POLL = { timeout: 20_000, interval: 50 };
 const PATH = 'src/integrations/crm-client.ts';
 
@@ -80,8 +81,7 @@ async function review(sha: string) {
 describe('suppression in code, in the GitHub App (npm start, fake GitHub)', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: 'arch-review-suppress', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: 'arch-review-suppress', credentials: CREDENTIALS }));
   }, 240_000);
 
   afterAll(async () => {
