@@ -31,7 +31,10 @@ const TS_JS = new Set<RuleLanguage>(['typescript', 'tsx', 'javascript']);
  * Python (`import`, `from … import`; relative imports are left out: they are the project's own code),
  * Go (import specs) and Java (import declarations).
  */
-export function importStatements(root: SgRoot, language: RuleLanguage): ImportStatement[] {
+export function importStatements(root: SgRoot, language: RuleLanguage, opts: { relative?: boolean } = {}): ImportStatement[] {
+  // Python's relative imports (`from .models import Order`) are the project's own code: rules about
+  // third-party modules skip them, dependency judgements (`architecture:`) ask for them.
+  if (opts.relative && language === 'python') return pythonImports(root.root(), true);
   return [...memo(root, language).statements];
 }
 
@@ -148,7 +151,7 @@ function jsImports(root: SgNode): ImportStatement[] {
   return out.sort((a, b) => a.line - b.line);
 }
 
-function pythonImports(root: SgNode): ImportStatement[] {
+function pythonImports(root: SgNode, relative = false): ImportStatement[] {
   const out: ImportStatement[] = [];
   for (const st of root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } })) {
     if (st.kind() === 'import_statement') {
@@ -166,7 +169,7 @@ function pythonImports(root: SgNode): ImportStatement[] {
       continue;
     }
     const modNode = st.field('module_name');
-    if (!modNode || modNode.kind() === 'relative_import') continue;
+    if (!modNode || (modNode.kind() === 'relative_import' && !relative)) continue;
     const module = modNode.text();
     const names: ImportedName[] = [];
     for (const item of st.fieldChildren('name')) {
