@@ -52,7 +52,11 @@ export function compileArchitecture(arch: ArchitectureConfig): CompiledArchitect
     const globs = typeof g === 'string' ? [g] : g;
     return { name, globs, test: picomatch(globs, GLOB) };
   });
-  const refs = (r: string | string[] | undefined): CompiledRef[] | undefined => (r === undefined ? undefined : (typeof r === 'string' ? [r] : r).map(compileRef));
+  // An empty (or left out) `from`/`except` list means "no restriction": undefined here.
+  const refs = (r: string | string[] | undefined): CompiledRef[] | undefined => {
+    const list = r === undefined ? [] : typeof r === 'string' ? [r] : r;
+    return list.length === 0 ? undefined : list.map(compileRef);
+  };
   return {
     modules,
     layers: arch.layers,

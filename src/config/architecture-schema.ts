@@ -23,15 +23,16 @@ const ModuleName = /^[A-Za-z][\w-]*$/;
 
 export const ForbidRuleSchema = z.object({
   name: z.string().regex(/^[\w][\w.-]*$/, 'a short id such as `domain-not-to-adapters` (letters, digits, `-`, `_`, `.`)').describe('Short id of the rule, named in every finding (e.g. `vendor-sdks-only-in-adapters`).'),
-  from: Refs.optional().describe('Files the rule applies to: module names or globs; left out: every file.'),
-  except: Refs.optional().describe('Files exempt from the rule (module names or globs), e.g. the adapters that may use a vendor SDK.'),
+  // Left out: `[]`, read as every file (the array form itself needs at least one entry).
+  from: Refs.default([]).describe('Files the rule applies to: module names or globs; left out: every file.'),
+  except: Refs.default([]).describe('Files exempt from the rule (module names or globs), e.g. the adapters that may use a vendor SDK.'),
   to: Refs.describe('What those files must not import: module names, globs, `vendor:*` (any vendor SDK), `vendor:<id>` (e.g. `vendor:stripe`) or `package:<name>`.'),
   reason: z.string().min(1).describe('Why the rule exists, in one sentence; quoted in every finding.'),
   severity: SeveritySchema.default('medium').describe('Severity of a finding of this rule.'),
 });
 
 export const AllowSchema = z.object({
-  from: Refs.optional().describe('Importing files the exception covers (module names or globs); left out: every file.'),
+  from: Refs.default([]).describe('Importing files the exception covers (module names or globs); left out: every file.'),
   to: Refs.describe('Imported modules, globs, `vendor:` or `package:` references the exception covers.'),
   reason: z.string().min(1).describe('Why this import is allowed despite the layers or a `forbid` rule.'),
 });
@@ -104,7 +105,8 @@ function refProblem(ref: string, modules: readonly string[], side: 'from' | 'to'
   }
   const problem = moduleProblem(ref, modules);
   if (!problem) return undefined;
-  return side === 'to' ? `${problem} (a third-party package is written \`package:${ref}\`, a vendor SDK \`vendor:${ref}\`)` : problem;
+  // No near module name: perhaps a package was meant.
+  return side === 'to' && !problem.includes('did you mean') ? `${problem}; a third-party package is written \`package:${ref}\`, a vendor SDK \`vendor:<id>\`` : problem;
 }
 
 function moduleProblem(name: string, modules: readonly string[]): string | undefined {
