@@ -63,24 +63,32 @@ export function resolveImport(from: string, language: RuleLanguage, imp: ImportS
     if (ctx.goModule && (spec === ctx.goModule || spec.startsWith(`${ctx.goModule}/`))) dirs.push(spec.slice(ctx.goModule.length + 1));
     else if (/^[\w-]+\.[\w.-]+\//.test(spec)) {
       // No go.mod: any tail of the path may be the repository directory (`github.com/acme/shop/internal/pay` → `internal/pay`).
+      // The tail that starts with the importing file's top folder comes first (`internal/api/h.go` → `internal/…`).
       const segs = spec.split('/');
+      const top = from.split('/')[0];
+      const anchor = segs.indexOf(top ?? '', 1);
+      if (anchor > 0) dirs.push(segs.slice(anchor).join('/'));
       for (let i = 1; i < segs.length; i++) dirs.push(segs.slice(i).join('/'));
     }
     return found(dirs, true);
   }
   if (language === 'java') {
-    const wildcard = spec.endsWith('.*');
+    // A class (`com.acme.Order`), a static member (`com.acme.Order.of`) or, for `com.acme.*` (written without
+    // the `.*` by the import extraction), a package directory.
     const parts = spec.replace(/\.\*$/, '').split('.');
-    const rels = wildcard ? [parts.join('/')] : [`${parts.join('/')}.java`, `${parts.slice(0, -1).join('/')}.java`];
+    const rels = [`${parts.join('/')}.java`, `${parts.slice(0, -1).join('/')}.java`];
     const first = parts[0] ?? '';
     const at = from.startsWith(`${first}/`) ? 0 : from.indexOf(`/${first}/`);
-    const roots = [...(at >= 0 ? [from.slice(0, at === 0 ? 0 : at + 1)] : []), 'src/main/java/', ''];
-    const candidates = [...new Set(roots.flatMap((r) => rels.map((rel) => `${r}${rel}`)))];
-    if (ctx.paths && !wildcard) {
-      const bySuffix = [...ctx.paths].find((p) => rels.some((rel) => p.endsWith(`/${rel}`)));
+    const roots = [...new Set([...(at >= 0 ? [from.slice(0, at === 0 ? 0 : at + 1)] : []), 'src/main/java/', ''])];
+    const candidates = roots.flatMap((r) => rels.map((rel) => `${r}${rel}`));
+    if (ctx.paths) {
+      const paths = ctx.paths;
+      const bySuffix = [...paths].find((p) => rels.some((rel) => p.endsWith(`/${rel}`)));
       if (bySuffix) candidates.push(bySuffix);
+      if (!candidates.some((c) => paths.has(c))) return found(roots.map((r) => `${r}${parts.join('/')}`), true);
     }
-    return found(candidates, wildcard);
+    const asFile = found(candidates);
+    return asFile.target !== undefined || ctx.paths ? asFile : found(roots.map((r) => `${r}${parts.join('/')}`), true);
   }
   // TypeScript / JavaScript.
   let stems: string[] = [];
