@@ -83,7 +83,7 @@ export function resolveImport(from: string, language: RuleLanguage, imp: ImportS
     const candidates = roots.flatMap((r) => rels.map((rel) => `${r}${rel}`));
     if (ctx.paths) {
       const paths = ctx.paths;
-      const bySuffix = [...paths].find((p) => rels.some((rel) => p.endsWith(`/${rel}`)));
+      const bySuffix = rels.flatMap((rel) => (byBasename(paths).get(posix.basename(rel)) ?? []).filter((p) => p.endsWith(`/${rel}`)))[0];
       if (bySuffix) candidates.push(bySuffix);
       if (!candidates.some((c) => paths.has(c))) return found(roots.map((r) => `${r}${parts.join('/')}`), true);
     }
@@ -123,6 +123,23 @@ function pick(candidates: readonly string[], ctx: ResolveContext, dir: boolean):
 
 /** The name a directory target is matched by, as a file inside it (globs judge files). */
 export const DIR_PROBE = '_';
+
+const nameCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+/** Repository paths by file name, so a suffix lookup reads a handful of paths, not the whole listing. */
+function byBasename(paths: ReadonlySet<string>): Map<string, string[]> {
+  let index = nameCache.get(paths);
+  if (!index) {
+    index = new Map();
+    for (const p of paths) {
+      const name = posix.basename(p);
+      const list = index.get(name);
+      if (list) list.push(p);
+      else index.set(name, [p]);
+    }
+    nameCache.set(paths, index);
+  }
+  return index;
+}
 
 const dirCache = new WeakMap<ReadonlySet<string>, Set<string>>();
 function directories(paths: ReadonlySet<string>): Set<string> {
