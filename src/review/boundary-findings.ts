@@ -13,6 +13,8 @@ export interface BoundaryFile {
   language: RuleLanguage;
   text: string;
   added: ReadonlySet<number>;
+  /** The text of the lines the change deletes from this file: an import deleted and added again (moved, reordered) is not new. */
+  deleted?: readonly string[];
 }
 
 export interface BoundaryFindingsInput {
@@ -36,8 +38,17 @@ export function boundaryFindings(input: BoundaryFindingsInput): Finding[] {
   const files = input.files
     .filter((f) => f.added.size > 0 && ruleAppliesTo(config.rules, architectureBoundary.id, f.path))
     .map((f) => ({ path: f.path, language: f.language, source: f.text, lines: f.added }));
-  const texts = new Map(input.files.map((f) => [f.path, f.text]));
-  return judgeFiles(compiled, files, input.resolve).map((v) => boundaryFinding(v, texts.get(v.path) ?? ''));
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  return judgeFiles(compiled, files, input.resolve)
+    .filter((v) => !movedImport(v.specifier, byPath.get(v.path)?.deleted ?? []))
+    .map((v) => boundaryFinding(v, byPath.get(v.path)?.text ?? ''));
+}
+
+/** True when a deleted line of the same file imported `specifier` already (the import moved, it is not new). */
+function movedImport(specifier: string, deleted: readonly string[]): boolean {
+  const escaped = specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const token = new RegExp(`(^|[^\\w./@-])${escaped}($|[^\\w./-])`);
+  return deleted.some((line) => /\b(import|require|from)\b/.test(line) && token.test(line));
 }
 
 /**

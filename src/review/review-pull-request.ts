@@ -164,7 +164,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     config,
     files: selected.flatMap((f) => {
       const language = languages.get(f.diff.path);
-      return language && f.headText !== undefined ? [{ path: f.diff.path, language, text: f.headText, added: f.lineMap.added }] : [];
+      const deleted = f.diff.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del').map((l) => l.content));
+      return language && f.headText !== undefined ? [{ path: f.diff.path, language, text: f.headText, added: f.lineMap.added, deleted }] : [];
     }),
   });
   const ruleFindings: Finding[] = withConfiguredSeverity([...differential.findings, ...boundaries], config.rules);

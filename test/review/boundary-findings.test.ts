@@ -73,6 +73,27 @@ describe('declared boundaries in a pull-request review', () => {
     expect(result.suppressed?.map((s) => s.finding.ruleId)).toEqual(['architecture-boundary']);
   });
 
+  it('does not count an import the change only moved within the file (deleted and added again)', async () => {
+    const head = "import Stripe from 'stripe';\nimport { handler } from '../api/handler';\n\nexport function place(id: string) {\n  return handler(id);\n}\n";
+    const diff = `diff --git a/src/domain/order.ts b/src/domain/order.ts
+index 1111111..2222222 100644
+--- a/src/domain/order.ts
++++ b/src/domain/order.ts
+@@ -1,5 +1,5 @@
++import Stripe from 'stripe';
+ import { handler } from '../api/handler';
+-import Stripe from "stripe";
+ 
+ export function place(id: string) {
+   return handler(id);
+`;
+    const result = await review(loadConfig(CONFIG).config, source(diff, head));
+    expect(result.inline.filter((f) => f.ruleId === 'architecture-boundary')).toEqual([]);
+    // A different vendor on the deleted line does not hide the new one.
+    const swapped = await review(loadConfig(CONFIG).config, source(diff.replace('-import Stripe from "stripe";', "-import { S3 } from '@aws-sdk/client-s3';"), head));
+    expect(swapped.inline.filter((f) => f.ruleId === 'architecture-boundary').map((f) => f.line)).toEqual([1]);
+  });
+
   it('finds nothing without architecture: boundaries', () => {
     const config = loadConfig('min_severity: low\n').config;
     expect(boundaryFindings({ config, files: [{ path: 'src/domain/order.ts', language: 'typescript', text: HEAD, added: new Set([1, 2]) }] })).toEqual([]);
