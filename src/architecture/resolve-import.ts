@@ -10,6 +10,8 @@ export interface ResolveContext {
   goModule?: string;
   /** TypeScript `compilerOptions.paths` (already relative to the repository root, `baseUrl` applied): `@/*` → [`src/*`]. */
   tsPaths?: Readonly<Record<string, readonly string[]>>;
+  /** Workspace packages of a monorepo: package name (`@acme/billing`) → its folder (`packages/billing`). */
+  workspaces?: Readonly<Record<string, string>>;
   /**
    * Without `paths`: whether a guessed path is the repository's own (e.g. "belongs to a declared module").
    * Guesses it rejects are treated as third-party.
@@ -98,7 +100,15 @@ export function resolveImport(from: string, language: RuleLanguage, imp: ImportS
     if (alias.length > 0) stems = alias;
     else if (/^[@~#]\//.test(spec)) stems = [`src/${spec.slice(2)}`, spec.slice(2)];
     else if (/^src\//.test(spec)) stems = [spec];
-    else return base;
+    else {
+      const ws = ctx.workspaces ? workspaceOf(spec, ctx.workspaces) : undefined;
+      if (!ws) return base;
+      // `@acme/billing/invoices` → its folder's `src/invoices` or `invoices`; the bare name → its entry or, failing that, its package.json.
+      stems = ws.sub ? [`${ws.dir}/src/${ws.sub}`, `${ws.dir}/${ws.sub}`] : [`${ws.dir}/src/index`, `${ws.dir}/index`];
+      const candidates = stems.flatMap((st) => [st, ...TS_EXT.map((e) => `${st}${e}`), ...TS_INDEX.map((e) => `${st}${e}`)]);
+      const hit = found(candidates);
+      return hit.target !== undefined ? hit : found([`${ws.dir}/package.json`]);
+    }
   }
   const candidates: string[] = [];
   for (const s of stems) {
@@ -161,6 +171,15 @@ function upFrom(path: string, dots: number, rest: string): string {
 
 function joinPath(a: string, b: string): string {
   return a ? `${a}/${b}` : b;
+}
+
+/** The workspace package `spec` names (`@acme/billing` or `@acme/billing/sub`), if any. */
+function workspaceOf(spec: string, workspaces: Readonly<Record<string, string>>): { dir: string; sub: string } | undefined {
+  const parts = spec.split('/');
+  const nameLength = spec.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameLength).join('/');
+  const dir = workspaces[name];
+  return dir === undefined ? undefined : { dir, sub: parts.slice(nameLength).join('/') };
 }
 
 /** `@/lib/pay` with `{ '@/*': ['src/*'] }` → [`src/lib/pay`]. */

@@ -207,9 +207,24 @@ function matcher(globs: readonly string[]): (p: string) => boolean {
   return (p) => tests.some((t) => t(p));
 }
 
-/** `go.mod`'s module path and `tsconfig.json`'s `paths`, when the repository root has them. */
-async function resolveHints(tree: Tree): Promise<Pick<ResolveContext, 'goModule' | 'tsPaths'>> {
-  const out: Pick<ResolveContext, 'goModule' | 'tsPaths'> = {};
+/** `go.mod`'s module path and `tsconfig.json`'s `paths` at the repository root, and the monorepo's workspace packages. */
+async function resolveHints(tree: Tree): Promise<Pick<ResolveContext, 'goModule' | 'tsPaths' | 'workspaces'>> {
+  const out: Pick<ResolveContext, 'goModule' | 'tsPaths' | 'workspaces'> = {};
+  // Monorepo packages imported by name (`@acme/billing`): every package.json's `name` → its folder.
+  const manifests = tree.paths.filter((p) => p.endsWith('package.json') && (p === 'package.json' || p.endsWith('/package.json')) && !p.includes('node_modules/') && p !== 'package.json');
+  if (manifests.length > 0) {
+    const texts = await tree.read(manifests, 1024 * 1024);
+    const workspaces: Record<string, string> = {};
+    for (const [p, text] of texts) {
+      try {
+        const name = (JSON.parse(text) as { name?: unknown }).name;
+        if (typeof name === 'string' && name) workspaces[name] = path.posix.dirname(p);
+      } catch {
+        // Not JSON (a template or fixture): not a package.
+      }
+    }
+    if (Object.keys(workspaces).length > 0) out.workspaces = workspaces;
+  }
   const gomod = tree.paths.includes('go.mod') ? await tree.readOne('go.mod') : undefined;
   const module = gomod ? /^module\s+(\S+)/m.exec(gomod)?.[1] : undefined;
   if (module) out.goModule = module.replace(/^"|"$/g, '');

@@ -109,6 +109,23 @@ describe('arch-review check', () => {
   });
 });
 
+describe('arch-review check in a monorepo', () => {
+  it('resolves workspace packages imported by name to their folders', async () => {
+    const dir = repo({
+      '.github/arch-review.yml': 'architecture:\n  modules:\n    apps: apps/**\n    core: packages/core/**\n  layers: [apps, core]\n',
+      'package.json': '{ "name": "root", "private": true }\n',
+      'apps/shop/package.json': '{ "name": "@acme/shop" }\n',
+      'apps/shop/src/index.ts': "export const shop = 1;\n",
+      'packages/core/package.json': '{ "name": "@acme/core" }\n',
+      'packages/core/src/money/index.ts': "import { shop } from '@acme/shop';\nexport const money = shop;\n",
+      'packages/core/src/index.ts': "export { money } from '@acme/core/money';\n",
+    });
+    const res = await run(['check', '--format', 'json'], { cwd: dir });
+    const report = JSON.parse(res.stdout) as { violations: Array<{ path: string; rule: string; target: string }> };
+    expect(report.violations.map((v) => `${v.path} ${v.rule} ${v.target}`)).toEqual(['packages/core/src/money/index.ts layers apps/shop/src/index.ts']);
+  });
+});
+
 describe('stripJsonComments', () => {
   it('drops comments and trailing commas but keeps strings that look like them', () => {
     expect(JSON.parse(stripJsonComments('{ "a": "//x", /* c */ "b": [1,], // d\n }'))).toEqual({ a: '//x', b: [1] });
