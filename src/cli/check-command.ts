@@ -12,6 +12,7 @@ import { boundaryFinding } from '../review/boundary-findings.js';
 import { CATEGORIES, type Category, type Finding } from '../review/finding.js';
 import type { ReviewResult } from '../review/ports.js';
 import { architectureBoundary } from '../rules/coupling/architecture-boundary.js';
+import { ruleAppliesTo } from '../rules/rule-settings.js';
 import { toSarifLog } from './format-sarif.js';
 import { gitText, runGit } from './git.js';
 import { loadCliConfig, REPO_CONFIG_PATH } from './load-cli-config.js';
@@ -186,13 +187,14 @@ async function checkConfig(explicit: string | undefined, tree: Tree, cwd: string
   return { ...loadConfig(text, REPO_CONFIG_PATH), ...(text !== undefined ? { file: REPO_CONFIG_PATH } : {}) };
 }
 
-/** Source files the review would read: `paths.exclude` wins, `paths.include` brings a file back, else the path verdict. */
+/** Source files the review would judge: `paths.exclude` and the rule's own `exclude` win, `paths.include` brings a file back, else the path verdict. */
 function selectFiles(paths: readonly string[], config: Config): Array<Omit<ArchitectureFile, 'source'>> {
   const excluded = matcher(config.paths.exclude);
   const included = matcher(config.paths.include);
   const out: Array<Omit<ArchitectureFile, 'source'>> = [];
   for (const p of paths) {
-    if (excluded(p)) continue;
+    // `paths.exclude`, and `rules: { architecture-boundary: { paths, exclude } }` as in a review.
+    if (excluded(p) || !ruleAppliesTo(config.rules, architectureBoundary.id, p)) continue;
     const language = detectLanguage(p);
     if (!language) continue;
     const verdict = included(p) ? judgeLanguage(language) : judgePath(p, language);

@@ -16,6 +16,8 @@ const CONFIG = `architecture:
       reason: Vendor SDKs belong in src/adapters.
 paths:
   exclude: ["src/legacy/**"]
+rules:
+  architecture-boundary: { exclude: ["src/generated/**"] }
 `;
 
 const CLEAN = {
@@ -25,6 +27,8 @@ const CLEAN = {
   'src/adapters/payments.ts': "import Stripe from 'stripe';\nexport const charge = () => new Stripe('k');\n",
   // Excluded by paths.exclude: would break the vendor rule.
   'src/legacy/old.ts': "import Stripe from 'stripe';\nexport const s = Stripe;\n",
+  // Excluded from the rule by its rules: setting.
+  'src/generated/client.ts': "import Stripe from 'stripe';\nexport const s = Stripe;\n",
 };
 
 function repo(files: Record<string, string> = CLEAN): string {
@@ -36,7 +40,7 @@ function repo(files: Record<string, string> = CLEAN): string {
 }
 
 describe('arch-review check', () => {
-  it('exits 0 on a repository that keeps its boundaries (paths.exclude honoured)', async () => {
+  it('exits 0 on a repository that keeps its boundaries (paths.exclude and the rule\'s own exclude honoured)', async () => {
     const dir = repo();
     const res = await run(['check'], { cwd: dir });
     expect(res.stderr).toBe('');
