@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The pure core never talks to GitHub, Anthropic, Probot or Redis: adapters do.
-    files: ['src/review/**', 'src/diff/**', 'src/rules/**', 'src/integration/**'],
+    files: ['src/review/**', 'src/diff/**', 'src/rules/**', 'src/integration/**', 'src/architecture/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -23,6 +23,7 @@ import { loadRepositoryRules, withoutCustomRuleIdWarnings } from '../rules/custo
 import { formatProblem } from '../rules/custom/load-custom-rules.js';
 import type { Rule } from '../rules/types.js';
 import { createStderrLogger, type TextSink } from './stderr-logger.js';
+import { CHECK_FORMATS, runCheck, type CheckOptions } from './check-command.js';
 
 /** Output formats of `arch-review review`. */
 export const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
@@ -107,6 +108,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--config <file>', 'configuration file (default: .github/arch-review.yml in the repository root, if present)')
     .action(async (opts: RulesTestOptions) => {
       code = await rulesTest(opts, io);
+    });
+
+  program
+    .command('check')
+    .description(
+      'Judge the whole repository against the boundaries declared under `architecture:` in .github/arch-review.yml (layers, forbid rules). ' +
+        'Exit codes: 0 no violation, 1 violations, 2 configuration or usage error.',
+    )
+    .option('--ref <rev>', 'check this commit (read through git) instead of the working tree; its own configuration applies unless --config')
+    .option('--repo-root <dir>', 'the repository (default: the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
+    .option('--config <file>', 'configuration file (default: .github/arch-review.yml in the repository root, if present)')
+    .action(async (opts: CheckOptions) => {
+      code = await runCheck(opts, io, pkg);
     });
 
   try {

@@ -82,6 +82,8 @@ function orNull(schema: JsonSchema): JsonSchema {
   const out = { ...schema };
   if (typeof out.type === 'string') out.type = [out.type, 'null'];
   else if (Array.isArray(out.type) && !out.type.includes('null')) out.type = [...(out.type as string[]), 'null'];
+  // A union (`from: <name> | [<names>]`): `null` is one more option, so the key keeps its description.
+  else if (out.type === undefined && Array.isArray(out.anyOf)) out.anyOf = [...(out.anyOf as JsonSchema[]), { type: 'null' }];
   else if (out.type === undefined) return { anyOf: [schema, { type: 'null' }] };
   if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
   return out;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, CategorySchema, SeveritySchema } from '../review/finding.js';
 import { globProblem } from './glob.js';
+import { ArchitectureSchema } from './architecture-schema.js';
 
 /** Pull-request events that can start an automatic review. */
 export const TRIGGERS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
@@ -109,6 +110,9 @@ export const ConfigSchema = z.object({
     })
     .default({ enabled: true, max_services: 12 })
     .describe('The integration map of the change in the review summary.'),
+  architecture: ArchitectureSchema.optional().describe(
+    'Declared architecture boundaries: named modules (globs), their layer order and `forbid` rules (from → to, including vendor SDKs), judged on the imports every pull request adds and on the whole repository by `arch-review check` (see “Declared architecture boundaries” in the README).',
+  ),
   check_run: z
     .object({
       enabled: z.boolean().default(true).describe('Create the `arch-review` check run on the head commit.'),

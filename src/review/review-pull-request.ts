@@ -11,6 +11,7 @@ import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
 import { applySuppressions } from './apply-suppressions.js';
+import { boundaryFindings } from './boundary-findings.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
@@ -158,7 +159,16 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     log,
   });
   notes.push(...differential.notes);
-  const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
+  // Declared architecture boundaries (`architecture:`): judged on the imports this change adds, from the changed files alone.
+  const boundaries = boundaryFindings({
+    config,
+    files: selected.flatMap((f) => {
+      const language = languages.get(f.diff.path);
+      const deleted = f.diff.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del').map((l) => l.content));
+      return language && f.headText !== undefined ? [{ path: f.diff.path, language, text: f.headText, added: f.lineMap.added, deleted }] : [];
+    }),
+  });
+  const ruleFindings: Finding[] = withConfiguredSeverity([...differential.findings, ...boundaries], config.rules);
 
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled

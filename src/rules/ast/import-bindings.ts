@@ -31,8 +31,23 @@ const TS_JS = new Set<RuleLanguage>(['typescript', 'tsx', 'javascript']);
  * Python (`import`, `from … import`; relative imports are left out: they are the project's own code),
  * Go (import specs) and Java (import declarations).
  */
-export function importStatements(root: SgRoot, language: RuleLanguage): ImportStatement[] {
+export function importStatements(root: SgRoot, language: RuleLanguage, opts: { dependencies?: boolean } = {}): ImportStatement[] {
+  // Every dependency of the file, for dependency judgements (`architecture:`): also Python's relative imports
+  // (`from .models import Order`, the project's own code, which rules about third-party modules skip) and
+  // JS/TS re-exports (`export { x } from './y'`, which bind no local name).
+  if (opts.dependencies && language === 'python') return pythonImports(root.root(), true);
+  if (opts.dependencies && TS_JS.has(language)) return [...memo(root, language).statements, ...reExports(root.root())].sort((a, b) => a.line - b.line);
   return [...memo(root, language).statements];
+}
+
+/** `export { a } from './a'`, `export * from './b'`: dependencies that bind no local name. */
+function reExports(root: SgNode): ImportStatement[] {
+  const out: ImportStatement[] = [];
+  for (const st of root.findAll({ rule: { kind: 'export_statement', has: { field: 'source', kind: 'string' } } })) {
+    const module = stringValue(st.field('source'));
+    if (module) out.push({ module, ...lines(st), typeOnly: st.children().some((c) => c.text() === 'type' && !c.isNamed()), names: [] });
+  }
+  return out;
 }
 
 interface Imports {
@@ -148,7 +163,7 @@ function jsImports(root: SgNode): ImportStatement[] {
   return out.sort((a, b) => a.line - b.line);
 }
 
-function pythonImports(root: SgNode): ImportStatement[] {
+function pythonImports(root: SgNode, relative = false): ImportStatement[] {
   const out: ImportStatement[] = [];
   for (const st of root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } })) {
     if (st.kind() === 'import_statement') {
@@ -166,7 +181,7 @@ function pythonImports(root: SgNode): ImportStatement[] {
       continue;
     }
     const modNode = st.field('module_name');
-    if (!modNode || modNode.kind() === 'relative_import') continue;
+    if (!modNode || (modNode.kind() === 'relative_import' && !relative)) continue;
     const module = modNode.text();
     const names: ImportedName[] = [];
     for (const item of st.fieldChildren('name')) {

@@ -152,3 +152,20 @@ function matches(pattern: string, module: string): boolean {
 export function vendorOfModule(language: RuleLanguage, module: string): VendorSdk | undefined {
   return CATALOG[languageFamily(language)].find((e) => e.modules.some((p) => matches(p, module)))?.sdk;
 }
+
+/**
+ * Every vendor SDK of the catalogue, once each, with the id `architecture:` rules name it by (`vendor:stripe`,
+ * `vendor:aws`, `vendor:github`): the display name in lower case without spaces or what is in parentheses.
+ */
+export function vendorSdks(): Array<VendorSdk & { id: string }> {
+  const seen = new Map<string, VendorSdk & { id: string }>();
+  for (const entries of Object.values(CATALOG)) {
+    for (const e of entries) if (!seen.has(e.sdk.name)) seen.set(e.sdk.name, { ...e.sdk, id: vendorId(e.sdk) });
+  }
+  return [...seen.values()];
+}
+
+/** `GitHub (Octokit)` → `github`, `Google Cloud` → `googlecloud`. */
+export function vendorId(sdk: VendorSdk): string {
+  return sdk.name.replace(/\(.*?\)/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+}
