@@ -8,15 +8,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildOnce } from './build-once.js';
 import { deliverWebhook } from './deliver-webhook.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
 import { fetchMetrics, readMetric } from './read-metric.js';
-import { startAppAgainst, type AppProcess } from './start-app-process.js';
+import { startAppWithFakeGitHub, type AppProcess } from './start-app-process.js';
 import { throwawayCredentials } from './throwaway-credentials.js';
 import { pullRequestOpenedPayload } from './webhook-payloads.js';
 
 const TARGET = { owner: 'acme', repo: 'orders', number: 19, installationId: 4545 };
 const APP_ID = 31339;
-const { webhookSecret: WEBHOOK_SECRET, installationToken: INSTALLATION_TOKEN, keys: KEYS } = throwawayCredentials();
+const CREDENTIALS = throwawayCredentials();
+const WEBHOOK_SECRET = CREDENTIALS.webhookSecret;
 const POLL = { timeout: 20_000, interval: 50 };
 const PATH = 'src/domain/order.ts';
 const CONFIG_PATH = '.github/arch-review.yml';
@@ -65,8 +66,7 @@ const shaFor = (s: string) => createHash('sha1').update(`${s}-${randomBytes(8).t
 describe('declared architecture boundaries, in the GitHub App (npm start, fake GitHub)', () => {
   beforeAll(async () => {
     await buildOnce();
-    github = await startFakeGitHub({ ...TARGET, appId: APP_ID, appSlug: 'arch-review-boundaries', installationToken: INSTALLATION_TOKEN, publicKey: KEYS.publicKey });
-    ({ app, webhookUrl } = await startAppAgainst(github, { appId: APP_ID, privateKey: KEYS.privateKey, webhookSecret: WEBHOOK_SECRET }));
+    ({ github, app, webhookUrl } = await startAppWithFakeGitHub({ target: TARGET, appId: APP_ID, appSlug: 'arch-review-boundaries', credentials: CREDENTIALS }));
   }, 240_000);
 
   afterAll(async () => {
