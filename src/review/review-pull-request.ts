@@ -14,6 +14,9 @@ import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
+import type { IntegrationModel } from '../integration/types.js';
+import { processBaseModelCache, type BaseModelCache } from './base-model-cache.js';
+import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
@@ -51,6 +54,8 @@ export interface ReviewPullRequestDeps {
   readConcurrency?: number;
   /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
   feedback?: FeedbackSource;
+  /** Where base repository models are kept between reviews; default: this process's in-memory LRU. */
+  baseModelCache?: BaseModelCache;
 }
 
 /**
@@ -160,6 +165,29 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   notes.push(...differential.notes);
   const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
 
+  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied.
+  const repository =
+    config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot
+      ? await readRepositoryModel({
+          source,
+          repository: target.repository,
+          config,
+          files: parsed.files,
+          inputs: ruleInputs,
+          results: ruleResults,
+          cache: deps.baseModelCache ?? processBaseModelCache,
+          log,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        })
+      : undefined;
+  notes.push(...(repository?.notes ?? []));
+  /** The head repository model (for repository-wide findings and the agent); absent without a snapshot. */
+  const repositoryModel: IntegrationModel | undefined = repository?.view?.model;
+  /** The base repository model, to tell what the change made new. */
+  const baseRepositoryModel: IntegrationModel | undefined = repository?.view?.baseModel;
+  // Read by the repository-wide findings and handed to the agent (wired at merge).
+  void [repositoryModel, baseRepositoryModel];
+
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled
     ? await buildChangeMap({
@@ -171,6 +199,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         maxServices: config.integration_map.max_services,
         readConcurrency: deps.readConcurrency ?? 8,
         log,
+        ...(repository?.view ? { basePoints: snapshotBasePoints(repository.view.base) } : {}),
       })
     : undefined;
 
@@ -259,6 +288,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     lineMaps,
     ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
     ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
+    ...(repository?.view ? { repository: repositorySummary(repository.view) } : {}),
     ...(learned ? { learned } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');
