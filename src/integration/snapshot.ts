@@ -139,7 +139,7 @@ export class SnapshotCollector {
     const imports = new Map<Held, string[]>(this.held.map((f) => [f, scannedImportedModules(f, index)]));
     let pool = this.held;
     let scope: string[] | undefined;
-    if (this.cutReason) {
+    if (this.cutReason && this.scopeFolders.length > 0) {
       // The touched packages, and the modules they import (transitively) among the files read before the cut.
       const byModule = new Map<string, Held[]>();
       for (const f of this.held) byModule.set(moduleOf(f.path, f.language), [...(byModule.get(moduleOf(f.path, f.language)) ?? []), f]);
