@@ -1,5 +1,6 @@
 import { fileModelOf, mergeFileModels, type FileModel } from './build-model.js';
 import { moduleIndex } from './module-graph.js';
+import { hasIntegrationSignals } from './snapshot.js';
 import type { IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 /** The per-file model data of a repository at one commit, as cached per (repository, base SHA, budget). */
@@ -19,7 +20,8 @@ export interface HeadFile {
 }
 
 /**
- * The per-file model data of a snapshot's files (one parse each).
+ * The per-file model data of a snapshot's files: one parse for each file with integration signals, an import
+ * scan for the others.
  *
  * @example const data = baseModelData(snapshot); cache.set(key, data)
  */
@@ -27,7 +29,8 @@ export function baseModelData(snapshot: { ref: string; files: readonly SourceFil
   const index = moduleIndex(snapshot.files);
   return {
     ref: snapshot.ref,
-    files: snapshot.files.map((f) => fileModelOf(f, index)),
+    // Files without integration signals: imports by a scan, no parse (see `hasIntegrationSignals`).
+    files: snapshot.files.map((f) => fileModelOf(f, index, hasIntegrationSignals(f) ? undefined : [])),
     truncated: snapshot.truncated,
     ...(snapshot.scope ? { scope: snapshot.scope } : {}),
     ...(snapshot.note ? { note: snapshot.note } : {}),

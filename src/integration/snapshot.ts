@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { classifyWithContent } from '../diff/classify.js';
 import { judgePath } from '../diff/judge-path.js';
 import { detectLanguage } from '../diff/language.js';
+import { findSignals } from '../diff/signals.js';
 import type { FileClassification, RuleLanguage } from '../diff/types.js';
 import { moduleIndex, moduleOf, scannedImportedModules } from './module-graph.js';
 import type { SourceFile } from './types.js';
@@ -125,7 +126,7 @@ export class SnapshotCollector {
       this.cut(this.held.length + 1 > budget.maxFiles ? 'files' : 'bytes');
       if (this.stopped || !inScope) return;
     }
-    this.held.push({ path, language, source: text, integration: verdict.signals.length > 0 || URL_LITERAL.test(text), inScope });
+    this.held.push({ path, language, source: text, integration: verdict.signals.length > 0 || hasUrlLiteral(text), inScope });
     this.bytes += size;
     if (inScope) {
       this.scopedFiles++;
@@ -157,7 +158,13 @@ export class SnapshotCollector {
       pool = this.held.filter((f) => keep.has(f));
       scope = this.scopeFolders;
     }
-    const files: SourceFile[] = pool.filter((f) => f.integration || (imports.get(f)?.length ?? 0) > 0).map(({ path, language, source }) => ({ path, language, source }));
+    const files: SourceFile[] = pool
+      .filter((f) => f.integration || (imports.get(f)?.length ?? 0) > 0)
+      .map(({ path, language, source, integration }) => {
+        const file = { path, language, source };
+        signalled.set(file, integration);
+        return file;
+      });
     const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.source), 0);
     const truncated = this.cutReason !== undefined;
     return {
@@ -193,6 +200,21 @@ export class SnapshotCollector {
     return `The repository snapshot was cut ${why}: only ${listOf(folders)} and what they import were read.`;
   }
 }
+
+/**
+ * Whether a file's text shows it talks to something outside the process: the diff classifier's integration
+ * signals (HTTP clients, vendor SDKs, databases, queues, webhook routes) or a URL literal. A file without any
+ * is not parsed for the repository model (its imports are read by a scan): at 5,000 files, parsing every one
+ * costs seconds and gigabytes, and such a file has no point the model could name a service for.
+ */
+export function hasIntegrationSignals(file: SourceFile): boolean {
+  return signalled.get(file) ?? (hasUrlLiteral(file.source) || findSignals(file.path, file.source, detectLanguage(file.path)?.name).length > 0);
+}
+
+/** What the collector found out about the files it gave, so the model build does not look again. */
+const signalled = new WeakMap<SourceFile, boolean>();
+
+const hasUrlLiteral = (text: string): boolean => URL_LITERAL.test(text);
 
 /** The language the rules parse a file in, when it is a source file a snapshot reads (see `judgePath`: no vendored, generated, test, fixture or script trees). */
 export function ruleLanguageOf(path: string): RuleLanguage | undefined {
