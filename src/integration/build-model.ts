@@ -35,6 +35,8 @@ export interface FileModel {
   namedAdapter?: boolean;
   /** Why the file was not parsed, when it was not. */
   error?: string;
+  /** Only its imports were read (no integration signals, see `hasIntegrationSignals`): `points` is empty unread. */
+  unparsed?: boolean;
 }
 
 /**

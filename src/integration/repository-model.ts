@@ -30,7 +30,7 @@ export function baseModelData(snapshot: { ref: string; files: readonly SourceFil
   return {
     ref: snapshot.ref,
     // Files without integration signals: imports by a scan, no parse (see `hasIntegrationSignals`).
-    files: snapshot.files.map((f) => fileModelOf(f, index, hasIntegrationSignals(f) ? undefined : [])),
+    files: snapshot.files.map((f) => (hasIntegrationSignals(f) ? fileModelOf(f, index) : { ...fileModelOf(f, index, []), unparsed: true })),
     truncated: snapshot.truncated,
     ...(snapshot.scope ? { scope: snapshot.scope } : {}),
     ...(snapshot.note ? { note: snapshot.note } : {}),

@@ -236,8 +236,7 @@ export function packageFolder(path: string): string {
 }
 
 function listOf(items: readonly string[]): string {
-  const shown = items.length > 4 ? [...items.slice(0, 4), `${items.length - 4} more`] : items;
-  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return (items.length > 4 ? [...items.slice(0, 4), `${items.length - 4} more folders`] : items).join(', ');
 }
 
 const formatMb = (n: number): string => (n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MB` : `${Math.round(n / 1024)} KB`);

@@ -85,13 +85,14 @@ export async function readRepositoryModel(input: RepositoryModelInput): Promise<
   return { view: { model, baseModel: mergeFileModels(base.files), base, cached }, notes: base.note ? [base.note] : [] };
 }
 
-/** The base points of a changed file from the snapshot, on its head path (a pure rename is no new edge); `undefined` when the snapshot cannot tell. */
+/** The base points of a changed file from the snapshot, on its head path (a pure rename is no new edge); `undefined` when the snapshot cannot tell (the file is then read). */
 export function snapshotBasePoints(base: BaseModelData): (basePath: string, headPath: string, moduleOfHead: string) => IntegrationPoint[] | undefined {
   const byPath = new Map<string, FileModel>(base.files.map((f) => [f.path, f]));
   return (basePath, headPath, moduleOfHead) => {
     const file = byPath.get(basePath);
-    // A complete snapshot left a file out because it had no integration signal: no points there.
-    if (!file) return base.truncated ? undefined : [];
+    // Files the snapshot left out or did not parse (no integration signals) may still have a probable point
+    // (a call on a `paymentsClient` passed in): their base version is read as before.
+    if (!file || file.unparsed) return undefined;
     return file.points.map((p) => ({ ...p, path: headPath, module: moduleOfHead }));
   };
 }
