@@ -57,6 +57,13 @@ let github: FakeGitHub;
 let app: AppProcess;
 let webhookUrl: string;
 let tarball: Buffer;
+/** GitHub API requests (codeload not counted: the client makes it by following the redirect) per review, by scenario. */
+const apiRequests: Record<string, number> = {};
+const routes: Record<string, string[]> = {};
+const countApiRequests = (scenario: string) => {
+  routes[scenario] = github.requests.filter((r) => !CODELOAD.test(r.route)).map((r) => `${r.method} ${r.route}`);
+  return (apiRequests[scenario] = routes[scenario].length);
+};
 const shaFor = (s: string) => createHash('sha1').update(`${s}-${randomBytes(8).toString('hex')}`).digest('hex');
 const published = async () => readMetric(await fetchMetrics(app.url), 'reviews_total', { outcome: 'published' });
 
@@ -79,6 +86,7 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
   }, 240_000);
 
   afterAll(async () => {
+    console.info(`GitHub API requests per review: ${JSON.stringify(apiRequests)}`);
     await app?.stop();
     await github?.close();
   });
@@ -95,6 +103,7 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
     // The repository model was built from the snapshot: the fixture's source files minus one without integrations or imports.
     expect(app.output()).toMatch(/"kept":6[^\n]*"msg":"repository snapshot read"|"msg":"repository snapshot read"[^\n]*"kept":6/);
     expect(summary!.body).not.toContain('repository snapshot could not be read');
+    countApiRequests('cold base (tarball read)');
   });
 
   it('a second pull request on the same base reads no tarball: the base model is cached', async () => {
@@ -103,5 +112,17 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
     expect(github.calls('GET', CODELOAD)).toEqual([]);
     const [summary] = github.submittedReviews(TARGET.number + 1);
     expect(summary!.body).toContain('adds a dependency on `Stripe` from `src/notify/refund-later`');
+    countApiRequests('same base again (cached)');
+    // The merge base is still resolved (one compare, shared with differential analysis when it reads a base file): it keys the cache.
+    expect(routes['same base again (cached)']!.filter((r) => r.includes('/compare/'))).toHaveLength(1);
+  });
+
+  it('with integration_map.snapshot.enabled: false, no tarball is read and no compare is needed for it', async () => {
+    github.knobs.repoConfig = 'integration_map:\n  snapshot:\n    enabled: false\n';
+    await review(TARGET.number + 2, 'src/notify/refund-off.ts');
+    expect(github.calls('GET', TARBALL)).toEqual([]);
+    countApiRequests('snapshot off');
+    // This change adds files only, so nothing else resolves the merge base: no compare either.
+    expect(routes['snapshot off']!.filter((r) => r.includes('/compare/') || r.includes('/tarball/'))).toEqual([]);
   });
 });
