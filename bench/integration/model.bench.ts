@@ -7,6 +7,12 @@
  *   npx tsx bench/integration/model.bench.ts [files]
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Octokit } from '@octokit/rest';
+import { readTarballSnapshot } from '../../src/github/github-snapshot.js';
+import type { GitHubClient } from '../../src/github/types.js';
+import { tarballOf } from '../../test/helpers/tarball.js';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mergeFileModels } from '../../src/integration/build-model.js';
@@ -38,7 +44,29 @@ if (process.argv[2] === '--child') {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   gc();
   const baseRssMb = process.resourceUsage().maxRSS / 1024;
-  if (process.argv[3] === 'rss') {
+  if (process.argv[3] === 'tarball') {
+    // The App's path: the tar.gz streamed from a local HTTP server (302 then 200, like GitHub), one cold run.
+    const archive = await tarballOf(Object.fromEntries(files.map((x) => [x.path, x.text])));
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/repos/')) {
+        res.writeHead(302, { location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/codeload/x.tar.gz` });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/x-gzip' });
+        res.end(archive);
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const octokit = new Octokit({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, auth: 'x' }) as unknown as GitHubClient;
+    const before = process.resourceUsage().maxRSS / 1024;
+    const t0 = performance.now();
+    const snap = await readTarballSnapshot(octokit, { owner: 'acme', repo: 'big', ref: 'sha', budget: { maxFiles: 5000, maxBytes: 50 * MB, timeoutMs: 60_000 }, changedPaths: [] });
+    const t1 = performance.now();
+    mergeFileModels(baseModelData(snap).files);
+    const t2 = performance.now();
+    server.close();
+    process.stdout.write(JSON.stringify({ archiveMb: archive.length / MB, downloadMs: t1 - t0, modelMs: t2 - t1, totalMs: t2 - t0, kept: snap.files.length, baseRssMb: before, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  } else if (process.argv[3] === 'rss') {
     // One cold run, as a review does it: the process's peak RSS with it, and before it.
     const r = once(files);
     process.stdout.write(JSON.stringify({ baseRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024, coldMs: r.totalMs }));
@@ -80,4 +108,10 @@ if (process.argv[2] === '--child') {
   console.log('| files | source | kept | parsed for points | points | adapters | cached model (JSON) | collect | model build | total (median of 5) | runs | cold run | peak RSS with one cold run | RSS before it (node + tsx + generated texts) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   console.log(`| ${r.files} | ${f(r.sourceMb, 1)} MB | ${r.kept} | ${r.parsed} | ${r.points} | ${r.adapters} | ${f(r.cacheMb, 2)} MB | ${f(r.collectMs)} ms | ${f(r.modelMs)} ms | ${f(r.totalMs)} ms | ${(r.runsMs as number[]).join(', ')} ms | ${f(rss.coldMs)} ms | ${f(rss.maxRssMb)} MB | ${f(rss.baseRssMb)} MB |`);
+  const tb = child('tarball');
+  console.log('');
+  console.log('| tar.gz | read through readTarballSnapshot (302, gunzip, tar-stream, collector) | model build | total (cold) | kept | peak RSS | RSS before it |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`| ${f(tb.archiveMb, 1)} MB | ${f(tb.downloadMs)} ms | ${f(tb.modelMs)} ms | ${f(tb.totalMs)} ms | ${tb.kept} | ${f(tb.maxRssMb)} MB | ${f(tb.baseRssMb)} MB |`);
+  console.log('');
 }
