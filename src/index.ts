@@ -27,7 +27,7 @@ import { resolveBotLogin } from './github/resolve-bot-login.js';
 import type { FeedbackStore } from './feedback/feedback-store.js';
 import { createRedisFeedbackStore } from './feedback/redis-feedback-store.js';
 import { createRedisBaseModelCache } from './app/redis-base-model-cache.js';
-import { processBaseModelCache, tieredBaseModelCache, type BaseModelCache } from './review/base-model-cache.js';
+import { memoryBaseModelCache, tieredBaseModelCache, type BaseModelCache } from './review/base-model-cache.js';
 import { createMetrics } from './metrics.js';
 import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
@@ -253,7 +253,8 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     // Base repository models: this process's memory first, then (with Redis) every worker's.
     const redisModels = env.redisUrl ? createRedisBaseModelCache(env.redisUrl) : undefined;
     redisBaseModels = redisModels;
-    const baseModelCache = redisModels ? tieredBaseModelCache(processBaseModelCache, redisModels, log) : processBaseModelCache;
+    const memoryModels = memoryBaseModelCache();
+    const baseModelCache = redisModels ? tieredBaseModelCache(memoryModels, redisModels, log) : memoryModels;
     await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, baseModelCache, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
     // Several workers on one Redis: one reconciles per interval.

@@ -28,7 +28,7 @@ export interface QueueJobProcessorDeps {
   metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
   /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
   feedbackStore?: FeedbackStore | undefined;
-  /** Base repository models kept between reviews; default: this process's in-memory LRU. */
+  /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */
   baseModelCache?: BaseModelCache | undefined;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { Redis } from 'ioredis';
+import { ExternalServiceError } from '../errors.js';
 import type { BaseModelData } from '../integration/repository-model.js';
 import type { BaseModelCache } from '../review/base-model-cache.js';
 
@@ -31,18 +32,27 @@ export function createRedisBaseModelCache(redisUrl: string, opts: RedisBaseModel
   redis.on('error', () => undefined);
   const prefix = opts.prefix ?? 'arch-review:base-model';
   const ttl = opts.ttlSeconds ?? BASE_MODEL_TTL_S;
+  async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw new ExternalServiceError('redis', `base model cache: ${what} failed: ${(err as Error).message}`, { retryable: true, cause: err });
+    }
+  }
   return {
-    async get(key) {
-      const raw = await redis.getBuffer(`${prefix}:${key}`);
-      if (!raw || raw.length === 0) return undefined;
-      const json = raw[0] === 0x7a /* z */ ? (await gunzipAsync(raw.subarray(1))).toString('utf8') : raw.toString('utf8');
-      return JSON.parse(json) as BaseModelData;
-    },
-    async set(key, data) {
-      const json = Buffer.from(JSON.stringify(data), 'utf8');
-      const value = json.length > GZIP_OVER_BYTES ? Buffer.concat([Buffer.from('z'), await gzipAsync(json)]) : json;
-      await redis.set(`${prefix}:${key}`, value, 'EX', ttl);
-    },
+    get: (key) =>
+      guarded('get', async () => {
+        const raw = await redis.getBuffer(`${prefix}:${key}`);
+        if (!raw || raw.length === 0) return undefined;
+        const json = raw[0] === 0x7a /* z */ ? (await gunzipAsync(raw.subarray(1))).toString('utf8') : raw.toString('utf8');
+        return JSON.parse(json) as BaseModelData;
+      }),
+    set: (key, data) =>
+      guarded('set', async () => {
+        const json = Buffer.from(JSON.stringify(data), 'utf8');
+        const value = json.length > GZIP_OVER_BYTES ? Buffer.concat([Buffer.from('z'), await gzipAsync(json)]) : json;
+        await redis.set(`${prefix}:${key}`, value, 'EX', ttl);
+      }),
     async close() {
       redis.disconnect();
     },

@@ -40,7 +40,7 @@ export interface RunReviewJobDeps {
   metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
   /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
   feedbackStore?: FeedbackStore;
-  /** Base repository models kept between reviews; default: this process's in-memory LRU. */
+  /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */
   baseModelCache?: BaseModelCache;
   /** Feedback this process counted in `feedback_total` already (without a store, it is read again at every review). */
   feedbackSeen?: SeenFeedback;

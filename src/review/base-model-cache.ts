@@ -90,6 +90,3 @@ export function tieredBaseModelCache(first: BaseModelCache, second: BaseModelCac
     },
   };
 }
-
-/** The process's own cache, used when the caller gives none: the App's worker keeps base models across reviews. */
-export const processBaseModelCache: BaseModelCache = memoryBaseModelCache();

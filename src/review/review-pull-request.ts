@@ -15,7 +15,7 @@ import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
 import type { IntegrationModel } from '../integration/types.js';
-import { processBaseModelCache, type BaseModelCache } from './base-model-cache.js';
+import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
 import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
@@ -54,7 +54,7 @@ export interface ReviewPullRequestDeps {
   readConcurrency?: number;
   /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
   feedback?: FeedbackSource;
-  /** Where base repository models are kept between reviews; default: this process's in-memory LRU. */
+  /** Where base repository models are kept between reviews (the App's worker passes one); default: none kept. */
   baseModelCache?: BaseModelCache;
 }
 
@@ -175,7 +175,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
           files: parsed.files,
           inputs: ruleInputs,
           results: ruleResults,
-          cache: deps.baseModelCache ?? processBaseModelCache,
+          // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
+          cache: deps.baseModelCache ?? memoryBaseModelCache(),
           log,
           ...(deps.signal ? { signal: deps.signal } : {}),
         })

@@ -16,7 +16,21 @@ const recordingLog = () => {
   return { warnings, log: { debug() {}, info() {}, error() {}, warn: (_o: object | string, msg?: string) => void warnings.push(msg ?? '') } };
 };
 
+/** What every adapter of the cache port does (run for the in-memory LRU and for Redis). */
+function baseModelCacheContract(make: () => BaseModelCache): void {
+  it('contract: a key never set is a miss; a set model reads back equal; a second set replaces it', async () => {
+    const cache = make();
+    expect(await cache.get('acme/shop@none#1/2/3')).toBeUndefined();
+    await cache.set('acme/shop@abc#1/2/3', data('abc', 3));
+    expect(await cache.get('acme/shop@abc#1/2/3')).toEqual(data('abc', 3));
+    await cache.set('acme/shop@abc#1/2/3', data('abc', 1));
+    expect(await cache.get('acme/shop@abc#1/2/3')).toEqual(data('abc', 1));
+  });
+}
+
 describe('memoryBaseModelCache', () => {
+  baseModelCacheContract(() => memoryBaseModelCache());
+
   it('keeps models up to its size bound, dropping the least recently used', async () => {
     const one = JSON.stringify(data('a')).length;
     const cache = memoryBaseModelCache(one * 2 + 10);
@@ -74,6 +88,8 @@ describe.skipIf(redisUnavailableReason() !== undefined)('the Redis base-model ca
   afterAll(async () => {
     await redis?.stop();
   });
+
+  baseModelCacheContract(() => createRedisBaseModelCache(redis.url, { prefix: `c${Math.random()}` }));
 
   it('stores small models as JSON and large ones gzipped, with a TTL, and reads both back', async () => {
     const cache = createRedisBaseModelCache(redis.url, { prefix: 't', ttlSeconds: 60 });
