@@ -35,12 +35,8 @@ export async function readTarballSnapshot(octokit: GitHubClient, opts: TarballSn
   const signal = AbortSignal.any([abort.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
   let body: unknown;
   try {
-    ({ data: body } = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
-      owner: opts.owner,
-      repo: opts.repo,
-      ref: opts.ref,
-      request: { signal, parseSuccessResponseBody: false },
-    }));
+    // `parseSuccessResponseBody: false`: Octokit hands over the response body as a stream instead of reading it whole.
+    ({ data: body } = await octokit.rest.repos.downloadTarballArchive({ owner: opts.owner, repo: opts.repo, ref: opts.ref, request: { signal, parseSuccessResponseBody: false } }));
   } catch (err) {
     throw translateGitHubError(err);
   }
