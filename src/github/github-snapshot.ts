@@ -64,8 +64,10 @@ export async function readTarballSnapshot(octokit: GitHubClient, opts: TarballSn
     })();
     await Promise.race([entries, failed]);
   } catch (err) {
-    // Out of time: keep what was read (the collector notes the cut); any other failure is the caller's.
-    if (!timeout.aborted || opts.signal?.aborted) throw err;
+    // Out of time (the budget's, or the transport's own per-request timeout): keep what was read, and the
+    // collector notes the cut. A caller's abort (a newer head superseded the review) or any other failure is the caller's.
+    if (opts.signal?.aborted || !(timeout.aborted || isTimeout(err))) throw err;
+    collector.timedOut();
   } finally {
     abort.abort();
     input.destroy();
@@ -73,6 +75,12 @@ export async function readTarballSnapshot(octokit: GitHubClient, opts: TarballSn
     extract.destroy();
   }
   return collector.finish(opts.ref);
+}
+
+/** An aborted or timed-out body stream (`AbortSignal.timeout` under the transport). */
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
 }
 
 /** `acme-shop-1a2b3c/src/pay.ts` → `src/pay.ts` (GitHub's archives put everything under one top folder). */

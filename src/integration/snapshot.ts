@@ -134,6 +134,11 @@ export class SnapshotCollector {
     }
   }
 
+  /** The reader ran out of time on its own clock (a transport timeout): stop, as over the time budget. */
+  timedOut(): void {
+    this.cut('time');
+  }
+
   /** The snapshot of what was kept, at `ref`. */
   finish(ref: string): RepositorySnapshot {
     const index = moduleIndex(this.held);

@@ -33,6 +33,13 @@ describe('readTarballSnapshot', () => {
     expect(snap.note).toBe('The repository snapshot was cut at 10 files: the repository model covers only the files read until then.');
   });
 
+  it('out of time while streaming: keeps what was read and notes the cut', async () => {
+    nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).delayBody(2_000).reply(200, await tarballOf(shop()), { 'content-type': 'application/x-gzip' });
+    const snap = await readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: { ...BUDGET, timeoutMs: 200 }, changedPaths: [] });
+    expect(snap.truncated).toBe(true);
+    expect(snap.note).toBe('The repository snapshot was cut after 0 s: the repository model covers only the files read until then.');
+  });
+
   it('a failed download is a translated GitHub error', async () => {
     nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).reply(404, { message: 'Not Found' });
     await expect(readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: BUDGET, changedPaths: [] })).rejects.toThrow();
