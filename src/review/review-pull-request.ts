@@ -165,9 +165,10 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   notes.push(...differential.notes);
   const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
 
-  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied.
+  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
+  // change with source files the rules read (a docs-only change costs no tarball).
   const repository =
-    config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot
+    config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot && ruleInputs.length > 0
       ? await readRepositoryModel({
           source,
           repository: target.repository,

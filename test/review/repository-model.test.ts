@@ -95,3 +95,29 @@ describe('readRepositoryModel', () => {
     expect(base('src/lib/errors.ts', 'src/lib/errors.ts', 'src/lib/errors')).toBeUndefined();
   });
 });
+
+describe('reviewPullRequest with a repository snapshot', () => {
+  const diffAdding = (path: string, text: string) => {
+    const lines = text.split('\n').slice(0, -1);
+    return [`diff --git a/${path} b/${path}`, 'new file mode 100644', 'index 0000000..1111111', '--- /dev/null', `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`), ''].join('\n');
+  };
+  const withDiff = (text: string) => {
+    const { source, reads } = sourceOf();
+    return { source: { ...source, loadDiff: () => Promise.resolve({ kind: 'unified' as const, text }) }, reads };
+  };
+
+  it('puts the repository summary on the result, and reads no snapshot for a change without source files', async () => {
+    const { reviewPullRequest } = await import('../../src/review/review-pull-request.js');
+    const code = withDiff(diffAdding('src/orders/pay.ts', DIRECT));
+    const result = await reviewPullRequest({ source: code.source, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger });
+    expect(code.reads).toHaveLength(1);
+    expect(result.repository).toMatchObject({ truncated: false, files: 6 });
+    expect(result.repository!.adapters.map((a) => a.module)).toContain('src/lib/payments');
+    expect(result.integrationMap?.headlines).toEqual(['adds a dependency on `Stripe` from `src/orders/pay` (no retry)']);
+
+    const docs = withDiff(diffAdding('docs/guide.md', '# Guide\n'));
+    const docsResult = await reviewPullRequest({ source: docs.source, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger });
+    expect(docs.reads).toHaveLength(0);
+    expect(docsResult.repository).toBeUndefined();
+  });
+});
