@@ -26,6 +26,8 @@ import { withGitHubRetryPolicy } from './github/octokit-policy.js';
 import { resolveBotLogin } from './github/resolve-bot-login.js';
 import type { FeedbackStore } from './feedback/feedback-store.js';
 import { createRedisFeedbackStore } from './feedback/redis-feedback-store.js';
+import { createRedisBaseModelCache } from './app/redis-base-model-cache.js';
+import { memoryBaseModelCache, tieredBaseModelCache, type BaseModelCache } from './review/base-model-cache.js';
 import { createMetrics } from './metrics.js';
 import { createCustomRulesLoader } from './app/custom-rules-loader.js';
 import type { Metrics } from './metrics.js';
@@ -88,6 +90,8 @@ export interface ProcessJobDeps {
   feedback?: FeedbackSink;
   /** Cross-PR learning from feedback (Redis, when REDIS_URL is set). */
   feedbackStore?: FeedbackStore;
+  /** Base repository models between reviews (memory, and Redis when REDIS_URL is set). */
+  baseModelCache?: BaseModelCache;
 }
 
 /** arch-review's version, from package.json (one level above both `src/` and `dist/`). */
@@ -120,6 +124,7 @@ export function reviewJobProcessor(deps: ProcessJobDeps): JobProcessor {
     categoryGuidance: personaCategoryGuidance(),
     customRules: createCustomRulesLoader({ metrics: deps.metrics }),
     ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+    ...(deps.baseModelCache ? { baseModelCache: deps.baseModelCache } : {}),
   });
 }
 
@@ -187,6 +192,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
   let reconciler: Reconciler | undefined;
   let passLock: PassLock | undefined;
   let feedbackStore: FeedbackStore | undefined;
+  let redisBaseModels: { close(): Promise<void> } | undefined;
   let server: Server | undefined;
   let opsServer: HttpServer | undefined;
   let port: number | undefined;
@@ -244,7 +250,12 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const enqueue = (job: QueueJob) => queue.enqueue(job);
     // Feedback (👎, resolved threads, replies) is shared by every pull request of a repository only with Redis.
     feedbackStore = env.redisUrl ? createRedisFeedbackStore(env.redisUrl) : undefined;
-    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
+    // Base repository models: this process's memory first, then (with Redis) every worker's.
+    const redisModels = env.redisUrl ? createRedisBaseModelCache(env.redisUrl) : undefined;
+    redisBaseModels = redisModels;
+    const memoryModels = memoryBaseModelCache();
+    const baseModelCache = redisModels ? tieredBaseModelCache(memoryModels, redisModels, log) : memoryModels;
+    await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, baseModelCache, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');
     // Several workers on one Redis: one reconciles per interval.
     passLock = env.redisUrl && env.reconcile.intervalMs > 0 ? createRedisPassLock(env.redisUrl) : undefined;
@@ -281,6 +292,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
         await queue.close(env.shutdownTimeoutMs);
         await rulePool?.close();
         await feedbackStore?.close();
+        await redisBaseModels?.close();
         log.info({ queue: depth }, 'stopped');
       })()),
   };

@@ -1,5 +1,6 @@
 import { replyOnce } from '../github/command-reply.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
+import type { BaseModelCache } from '../review/base-model-cache.js';
 import { createFeedbackSink } from '../feedback/feedback-sink.js';
 import { createSeenFeedback } from '../feedback/seen-feedback.js';
 import type { GitHubClient } from '../github/types.js';
@@ -27,6 +28,8 @@ export interface QueueJobProcessorDeps {
   metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
   /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
   feedbackStore?: FeedbackStore | undefined;
+  /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */
+  baseModelCache?: BaseModelCache | undefined;
   reviewer?: Reviewer | undefined;
   ruleRunner?: RuleRunner | undefined;
   version?: string;
@@ -145,6 +148,7 @@ export function createQueueJobProcessor(deps: QueueJobProcessorDeps): JobProcess
           ...(deps.version ? { version: deps.version } : {}),
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           ...(deps.feedbackStore ? { feedbackStore: deps.feedbackStore } : {}),
+          ...(deps.baseModelCache ? { baseModelCache: deps.baseModelCache } : {}),
           feedbackSeen,
           ...(deps.retryDelayMs !== undefined ? { checkRunRetryDelayMs: deps.retryDelayMs } : {}),
           ...(deps.customRules ? { customRules: deps.customRules } : {}),

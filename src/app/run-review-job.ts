@@ -21,6 +21,7 @@ import type { Logger, Reviewer, RuleRunner } from '../review/ports.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
+import type { BaseModelCache } from '../review/base-model-cache.js';
 import { createPullRequestFeedbackSource } from '../feedback/pull-request-feedback-source.js';
 import type { SeenFeedback } from '../feedback/seen-feedback.js';
 
@@ -39,6 +40,8 @@ export interface RunReviewJobDeps {
   metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
   /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
   feedbackStore?: FeedbackStore;
+  /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */
+  baseModelCache?: BaseModelCache;
   /** Feedback this process counted in `feedback_total` already (without a store, it is read again at every review). */
   feedbackSeen?: SeenFeedback;
   /** Where the rules run (the worker-thread pool in production); defaults to this thread. */
@@ -245,6 +248,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       lastOpen: prior.lastOpen,
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
+      ...(deps.baseModelCache ? { baseModelCache: deps.baseModelCache } : {}),
       feedback: createPullRequestFeedbackSource({
         octokit,
         ref,

@@ -32,6 +32,8 @@ export interface JsonReport {
   usage?: TokenUsage;
   /** The integration map of the change: module → service edges with their status and resilience facts, and the headlines. */
   integrationMap?: ChangeMap;
+  /** The repository model at the head (from the base snapshot): its adapters, services, files, and whether the snapshot was cut. */
+  repository?: ReviewResult['repository'];
 }
 
 /** Builds the JSON report of a review (a plain object; see `formatJson` for the text). */
@@ -57,6 +59,7 @@ export function toJsonReport(result: ReviewResult): JsonReport {
     notes: result.notes,
     ...(result.usage ? { usage: result.usage } : {}),
     ...(result.integrationMap ? { integrationMap: result.integrationMap } : {}),
+    ...(result.repository ? { repository: result.repository } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ import { toFileContent } from '../diff/file-content.js';
 import { findDefaultBranch } from './find-default-branch.js';
 import { runGit } from './git.js';
 import { readWorkingFile } from './read-working-file.js';
+import { readLocalSnapshot } from './local-snapshot.js';
+import type { RepositorySnapshot, SnapshotBudget } from '../integration/snapshot.js';
 
 export interface LocalGitSourceOptions {
   /** Any folder inside the repository. */
@@ -97,6 +99,15 @@ export class LocalGitSource implements PullRequestSource {
   /** The version of `filePath` at the merge base the diff is taken against, for differential analysis. */
   readBaseFile(filePath: string, maxBytes: number): Promise<FileContent | undefined> {
     return this.readAt(this.mergeBase, filePath, maxBytes);
+  }
+
+  /** The repository at the merge base, for the repository model (see `readLocalSnapshot`). */
+  readBaseSnapshot(opts: { budget: SnapshotBudget; changedPaths: readonly string[]; signal?: AbortSignal }): Promise<RepositorySnapshot> {
+    return readLocalSnapshot({ root: this.root, ref: this.mergeBase, ...opts });
+  }
+
+  baseSnapshotRef(): Promise<string> {
+    return Promise.resolve(this.mergeBase);
   }
 
   /** `filePath` at `commit`; `undefined` when it is not a file there. */

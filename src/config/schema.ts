@@ -107,8 +107,17 @@ export const ConfigSchema = z.object({
     .object({
       enabled: z.boolean().default(true).describe('Show the integration map (services the changed modules reach, with their timeout/retry/breaker facts) in reviews that touch integration code.'),
       max_services: z.number().int().min(1).max(50).default(12).describe('At most this many services are drawn; the rest are counted.'),
+      snapshot: z
+        .object({
+          enabled: z.boolean().default(true).describe('Read the repository at the base commit (one tarball request per base commit, cached) so the review knows the whole repository\'s integrations and adapters, not only the changed files.'),
+          max_files: z.number().int().min(1).max(100_000).default(5000).describe('At most this many source files are read; over it, only the packages the change touches and what they import are.'),
+          max_bytes: z.number().int().min(1024).default(50 * 1024 * 1024).describe('At most this many bytes of kept source are read (default 50 MB); over it, the snapshot is cut like over `max_files`.'),
+          timeout_seconds: z.number().int().min(1).max(300).default(20).describe('Reading the snapshot stops after this many seconds; the review goes on with what was read.'),
+        })
+        .default({ enabled: true, max_files: 5000, max_bytes: 50 * 1024 * 1024, timeout_seconds: 20 })
+        .describe('The repository snapshot at the base commit behind the repository model.'),
     })
-    .default({ enabled: true, max_services: 12 })
+    .default({ enabled: true, max_services: 12, snapshot: { enabled: true, max_files: 5000, max_bytes: 50 * 1024 * 1024, timeout_seconds: 20 } })
     .describe('The integration map of the change in the review summary.'),
   architecture: ArchitectureSchema.optional().describe(
     'Declared architecture boundaries: named modules (globs), their layer order and `forbid` rules (from → to, including vendor SDKs), judged on the imports every pull request adds and on the whole repository by `arch-review check` (see “Declared architecture boundaries” in the README).',

@@ -1,5 +1,7 @@
 import { toFileContent } from '../diff/file-content.js';
 import type { FileContent, PullRequestSource, RawDiff } from '../review/ports.js';
+import type { SnapshotBudget } from '../integration/snapshot.js';
+import { readTarballSnapshot } from './github-snapshot.js';
 import { gitHubErrorCodes, hasStatus, translateGitHubError } from './translate-error.js';
 import type { GitHubClient, PullRequestRef } from './types.js';
 
@@ -103,6 +105,16 @@ export function createGitHubSource(octokit: GitHubClient, ref: GitHubSourceRef):
   const baseSha = ref.baseSha;
   return {
     ...(baseSha !== undefined ? { readBaseFile: async (path: string, maxBytes: number) => readAt(await resolveMergeBase(baseSha), path, maxBytes) } : {}),
+    ...(baseSha !== undefined
+      ? {
+          // One tarball request per base commit (the review caches the model it gives).
+          readBaseSnapshot: async (opts: { budget: SnapshotBudget; changedPaths: readonly string[]; signal?: AbortSignal }) => {
+            const signal = opts.signal && ref.signal ? AbortSignal.any([opts.signal, ref.signal]) : (opts.signal ?? ref.signal);
+            return readTarballSnapshot(octokit, { ...base, ref: await resolveMergeBase(baseSha), budget: opts.budget, changedPaths: opts.changedPaths, ...(signal ? { signal } : {}) });
+          },
+          baseSnapshotRef: () => resolveMergeBase(baseSha),
+        }
+      : {}),
 
     async loadDiff() {
       try {

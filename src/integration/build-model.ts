@@ -1,7 +1,7 @@
 import { withFileMemo } from '../rules/ast/file-memo.js';
 import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { integrationPointsOf, parseFile } from './extract-points.js';
-import { importedModules, moduleIndex, moduleOf } from './module-graph.js';
+import { importedModules, moduleIndex, moduleOf, scannedImportedModules, type ModuleIndex } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 /** A module holding at least this share of a service's calls is its adapter (when others import it). */
@@ -16,25 +16,66 @@ const NAMED_ADAPTER_SHARE = 0.2;
  * @example const model = buildIntegrationModel(files); model.adapters.find((a) => a.service === 'Stripe')
  */
 export function buildIntegrationModel(files: readonly SourceFile[]): IntegrationModel {
+  const index = moduleIndex(files);
+  return mergeFileModels(files.map((f) => fileModelOf(f, index)));
+}
+
+/**
+ * What the model knows of one file: its integration points and the repository modules it imports. Small and
+ * plain JSON (no source text), so a repository's per-file models can be cached per base commit and the head
+ * model made from them by replacing the changed files (see {@link mergeFileModels}).
+ */
+export interface FileModel {
+  path: string;
+  language: SourceFile['language'];
+  points: IntegrationPoint[];
+  /** Repository modules the file imports. */
+  imports: string[];
+  /** The file says it is an adapter (`clients/`, `*_gateway.py`; see `hasFileRole`). */
+  namedAdapter?: boolean;
+  /** Why the file was not parsed, when it was not. */
+  error?: string;
+  /** Only its imports were read (no integration signals, see `hasIntegrationSignals`): `points` is empty unread. */
+  unparsed?: boolean;
+}
+
+/**
+ * The model data of one file, its imports resolved against `index` (the repository's modules). One parse
+ * per file for its points and its imports; with `points` given (the rule run found them already), a file
+ * is only scanned for its imports, without a parse.
+ */
+export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: readonly IntegrationPoint[]): FileModel {
+  const namedAdapter = hasFileRole(file.path, file.source, 'adapter');
+  const base = { path: file.path, language: file.language, ...(namedAdapter ? { namedAdapter } : {}) };
+  if (points) return { ...base, points: [...points], imports: scannedImportedModules(file, index) };
+  const parsed = parseFile(file);
+  const own: IntegrationPoint[] = [];
+  let error: string | undefined;
+  if (!isOutsideRuntime(file.path, file.source)) {
+    if ('error' in parsed) error = parsed.error;
+    else own.push(...withFileMemo(() => integrationPointsOf(parsed.ctx)));
+  }
+  const imports = importedModules(file, index, 'error' in parsed ? null : parsed.ctx.root);
+  return { ...base, points: own, imports, ...(error ? { error } : {}) };
+}
+
+/** The integration model of a repository from its files' model data: points, module imports, and the adapters found from both. */
+export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
   const points: IntegrationPoint[] = [];
   const errors: string[] = [];
-  const index = moduleIndex(files);
   const imports = new Map<string, Set<string>>();
+  const named = new Set<string>();
   for (const file of files) {
-    // One parse per file for its points and its imports.
-    const parsed = parseFile(file);
-    if (!isOutsideRuntime(file.path, file.source)) {
-      if ('error' in parsed) errors.push(parsed.error);
-      else points.push(...withFileMemo(() => integrationPointsOf(parsed.ctx)));
-    }
-    const targets = importedModules(file, index, 'error' in parsed ? null : parsed.ctx.root);
-    if (targets.length === 0) continue;
-    const from = moduleOfFile(file);
+    points.push(...file.points);
+    if (file.error) errors.push(file.error);
+    const from = moduleOf(file.path, file.language);
+    if (file.namedAdapter) named.add(from);
+    if (file.imports.length === 0) continue;
     const set = imports.get(from) ?? new Set<string>();
-    for (const t of targets) set.add(t);
+    for (const t of file.imports) set.add(t);
     imports.set(from, set);
   }
-  return { points, imports, adapters: findAdapters(points, imports, files), errors };
+  return { points, imports, adapters: adaptersOf(points, imports, named), errors };
 }
 
 const moduleOfFile = (f: SourceFile): string => moduleOf(f.path, f.language);
@@ -44,9 +85,13 @@ const moduleOfFile = (f: SourceFile): string => moduleOf(f.path, f.language);
  * share, when their name or folder says they are an adapter) and that other modules import.
  */
 export function findAdapters(points: readonly IntegrationPoint[], imports: ReadonlyMap<string, ReadonlySet<string>>, files: readonly SourceFile[]): Adapter[] {
+  return adaptersOf(points, imports, new Set(files.filter((f) => hasFileRole(f.path, f.source, 'adapter')).map(moduleOfFile)));
+}
+
+/** {@link findAdapters} with the modules that say they are adapters already known. */
+export function adaptersOf(points: readonly IntegrationPoint[], imports: ReadonlyMap<string, ReadonlySet<string>>, named: ReadonlySet<string>): Adapter[] {
   const importers = new Map<string, string[]>();
   for (const [from, targets] of imports) for (const t of targets) importers.set(t, [...(importers.get(t) ?? []), from]);
-  const named = new Set(files.filter((f) => hasFileRole(f.path, f.source, 'adapter')).map(moduleOfFile));
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of points) {
     if (p.direction !== 'outbound') continue;

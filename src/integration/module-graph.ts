@@ -57,14 +57,48 @@ export function importedModules(file: SourceFile, index: ModuleIndex, tree?: SgR
     for (const m of file.source.matchAll(/^\s*import\s+([\w.]+)/gm)) add(bySuffix(m[1]!.replace(/\./g, '/'), index));
     return [...out];
   }
-  let statements;
+  let statements: Array<{ module: string }>;
   try {
     if (tree === null) return [];
     statements = importStatements(tree ?? parseSource(file.language, file.source), file.language);
   } catch {
     return [];
   }
-  for (const s of statements) {
+  return resolveSpecifiers(file, statements.map((s) => s.module), index);
+}
+
+/**
+ * {@link importedModules} without a parse: the import specifiers are read by regular expressions over the
+ * import lines (a commented-out import counts too). For files the model only needs the imports of, and for
+ * deciding which files of a repository snapshot to keep.
+ */
+export function scannedImportedModules(file: SourceFile, index: ModuleIndex): string[] {
+  if (file.language === 'python') return importedModules(file, index, null);
+  return resolveSpecifiers(file, scanImportSpecifiers(file.source, file.language), index);
+}
+
+/** The modules named by a file's import lines (TS/JS `import`/`require`, Go `import`, Java `import`), read by regular expressions. */
+export function scanImportSpecifiers(source: string, language: RuleLanguage): string[] {
+  const out: string[] = [];
+  if (language === 'go') {
+    for (const block of source.matchAll(/^import\s*\(([^)]*)\)/gm)) for (const m of block[1]!.matchAll(/"([^"\n]+)"/g)) out.push(m[1]!);
+    for (const m of source.matchAll(/^import[ \t]+(?:[\w.]+[ \t]+)?"([^"\n]+)"/gm)) out.push(m[1]!);
+  } else if (language === 'java') {
+    for (const m of source.matchAll(/^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+(?:\.\*)?)[ \t]*;/gm)) out.push(m[1]!);
+  } else if (language !== 'python') {
+    for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"\n]+)['"]/g)) out.push(m[1]!);
+  }
+  return out;
+}
+
+function resolveSpecifiers(file: SourceFile, specifiers: readonly string[], index: ModuleIndex): string[] {
+  const from = moduleOf(file.path, file.language);
+  const out = new Set<string>();
+  const add = (m: string | undefined): void => {
+    if (m && m !== from) out.add(m);
+  };
+  for (const module of specifiers) {
+    const s = { module };
     if (file.language === 'go') add(bySuffix(s.module, index));
     else if (file.language === 'java') {
       const path = s.module.replace(/\.\*$/, '').replace(/\./g, '/');
@@ -91,9 +125,30 @@ function relativePython(path: string, dots: number, rest: string): string {
 function bySuffix(suffix: string, index: ModuleIndex): string | undefined {
   if (!suffix) return undefined;
   if (index.modules.has(suffix)) return suffix;
+  // Both kinds of match below end in the same last segment: only those modules are looked at.
+  const candidates = byLastSegment(index).get(lastSegment(suffix)) ?? [];
   let best: string | undefined;
-  for (const m of index.modules) if (m.endsWith(`/${suffix}`) && (!best || m.length < best.length)) best = m;
+  for (const m of candidates) if (m.endsWith(`/${suffix}`) && (!best || m.length < best.length)) best = m;
   // Go import paths carry the module prefix (`github.com/acme/shop/internal/pay`): the repository path is a suffix of the import.
-  if (!best) for (const m of index.modules) if (suffix.endsWith(`/${m}`) && (!best || m.length > best.length)) best = m;
+  if (!best) for (const m of candidates) if (suffix.endsWith(`/${m}`) && (!best || m.length > best.length)) best = m;
   return best;
+}
+
+const lastSegment = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+const lastSegments = new WeakMap<ModuleIndex, Map<string, string[]>>();
+
+/** The index's modules by their last path segment (built once per index). */
+function byLastSegment(index: ModuleIndex): Map<string, string[]> {
+  let map = lastSegments.get(index);
+  if (!map) {
+    map = new Map();
+    for (const m of index.modules) {
+      const k = lastSegment(m);
+      const list = map.get(k);
+      if (list) list.push(m);
+      else map.set(k, [m]);
+    }
+    lastSegments.set(index, map);
+  }
+  return map;
 }

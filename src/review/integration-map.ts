@@ -1,6 +1,7 @@
 import type { DiffFile } from '../diff/types.js';
 import { changeMap, type ChangeMap } from '../integration/change-map.js';
 import { extractIntegrationPoints } from '../integration/extract-points.js';
+import { moduleOf } from '../integration/module-graph.js';
 import type { IntegrationPoint } from '../integration/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import { mapLimit } from './map-limit.js';
@@ -19,6 +20,8 @@ export interface ChangeMapInput {
   maxServices: number;
   readConcurrency: number;
   log: Logger;
+  /** Base points from the repository snapshot (`snapshotBasePoints`): a file it can tell about is not read again. */
+  basePoints?: (basePath: string, headPath: string, moduleOfHead: string) => IntegrationPoint[] | undefined;
 }
 
 /**
@@ -29,12 +32,20 @@ export interface ChangeMapInput {
 export async function buildChangeMap(input: ChangeMapInput): Promise<ChangeMap> {
   const head: IntegrationPoint[] = input.results.flatMap((r) => r.points ?? []);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
-  const wanted = input.inputs.filter((inp, i) => {
+  let wanted = input.inputs.filter((inp, i) => {
     const diff = byPath.get(inp.path);
     if (!diff || diff.status === 'added') return false;
     return (input.results[i]?.points?.length ?? 0) > 0 || diff.deletions > 0;
   });
   const base: IntegrationPoint[] = [];
+  if (input.basePoints) {
+    const fromSnapshot = input.basePoints;
+    wanted = wanted.filter((inp) => {
+      const points = fromSnapshot(byPath.get(inp.path)?.oldPath ?? inp.path, inp.path, moduleOf(inp.path, inp.language));
+      if (points) base.push(...points);
+      return points === undefined;
+    });
+  }
   const readBase = input.source.readBaseFile?.bind(input.source);
   if (readBase) {
     const reads = wanted.slice(0, MAX_BASE_READS);

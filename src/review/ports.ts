@@ -1,4 +1,5 @@
 import type { ChangeMap } from '../integration/change-map.js';
+import type { RepositorySnapshot, SnapshotBudget } from '../integration/snapshot.js';
 import type { Adapter } from '../integration/types.js';
 import type { Config } from '../config/schema.js';
 import type { DiffFile, FileClassification, LineMap, RawDiff } from '../diff/types.js';
@@ -45,6 +46,14 @@ export interface PullRequestSource {
    * without it (a bare diff) reviews every changed line as new.
    */
   readBaseFile?(path: string, maxBytes: number): Promise<FileContent | undefined>;
+  /**
+   * The repository at the base commit (the merge base), for the repository model: the source files a
+   * `SnapshotCollector` keeps under `budget` (one tarball request in the App, `git ls-tree` + `git
+   * cat-file --batch` in the CLI). `undefined` when the source cannot read one.
+   */
+  readBaseSnapshot?(opts: { budget: SnapshotBudget; changedPaths: readonly string[]; signal?: AbortSignal }): Promise<RepositorySnapshot | undefined>;
+  /** The commit `readBaseSnapshot` reads, so its model can be cached per commit before any snapshot is read. */
+  baseSnapshotRef?(): Promise<string>;
 }
 
 /** One file handed to the reviewer: selected, parsed, with its head text. */
@@ -189,6 +198,11 @@ export interface ReviewResult {
   lineMaps: Map<string, LineMap>;
   /** The integration map of the change (module → service edges with resilience facts); absent when off or when nothing was found. */
   integrationMap?: ChangeMap;
+  /**
+   * The repository model at the head (the base snapshot with the change applied), summarised: its adapters,
+   * how many outbound services and files it covers, and whether the snapshot was cut. Absent without a snapshot.
+   */
+  repository?: { adapters: Adapter[]; services: number; files: number; truncated: boolean };
   /** Findings an `arch-review-ignore` comment silenced: not posted, counted in the summary and metrics. */
   suppressed?: SuppressedFinding[];
   /** What feedback learned earlier did to this review (absent without a feedback port). */

@@ -15,11 +15,14 @@ import { boundaryFindings } from './boundary-findings.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
+import type { IntegrationModel } from '../integration/types.js';
+import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
+import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
 import type { MarkedFinding } from './marker.js';
-import type { FileContent, Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
+import type { FileContent, IntegrationContext, Logger, PullRequestSource, Publisher, ReviewFile, Reviewer, ReviewerOutput, ReviewResult, ReviewTarget, RuleRunner } from './ports.js';
 import { selectFindings } from './select-findings.js';
 
 export interface ReviewPullRequestDeps {
@@ -52,6 +55,8 @@ export interface ReviewPullRequestDeps {
   readConcurrency?: number;
   /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
   feedback?: FeedbackSource;
+  /** Where base repository models are kept between reviews (the App's worker passes one); default: none kept. */
+  baseModelCache?: BaseModelCache;
 }
 
 /**
@@ -170,6 +175,31 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   });
   const ruleFindings: Finding[] = withConfiguredSeverity([...differential.findings, ...boundaries], config.rules);
 
+  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
+  // change with source files the rules read (a docs-only change costs no tarball).
+  const repository =
+    config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot && ruleInputs.length > 0
+      ? await readRepositoryModel({
+          source,
+          repository: target.repository,
+          config,
+          files: parsed.files,
+          inputs: ruleInputs,
+          results: ruleResults,
+          // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
+          cache: deps.baseModelCache ?? memoryBaseModelCache(),
+          log,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        })
+      : undefined;
+  notes.push(...(repository?.notes ?? []));
+  /** The head repository model (for repository-wide findings and the agent); absent without a snapshot. */
+  const repositoryModel: IntegrationModel | undefined = repository?.view?.model;
+  /** The base repository model, to tell what the change made new. */
+  const baseRepositoryModel: IntegrationModel | undefined = repository?.view?.baseModel;
+  // Read by the repository-wide findings (wired at merge).
+  void baseRepositoryModel;
+
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled
     ? await buildChangeMap({
@@ -181,10 +211,19 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         maxServices: config.integration_map.max_services,
         readConcurrency: deps.readConcurrency ?? 8,
         log,
+        ...(repository?.view ? { basePoints: snapshotBasePoints(repository.view.base) } : {}),
       })
     : undefined;
 
-  // Agent.
+  // Agent. It sees the change's integration edges and, with a repository snapshot, the repository's adapters.
+  const integrationContext: IntegrationContext | undefined =
+    (integrationMap && integrationMap.edges.length > 0) || (repositoryModel?.adapters.length ?? 0) > 0
+      ? {
+          ...(integrationMap ? { map: integrationMap } : {}),
+          ...(repositoryModel ? { adapters: repositoryModel.adapters } : {}),
+          ...(repository?.view?.base.truncated ? { truncated: true } : {}),
+        }
+      : undefined;
   let agentOut: ReviewerOutput | undefined;
   let agentFindings: Finding[] = [];
   const agentFiles = selected.filter((f) => inScope(f.diff.path));
@@ -195,8 +234,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         files: agentFiles,
         hints: ruleFindings,
         config,
-        // The change's integration edges (and, with a repository snapshot, the adapters) as deterministic context.
-        ...(integrationMap && integrationMap.edges.length > 0 ? { integration: { map: integrationMap } } : {}),
+        ...(integrationContext ? { integration: integrationContext } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       notes.push(...agentOut.notes);
@@ -271,6 +309,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     lineMaps,
     ...(silenced.suppressed.length > 0 ? { suppressed: silenced.suppressed } : {}),
     ...(integrationMap && integrationMap.edges.length > 0 ? { integrationMap } : {}),
+    ...(repository?.view ? { repository: repositorySummary(repository.view) } : {}),
     ...(learned ? { learned } : {}),
   };
   log.info({ inline: result.inline.length, summaryOnly: result.summaryOnly.length, demoted: chosen.demoted.length, files: verdicts.length, selected: selected.length }, 'review computed');

@@ -87,7 +87,7 @@ learning:
       rules: { 'sql-string-building': false },
       max_file_bytes: 100000,
       agent: { enabled: false, model: 'claude-opus-4-1', max_tokens_per_review: 50000, min_confidence: 0.8 },
-      integration_map: { enabled: false, max_services: 5 },
+      integration_map: { enabled: false, max_services: 5, snapshot: { enabled: true, max_files: 5000, max_bytes: 52428800, timeout_seconds: 20 } },
       check_run: { enabled: true, conclusion: 'failure', fail_on: 'medium' },
       custom_rules: { enabled: true, rule_dirs: ['.github/arch-review/rules'], util_dirs: [], default_category: 'coupling' },
       learning: { enabled: false, dismissals_to_summary: 5 },

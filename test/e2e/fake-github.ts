@@ -37,6 +37,8 @@ export interface FakePullRequestInit {
   baseFiles?: ReadonlyMap<string, string>;
   /** The merge base of `baseSha` and the head, as the compare API reports it; default `baseSha`. */
   mergeBaseSha?: string;
+  /** The repository at the merge base as GitHub's tarball endpoint serves it (a tar.gz); absent: the tarball is a 404. */
+  baseTarball?: Buffer;
 }
 
 /** A review as the fake stores it; `state` is PENDING until submitted. */
@@ -368,6 +370,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const rest = r.slice(repoPrefix.length);
     let m: RegExpExecArray | null;
 
+    // GitHub answers the tarball with a 302 to a short-lived codeload URL carrying its own token.
+    if ((m = /^\/tarball\/([^/]+)$/.exec(rest)) && method === 'GET') {
+      const ref = decodeURIComponent(m[1]!);
+      const pr = [...pulls.values()].find((p) => p.init.baseTarball && mergeBaseOf(p.init) === ref);
+      if (!pr) return notFound();
+      return { status: 302, headers: { location: `${base}/_codeload/${options.owner}/${options.repo}/legacy.tar.gz/${ref}?token=codeload-token` }, text: '' };
+    }
+
     if ((m = /^\/contents\/(.+)$/.exec(rest)) && method === 'GET') {
       const path = decodeURIComponent(m[1]!);
       const atDefault = query.ref === undefined && fake.knobs.defaultBranchFiles ? defaultBranchContent(fake.knobs.defaultBranchFiles, path, accept) : undefined;
@@ -488,6 +498,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     readRequest(req, ({ url, method, query, body, fields }) => {
+      const codeload = /^\/_codeload\/[^/]+\/[^/]+\/legacy\.tar\.gz\/([^/]+)$/.exec(url.pathname);
+      if (codeload) {
+        const pr = [...pulls.values()].find((p) => p.init.baseTarball && mergeBaseOf(p.init) === codeload[1] && query.token === 'codeload-token');
+        const status = pr ? 200 : 404;
+        fake.requests.push({ method, path: url.pathname, route: url.pathname, query, accept: String(req.headers.accept ?? ''), authorization: String(req.headers.authorization ?? ''), body, status, at: performance.now() });
+        res.writeHead(status, { 'content-type': 'application/x-gzip' });
+        res.end(pr?.init.baseTarball ?? '');
+        return;
+      }
       const answer = answerOf(() => route(method, url.pathname, query, req.headers, fields));
       const routePath = url.pathname.replace(/^\/api\/v3/, '');
       // GitHub applied the write, but the answer is lost: the connection drops.

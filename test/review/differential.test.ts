@@ -29,7 +29,7 @@ const fetchWithoutTimeout: Rule = {
 async function review(change: Change, opts: { base?: boolean; failBase?: string } = {}): Promise<ReviewResult & { baseReads: string[] }> {
   const source = sourceOf(change, opts);
   // The integration map reads base versions of its own (tested in integration-map.test.ts): off here, so base reads are differential analysis's alone.
-  const config = { ...defaultConfig(), integration_map: { enabled: false, max_services: 12 } };
+  const config = { ...defaultConfig(), integration_map: { ...defaultConfig().integration_map, enabled: false } };
   const result = await reviewPullRequest({ source, config, target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger, rules: [fetchWithoutTimeout] });
   return { ...result, baseReads: source.baseReads };
 }

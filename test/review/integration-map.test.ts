@@ -64,7 +64,7 @@ describe('integration map in the review', () => {
     const change = gitChange({ 'src/orders/cancel.ts': BASE }, { 'src/orders/cancel.ts': HEAD });
     const off = await reviewPullRequest({
       source: sourceOf(change),
-      config: { ...defaultConfig(), integration_map: { enabled: false, max_services: 12 } },
+      config: { ...defaultConfig(), integration_map: { ...defaultConfig().integration_map, enabled: false } },
       target: { repository: 'acme/shop', headSha: 'h' },
       log: silentLogger,
     });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { readTarballSnapshot } from '../../src/github/github-snapshot.js';
+import { createGitHubSource } from '../../src/github/github-source.js';
+import { useHttpMocks } from '../helpers/http.js';
+import { tarballOf } from '../helpers/tarball.js';
+import { loadFixture } from '../integration/load-fixture.js';
+import { API, BASE_SHA, HEAD_SHA, REF, REPO_PATH, testOctokit } from './fixtures.js';
+
+const nock = useHttpMocks();
+const BUDGET = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, timeoutMs: 20_000 };
+const CODELOAD = 'https://codeload.github.com';
+const shop = () => Object.fromEntries(loadFixture('ts-shop').map((f) => [f.path, f.source]));
+
+describe('readTarballSnapshot', () => {
+  it('follows the 302 to codeload without the token, streams the tar.gz and strips the top folder', async () => {
+    const archive = await tarballOf({ ...shop(), 'node_modules/stripe/index.js': "import http from 'http';\n", 'docs/x.md': '# x\n' });
+    nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).reply(302, '', { location: `${CODELOAD}/${REF.owner}/${REF.repo}/legacy.tar.gz/${BASE_SHA}?token=t` });
+    // `fetch` drops the installation token when the redirect changes host; codeload's URL carries its own.
+    nock(CODELOAD, { badheaders: ['authorization'] }).get(`/${REF.owner}/${REF.repo}/legacy.tar.gz/${BASE_SHA}`).query({ token: 't' }).reply(200, archive, { 'content-type': 'application/x-gzip' });
+    const snap = await readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: BUDGET, changedPaths: [] });
+    expect(snap.ref).toBe(BASE_SHA);
+    // Every source file of the fixture but `src/lib/errors.ts`, which neither integrates nor imports a module.
+    expect(snap.files.map((f) => f.path).sort()).toEqual(Object.keys(shop()).filter((p) => p !== 'src/lib/errors.ts').sort());
+    expect(snap.truncated).toBe(false);
+  });
+
+  it('stops reading when the budget is spent, and says so', async () => {
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`src/m${String(i).padStart(2, '0')}/c.ts`, `import axios from 'axios';\nexport const f = () => axios.get('https://x.example.com/${i}');\n`]));
+    nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).reply(200, await tarballOf(files), { 'content-type': 'application/x-gzip' });
+    const snap = await readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: { ...BUDGET, maxFiles: 10 }, changedPaths: [] });
+    expect(snap.truncated).toBe(true);
+    expect(snap.files).toHaveLength(10);
+    expect(snap.note).toBe('The repository snapshot was cut at 10 files: the repository model covers only the files read until then.');
+  });
+
+  it('out of time while streaming: keeps what was read and notes the cut', async () => {
+    nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).delayBody(2_000).reply(200, await tarballOf(shop()), { 'content-type': 'application/x-gzip' });
+    const snap = await readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: { ...BUDGET, timeoutMs: 200 }, changedPaths: [] });
+    expect(snap.truncated).toBe(true);
+    expect(snap.note).toBe('The repository snapshot was cut after 0 s: the repository model covers only the files read until then.');
+  });
+
+  it('a failed download is a translated GitHub error', async () => {
+    nock(API).get(`${REPO_PATH}/tarball/${BASE_SHA}`).reply(404, { message: 'Not Found' });
+    await expect(readTarballSnapshot(testOctokit(), { ...REF, ref: BASE_SHA, budget: BUDGET, changedPaths: [] })).rejects.toThrow();
+  });
+});
+
+describe('createGitHubSource.readBaseSnapshot', () => {
+  it('reads the tarball at the merge base (one compare, one tarball)', async () => {
+    const mergeBase = 'aaaabbbbccccddddeeeeffff0000111122223333';
+    nock(API).get(`${REPO_PATH}/compare/${BASE_SHA}...${HEAD_SHA}`).query(true).reply(200, { merge_base_commit: { sha: mergeBase } });
+    nock(API).get(`${REPO_PATH}/tarball/${mergeBase}`).reply(200, await tarballOf(shop()), { 'content-type': 'application/x-gzip' });
+    const source = createGitHubSource(testOctokit(), { ...REF, headSha: HEAD_SHA, baseSha: BASE_SHA });
+    expect(await source.baseSnapshotRef!()).toBe(mergeBase);
+    const snap = await source.readBaseSnapshot!({ budget: BUDGET, changedPaths: ['src/orders/cancel-order.ts'] });
+    expect(snap?.ref).toBe(mergeBase);
+    expect(snap?.files.length).toBe(Object.keys(shop()).length - 1);
+  });
+});
