@@ -14,6 +14,8 @@ import { applySuppressions } from './apply-suppressions.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
+import type { IntegrationModel } from '../integration/types.js';
+import { applyRepositoryModel, layersOfChange } from './repository-findings.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
@@ -51,6 +53,13 @@ export interface ReviewPullRequestDeps {
   readConcurrency?: number;
   /** What was learned from feedback (dismissed fingerprints, summary-only rules); absent: nothing applied. */
   feedback?: FeedbackSource;
+  /**
+   * The integration model of the repository at the head (base snapshot with the changed files' head
+   * versions). With it, rules judge layers from the model and the repository rules run (`adapter-bypass`, …).
+   */
+  repositoryModel?: IntegrationModel;
+  /** The model at the base commit, to tell what the change adds (a new service, a new retry). */
+  baseRepositoryModel?: IntegrationModel;
 }
 
 /**
@@ -109,6 +118,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
 
   // Rules.
   const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
+  // With a repository model, each file's layer comes from the model instead of its folder names.
+  const layers = deps.repositoryModel ? layersOfChange(deps.repositoryModel, selected, headTexts) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
@@ -129,6 +140,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
       ...(ruleIds ? { ruleIds } : {}),
       ...(signatures ? { signatures } : {}),
       ...(config.integration_map.enabled ? { integration: true } : {}),
+      ...(layers?.[file.diff.path] ? { layer: layers[file.diff.path] } : {}),
     });
   }
   const ruleResults = await ruleRunner(ruleInputs, rules);
@@ -156,9 +168,23 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     maxFileBytes: config.max_file_bytes,
     readConcurrency: deps.readConcurrency ?? 8,
     log,
+    ...(layers ? { layers } : {}),
   });
   notes.push(...differential.notes);
-  const ruleFindings: Finding[] = withConfiguredSeverity(differential.findings, config.rules);
+  // Findings that need the repository model, on added lines of the files in scope.
+  const withRepository = deps.repositoryModel
+    ? applyRepositoryModel({
+        findings: differential.findings,
+        model: deps.repositoryModel,
+        ...(deps.baseRepositoryModel ? { baseModel: deps.baseRepositoryModel } : {}),
+        files: selected.filter((f) => inScope(f.diff.path)),
+        headTexts,
+        rules,
+        settings: config.rules,
+        log,
+      })
+    : differential.findings;
+  const ruleFindings: Finding[] = withConfiguredSeverity(withRepository, config.rules);
 
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled
