@@ -38,13 +38,15 @@ const PROBABLE_PENALTY = 0.15;
 const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messaging']);
 
 /**
- * A service the model named: a vendor SDK, a host, a broker, a URL variable. Not a guess from a receiver
- * (`paymentsClient` → `payments API`, often the repository's own wrapper), an unresolved host, or an unknown
+ * A service the model named with an identity that holds across files: a vendor SDK, a host, a broker. Not a
+ * guess from a receiver (`paymentsClient` → `payments API`, often the repository's own wrapper), a URL
+ * variable's name (`webhookURL` in one file, `postURL` in the next), an unresolved host, or an unknown
  * external call.
  */
 export function isNamedService(p: IntegrationPoint): boolean {
   if (!JUDGED_KINDS.has(p.kind) || p.direction !== 'outbound') return false;
-  return !/ API$|\(external\)$|host not resolved|^message broker$/.test(p.service);
+  if (p.kind === 'http') return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(p.service);
+  return !/ API$|\(external\)$|^message broker$/.test(p.service);
 }
 
 /**
