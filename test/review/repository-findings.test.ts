@@ -65,3 +65,15 @@ describe('review with a repository model', () => {
     expect(rules.map((r) => r[0])).not.toContain('vendor-sdk-outside-adapter');
   });
 });
+
+describe('repository findings in the pipeline', () => {
+  it('an arch-review-ignore comment with a reason silences adapter-bypass like any rule', async () => {
+    const base = loadFixture('ts-shop');
+    const suppressed = HEAD.replace('  await stripe.refunds.create(', '  // arch-review-ignore adapter-bypass: the gateway cannot refund disputed charges yet\n  await stripe.refunds.create(');
+    const head = base.map((f) => (f.path === CANCEL ? { ...f, source: suppressed } : f));
+    const change = gitChange(Object.fromEntries(base.map((f) => [f.path, f.source])), { [CANCEL]: suppressed });
+    const result = await reviewPullRequest({ source: sourceOf(change), config: defaultConfig(), target, log: silentLogger, repositoryModel: buildIntegrationModel(head) });
+    expect(result.inline.map((f) => f.ruleId)).not.toContain('adapter-bypass');
+    expect(result.suppressed?.map((s) => s.finding.ruleId)).toContain('adapter-bypass');
+  });
+});
