@@ -77,3 +77,14 @@ describe('repository findings in the pipeline', () => {
     expect(result.suppressed?.map((s) => s.finding.ruleId)).toContain('adapter-bypass');
   });
 });
+
+describe('a repository finding beside a per-file finding on the same line', () => {
+  it('new-integration-without-resilience gives way to http-call-without-timeout (the narrower fix)', async () => {
+    const base = loadFixture('ts-shop');
+    const ops = "import axios from 'axios';\n\nexport async function alert(summary: string): Promise<void> {\n  await axios.post('https://hooks.opsgenie.example/v2/alerts', { summary });\n}\n";
+    const head = [...base, { path: 'src/notify/ops.ts', language: 'typescript' as const, source: ops }];
+    const change = gitChange(Object.fromEntries(base.map((f) => [f.path, f.source])), { 'src/notify/ops.ts': ops });
+    const result = await reviewPullRequest({ source: sourceOf(change), config: defaultConfig(), target, log: silentLogger, repositoryModel: buildIntegrationModel(head), baseRepositoryModel: buildIntegrationModel(base) });
+    expect(ids(result.inline.filter((f) => f.path === 'src/notify/ops.ts'))).toEqual([['http-call-without-timeout', 4]]);
+  });
+});
