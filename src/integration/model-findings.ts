@@ -38,6 +38,12 @@ const PROBABLE_PENALTY = 0.15;
 const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messaging']);
 
 /**
+ * Vendors whose SDK is a family of unrelated services (S3 and CloudWatch are both `AWS`): an adapter of one
+ * of them says nothing about the others, so they never make an adapter-bypass or an SDK-outside-adapter finding.
+ */
+const UMBRELLA_VENDORS = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
+
+/**
  * A service the model named with an identity that holds across files: a vendor SDK, a host, a broker. Not a
  * guess from a receiver (`paymentsClient` → `payments API`, often the repository's own wrapper), a URL
  * variable's name (`webhookURL` in one file, `postURL` in the next), an unresolved host, or an unknown
@@ -100,7 +106,7 @@ function context(input: RepositoryFindingsInput): Ctx {
 /** A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name). */
 function newPointsOutsideAdapters(ctx: Ctx): IntegrationPoint[] {
   return ctx.input.model.points.filter(
-    (p) => isNamedService(p) && ctx.isAdded(p.path, p.line) && ctx.isRuntime(p.path) && !ctx.adapterModules.has(p.module) && !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter'),
+    (p) => isNamedService(p) && !UMBRELLA_VENDORS.has(p.service) && ctx.isAdded(p.path, p.line) && ctx.isRuntime(p.path) && !ctx.adapterModules.has(p.module) && !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter'),
   );
 }
 
@@ -142,7 +148,7 @@ function sdkImports(ctx: Ctx): Finding[] {
     const seen = new Set<string>();
     for (const imp of importStatements(parsed.ctx.root, file.language)) {
       const vendor = vendorOfModule(file.language, imp.module);
-      if (!vendor || seen.has(vendor.name) || !ctx.isAdded(path, imp.line) || isNamedAfterVendor(path, vendor.keys)) continue;
+      if (!vendor || UMBRELLA_VENDORS.has(vendor.name) || seen.has(vendor.name) || !ctx.isAdded(path, imp.line) || isNamedAfterVendor(path, vendor.keys)) continue;
       const adapter = otherAdapters(ctx, vendor.name, module)[0];
       if (!adapter) continue;
       seen.add(vendor.name);

@@ -208,3 +208,26 @@ describe('repository findings: retries, vendor types, new integrations', () => {
     expect(brief(known).filter((f) => f[0] === 'new-integration-without-resilience')).toEqual([]);
   });
 });
+
+describe('repository findings: vendors that are families of services', () => {
+  it('an S3 adapter says nothing about CloudWatch: no finding for another AWS SDK elsewhere', () => {
+    const storage = "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport async function put(key: string, body: Buffer): Promise<void> {\n  await s3.send(new PutObjectCommand({ Bucket: 'b', Key: key, Body: body }));\n}\n";
+    const upload = "import { put } from './storage';\nexport async function upload(key: string, body: Buffer): Promise<void> {\n  await put(key, body);\n}\n";
+    const metrics = "import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';\nconst cw = new CloudWatchClient({});\nexport async function record(value: number): Promise<void> {\n  await cw.send(new PutMetricDataCommand({ Namespace: 'n', MetricData: [{ MetricName: 'm', Value: value }] }));\n}\n";
+    const files = [
+      { path: 'src/files/storage.ts', language: 'typescript' as const, source: storage },
+      { path: 'src/files/upload.ts', language: 'typescript' as const, source: upload },
+    ];
+    const head = [...files, { path: 'src/metrics/metrics.ts', language: 'typescript' as const, source: metrics }];
+    const model = buildIntegrationModel(head);
+    expect(model.adapters.map((a) => [a.service, a.module])).toContainEqual(['AWS', 'src/files/storage']);
+    const findings = repositoryFindings({
+      model,
+      baseModel: buildIntegrationModel(files),
+      added: new Map([['src/metrics/metrics.ts', new Set([1, 2, 3, 4, 5])]]),
+      files: new Map([['src/metrics/metrics.ts', head[2]!]]),
+      ruleIds: new Set(['adapter-bypass', 'vendor-sdk-outside-adapter']),
+    });
+    expect(findings).toEqual([]);
+  });
+});
