@@ -177,9 +177,14 @@ function crossingTypes(ctx: Ctx): Finding[] {
     if (users.length === 0) continue;
     const parsed = parseFile(file);
     if ('error' in parsed) continue;
+    // A port and its implementations in one file repeat the same signature: one finding, on the first.
+    const said = new Set<string>();
     for (const sig of vendorTypeSignatures(parsed.ctx)) {
       const added = sig.refs.filter((r) => ctx.isAdded(path, r.line));
-      if (added.length === 0) continue;
+      const method = sig.label.replace(/[`()]/g, '').split('.').pop() ?? sig.label;
+      const key = `${method} ${[...new Set(sig.refs.map((r) => r.text))].sort().join(' ')}`;
+      if (added.length === 0 || said.has(key)) continue;
+      said.add(key);
       const vendors = [...new Set(added.map((r) => r.vendor))].join(', ');
       const types = [...new Set(added.map((r) => r.text))];
       const listed = users.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (users.length > 3 ? ', …' : '');
