@@ -243,9 +243,15 @@ function newIntegrations(ctx: Ctx): Finding[] {
   return out;
 }
 
-/** The same call (path, service, function, label) is in the base model: moved or re-touched, not new. */
+/**
+ * The same call is in the base model: in this file (re-touched), or the same service, function and call
+ * outside the adapters in another file (moved by a refactoring): not new.
+ */
 function existedInBase(ctx: Ctx, p: IntegrationPoint): boolean {
-  return ctx.input.baseModel?.points.some((b) => b.path === p.path && b.service === p.service && b.function === p.function && b.label === p.label) ?? false;
+  const base = ctx.input.baseModel;
+  if (!base) return false;
+  const adapters = new Set(base.adapters.map((a) => a.module));
+  return base.points.some((b) => b.service === p.service && b.function === p.function && b.label === p.label && (b.path === p.path || !adapters.has(b.module)));
 }
 
 function retriedInBase(ctx: Ctx, p: IntegrationPoint): boolean {

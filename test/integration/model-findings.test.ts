@@ -231,3 +231,17 @@ describe('repository findings: vendors that are families of services', () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe('repository findings: moved code', () => {
+  it('a direct call moved from one business module to another is not new', () => {
+    const c = change('ts-shop', { 'src/orders/cancel-order.ts': TS_BYPASS });
+    // The base already made the same call from another business module.
+    const moved = change('ts-shop', { 'src/orders/cancel-order.ts': TS_BYPASS });
+    const base = buildIntegrationModel([
+      ...loadFixture('ts-shop'),
+      { path: 'src/orders/legacy-cancel.ts', language: 'typescript', source: TS_BYPASS.replace("import { refund } from '../lib/payments';\n", '') },
+    ]);
+    expect(brief(repositoryFindings({ ...c, ruleIds: new Set(['adapter-bypass']) }))).toEqual([['adapter-bypass', 'src/orders/cancel-order.ts', 9]]);
+    expect(repositoryFindings({ ...moved, baseModel: base, ruleIds: new Set(['adapter-bypass']) })).toEqual([]);
+  });
+});
