@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -14,6 +13,7 @@ import type { ReviewResult } from '../review/ports.js';
 import { architectureBoundary } from '../rules/coupling/architecture-boundary.js';
 import { ruleAppliesTo } from '../rules/rule-settings.js';
 import { toSarifLog } from './format-sarif.js';
+import { catFileBatch } from './git-cat-file.js';
 import { gitText, runGit } from './git.js';
 import { loadCliConfig, REPO_CONFIG_PATH } from './load-cli-config.js';
 import type { readPackageInfo } from './package-info.js';
@@ -150,32 +150,17 @@ async function walk(root: string, dir = ''): Promise<string[]> {
 }
 
 /** Blobs of `paths` at `sha`, in one `git cat-file --batch` process; blobs over `maxBytes` are left out. */
-function catFiles(cwd: string, sha: string, paths: readonly string[], maxBytes: number): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new InputError(`git cat-file failed (exit ${code})`));
-      const buf = Buffer.concat(chunks);
-      const out = new Map<string, string>();
-      let at = 0;
-      for (const p of paths) {
-        const nl = buf.indexOf(10, at);
-        if (nl < 0) break;
-        const header = buf.subarray(at, nl).toString('utf8');
-        at = nl + 1;
-        const m = /^\S+ (\w+) (\d+)$/.exec(header);
-        if (!m) continue; // `<object> missing`
-        const size = Number(m[2]);
-        if (m[1] === 'blob' && size <= maxBytes) out.set(p, buf.subarray(at, at + size).toString('utf8'));
-        at += size + 1;
-      }
-      resolve(out);
-    });
-    child.stdin.end(paths.map((p) => `${sha}:${p}\n`).join(''));
-  });
+async function catFiles(cwd: string, sha: string, paths: readonly string[], maxBytes: number): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  await catFileBatch(
+    cwd,
+    paths.map((p) => `${sha}:${p}`),
+    (i, type, body) => {
+      if (type === 'blob' && body.length <= maxBytes) out.set(paths[i]!, body.toString('utf8'));
+      return true;
+    },
+  );
+  return out;
 }
 
 async function checkConfig(explicit: string | undefined, tree: Tree, cwd: string): Promise<{ config: Config; warnings: string[]; file?: string }> {

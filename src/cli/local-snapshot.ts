@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { SnapshotCollector, type RepositorySnapshot, type SnapshotBudget } from '../integration/snapshot.js';
+import { catFileBatch } from './git-cat-file.js';
 import { runGit } from './git.js';
 
 export interface LocalSnapshotOptions {
@@ -34,50 +34,15 @@ export async function readLocalSnapshot(opts: LocalSnapshotOptions): Promise<Rep
 
 /** Streams the blobs through one `git cat-file --batch`, handing each to the collector, until it is done. */
 function catFiles(root: string, wanted: ReadonlyArray<{ oid: string; path: string }>, collector: SnapshotCollector, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const git = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-    let next = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    let finished = false;
-    const stop = (err?: Error) => {
-      if (finished) return;
-      finished = true;
-      signal?.removeEventListener('abort', onAbort);
-      git.stdin.end();
-      git.kill();
-      if (err) reject(err);
-      else resolve();
-    };
-    const onAbort = () => stop(new Error('repository snapshot aborted'));
-    signal?.addEventListener('abort', onAbort);
-    git.on('error', (err) => stop(err));
-    git.on('close', () => stop());
-    git.stdin.on('error', () => undefined);
-    git.stdout.on('data', (chunk: Buffer) => {
-      if (finished) return;
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      for (;;) {
-        const eol = pending.indexOf(10);
-        if (eol < 0) return;
-        const header = pending.subarray(0, eol).toString('utf8');
-        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-        if (!m) {
-          // `<oid> missing`: skip the line.
-          pending = pending.subarray(eol + 1);
-          next++;
-        } else {
-          const size = Number(m[2]);
-          if (pending.length < eol + 1 + size + 1) return;
-          const body = pending.subarray(eol + 1, eol + 1 + size);
-          collector.add(wanted[next]!.path, body.toString('utf8'));
-          pending = pending.subarray(eol + 1 + size + 1);
-          next++;
-        }
-        if (next >= wanted.length || collector.done) return stop();
-      }
-    });
-    // One line per blob; git answers in order.
-    git.stdin.write(wanted.map((w) => w.oid).join('\n') + '\n');
-    git.stdin.end();
+  return catFileBatch(
+    root,
+    wanted.map((w) => w.oid),
+    (i, type, body) => {
+      if (type === 'blob') collector.add(wanted[i]!.path, body.toString('utf8'));
+      return !collector.done;
+    },
+    signal,
+  ).catch((err: Error) => {
+    throw err.message === 'git cat-file aborted' ? new Error('repository snapshot aborted') : err;
   });
 }

@@ -3,6 +3,7 @@ import { detectLanguage } from '../diff/language.js';
 import type { DiffFile, LineMap, RuleLanguage } from '../diff/types.js';
 import { codeTokens, type MatchSignature } from '../rules/match-signature.js';
 import type { RunRulesInput } from '../rules/run-rules.js';
+import type { Layer } from '../integration/layers.js';
 import type { Rule } from '../rules/types.js';
 import type { Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
@@ -232,6 +233,8 @@ export interface DemotePreExistingInput {
   maxFileBytes: number;
   readConcurrency: number;
   log: Logger;
+  /** Head path → layer from the repository model: the base version is judged in the same layer as the head. */
+  layers?: Readonly<Record<string, Layer>>;
 }
 
 export interface DemotePreExistingResult {
@@ -281,6 +284,8 @@ export async function demotePreExisting(input: DemotePreExistingInput): Promise<
   if (plan.size === 0) return { findings, notes, baseFiles: 0, demoted: 0 };
 
   const byPath = new Map(baseFiles.map((f) => [f.path, f]));
+  const layerOfBase = new Map<string, Layer>();
+  for (const [head, base] of basePathOf) if (input.layers?.[head]) layerOfBase.set(base, input.layers[head]!);
   const inputs: RunRulesInput[] = [];
   await mapLimit([...plan.keys()], input.readConcurrency, async (path) => {
     const file = byPath.get(path)!;
@@ -299,6 +304,7 @@ export async function demotePreExisting(input: DemotePreExistingInput): Promise<
         insertedAfter: file.change.insertedAfter,
         ruleIds: [...plan.get(path)!],
         signatures: true,
+        ...(layerOfBase.get(path) ? { layer: layerOfBase.get(path)! } : {}),
       });
     } catch (err) {
       log.warn({ path, err: (err as Error).message }, 'could not read base file');

@@ -11,6 +11,7 @@ import type { RunRulesInput } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { applySecondOpinion } from './apply-second-opinion.js';
 import { applySuppressions } from './apply-suppressions.js';
+import { compileArchitecture, declaredLayers } from '../architecture/index.js';
 import { boundaryFindings } from './boundary-findings.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
@@ -18,6 +19,7 @@ import { buildChangeMap } from './integration-map.js';
 import type { IntegrationModel } from '../integration/types.js';
 import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
 import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
+import { applyRepositoryModel, layersOfChange } from './repository-findings.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
@@ -57,6 +59,13 @@ export interface ReviewPullRequestDeps {
   feedback?: FeedbackSource;
   /** Where base repository models are kept between reviews (the App's worker passes one); default: none kept. */
   baseModelCache?: BaseModelCache;
+  /**
+   * The integration model of the repository at the head, given instead of reading the snapshot through the
+   * source (tests, benchmarks). Without it, the model comes from `source.readBaseSnapshot` when there is one.
+   */
+  repositoryModel?: IntegrationModel;
+  /** The model at the base commit, given with `repositoryModel`. */
+  baseRepositoryModel?: IntegrationModel;
 }
 
 /**
@@ -113,28 +122,60 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   });
   const inScope = (path: string) => !deps.onlyPaths || deps.onlyPaths.has(path);
 
+  // The files the rules read: selected, in scope, with a rule language and a head text.
+  const ruleFiles = selected.flatMap((file) => {
+    const language = file.classification.ruleLanguage;
+    return language && file.headText !== undefined && inScope(file.diff.path) ? [{ file, language, source: file.headText }] : [];
+  });
+  const languages = new Map<string, RuleLanguage>(ruleFiles.map((f) => [f.file.diff.path, f.language]));
+
+  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
+  // change with source files the rules read (a docs-only change costs no tarball).
+  const repository =
+    !deps.repositoryModel && config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot && ruleFiles.length > 0
+      ? await readRepositoryModel({
+          source,
+          repository: target.repository,
+          config,
+          files: parsed.files,
+          inputs: ruleFiles.map((f) => ({ path: f.file.diff.path, language: f.language, source: f.source, changedLines: f.file.lineMap.added })),
+          // The head points are computed here: the layers below are for the rule run itself.
+          results: [],
+          // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
+          cache: deps.baseModelCache ?? memoryBaseModelCache(),
+          log,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        })
+      : undefined;
+  notes.push(...(repository?.notes ?? []));
+  /** The head repository model (for layers, repository-wide findings and the agent); absent without a snapshot. */
+  const repositoryModel: IntegrationModel | undefined = deps.repositoryModel ?? repository?.view?.model;
+  /** The base repository model, to tell what the change made new. */
+  const baseRepositoryModel: IntegrationModel | undefined = deps.repositoryModel ? deps.baseRepositoryModel : repository?.view?.baseModel;
+
   // Rules.
   const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
+  // With a repository model, each file's layer comes from the model (and the declared `architecture:` modules)
+  // instead of its folder names.
+  const declared = config.architecture ? declaredLayers(compileArchitecture(config.architecture)) : undefined;
+  const layers = repositoryModel ? layersOfChange(repositoryModel, selected, headTexts, declared) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
   const ruleInputs: RunRulesInput[] = [];
   const ruleIdList = rules.map((r) => r.id);
-  const languages = new Map<string, RuleLanguage>();
-  for (const file of selected) {
-    const lang = file.classification.ruleLanguage;
-    if (!lang || file.headText === undefined || !inScope(file.diff.path)) continue;
-    languages.set(file.diff.path, lang);
+  for (const { file, language: lang, source: text } of ruleFiles) {
     // `rules: { <id>: { paths, exclude } }` narrows where a rule runs.
     const ruleIds = ruleIdsForPath(config.rules, ruleIdList, file.diff.path);
     ruleInputs.push({
       path: file.diff.path,
       language: lang,
-      source: file.headText,
+      source: text,
       changedLines: file.lineMap.added,
       ...(ruleIds ? { ruleIds } : {}),
       ...(signatures ? { signatures } : {}),
       ...(config.integration_map.enabled ? { integration: true } : {}),
+      ...(layers?.[file.diff.path] ? { layer: layers[file.diff.path] } : {}),
     });
   }
   const ruleResults = await ruleRunner(ruleInputs, rules);
@@ -162,6 +203,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     maxFileBytes: config.max_file_bytes,
     readConcurrency: deps.readConcurrency ?? 8,
     log,
+    ...(layers ? { layers } : {}),
   });
   notes.push(...differential.notes);
   // Declared architecture boundaries (`architecture:`): judged on the imports this change adds, from the changed files alone.
@@ -173,32 +215,20 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
       return language && f.headText !== undefined ? [{ path: f.diff.path, language, text: f.headText, added: f.lineMap.added, deleted }] : [];
     }),
   });
-  const ruleFindings: Finding[] = withConfiguredSeverity([...differential.findings, ...boundaries], config.rules);
-
-  // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
-  // change with source files the rules read (a docs-only change costs no tarball).
-  const repository =
-    config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot && ruleInputs.length > 0
-      ? await readRepositoryModel({
-          source,
-          repository: target.repository,
-          config,
-          files: parsed.files,
-          inputs: ruleInputs,
-          results: ruleResults,
-          // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
-          cache: deps.baseModelCache ?? memoryBaseModelCache(),
-          log,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        })
-      : undefined;
-  notes.push(...(repository?.notes ?? []));
-  /** The head repository model (for repository-wide findings and the agent); absent without a snapshot. */
-  const repositoryModel: IntegrationModel | undefined = repository?.view?.model;
-  /** The base repository model, to tell what the change made new. */
-  const baseRepositoryModel: IntegrationModel | undefined = repository?.view?.baseModel;
-  // Read by the repository-wide findings (wired at merge).
-  void baseRepositoryModel;
+  // Findings that need the repository model, on added lines of the files in scope.
+  const withRepository = repositoryModel
+    ? applyRepositoryModel({
+        findings: differential.findings,
+        model: repositoryModel,
+        ...(baseRepositoryModel ? { baseModel: baseRepositoryModel } : {}),
+        files: selected.filter((f) => inScope(f.diff.path)),
+        headTexts,
+        rules,
+        settings: config.rules,
+        log,
+      })
+    : differential.findings;
+  const ruleFindings: Finding[] = withConfiguredSeverity([...withRepository, ...boundaries], config.rules);
 
   // The integration map: the changed files' integration points at the head, against their base versions.
   const integrationMap = config.integration_map.enabled

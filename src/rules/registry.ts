@@ -5,6 +5,7 @@ import { abstractionRules } from './families/abstraction.js';
 import { securityRules } from './families/security.js';
 import { performanceRules } from './families/performance.js';
 import { boundaryRules } from './families/boundaries.js';
+import { repositoryRules } from './families/repository.js';
 import { ruleEnabled, type RuleSettings } from './rule-settings.js';
 import type { Rule } from './types.js';
 
@@ -17,6 +18,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...couplingRules,
   ...abstractionRules,
   ...boundaryRules,
+  ...repositoryRules,
 ];
 
 /**

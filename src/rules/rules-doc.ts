@@ -1,5 +1,6 @@
 import type { Rule } from './types.js';
 import { DEFAULT_RULE_CONFIDENCE } from './run-rules.js';
+import { REPOSITORY_RULE_IDS } from './families/repository.js';
 
 const LANGUAGE_COLUMNS = [
   ['TS/JS', ['typescript', 'tsx', 'javascript']],
@@ -48,13 +49,19 @@ export function rulesDoc(rules: readonly Rule[]): string {
     'in the review summary instead of inline. `rules: { <id>: false }` turns a rule off; `rules: { <id>: true }`',
     'turns on a rule that is off by default and posts a summary-only rule inline.',
     '',
+    'Rules marked *repository* need the integration model of the whole repository (`src/integration/`): they',
+    'judge a change against the adapters, services and imports of the repository at the base commit, and run',
+    'only when the review has that model; they too speak only on added lines. With the model, the coupling and',
+    'abstraction rules that concern business logic judge a file by the layer the model infers for it',
+    '(`src/integration/layers.ts`) instead of its folder names.',
+    '',
   ];
   for (const r of rules) {
     const langs = LANGUAGE_COLUMNS.filter(([, ls]) => ls.some((l) => r.languages.includes(l))).map(([name]) => name);
     parts.push(
       `## \`${r.id}\``,
       '',
-      `${r.title}. Category **${r.category}**, severity **${r.severity}**, default **${modeText(r)}**, confidence ${confidenceOf(r)}; ${langs.join(', ')}.`,
+      `${r.title}. ${REPOSITORY_RULE_IDS.has(r.id) ? '*Repository* rule. ' : ''}Category **${r.category}**, severity **${r.severity}**, default **${modeText(r)}**, confidence ${confidenceOf(r)}; ${langs.join(', ')}.`,
       '',
       `**Why it matters:** ${r.why}`,
       '',

@@ -3,6 +3,7 @@ import { fingerprint } from '../review/fingerprint.js';
 import type { Finding } from '../review/finding.js';
 import { integrationPointsOf } from '../integration/extract-points.js';
 import type { IntegrationPoint } from '../integration/types.js';
+import type { Layer } from '../integration/layers.js';
 import { withFileMemo } from './ast/file-memo.js';
 import { httpCallWithoutTimeout } from './resilience/http-call-without-timeout.js';
 import { normalizedCode, scopeFinder, type MatchSignature } from './match-signature.js';
@@ -30,6 +31,8 @@ export interface RunRulesInput {
   signatures?: boolean;
   /** Also extract the file's integration points (`RunRulesResult.points`), from the same parse and memo. */
   integration?: boolean;
+  /** The file's layer from the repository model (see `RuleContext.layer`); plain data, so it crosses to worker threads. */
+  layer?: Layer;
 }
 
 export interface RunRulesResult {
@@ -64,7 +67,7 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   let ctx: RuleContext;
   try {
     const root = parseSource(input.language, input.source);
-    ctx = { path: input.path, language: input.language, source: input.source, lines: input.source.split('\n'), root };
+    ctx = { path: input.path, language: input.language, source: input.source, lines: input.source.split('\n'), root, ...(input.layer ? { layer: input.layer } : {}) };
   } catch (err) {
     errors.push(`${input.path}: could not parse as ${input.language}: ${(err as Error).message}`);
     return result();

@@ -1,6 +1,7 @@
 import type { SgRoot } from '@ast-grep/napi';
 import type { RuleLanguage } from '../diff/types.js';
 import type { Category, Severity } from '../review/finding.js';
+import type { Layer } from '../integration/layers.js';
 
 /** What a rule is, as data: shown in findings, docs and SARIF. */
 export interface RuleMeta {
@@ -41,6 +42,11 @@ export interface RuleContext {
   /** Source split on `\n` (index 0 is line 1). */
   lines: readonly string[];
   root: SgRoot;
+  /**
+   * The file's layer inferred from the repository model (`src/integration/layers.ts`), when a model was
+   * built; absent for a bare diff or a single file, where rules fall back to what folder names say.
+   */
+  layer?: Layer;
 }
 
 /** One match of a rule. Lines are 1-based, on the head (new) version of the file. */

@@ -51,9 +51,11 @@ describe('local repository snapshot', () => {
     expect(await source.baseSnapshotRef()).toBe(source.mergeBase);
     const { code, stdout } = await run(['--format', 'json', '--base', 'main', '--head', 'feature', '--no-agent'], { cwd: root });
     expect(code).toBeLessThan(2);
-    const report = JSON.parse(stdout) as { repository?: { adapters: Array<{ service: string; module: string }>; files: number; truncated: boolean }; integrationMap?: { edges: Array<{ module: string; service: string; status: string }> } };
+    const report = JSON.parse(stdout) as { findings: Array<{ ruleId?: string; path: string; line: number; body?: string }>; repository?: { adapters: Array<{ service: string; module: string }>; files: number; truncated: boolean }; integrationMap?: { edges: Array<{ module: string; service: string; status: string }> } };
     expect(report.repository).toMatchObject({ truncated: false, files: 2 });
     expect(report.repository!.adapters.map((a) => [a.service, a.module])).toEqual([['Stripe', 'src/lib/payments']]);
     expect(report.integrationMap!.edges.filter((e) => e.status === 'added').map((e) => [e.module, e.service])).toEqual([['src/billing/direct', 'Stripe']]);
+    // The direct call beside the adapter gets the bypass finding on its line, in the CLI as in the App.
+    expect(report.findings.filter((f) => f.ruleId === 'adapter-bypass').map((f) => [f.path, f.line])).toEqual([['src/billing/direct.ts', 4]]);
   });
 });

@@ -100,6 +100,12 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
     expect(github.calls('GET', CODELOAD).map((r) => [r.query.token, r.status])).toEqual([['codeload-token', 200]]);
     const [summary] = github.submittedReviews(TARGET.number).filter((r) => r.commitId === sha);
     expect(summary!.body).toContain('adds a dependency on `Stripe` from `src/orders/refund-now`');
+    // The direct call beside the repository's Stripe adapter (src/lib/payments) gets the bypass finding on its line.
+    const bypass = summary!.comments.filter((c) => c.body.includes('rule `adapter-bypass`'));
+    expect(bypass.map((c) => [c.path, c.line])).toEqual([['src/orders/refund-now.ts', 6]]);
+    expect(bypass[0]!.body).toContain('`src/lib/payments`');
+    // The map shows the new edge without a timeout.
+    expect(summary!.body).toMatch(/\| `src\/orders\/refund-now` \| `Stripe` \| \*\*added\*\* \| [✗?] \|/);
     // The repository model was built from the snapshot: the fixture's source files minus one without integrations or imports.
     expect(app.output()).toMatch(/"kept":6[^\n]*"msg":"repository snapshot read"|"msg":"repository snapshot read"[^\n]*"kept":6/);
     expect(summary!.body).not.toContain('repository snapshot could not be read');
@@ -121,6 +127,8 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
     github.knobs.repoConfig = 'integration_map:\n  snapshot:\n    enabled: false\n';
     await review(TARGET.number + 2, 'src/notify/refund-off.ts');
     expect(github.calls('GET', TARBALL)).toEqual([]);
+    // Without the repository, nothing knows the adapter: no bypass finding.
+    expect(github.submittedReviews(TARGET.number + 2).flatMap((r) => r.comments).some((c) => c.body.includes('adapter-bypass'))).toBe(false);
     countApiRequests('snapshot off');
     // This change adds files only, so nothing else resolves the merge base: no compare either.
     expect(routes['snapshot off']!.filter((r) => r.includes('/compare/') || r.includes('/tarball/'))).toEqual([]);

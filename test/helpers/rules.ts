@@ -1,5 +1,6 @@
 import type { RuleLanguage } from '../../src/diff/types.js';
 import type { Finding } from '../../src/review/finding.js';
+import type { Layer } from '../../src/integration/layers.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import { runRules } from '../../src/rules/run-rules.js';
 
@@ -7,15 +8,15 @@ const EXT: Record<RuleLanguage, string> = { typescript: 'ts', tsx: 'tsx', javasc
 
 /**
  * Runs one rule (by id, from the registry) on a snippet as if every line were added by the change,
- * or only `changed` lines when given. Returns its findings.
+ * or only `changed` lines when given; `layer`: the file's layer from a repository model. Returns its findings.
  */
-export function check(ruleId: string, language: RuleLanguage, source: string, opts: { changed?: number[]; path?: string } = {}): Finding[] {
+export function check(ruleId: string, language: RuleLanguage, source: string, opts: { changed?: number[]; path?: string; layer?: Layer } = {}): Finding[] {
   const rule = ALL_RULES.find((r) => r.id === ruleId);
   if (!rule) throw new Error(`no rule ${ruleId} in the registry`);
   const lineCount = source.split('\n').length;
   const changedLines = new Set(opts.changed ?? Array.from({ length: lineCount }, (_, i) => i + 1));
   const path = opts.path ?? `src/services/example.${EXT[language]}`;
-  const res = runRules({ path, language, source, changedLines }, [rule]);
+  const res = runRules({ path, language, source, changedLines, ...(opts.layer ? { layer: opts.layer } : {}) }, [rule]);
   if (res.errors.length > 0) throw new Error(res.errors.join('\n'));
   return res.findings;
 }

@@ -5,7 +5,11 @@
  * reviewer says nothing. This scorer reviews every case the way the CLI does (rules only, or with the agent:
  * `--agent`), and prints recall, precision and F1 per category and per language, and findings per clean PR.
  *
- *   npx tsx bench/quality/cases/score.ts [--only <language>] [--case <id>] [--json] [--verbose] [--agent]
+ *   npx tsx bench/quality/cases/score.ts [--only <language>] [--case <id>] [--json] [--verbose] [--agent] [--model]
+ *
+ * A case may carry neighbouring files in `repo/` (unchanged by the change: an adapter, the modules importing
+ * it); the review then gets the repository model of `repo/` with `base/` and with `head/`, as the App does,
+ * so the repository rules are measured too. `--model` gives every case that model (`repo/` or not).
  *
  * Scoring: a finding posted (inline, or listed in the summary because it is outside the diff or over the cap)
  * is a true positive when its lines overlap a planted problem's range (±2 lines) in the same file; one that
@@ -25,6 +29,9 @@ import { CATEGORIES, CategorySchema, type Category, type Finding } from '../../.
 import type { FileContent, PullRequestSource, RawDiff, Reviewer } from '../../../src/review/ports.js';
 import { silentLogger } from '../../../src/review/ports.js';
 import { reviewPullRequest } from '../../../src/review/review-pull-request.js';
+import { buildIntegrationModel } from '../../../src/integration/build-model.js';
+import type { IntegrationModel, SourceFile } from '../../../src/integration/types.js';
+import { ruleLanguageOfPath } from '../../../src/review/differential.js';
 
 const run = promisify(execFile);
 export const CASES_ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -123,8 +130,25 @@ export type Outcome = 'tp' | 'neutral' | 'fp';
 const overlaps = (f: Pick<Finding, 'path' | 'line' | 'endLine'>, r: z.infer<typeof Range>) =>
   f.path === r.path && f.line <= r.endLine + SLACK && (f.endLine ?? f.line) >= r.startLine - SLACK;
 
-/** Reviews one case and scores its posted findings against the planted problems. */
-export async function scoreCase(c: Case, reviewer?: Reviewer): Promise<CaseScore> {
+/**
+ * The repository models of a case: its neighbouring files (`repo/`, unchanged by the change: the adapter a
+ * change bypasses, the modules that import it) with the base versions, and with the head versions. Undefined
+ * for a case without `repo/` unless `always` (then the changed files alone make the repository).
+ */
+export function caseModels(c: Pick<Case, 'dir'>, always = false): { repositoryModel: IntegrationModel; baseRepositoryModel: IntegrationModel } | undefined {
+  const repo = join(c.dir, 'repo');
+  if (!existsSync(repo) && !always) return undefined;
+  const read = (dir: string): SourceFile[] =>
+    filesUnder(dir).flatMap((path) => {
+      const language = ruleLanguageOfPath(path);
+      return language ? [{ path, language, source: readFileSync(join(dir, path), 'utf8') }] : [];
+    });
+  const neighbours = read(repo);
+  return { baseRepositoryModel: buildIntegrationModel([...neighbours, ...read(join(c.dir, 'base'))]), repositoryModel: buildIntegrationModel([...neighbours, ...read(join(c.dir, 'head'))]) };
+}
+
+/** Reviews one case and scores its posted findings against the planted problems. `model`: give every case a repository model. */
+export async function scoreCase(c: Case, reviewer?: Reviewer, model = false): Promise<CaseScore> {
   const config = ConfigSchema.parse({ agent: { enabled: reviewer !== undefined } });
   const result = await reviewPullRequest({
     source: new CaseSource(c.dir),
@@ -132,6 +156,7 @@ export async function scoreCase(c: Case, reviewer?: Reviewer): Promise<CaseScore
     target: { repository: c.source.repository, headSha: 'head', baseSha: 'base', title: c.title, body: c.description },
     log: silentLogger,
     ...(reviewer ? { reviewer } : {}),
+    ...caseModels(c, model),
   });
   const posted = [...result.inline, ...result.summaryOnly.map((s) => s.finding)];
   const score: CaseScore = { id: c.id, language: c.language, clean: c.clean, planted: [], tp: 0, fp: 0, neutral: 0, falsePositives: [], findings: [], rejected: [] };
@@ -206,7 +231,7 @@ export function summarizeScores(scores: readonly CaseScore[]) {
 const pct = (x: number) => `${Math.round(100 * x)} %`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, case: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, agent: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, case: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, agent: { type: 'boolean' }, model: { type: 'boolean' } } });
   let reviewer: Reviewer | undefined;
   if (values.agent) {
     const { agentOptionsFromEnv } = await import('../../../src/agent/agent-options-from-env.js');
@@ -217,7 +242,7 @@ async function main(): Promise<void> {
   }
   const cases = loadCases(CASES_ROOT, values.only).filter((c) => !values.case || c.id === values.case);
   const scores: CaseScore[] = [];
-  for (const c of cases) scores.push(await scoreCase(c, reviewer));
+  for (const c of cases) scores.push(await scoreCase(c, reviewer, values.model));
   const s = summarizeScores(scores);
   if (values.json) {
     console.log(JSON.stringify({ summary: s, scores }, null, 2));

@@ -8,6 +8,9 @@
  *
  *   npx tsx bench/quality/realworld/rerun.ts --repos /work/q [--only owner/name] [--out results.json]
  *
+ * `--model` also builds the repository model at each parent and commit (`repository-model.ts`) and passes it to the
+ * review, as the App does; its results go to `results-model.json`.
+ *
  * `--repos` holds one git checkout per repository, named `<owner>__<name>` or `<name>` (fetch each
  * repository, then `git clone --no-checkout <fetched git dir> <repos>/<owner>__<name>`). Repositories that
  * are not there are skipped with a line saying so, and their earlier results are kept. Each commit is
@@ -22,6 +25,7 @@ import { LocalGitSource } from '../../../src/cli/local-git-source.js';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import { reviewPullRequest } from '../../../src/review/review-pull-request.js';
 import { silentLogger } from '../../../src/review/ports.js';
+import { RepositoryModelReader } from './repository-model.js';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -52,10 +56,12 @@ export const keyOf = (f: { sha: string; ruleId: string; path: string; line: numb
  * @example
  * await reviewCommit('/work/q/novuhq__novu', 'novuhq/novu', { sha, parent });
  */
-export async function reviewCommit(checkout: string, repository: string, commit: { sha: string; parent: string }): Promise<ResultFinding[]> {
+export async function reviewCommit(checkout: string, repository: string, commit: { sha: string; parent: string }, models?: RepositoryModelReader): Promise<ResultFinding[]> {
   const source = await LocalGitSource.open({ cwd: checkout, base: commit.parent, head: commit.sha, log: silentLogger });
   const config = ConfigSchema.parse({ agent: { enabled: false } });
-  const result = await reviewPullRequest({ source, config, target: { repository, headSha: commit.sha, baseSha: commit.parent }, log: silentLogger });
+  // With `--model`: the repository at the parent and at the commit (the parent with the commit's changes).
+  const repositoryModels = models ? { baseRepositoryModel: await models.modelAt(commit.parent), repositoryModel: await models.modelAt(commit.sha) } : {};
+  const result = await reviewPullRequest({ source, config, target: { repository, headSha: commit.sha, baseSha: commit.parent }, log: silentLogger, ...repositoryModels });
   const out: ResultFinding[] = [];
   const add = (f: { ruleId?: string; path: string; line: number; source: string }, placement: ResultFinding['placement'], demotion?: string) => {
     if (f.source !== 'rule' || !f.ruleId) return;
@@ -68,9 +74,10 @@ export async function reviewCommit(checkout: string, repository: string, commit:
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { repos: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { repos: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, model: { type: 'boolean' } } });
   if (!values.repos) throw new Error('--repos <dir> is required (one checkout per repository, named <owner>__<name>)');
-  const outFile = values.out ?? join(ROOT, 'results.json');
+  // `--model`: every review gets the repository model (bench reader), as the App does; results in their own file.
+  const outFile = values.out ?? join(ROOT, values.model ? 'results-model.json' : 'results.json');
   const previous = existsSync(outFile) ? Results.parse(JSON.parse(readFileSync(outFile, 'utf8'))).findings : [];
   const findings: ResultFinding[] = [];
   const covered = new Set<string>();
@@ -92,10 +99,11 @@ async function main(): Promise<void> {
     const unjudged: string[] = [];
     let demoted = 0;
     const started = Date.now();
+    const models = values.model ? new RepositoryModelReader(checkout) : undefined;
     for (const commit of corpus.commits) {
       let found: ResultFinding[];
       try {
-        found = await reviewCommit(checkout, corpus.repository, commit);
+        found = await reviewCommit(checkout, corpus.repository, commit, models);
       } catch (err) {
         console.log(`  ${commit.sha}: review failed: ${(err as Error).message.split('\n')[0]}`);
         continue;

@@ -93,9 +93,10 @@ export const RECENT_PER_REPOSITORY = 20;
 /**
  * The current figures: the findings of `results.json` placed inline, judged by the judgement files; the
  * demoted ones counted per rule; commits with a true finding, overall and among the most recent.
+ * `resultsFile`: `results-model.json` for the reviews with the repository model (`rerun.ts --model`).
  */
-export function summarizeCurrent() {
-  const file = join(ROOT, 'results.json');
+export function summarizeCurrent(resultsFile = 'results.json') {
+  const file = join(ROOT, resultsFile);
   if (!existsSync(file)) return undefined;
   const results = ResultsFile.parse(JSON.parse(readFileSync(file, 'utf8'))).findings;
   const verdicts = new Map<string, 'TP' | 'DEBATABLE' | 'FP'>();
@@ -141,9 +142,11 @@ function main(): void {
   }
   console.log(`\nMisses recorded by category: ${[...s.misses.entries()].map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
 
-  const now = summarizeCurrent();
+  // `--model`: the reviews with the repository model (results-model.json, from `rerun.ts --model`).
+  const resultsFile = process.argv.includes('--model') ? 'results-model.json' : 'results.json';
+  const now = summarizeCurrent(resultsFile);
   if (!now) return;
-  console.log('\n## Current rules (results.json): inline findings, judged\n');
+  console.log(`\n## Current rules (${resultsFile}): inline findings, judged\n`);
   const inlineTotal = now.overall.tp + now.overall.debatable + now.overall.fp + now.overall.unjudged;
   console.log(`Commits with an inline finding: ${now.commitsWithFinding} (${pct(now.commitsWithFinding, s.commits)}); with a true one: ${now.commitsWithTrue} (${pct(now.commitsWithTrue, s.commits)})`);
   console.log(`Most recent ${RECENT_PER_REPOSITORY} commits of each repository: ${now.recentWithTrue} of ${now.recentCommits} with a true finding (${pct(now.recentWithTrue, now.recentCommits)})`);

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import { importStatements } from '../ast/import-bindings.js';
-import { isBusinessModule, isNamedAfterVendor } from '../coupling/business-layer.js';
+import { isBusinessContext, isNamedAfterVendor } from '../coupling/business-layer.js';
 import { vendorOfModule, type VendorSdk } from '../coupling/vendor-sdks.js';
 import { enclosingFunction, languageFamily } from '../ast/function-scope.js';
 import { lineOf as startLine } from '../ast/node-text.js';
@@ -238,28 +238,46 @@ export const vendorTypeInExportedSignature: Rule = {
   fix:
     'Declare the shape callers need as your own type (e.g. `PaymentResult { id, status, amountCents }`) and map the vendor object to it inside the adapter that owns the SDK; accept and return only domain types here, and inject the vendor client behind a port interface.',
   check(ctx: RuleContext): RuleMatch[] {
-    if (!isBusinessModule(ctx.path, ctx.source)) return [];
-    const names = vendorNames(ctx);
-    if (names.locals.size === 0 && names.qualifiedPrefixes.length === 0) return [];
-    const family = languageFamily(ctx.language);
-    const root = ctx.root.root();
-    const signatures =
-      family === 'js' ? jsSignatures(root) : family === 'python' ? pythonSignatures(root) : family === 'go' ? goSignatures(root) : javaSignatures(root);
+    if (!isBusinessContext(ctx)) return [];
     const out: RuleMatch[] = [];
-    for (const sig of signatures) {
-      const refs = sig.types.flatMap((t) => vendorTypeRefs(t, names, ctx.language));
+    for (const sig of vendorTypeSignatures(ctx)) {
       // The module named after the vendor (`services/stripe.ts`) is that vendor's adapter.
-      const leaking = refs.filter((r) => !isNamedAfterVendor(ctx.path, r.sdk.keys));
+      const leaking = sig.refs.filter((r) => !isNamedAfterVendor(ctx.path, r.keys));
       if (leaking.length === 0) continue;
-      const first = leaking.reduce((a, b) => (a.node.range().start.index <= b.node.range().start.index ? a : b));
-      const texts = [...new Set(leaking.map((r) => `\`${r.text.replace(/\s+/g, ' ')}\``))];
-      const vendors = [...new Set(leaking.map((r) => r.sdk.name))].join(', ');
+      const texts = [...new Set(leaking.map((r) => r.text))];
+      const vendors = [...new Set(leaking.map((r) => r.vendor))].join(', ');
       out.push({
-        line: startLine(first.node),
+        line: Math.min(...leaking.map((r) => r.line)),
         title: `${sig.label} exposes ${vendors} SDK types`,
         detail: `${sig.label} is public API of the business module \`${ctx.path}\`, and its signature uses ${texts.slice(0, 4).join(', ')}${texts.length > 4 ? ', …' : ''} from the ${vendors} SDK.`,
       });
     }
-    return out.sort((a, b) => a.line - b.line);
+    return out;
   },
 };
+
+/** A public signature that uses vendor SDK types. */
+export interface VendorTypeSignature {
+  /** `` `refund()` ``, `` `class PaymentService` ``. */
+  label: string;
+  /** Each vendor type as written (quoted), its line (of its first token), vendor name, and the words naming its adapters. */
+  refs: { text: string; line: number; vendor: string; keys: readonly string[]; index: number }[];
+}
+
+/** The public signatures of a file that use a vendor SDK's types, whatever the file's layer, by line. */
+export function vendorTypeSignatures(ctx: RuleContext): VendorTypeSignature[] {
+  const names = vendorNames(ctx);
+  if (names.locals.size === 0 && names.qualifiedPrefixes.length === 0) return [];
+  const family = languageFamily(ctx.language);
+  const root = ctx.root.root();
+  const signatures = family === 'js' ? jsSignatures(root) : family === 'python' ? pythonSignatures(root) : family === 'go' ? goSignatures(root) : javaSignatures(root);
+  const out: VendorTypeSignature[] = [];
+  for (const sig of signatures) {
+    const refs = sig.types
+      .flatMap((t) => vendorTypeRefs(t, names, ctx.language))
+      .map((r) => ({ text: `\`${r.text.replace(/\s+/g, ' ')}\``, line: startLine(r.node), vendor: r.sdk.name, keys: r.sdk.keys, index: r.node.range().start.index }))
+      .sort((a, b) => a.index - b.index);
+    if (refs.length > 0) out.push({ label: sig.label, refs });
+  }
+  return out.sort((a, b) => a.refs[0]!.index - b.refs[0]!.index);
+}

@@ -1,4 +1,5 @@
 import { ADAPTER_DIRS, hasFileRole, nameWords } from '../file-role.js';
+import type { RuleContext } from '../types.js';
 
 /** Folder names that mark business logic: domain models, services, use cases. */
 const BUSINESS_DIRS = new Set([
@@ -130,4 +131,15 @@ export function isCompositionRoot(path: string): boolean {
   if (/Application$/.test(stem)) return true;
   if (/^index$/i.test(stem) && dirs.filter((d) => d !== 'src').length === 0) return true;
   return false;
+}
+
+/**
+ * True when the rule's file is business logic: by the layer the repository model inferred when there is one
+ * (`business`; an `adapter`, `edge` or `entry` module is not), and by {@link isBusinessModule}'s folder, name
+ * and content heuristics when there is none or the model could not place the file (`unknown`).
+ * @example isBusinessContext({ path: 'src/lib/billing.ts', source: '', layer: 'business' }) // true
+ */
+export function isBusinessContext(ctx: Pick<RuleContext, 'path' | 'source' | 'layer'>): boolean {
+  if (ctx.layer === undefined || ctx.layer === 'unknown') return isBusinessModule(ctx.path, ctx.source);
+  return ctx.layer === 'business' && !hasFileRole(ctx.path, ctx.source, 'adapter', 'test', 'script', 'migration', 'cli', 'config');
 }

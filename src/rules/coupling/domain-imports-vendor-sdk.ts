@@ -1,6 +1,6 @@
 import { importStatements } from '../ast/import-bindings.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { isBusinessModule, isNamedAfterVendor } from './business-layer.js';
+import { isBusinessContext, isNamedAfterVendor } from './business-layer.js';
 import { vendorOfModule } from './vendor-sdks.js';
 
 /**
@@ -22,7 +22,7 @@ export const domainImportsVendorSdk: Rule = {
   fix:
     'Define a small port in the domain (e.g. `PaymentGateway { charge(order): Promise<ChargeResult> }`) in your own types, implement it in an adapter under `integrations/` (or `adapters/`) that owns the SDK, its config, timeouts and error mapping, and inject the adapter at the composition root.',
   check(ctx: RuleContext): RuleMatch[] {
-    if (!isBusinessModule(ctx.path, ctx.source)) return [];
+    if (!isBusinessContext(ctx)) return [];
     // One finding per vendor, on its first import: a second import of an SDK the file already depends on adds no new coupling.
     const byVendor = new Map<string, { line: number; endLine: number; modules: string[]; typeOnly: boolean; name: string }>();
     for (const imp of importStatements(ctx.root, ctx.language)) {

@@ -3,7 +3,7 @@ import { importedNames } from '../ast/import-bindings.js';
 import { enclosingFunction, functionName, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
 import { lineOf as startLine } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
-import { isBusinessModule, isCompositionRoot } from './business-layer.js';
+import { isBusinessContext, isCompositionRoot } from './business-layer.js';
 
 interface EnvRead {
   node: SgNode;
@@ -118,7 +118,7 @@ export const envReadInBusinessLogic: Rule = {
   fix:
     'Read and validate configuration once at startup in the config module or composition root (a zod schema over `process.env`, pydantic `BaseSettings`, a Go `Config` struct loaded in `main`, Spring `@ConfigurationProperties`), then pass the typed values into this code through its constructor or parameters.',
   check(ctx: RuleContext): RuleMatch[] {
-    if (!isBusinessModule(ctx.path, ctx.source) || isCompositionRoot(ctx.path)) return [];
+    if (!isBusinessContext(ctx) || isCompositionRoot(ctx.path)) return [];
     const family = languageFamily(ctx.language);
     const reads =
       family === 'js' ? jsReads(ctx.root.root()) : family === 'python' ? pythonReads(ctx) : family === 'go' ? goReads(ctx.root.root()) : javaReads(ctx.root.root());

@@ -1,0 +1,296 @@
+import type { Finding } from '../review/finding.js';
+import { fingerprint } from '../review/fingerprint.js';
+import { importStatements } from '../rules/ast/import-bindings.js';
+import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
+import { isNamedAfterVendor } from '../rules/coupling/business-layer.js';
+import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import {
+  adapterBypass,
+  duplicateRetryForWrappedService,
+  newIntegrationWithoutResilience,
+  vendorSdkOutsideAdapter,
+  vendorTypeCrossesAdapter,
+} from '../rules/families/repository.js';
+import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
+import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
+import type { Rule } from '../rules/types.js';
+import { parseFile } from './extract-points.js';
+import { moduleOf } from './module-graph.js';
+import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
+
+export interface RepositoryFindingsInput {
+  /** The repository at the head: the base snapshot with the changed files' head versions. */
+  model: IntegrationModel;
+  /** The repository at the base, to tell a new service or a new retry from one the base has. */
+  baseModel?: IntegrationModel;
+  /** Added head lines per changed path: a finding is only ever on one of them. */
+  added: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Head versions of the changed files (for imports, signatures and the code a fingerprint hashes). */
+  files?: ReadonlyMap<string, SourceFile>;
+  /** Only these repository rules run (by id); default: all five. */
+  ruleIds?: ReadonlySet<string>;
+}
+
+/** How much lower a finding on a point the model only guesses is remote (`certainty: 'probable'`) is trusted. */
+const PROBABLE_PENALTY = 0.15;
+
+/** Kinds of points the repository keeps behind adapters and clients (databases and caches are not judged). */
+const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messaging']);
+
+/**
+ * Vendors whose SDK is a family of unrelated services (S3 and CloudWatch are both `AWS`): an adapter of one
+ * of them says nothing about the others, so they never make an adapter-bypass or an SDK-outside-adapter finding.
+ */
+const UMBRELLA_VENDORS = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
+
+/**
+ * A service the model named with an identity that holds across files: a vendor SDK, a host, a broker. Not a
+ * guess from a receiver (`paymentsClient` → `payments API`, often the repository's own wrapper), a URL
+ * variable's name (`webhookURL` in one file, `postURL` in the next), an unresolved host, or an unknown
+ * external call.
+ */
+export function isNamedService(p: IntegrationPoint): boolean {
+  if (!JUDGED_KINDS.has(p.kind) || p.direction !== 'outbound') return false;
+  if (p.kind === 'http') return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(p.service);
+  return !/ API$|\(external\)$|^message broker$/.test(p.service);
+}
+
+/**
+ * Findings that need the repository model, on the lines a change added: a direct call around the
+ * repository's adapter for a service (`adapter-bypass`), a vendor SDK imported outside its adapter
+ * (`vendor-sdk-outside-adapter`), a vendor type in the public signature of an adapter that business modules
+ * use (`vendor-type-crosses-adapter`), a second retry around a service whose wrapper retries
+ * (`duplicate-retry-for-wrapped-service`), and a new service reached with no timeout, retry or error
+ * translation (`new-integration-without-resilience`). Never on tests, scripts, migrations or CLI entry points.
+ *
+ * @example repositoryFindings({ model, added: new Map([['src/orders/cancel.ts', new Set([12])]]) })
+ */
+export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
+  const ctx = context(input);
+  const on = (r: Rule): boolean => !input.ruleIds || input.ruleIds.has(r.id);
+  const out: Finding[] = [];
+  if (on(adapterBypass)) out.push(...bypasses(ctx));
+  if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
+  if (on(vendorTypeCrossesAdapter)) out.push(...crossingTypes(ctx));
+  if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx));
+  if (on(newIntegrationWithoutResilience)) out.push(...newIntegrations(ctx));
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}
+
+interface Ctx {
+  input: RepositoryFindingsInput;
+  adaptersOf: Map<string, Adapter[]>;
+  adapterModules: Set<string>;
+  /** module → modules that import it. */
+  importers: Map<string, Set<string>>;
+  isAdded(path: string, line: number): boolean;
+  /** A changed file that is runtime code (not a test, script, migration or CLI entry point). */
+  isRuntime(path: string): boolean;
+}
+
+function context(input: RepositoryFindingsInput): Ctx {
+  const adaptersOf = new Map<string, Adapter[]>();
+  for (const a of input.model.adapters) adaptersOf.set(a.service, [...(adaptersOf.get(a.service) ?? []), a]);
+  const importers = new Map<string, Set<string>>();
+  for (const [from, targets] of input.model.imports) for (const t of targets) importers.set(t, (importers.get(t) ?? new Set()).add(from));
+  return {
+    input,
+    adaptersOf,
+    adapterModules: new Set(input.model.adapters.map((a) => a.module)),
+    importers,
+    isAdded: (path, line) => input.added.get(path)?.has(line) ?? false,
+    isRuntime: (path) => input.added.has(path) && !isOutsideRuntime(path, input.files?.get(path)?.source ?? ''),
+  };
+}
+
+/** A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name). */
+function newPointsOutsideAdapters(ctx: Ctx): IntegrationPoint[] {
+  return ctx.input.model.points.filter(
+    (p) => isNamedService(p) && !UMBRELLA_VENDORS.has(p.service) && ctx.isAdded(p.path, p.line) && ctx.isRuntime(p.path) && !ctx.adapterModules.has(p.module) && !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter'),
+  );
+}
+
+const sourceOf = (ctx: Ctx, path: string): string => ctx.input.files?.get(path)?.source ?? '';
+
+/** The adapters of `service` that `module` does not belong to and that do not use `module` as a helper. */
+function otherAdapters(ctx: Ctx, service: string, module: string): Adapter[] {
+  return (ctx.adaptersOf.get(service) ?? []).filter((a) => a.module !== module && !ctx.input.model.imports.get(a.module)?.has(module));
+}
+
+function bypasses(ctx: Ctx): Finding[] {
+  const out: Finding[] = [];
+  for (const p of newPointsOutsideAdapters(ctx)) {
+    const adapter = otherAdapters(ctx, p.service, p.module)[0];
+    if (!adapter || existedInBase(ctx, p)) continue;
+    const fn = adapterFunction(ctx, adapter, p);
+    const where = fn ? `\`${fn}\` in \`${adapter.module}\`` : `\`${adapter.module}\``;
+    const sets = setsText(adapter);
+    const share = Math.round(adapter.share * 100);
+    out.push(
+      finding(ctx, adapterBypass, p.path, p.line, {
+        title: `Direct ${p.service} call bypasses the repository's adapter \`${adapter.module}\``,
+        detail: `${p.label} calls ${p.service} directly, but the repository reaches ${p.service} through \`${adapter.module}\` (${share} % of its calls, imported by ${adapter.importedBy.length} module${adapter.importedBy.length === 1 ? '' : 's'}). Use ${where}${sets ? `, which already sets ${sets}` : ''}.`,
+        confidence: confidenceOf(adapterBypass, p),
+      }),
+    );
+  }
+  return out;
+}
+
+function sdkImports(ctx: Ctx): Finding[] {
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter')) continue;
+    const module = moduleOf(path, file.language);
+    if (ctx.adapterModules.has(module)) continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    const seen = new Set<string>();
+    for (const imp of importStatements(parsed.ctx.root, file.language)) {
+      const vendor = vendorOfModule(file.language, imp.module);
+      if (!vendor || UMBRELLA_VENDORS.has(vendor.name) || seen.has(vendor.name) || !ctx.isAdded(path, imp.line) || isNamedAfterVendor(path, vendor.keys)) continue;
+      const adapter = otherAdapters(ctx, vendor.name, module)[0];
+      if (!adapter) continue;
+      seen.add(vendor.name);
+      const sets = setsText(adapter);
+      out.push(
+        finding(ctx, vendorSdkOutsideAdapter, path, imp.line, {
+          title: `${vendor.name} SDK imported outside the repository's ${vendor.name} adapter \`${adapter.module}\``,
+          detail: `\`${path}\` now ${imp.typeOnly ? 'imports types from' : 'imports'} \`${imp.module}\`, but the repository keeps ${vendor.name} behind \`${adapter.module}\`${sets ? ` (which sets ${sets})` : ''}, imported by ${adapter.importedBy.length} module${adapter.importedBy.length === 1 ? '' : 's'}.`,
+          confidence: (vendorSdkOutsideAdapter.confidence ?? DEFAULT_RULE_CONFIDENCE) - (imp.typeOnly ? 0.1 : 0),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function crossingTypes(ctx: Ctx): Finding[] {
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path)) continue;
+    const module = moduleOf(path, file.language);
+    const adapters = ctx.input.model.adapters.filter((a) => a.module === module);
+    if (adapters.length === 0) continue;
+    // Who uses the adapter: business modules, not other adapters, tests or scripts.
+    const users = [...(ctx.importers.get(module) ?? [])].filter((m) => !ctx.adapterModules.has(m) && !hasFileRole(`${m}.x`, '', 'adapter', 'test', 'script', 'migration', 'cli'));
+    if (users.length === 0) continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    // A port and its implementations in one file repeat the same signature: one finding, on the first.
+    const said = new Set<string>();
+    for (const sig of vendorTypeSignatures(parsed.ctx)) {
+      const added = sig.refs.filter((r) => ctx.isAdded(path, r.line));
+      const method = sig.label.replace(/[`()]/g, '').split('.').pop() ?? sig.label;
+      const key = `${method} ${[...new Set(sig.refs.map((r) => r.text))].sort().join(' ')}`;
+      if (added.length === 0 || said.has(key)) continue;
+      said.add(key);
+      const vendors = [...new Set(added.map((r) => r.vendor))].join(', ');
+      const types = [...new Set(added.map((r) => r.text))];
+      const listed = users.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (users.length > 3 ? ', …' : '');
+      out.push(
+        finding(ctx, vendorTypeCrossesAdapter, path, added[0]!.line, {
+          title: `Adapter ${sig.label} exposes ${vendors} SDK types to its callers`,
+          detail: `\`${module}\` is the repository's adapter for ${adapters.map((a) => a.service).join(', ')}, and ${sig.label} is public with ${types.slice(0, 3).join(', ')}${types.length > 3 ? ', …' : ''} in its signature, so ${listed} now depend on the ${vendors} SDK through it.`,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function duplicateRetries(ctx: Ctx): Finding[] {
+  const out: Finding[] = [];
+  for (const p of newPointsOutsideAdapters(ctx)) {
+    if (p.facts.retry === undefined) continue;
+    const wrapper = otherAdapters(ctx, p.service, p.module).find((a) => a.sets.retry);
+    if (!wrapper || retriedInBase(ctx, p)) continue;
+    const fn = adapterFunction(ctx, wrapper, p);
+    out.push(
+      finding(ctx, duplicateRetryForWrappedService, p.path, p.line, {
+        title: `Second retry for ${p.service}: \`${wrapper.module}\` already retries it`,
+        detail: `${p.label} is retried here (${p.facts.retry === 'backoff' ? 'with backoff' : 'with fixed delays'}), but ${p.service}'s client wrapper \`${wrapper.module}\` already retries every call${fn ? ` (use \`${fn}\`)` : ''}.`,
+        confidence: confidenceOf(duplicateRetryForWrappedService, p),
+      }),
+    );
+  }
+  return out;
+}
+
+function newIntegrations(ctx: Ctx): Finding[] {
+  const base = ctx.input.baseModel;
+  // Without a base model, a service reached anywhere outside the added lines was there before.
+  const known = new Set((base ? base.points : ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line))).map((p) => p.service));
+  const byService = new Map<string, IntegrationPoint[]>();
+  for (const p of ctx.input.model.points) {
+    if (!isNamedService(p) || known.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path)) continue;
+    byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
+  }
+  const out: Finding[] = [];
+  for (const [service, points] of byService) {
+    const all = ctx.input.model.points.filter((p) => p.service === service);
+    if (all.some((p) => p.facts.timeout === true || p.facts.retry !== undefined || p.facts.errorTranslation || p.facts.breaker)) continue;
+    const first = points[0]!;
+    const where = points.length > 1 ? ` (${points.length} calls, first here)` : '';
+    out.push(
+      finding(ctx, newIntegrationWithoutResilience, first.path, first.line, {
+        title: `New dependency on ${service} with no timeout, retry or error translation`,
+        detail: `This change makes the repository reach ${service} for the first time${where}: ${first.label} has no timeout, no retry policy and no translation of its errors.`,
+        confidence: confidenceOf(newIntegrationWithoutResilience, first),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The same call is in the base model: in this file (re-touched), or the same service, function and call
+ * outside the adapters in another file (moved by a refactoring): not new.
+ */
+function existedInBase(ctx: Ctx, p: IntegrationPoint): boolean {
+  const base = ctx.input.baseModel;
+  if (!base) return false;
+  const adapters = new Set(base.adapters.map((a) => a.module));
+  return base.points.some((b) => b.service === p.service && b.function === p.function && b.label === p.label && (b.path === p.path || !adapters.has(b.module)));
+}
+
+function retriedInBase(ctx: Ctx, p: IntegrationPoint): boolean {
+  return ctx.input.baseModel?.points.some((b) => b.path === p.path && b.service === p.service && b.function === p.function && b.facts.retry !== undefined) ?? false;
+}
+
+/** The adapter function to call instead: the one making the most similar call (same method), else its first. */
+function adapterFunction(ctx: Ctx, adapter: Adapter, p: IntegrationPoint): string | undefined {
+  const own = ctx.input.model.points.filter((q) => q.module === adapter.module && q.service === adapter.service && q.function);
+  const method = lastSegment(p.label);
+  return (own.find((q) => lastSegment(q.label) === method) ?? own[0])?.function;
+}
+
+const lastSegment = (label: string): string => /([\w$]+)\s*\(/.exec(label.replace(/\(…\)`?$/, '(').split('.').pop() ?? '')?.[1] ?? label;
+
+/** What an adapter sets on its calls, in words: "a timeout and an idempotency key". */
+function setsText(a: Adapter): string {
+  const parts = [a.sets.timeout && 'a timeout', a.sets.retry && 'a retry policy', a.sets.idempotencyKey && 'an idempotency key', a.sets.errorTranslation && 'error translation'].filter(
+    (x): x is string => typeof x === 'string',
+  );
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+const confidenceOf = (rule: Rule, p: IntegrationPoint): number => (rule.confidence ?? DEFAULT_RULE_CONFIDENCE) - (p.certainty === 'probable' ? PROBABLE_PENALTY : 0);
+
+function finding(ctx: Ctx, rule: Rule, path: string, line: number, m: { title: string; detail: string; confidence?: number }): Finding {
+  const source = ctx.input.files?.get(path)?.source;
+  const code = source !== undefined ? [source.split('\n')[line - 1] ?? ''] : [m.detail];
+  return {
+    path,
+    line,
+    side: 'RIGHT',
+    category: rule.category,
+    severity: rule.severity,
+    title: m.title.length > 200 ? `${m.title.slice(0, 199)}…` : m.title,
+    body: ruleFindingBody(rule, { detail: m.detail }),
+    source: 'rule',
+    ruleId: rule.id,
+    fingerprint: fingerprint({ ruleId: rule.id, category: rule.category, path, code }),
+    confidence: Math.min(1, Math.max(0, m.confidence ?? rule.confidence ?? DEFAULT_RULE_CONFIDENCE)),
+  };
+}

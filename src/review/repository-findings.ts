@@ -1,0 +1,94 @@
+import { inferLayers, type DeclaredLayer, type Layer } from '../integration/layers.js';
+import { repositoryFindings } from '../integration/model-findings.js';
+import type { IntegrationModel, SourceFile } from '../integration/types.js';
+import { REPOSITORY_RULE_IDS } from '../rules/families/repository.js';
+import { ruleAppliesTo, type RuleSettings } from '../rules/rule-settings.js';
+import type { Rule } from '../rules/types.js';
+import type { Finding } from './finding.js';
+import type { Logger, ReviewFile } from './ports.js';
+
+/**
+ * The layer of each changed file with a rule language, from the repository model (and the declared
+ * boundaries, when given): plain data, carried to the rules in `RunRulesInput.layer`.
+ */
+export function layersOfChange(model: IntegrationModel, files: readonly ReviewFile[], headTexts: ReadonlyMap<string, string>, declared?: DeclaredLayer): Record<string, Layer> {
+  const layerFiles = files.flatMap((f) => {
+    const language = f.classification.ruleLanguage;
+    const source = headTexts.get(f.diff.path);
+    return language && source !== undefined ? [{ path: f.diff.path, language, source }] : [];
+  });
+  return inferLayers(model, layerFiles, declared);
+}
+
+/** Per-file rules whose finding a repository rule's finding on the same line replaces: it says the same, with the adapter named. */
+const SHARPENS: Readonly<Record<string, readonly string[]>> = {
+  'adapter-bypass': ['outbound-call-bypasses-client'],
+  'vendor-sdk-outside-adapter': ['domain-imports-vendor-sdk'],
+  'vendor-type-crosses-adapter': ['vendor-type-in-exported-signature'],
+};
+
+export interface ApplyRepositoryModelInput {
+  /** The per-file rule findings (after differential analysis). */
+  findings: readonly Finding[];
+  model: IntegrationModel;
+  baseModel?: IntegrationModel;
+  /** The changed files in scope, with their added lines. */
+  files: readonly ReviewFile[];
+  headTexts: ReadonlyMap<string, string>;
+  /** The rules of this review: a repository rule runs when it is among them (config turned it on). */
+  rules: readonly Rule[];
+  settings: RuleSettings;
+  log: Logger;
+}
+
+/**
+ * The rule findings with the repository rules' findings added: only rules the config enables, only on files
+ * their `paths`/`exclude` allow, summary-only rules demoted as any rule's. A repository finding is the sharper
+ * version of some per-file findings of the same category on the same line (`SHARPENS`: the adapter it names,
+ * what the adapter sets), which it replaces (their suggestion kept); beside any other per-file finding there it
+ * is dropped. A failure is logged and the review goes on with the per-file findings.
+ */
+export function applyRepositoryModel(input: ApplyRepositoryModelInput): Finding[] {
+  const enabled = input.rules.filter((r) => REPOSITORY_RULE_IDS.has(r.id));
+  if (enabled.length === 0) return [...input.findings];
+  const byId = new Map(enabled.map((r) => [r.id, r]));
+  const files = new Map<string, SourceFile>();
+  const added = new Map<string, ReadonlySet<number>>();
+  for (const f of input.files) {
+    const language = f.classification.ruleLanguage;
+    const source = input.headTexts.get(f.diff.path);
+    if (!language || source === undefined) continue;
+    files.set(f.diff.path, { path: f.diff.path, language, source });
+    added.set(f.diff.path, f.lineMap.added);
+  }
+  let found: Finding[];
+  try {
+    found = repositoryFindings({ model: input.model, ...(input.baseModel ? { baseModel: input.baseModel } : {}), added, files, ruleIds: new Set(byId.keys()) });
+  } catch (err) {
+    input.log.warn({ err: (err as Error).message }, 'repository rules failed; per-file findings only');
+    return [...input.findings];
+  }
+  const repo = found
+    .filter((f) => ruleAppliesTo(input.settings, f.ruleId!, f.path))
+    .map((f) =>
+      byId.get(f.ruleId!)?.defaultMode === 'summary'
+        ? { ...f, demotion: { reason: 'low-confidence' as const, why: `\`${f.ruleId}\` is summary-only by default: its measured precision on real code is under 60 %.` } }
+        : f,
+    );
+  // Same line, same category: a repository finding replaces the per-file finding it sharpens; any other
+  // per-file finding there wins (it has the narrower fix, e.g. the timeout to add), and the repository one is dropped.
+  const perFile = new Map(input.findings.filter((f) => f.demotion === undefined).map((f) => [`${f.path}:${f.line}:${f.category}`, f]));
+  const replaced = new Set<Finding>();
+  const out: Finding[] = [];
+  for (const f of repo) {
+    const there = perFile.get(`${f.path}:${f.line}:${f.category}`);
+    if (!there) out.push(f);
+    else if (there.ruleId !== undefined && SHARPENS[f.ruleId!]?.includes(there.ruleId)) {
+      replaced.add(there);
+      out.push(there.suggestion !== undefined && f.suggestion === undefined ? { ...f, suggestion: there.suggestion } : f);
+    }
+  }
+  const kept = input.findings.filter((f) => !replaced.has(f));
+  if (out.length > 0) input.log.info({ findings: out.length, replaced: replaced.size }, 'repository rules');
+  return [...kept, ...out];
+}

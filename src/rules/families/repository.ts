@@ -1,0 +1,89 @@
+import type { Rule, RuleMatch } from '../types.js';
+
+const ALL_LANGUAGES = ['typescript', 'tsx', 'javascript', 'python', 'go', 'java'] as const;
+
+/** Repository rules do not match one file alone: `repositoryFindings` (src/integration/model-findings.ts) applies them. */
+const noFileMatch = (): RuleMatch[] => [];
+
+// Confidences are estimates: on the real-world corpus (commits and whole trees, bench/quality/realworld/notes/repository.md)
+// the repository rules made 2 findings after tuning, both TP — too few to measure.
+const ROLE_EXEMPTIONS = 'Tests, scripts, migrations and command-line entry points never get one; a review without a repository model (a bare diff, a single file) runs none of the repository rules.';
+
+/** A new direct call to a service the repository reaches through an adapter, outside that adapter. */
+export const adapterBypass: Rule = {
+  id: 'adapter-bypass',
+  category: 'coupling',
+  severity: 'medium',
+  languages: ALL_LANGUAGES,
+  title: 'Direct call to a service the repository reaches through an adapter',
+  confidence: 0.8,
+  exemptions: `The adapter module itself and modules it imports (its helpers), other adapters and client wrappers, calls to databases and caches, services the model could not name with an identity that holds across files (an unresolved host, a URL variable's name, a receiver it only guesses is remote), vendors that are families of unrelated services (AWS, Google Cloud, Azure), and calls already in the base version, in this file or, moved, in another non-adapter module. ${ROLE_EXEMPTIONS}`,
+  why: 'The adapter is where the repository sets its timeout, retries, idempotency key and error mapping for this service; a call that goes around it runs without them, so an outage or a slow response of the vendor hits this path differently from every other, and the next change to the vendor integration misses it.',
+  fix: 'Call the adapter (the function named above) instead of the service, or add the operation you need to the adapter so it gets the same timeout, retry and error translation as the others.',
+  check: noFileMatch,
+};
+
+/** A vendor SDK newly imported outside the adapter the repository has for that vendor. */
+export const vendorSdkOutsideAdapter: Rule = {
+  id: 'vendor-sdk-outside-adapter',
+  category: 'coupling',
+  severity: 'medium',
+  languages: ALL_LANGUAGES,
+  title: 'Vendor SDK imported outside the adapter the repository has for it',
+  confidence: 0.8,
+  exemptions: `Adapters and client wrappers (by the model, or by name or folder), modules named after the vendor, AWS, Google Cloud and Azure (an adapter of one of their services is not the home of the others), and vendors for which the repository has no adapter yet (then \`domain-imports-vendor-sdk\` judges business modules by their layer). ${ROLE_EXEMPTIONS}`,
+  why: 'The repository already keeps this vendor behind an adapter; a second module that imports the SDK binds itself to the vendor\'s client, types and errors, so an SDK upgrade or a change of provider now touches two places, and this one lacks the adapter\'s timeouts and error mapping.',
+  fix: 'Use the adapter named above (extend it with the operation you need) and keep the SDK import inside it.',
+  check: noFileMatch,
+};
+
+/** A vendor SDK type in the public signature of an adapter that business modules import. */
+export const vendorTypeCrossesAdapter: Rule = {
+  id: 'vendor-type-crosses-adapter',
+  category: 'abstraction',
+  severity: 'medium',
+  languages: ALL_LANGUAGES,
+  title: 'Adapter exposes a vendor SDK type to the modules that use it',
+  confidence: 0.75,
+  exemptions: `Private and unexported members, Go \`New…\` constructors, adapters that only other adapters, tests or scripts import, signatures the change did not touch, and the implementations of a port in the same file once the port's signature has a finding. ${ROLE_EXEMPTIONS}`,
+  why: 'The adapter exists so that callers do not depend on the vendor; a vendor type in its public signature carries the SDK into every business module that calls it, so an SDK bump or a change of provider still ripples past the adapter.',
+  fix: 'Return and accept your own types in the adapter\'s public functions (e.g. `Refund { id, status, amountCents }`) and map the vendor objects inside the adapter.',
+  check: noFileMatch,
+};
+
+/** A hand-written retry around a service whose client wrapper already retries. */
+export const duplicateRetryForWrappedService: Rule = {
+  id: 'duplicate-retry-for-wrapped-service',
+  category: 'resilience',
+  severity: 'medium',
+  languages: ALL_LANGUAGES,
+  title: 'Second hand-written retry for a service whose client wrapper already retries',
+  confidence: 0.75,
+  exemptions: `The wrapper module itself, services whose wrapper does not retry, and retries already in the base version. ${ROLE_EXEMPTIONS}`,
+  why: 'Two retry layers multiply: three attempts here around three attempts in the wrapper make nine calls to a vendor that is already failing, turn a short outage into a retry storm, and stretch the caller\'s latency far past any timeout budget.',
+  fix: 'Drop this retry and rely on the wrapper\'s policy (or change the policy there, in one place); if this call needs a different policy, make it an option of the wrapper.',
+  check: noFileMatch,
+};
+
+/** A dependency on a service the base did not reach, with no timeout, no retry and no error translation. */
+export const newIntegrationWithoutResilience: Rule = {
+  id: 'new-integration-without-resilience',
+  category: 'resilience',
+  severity: 'medium',
+  languages: ALL_LANGUAGES,
+  title: 'New integration without a timeout, a retry policy or error translation',
+  confidence: 0.75,
+  exemptions: `Services the base already reaches, databases and caches, services the model could not name (see \`adapter-bypass\`), new integrations with any one of timeout, retry, circuit breaker or error translation, and lines where a per-file rule already speaks (\`http-call-without-timeout\` carries the narrower fix). ${ROLE_EXEMPTIONS}`,
+  why: 'A new external dependency is a new way for the system to fail: without a timeout a slow vendor holds threads and connections, without a retry policy a blip fails the request, and without error translation the vendor\'s exceptions leak into callers that cannot handle them.',
+  fix: 'Give the new client a timeout, decide which failures are retried (with backoff) and which are not, and translate the vendor\'s errors into your own at the boundary; a small adapter module is the natural home for all three.',
+  check: noFileMatch,
+};
+
+/**
+ * Rules that need the repository model (`src/integration/model-findings.ts`): listed, documented and
+ * configured (`rules:`) like the others, and applied by the review when a repository model is present.
+ */
+export const repositoryRules: Rule[] = [adapterBypass, vendorSdkOutsideAdapter, vendorTypeCrossesAdapter, duplicateRetryForWrappedService, newIntegrationWithoutResilience];
+
+/** The ids of the repository rules. */
+export const REPOSITORY_RULE_IDS: ReadonlySet<string> = new Set(repositoryRules.map((r) => r.id));
