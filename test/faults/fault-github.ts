@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DOCS, INSTALLATION_PERMISSIONS, answerOf, badCredentials, badJwt, changeCounts, checkNewReview, contentAnswer, diffAnswer, fileJson, listenOnLoopback, notFound, page as pageOf, permissionAnswer, readRequest, reviewJson as reviewJsonOf, servedDiff, settlePendingReview, toPublicKey, unprocessable, verifyAppJwt, writeAnswer } from '../e2e/github-behaviour.js';
 import type { Answer, ReviewComment, ServedDiff } from '../e2e/github-behaviour.js';
+import { tarballOf } from '../helpers/tarball.js';
 import { seededRandom } from './seeded-random.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -473,6 +474,12 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
       const latest = (query.filter ?? 'latest') === 'latest' ? runs.filter((c, i) => runs.findIndex((o) => o.name === c.name) === i) : runs;
       return page(latest.map(checkRunJson), r, query, 'check_runs');
     }
+    // The tarball of the base commit: a 302 to a codeload URL (served below, without faults: it is another host at GitHub).
+    if ((m = /^\/tarball\/([^/]+)$/.exec(rest)) && method === 'GET') {
+      const ref = decodeURIComponent(m[1]!);
+      if (![...pulls.values()].some((p) => p.repo === repo && p.baseSha === ref)) return notFound();
+      return { status: 302, headers: { location: `${base}/_codeload/${repo}/legacy.tar.gz/${ref}?token=codeload-token` }, text: '' };
+    }
     if ((m = /^\/compare\/(.+)$/.exec(rest)) && method === 'GET') {
       const [from, to] = decodeURIComponent(m[1]!).split('...');
       for (const pr of pulls.values()) {
@@ -570,8 +577,26 @@ export async function startFaultGitHub(options: FaultGitHubOptions): Promise<Fau
     }
   }
 
+  /**
+   * The base tree as codeload streams it. This fake serves no base contents, so the first head's files of the
+   * pull request on that base stand in for it: enough for the snapshot to be read, parsed and cached under faults.
+   */
+  function codeload(url: URL, res: ServerResponse): void {
+    const m = /^\/_codeload\/([^/]+\/[^/]+)\/legacy\.tar\.gz\/([^/]+)$/.exec(url.pathname);
+    const pr = m ? [...pulls.values()].find((p) => p.repo === m[1] && p.baseSha === m[2]) : undefined;
+    if (!pr || url.searchParams.get('token') !== 'codeload-token') return writeAnswer(res, notFound());
+    void tarballOf(Object.fromEntries(pr.heads[0]?.init.headFiles ?? []), `${pr.repo.replace('/', '-')}-${pr.baseSha.slice(0, 7)}`).then(
+      (tgz) => {
+        res.writeHead(200, { 'content-type': 'application/x-gzip' });
+        res.end(tgz);
+      },
+      () => res.destroy(),
+    );
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     readRequest(req, ({ url, method, query, fields }) => {
+      if (url.pathname.startsWith('/_codeload/')) return codeload(url, res);
       const r = url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3'.length) : url.pathname;
       const fault = pickFault();
       const call: RecordedCall = { method, route: r, query, status: 0, applied: false, at: Date.now(), ...(fault ? { fault } : {}) };
