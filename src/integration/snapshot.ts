@@ -202,7 +202,7 @@ export class SnapshotCollector {
           : `after ${Math.round(budget.timeoutMs / 1000)} s`;
     const folders = this.scopeFolders.filter((f) => f !== '').map((f) => `\`${f}\``);
     if (this.cutReason === 'time' || folders.length === 0) return `The repository snapshot was cut ${why}: the repository model covers only the files read until then.`;
-    return `The repository snapshot was cut ${why}: only ${listOf(folders)} and what they import were read.`;
+    return `The repository snapshot was cut ${why}: the repository model covers ${listOf(folders)} and, of the files read before the cut, those they import.`;
   }
 }
 

@@ -42,7 +42,7 @@ describe('local repository snapshot', () => {
     const snap = await readLocalSnapshot({ root, ref: base, budget: { ...BUDGET, maxFiles: 1 }, changedPaths: ['src/orders/cancel.ts'] });
     expect(snap.truncated).toBe(true);
     expect(snap.scope).toEqual(['src/orders']);
-    expect(snap.note).toContain('only `src/orders` and what they import were read');
+    expect(snap.note).toContain('the repository model covers `src/orders` and, of the files read before the cut, those they import');
   });
 
   it('the CLI review carries the repository model: the adapter, and the new direct edge on the map', async () => {

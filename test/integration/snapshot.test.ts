@@ -56,7 +56,7 @@ describe('SnapshotCollector', () => {
     expect(snap.truncated).toBe(true);
     expect(snap.scope).toEqual(['services/billing']);
     expect(snap.files.map((f) => f.path).sort()).toEqual(['pkg/ledger/client.ts', 'services/billing/invoice.ts', 'services/billing/refund.ts']);
-    expect(snap.note).toBe('The repository snapshot was cut at 3 files: only `services/billing` and what they import were read.');
+    expect(snap.note).toBe('The repository snapshot was cut at 3 files: the repository model covers `services/billing` and, of the files read before the cut, those they import.');
   });
 
   it('over maxBytes cuts the same way', () => {
@@ -64,7 +64,7 @@ describe('SnapshotCollector', () => {
     const snap = collect([['a/b/one.ts', big], ['a/b/two.ts', big], ['c/d/three.ts', big]], { ...BIG, maxBytes: 1500 }, ['c/d/three.ts']);
     expect(snap.truncated).toBe(true);
     expect(snap.files.map((f) => f.path)).toEqual(['c/d/three.ts']);
-    expect(snap.note).toContain('at 1 KB of source: only `c/d`');
+    expect(snap.note).toContain('at 1 KB of source: the repository model covers `c/d`');
   });
 
   it('stops reading when the time is up', () => {
