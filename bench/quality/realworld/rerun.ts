@@ -8,8 +8,9 @@
  *
  *   npx tsx bench/quality/realworld/rerun.ts --repos /work/q [--only owner/name] [--out results.json]
  *
- * `--model` also builds the repository model at each parent and commit (`repository-model.ts`) and passes it to the
- * review, as the App does; its results go to `results-model.json`.
+ * The review reads the repository snapshot at each parent through the CLI's own reader, as `arch-review review`
+ * does (repository rules and layers included). `--model` instead gives it the bench reader's models
+ * (`repository-model.ts`: every blob parsed once across commits); its results go to `results-model.json`.
  *
  * `--repos` holds one git checkout per repository, named `<owner>__<name>` or `<name>` (fetch each
  * repository, then `git clone --no-checkout <fetched git dir> <repos>/<owner>__<name>`). Repositories that
