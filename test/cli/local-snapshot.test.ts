@@ -45,6 +45,22 @@ describe('local repository snapshot', () => {
     expect(snap.note).toContain('the repository model covers `src/orders` and, of the files read before the cut, those they import');
   });
 
+  it('over the budget, reads the touched package and what it imports first, wherever they sit in the tree', async () => {
+    const root = tempDir();
+    git(root, 'init', '-q');
+    writeFiles(root, {
+      'src/aa/one.ts': "import { two } from './two';\nexport const one = () => fetch('https://a.example.com');\n",
+      'src/aa/two.ts': "import { one } from './one';\nexport const two = () => fetch('https://b.example.com');\n",
+      'src/orders/cancel.ts': "import { refund } from '../zz/payments';\nexport const cancel = (id: string) => refund(id);\n",
+      'src/zz/payments.ts': PAYMENTS,
+    });
+    const base = commitAll(root, 'base');
+    const snap = await readLocalSnapshot({ root, ref: base, budget: { ...BUDGET, maxFiles: 2 }, changedPaths: ['src/orders/cancel.ts'] });
+    expect(snap.truncated).toBe(true);
+    // `src/zz/payments.ts` comes last in the tree, yet the cut keeps it: the touched module imports it.
+    expect(snap.files.map((f) => f.path).sort()).toEqual(['src/orders/cancel.ts', 'src/zz/payments.ts']);
+  });
+
   it('the CLI review carries the repository model: the adapter, and the new direct edge on the map', async () => {
     const { root } = repo();
     const source = await LocalGitSource.open({ cwd: root, base: 'main', head: 'feature' });
