@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeveritySchema } from '../review/finding.js';
 import { vendorSdks } from '../rules/coupling/vendor-sdks.js';
+import { closestName } from './closest-name.js';
 import { globProblem } from './glob.js';
 
 const Glob = z.string().superRefine((glob, ctx) => {
@@ -115,22 +116,7 @@ function moduleProblem(name: string, modules: readonly string[]): string | undef
   return `unknown module "${name}"${near ? `; did you mean "${near}"?` : ''} (modules: ${modules.length > 0 ? modules.join(', ') : 'none declared under architecture.modules'})`;
 }
 
+/** The declared name nearest to `word`, within a third of its length in edits (at least 2). */
 function closest(word: string, known: readonly string[]): string | undefined {
-  let best: { k: string; d: number } | undefined;
-  const max = Math.max(2, Math.floor(word.length / 3));
-  for (const k of known) {
-    const d = distance(word.toLowerCase(), k.toLowerCase());
-    if (d <= max && (!best || d < best.d)) best = { k, d };
-  }
-  return best?.k;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return closestName(word, known, Math.max(2, Math.floor(word.length / 3)));
 }

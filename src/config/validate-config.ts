@@ -2,6 +2,7 @@ import { ZodUnion, type z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { closestName as closest } from './closest-name.js';
 import { schemaShape, unwrapSchema } from './schema-keys.js';
 
 /** A path into the configuration: object keys and array indexes. */
@@ -144,23 +145,3 @@ function kindOf(v: unknown): string {
   return `${typeof v} ${preview(v)}`;
 }
 
-/** The known key within edit distance `max` of `key` (a typo), if any. */
-function closest(key: string, known: readonly string[], max = 2): string | undefined {
-  let best: { key: string; d: number } | undefined;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d <= max && (!best || d < best.d)) best = { key: k, d };
-  }
-  return best?.key;
-}
-
-/** Levenshtein distance between two strings (typo hints in config errors and suppression notes). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}

@@ -2,7 +2,7 @@ import type { RuleLanguage } from '../diff/types.js';
 import { parseSource } from '../rules/parse-source.js';
 import { findSuppressions, SUPPRESSION_KEYWORD, type Suppression } from '../rules/suppression/find-suppressions.js';
 import { CATEGORIES, type Finding } from './finding.js';
-import { editDistance } from '../config/validate-config.js';
+import { closestName } from '../config/closest-name.js';
 
 /** Ids that silence every finding. */
 export const SUPPRESS_ALL = ['all', '*'] as const;
@@ -113,12 +113,7 @@ function covers(s: Suppression, f: Finding): boolean {
 
 /** "(did you mean `x`?)" for an id one or two edits from a known one. */
 function hint(id: string, known: ReadonlySet<string>): string {
-  let best: { id: string; d: number } | undefined;
   if (id.length < 4) return '';
-  for (const k of known) {
-    if (k.length < 4) continue;
-    const d = editDistance(id, k);
-    if (d <= Math.max(2, Math.floor(id.length / 4)) && (!best || d < best.d)) best = { id: k, d };
-  }
-  return best ? ` (did you mean \`${best.id}\`?)` : '';
+  const near = closestName(id, [...known].filter((k) => k.length >= 4), Math.max(2, Math.floor(id.length / 4)));
+  return near ? ` (did you mean \`${near}\`?)` : '';
 }
