@@ -3,7 +3,7 @@ import { fingerprint } from '../review/fingerprint.js';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
 import { isNamedAfterVendor } from '../rules/coupling/business-layer.js';
-import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import { vendorOfModule, vendorSdks } from '../rules/coupling/vendor-sdks.js';
 import {
   adapterBypass,
   duplicateRetryForWrappedService,
@@ -15,7 +15,7 @@ import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { parseFile } from './extract-points.js';
-import { moduleOf } from './module-graph.js';
+import { moduleOf, resolveImport } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 export interface RepositoryFindingsInput {
@@ -71,8 +71,8 @@ export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
   const out: Finding[] = [];
   if (on(adapterBypass)) out.push(...bypasses(ctx));
   if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
-  if (on(vendorTypeCrossesAdapter)) out.push(...crossingTypes(ctx));
-  if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx));
+  if (on(vendorTypeCrossesAdapter)) out.push(...crossingTypes(ctx), ...typesThroughAdapters(ctx));
+  if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx), ...duplicateRefreshes(ctx));
   if (on(newIntegrationWithoutResilience)) out.push(...newIntegrations(ctx));
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
 }
@@ -199,6 +199,69 @@ function crossingTypes(ctx: Ctx): Finding[] {
   return out;
 }
 
+/**
+ * A business module that imports, on an added line, a vendor type through the adapter: a name the adapter
+ * re-exports or aliases from the vendor SDK (`import { StripeCharge } from '../lib/payments'`,
+ * `from app.payments.gateway import Charge`, Go `payments.Charge` of `type Charge = stripe.Charge`).
+ */
+function typesThroughAdapters(ctx: Ctx): Finding[] {
+  const exported = ctx.input.model.vendorTypes;
+  if (!exported || exported.size === 0) return [];
+  const index = { modules: new Set(exported.keys()) };
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter')) continue;
+    const module = moduleOf(path, file.language);
+    if (ctx.adapterModules.has(module) || file.language === 'java') continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    for (const imp of importStatements(parsed.ctx.root, file.language, { dependencies: true })) {
+      const target = resolveImport(file, imp.module, index);
+      if (!target || !isAdapterModule(ctx, target)) continue;
+      const types = exported.get(target) ?? [];
+      const uses: Array<{ line: number; name: string; t: (typeof types)[number] }> = [];
+      if (file.language === 'go') {
+        // A package import binds no names: the aliased types are used as `payments.Charge` on added lines.
+        const local = imp.names[0]?.local;
+        if (!local) continue;
+        for (const q of parsed.ctx.root.root().findAll({ rule: { kind: 'qualified_type' } })) {
+          const t = q.field('package')?.text() === local ? types.find((x) => x.name === q.field('name')?.text()) : undefined;
+          const line = q.range().start.line + 1;
+          if (t && ctx.isAdded(path, line) && !uses.some((u) => u.name === t.name)) uses.push({ line, name: `${local}.${t.name}`, t });
+        }
+      } else {
+        const line = firstAdded(ctx, path, imp.line, imp.endLine);
+        if (line === undefined) continue;
+        for (const n of imp.names) {
+          const t = types.find((x) => x.name === n.imported);
+          if (t) uses.push({ line, name: n.local, t });
+        }
+      }
+      for (const u of uses) {
+        if (isNamedAfterVendor(path, vendorKeys(u.t.vendor))) continue;
+        out.push(
+          finding(ctx, vendorTypeCrossesAdapter, path, u.line, {
+            title: `${u.t.vendor} type \`${u.t.name}\` crosses the adapter \`${target}\` into \`${module}\``,
+            detail: `\`${target}\` is the repository's ${u.t.vendor} adapter, and \`${u.t.name}\` there is the ${u.t.vendor} SDK's \`${u.t.type}\` (${u.t.type.endsWith(`.${u.t.name}`) || u.t.type === u.t.name ? 're-exported' : 'an alias'}), so \`${path}\` now depends on the ${u.t.vendor} SDK through it (\`${u.name}\`).`,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** An adapter by the model, or a module whose name or folder says it is one. */
+const isAdapterModule = (ctx: Ctx, module: string): boolean => ctx.adapterModules.has(module) || hasFileRole(`${module}.x`, '', 'adapter');
+
+/** The first added line in [from, to]. */
+function firstAdded(ctx: Ctx, path: string, from: number, to: number): number | undefined {
+  for (let l = from; l <= to; l++) if (ctx.isAdded(path, l)) return l;
+  return undefined;
+}
+
+const vendorKeys = (vendor: string): readonly string[] => vendorSdks().find((v) => v.name === vendor)?.keys ?? [];
+
 function duplicateRetries(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const p of newPointsOutsideAdapters(ctx)) {
@@ -215,6 +278,40 @@ function duplicateRetries(ctx: Ctx): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * A hand-written token request (OAuth refresh or client-credentials grant) on an added line of a business
+ * module, for a service whose adapter already requests its token (the same detection on the adapter's code).
+ */
+function duplicateRefreshes(ctx: Ctx): Finding[] {
+  const refreshes = ctx.input.model.tokenRefreshes ?? [];
+  if (refreshes.length === 0) return [];
+  const out: Finding[] = [];
+  for (const r of refreshes) {
+    if (!ctx.isAdded(r.path, r.line) || !ctx.isRuntime(r.path) || ctx.adapterModules.has(r.module) || hasFileRole(r.path, sourceOf(ctx, r.path), 'adapter')) continue;
+    const point = ctx.input.model.points.find((p) => p.path === r.path && p.line === r.line && isNamedService(p) && r.services.includes(p.service));
+    if (!point || UMBRELLA_VENDORS.has(point.service)) continue;
+    // The adapter that requests the same service's token: an adapter module (of any service: a token host is
+    // often not the API host) that is not this module and does not use it as a helper.
+    const theirs = refreshes.find(
+      (a) => a.module !== r.module && a.services.includes(point.service) && ctx.adapterModules.has(a.module) && !ctx.input.model.imports.get(a.module)?.has(r.module),
+    );
+    if (!theirs || refreshedInBase(ctx, r)) continue;
+    const service = ctx.input.model.adapters.find((a) => a.module === theirs.module && a.service === point.service)?.service ?? point.service;
+    out.push(
+      finding(ctx, duplicateRetryForWrappedService, r.path, r.line, {
+        title: `Second token refresh for ${service}: \`${theirs.module}\` already refreshes it`,
+        detail: `\`${r.function || 'this function'}\` requests a ${service} token here, but \`${theirs.module}\` already refreshes the ${service} token (\`${theirs.function}\`); a second refresh races it and doubles token requests. Use the adapter, or take the token from it.`,
+        confidence: confidenceOf(duplicateRetryForWrappedService, point),
+      }),
+    );
+  }
+  return out;
+}
+
+function refreshedInBase(ctx: Ctx, r: { path: string; function: string }): boolean {
+  return ctx.input.baseModel?.tokenRefreshes?.some((b) => b.path === r.path && b.function === r.function) ?? false;
 }
 
 function newIntegrations(ctx: Ctx): Finding[] {

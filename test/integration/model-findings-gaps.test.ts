@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { buildIntegrationModel, type SourceFile } from '../../src/integration/index.js';
+import { repositoryFindings } from '../../src/integration/model-findings.js';
+import { loadFixture } from './load-fixture.js';
+
+const languageOf = (path: string): SourceFile['language'] => (path.endsWith('.py') ? 'python' : path.endsWith('.go') ? 'go' : path.endsWith('.java') ? 'java' : 'typescript');
+
+/** A change to a repository given as files: `edits` replace or add files; added lines are head lines not in the base version. */
+function change(base: Record<string, string>, edits: Record<string, string>) {
+  const baseFiles = Object.entries(base).map(([path, source]) => ({ path, language: languageOf(path), source }));
+  const changed = Object.entries(edits).map(([path, source]) => ({ path, language: languageOf(path), source }));
+  const head = [...baseFiles.filter((f) => !(f.path in edits)), ...changed];
+  const added = new Map<string, Set<number>>();
+  for (const f of changed) {
+    const old = new Set((base[f.path] ?? '').split('\n'));
+    added.set(f.path, new Set(f.source.split('\n').flatMap((l, i) => (old.has(l) ? [] : [i + 1]))));
+  }
+  return { model: buildIntegrationModel(head), baseModel: buildIntegrationModel(baseFiles), added, files: new Map(changed.map((f) => [f.path, f])) };
+}
+
+const brief = (fs: ReturnType<typeof repositoryFindings>) => fs.map((f) => [f.ruleId, f.path, f.line]);
+const only = (id: string) => new Set([id]);
+
+const tsShop = (): Record<string, string> => Object.fromEntries(loadFixture('ts-shop').map((f) => [f.path, f.source]));
+const PAYMENTS_ALIAS = "\nexport type StripeCharge = Stripe.Charge;\nexport type { Stripe };\nexport type RefundId = string;\n";
+
+describe('vendor-type-crosses-adapter: a business module imports a vendor type through the adapter', () => {
+  const base = (): Record<string, string> => {
+    const b = tsShop();
+    b['src/lib/payments.ts'] += PAYMENTS_ALIAS;
+    return b;
+  };
+  const cancel = (imports: string) => tsShop()['src/orders/cancel-order.ts']!.replace("import { refund } from '../lib/payments';", imports);
+
+  it('TypeScript: an alias of Stripe.Charge imported from the adapter, on the added import line', () => {
+    const c = change(base(), { 'src/orders/cancel-order.ts': cancel("import { refund, type StripeCharge } from '../lib/payments';") });
+    expect(c.model.vendorTypes?.get('src/lib/payments')?.map((t) => t.name)).toEqual(['StripeCharge', 'Stripe']);
+    const findings = repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') });
+    expect(brief(findings)).toEqual([['vendor-type-crosses-adapter', 'src/orders/cancel-order.ts', 1]]);
+    expect(findings[0]!.title).toBe('Stripe type `StripeCharge` crosses the adapter `src/lib/payments` into `src/orders/cancel-order`');
+    expect(findings[0]!.body).toContain("the Stripe SDK's `Stripe.Charge` (an alias)");
+  });
+
+  it('TypeScript: a re-export of the vendor module itself (`export { default as Stripe } from "stripe"`)', () => {
+    const b = tsShop();
+    b['src/lib/payments.ts'] += "\nexport { default as StripeSdk } from 'stripe';\n";
+    const c = change(b, { 'src/orders/cancel-order.ts': cancel("import { refund, StripeSdk } from '../lib/payments';") });
+    expect(brief(repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') }))).toEqual([['vendor-type-crosses-adapter', 'src/orders/cancel-order.ts', 1]]);
+  });
+
+  it('not for the adapter’s own names, unchanged import lines, tests, or a module that is no adapter', () => {
+    const own = change(base(), { 'src/orders/cancel-order.ts': cancel("import { refund, type RefundId } from '../lib/payments';") });
+    expect(repositoryFindings({ ...own, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+    const b = base();
+    b['src/orders/cancel-order.ts'] = cancel("import { refund, type StripeCharge } from '../lib/payments';");
+    const untouched = change(b, { 'src/orders/cancel-order.ts': `${b['src/orders/cancel-order.ts']}\nexport const VERSION = 2;\n` });
+    expect(repositoryFindings({ ...untouched, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+    const test = change(base(), { 'src/orders/cancel-order.test.ts': "import type { StripeCharge } from '../lib/payments';\nexport const c = {} as StripeCharge;\n" });
+    expect(repositoryFindings({ ...test, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+    // A shared types module that re-exports Stripe types is not an adapter (it makes no calls).
+    const shared = tsShop();
+    shared['src/shared/types.ts'] = "import Stripe from 'stripe';\nexport type StripeCharge = Stripe.Charge;\n";
+    const noAdapter = change(shared, { 'src/orders/cancel-order.ts': `import type { StripeCharge } from '../shared/types';\n${shared['src/orders/cancel-order.ts']}` });
+    expect(repositoryFindings({ ...noAdapter, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+  });
+
+  it('not in the adapter itself, nor for another adapter that imports it', () => {
+    const c = change(base(), { 'src/lib/payments.ts': `${base()['src/lib/payments.ts']}export type StripeRefund = Stripe.Refund;\n` });
+    expect(brief(repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') })).filter((f) => f[1] !== 'src/lib/payments.ts')).toEqual([]);
+  });
+
+  const PY_BASE: Record<string, string> = {
+    'app/payments/gateway.py': [
+      'import stripe',
+      'from stripe import Charge as StripeCharge',
+      '',
+      'StripeRefund = stripe.Refund',
+      'api_version = stripe.api_version',
+      '',
+      '',
+      'class PaymentGateway:',
+      '    def refund(self, charge_id):',
+      '        return stripe.Refund.create(charge=charge_id, idempotency_key=f"refund-{charge_id}")',
+      '',
+      '    def capture(self, intent_id):',
+      '        return stripe.PaymentIntent.capture(intent_id)',
+      '',
+    ].join('\n'),
+    'app/orders/service.py': ['from app.payments.gateway import PaymentGateway', '', '', 'def cancel(gateway: PaymentGateway, charge_id):', '    return gateway.refund(charge_id)', ''].join('\n'),
+  };
+
+  it('Python: a name the gateway imports from stripe, and a module-level alias', () => {
+    const c = change(PY_BASE, {
+      'app/orders/service.py': PY_BASE['app/orders/service.py']!.replace('import PaymentGateway', 'import PaymentGateway, StripeCharge, StripeRefund, api_version'),
+    });
+    expect(c.model.adapters.map((a) => [a.service, a.module])).toContainEqual(['Stripe', 'app/payments/gateway']);
+    const findings = repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') });
+    expect(brief(findings)).toEqual([
+      ['vendor-type-crosses-adapter', 'app/orders/service.py', 1],
+      ['vendor-type-crosses-adapter', 'app/orders/service.py', 1],
+    ]);
+    expect(findings.map((f) => f.title)).toEqual([
+      'Stripe type `StripeCharge` crosses the adapter `app/payments/gateway` into `app/orders/service`',
+      'Stripe type `StripeRefund` crosses the adapter `app/payments/gateway` into `app/orders/service`',
+    ]);
+  });
+
+  it('Python: not from a script, nor the gateway’s own class', () => {
+    const script = change(PY_BASE, { 'scripts/backfill.py': 'from app.payments.gateway import StripeCharge\n' });
+    expect(repositoryFindings({ ...script, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+    const own = change(PY_BASE, { 'app/orders/service.py': `${PY_BASE['app/orders/service.py']}\nfrom app.payments.gateway import PaymentGateway as Gw\n` });
+    expect(repositoryFindings({ ...own, ruleIds: only('vendor-type-crosses-adapter') })).toEqual([]);
+  });
+
+  it('Go: an exported alias of a stripe-go type used through the payments package', () => {
+    const client = [
+      'package payments',
+      '',
+      'import (',
+      '\t"github.com/stripe/stripe-go/v76"',
+      '\t"github.com/stripe/stripe-go/v76/refund"',
+      ')',
+      '',
+      'type Charge = stripe.Charge',
+      '',
+      'type Client struct{}',
+      '',
+      'func (c *Client) Refund(chargeID string) error {',
+      '\t_, err := refund.New(&stripe.RefundParams{Charge: stripe.String(chargeID)})',
+      '\treturn err',
+      '}',
+      '',
+    ].join('\n');
+    const orders = (body: string) => ['package orders', '', 'import "github.com/acme/shop/internal/payments"', '', `func Cancel(c *payments.Client, id string) error {${body}`, '\treturn c.Refund(id)', '}', ''].join('\n');
+    const repo = { 'internal/payments/client.go': client, 'internal/orders/cancel.go': orders('') };
+    const c = change(repo, { 'internal/orders/cancel.go': orders('\n\tvar last payments.Charge\n\t_ = last') });
+    expect(c.model.adapters.map((a) => a.module)).toContain('internal/payments');
+    expect(brief(repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') }))).toEqual([['vendor-type-crosses-adapter', 'internal/orders/cancel.go', 6]]);
+  });
+});
