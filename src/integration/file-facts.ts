@@ -110,6 +110,11 @@ export function exportedVendorTypes(ctx: RuleContext): VendorTypeExport[] {
 
 /** An OAuth token endpoint in a URL: `/oauth/token`, `/oauth2/token`, `/oauth2/v2.0/token`, `/services/oauth2/token`. */
 const TOKEN_PATH = /\/oauth2?\/(?:[\w.-]+\/)*token\b/i;
+/**
+ * A module-level string constant (`const TOKEN_URL = '…'`, `TOKEN_URL = "…"`, Go `const tokenURL = "…"`, Java
+ * `static final String TOKEN_URL = "…"`): not indented, or a Java `static final` field.
+ */
+const TOKEN_CONSTANT = /^(?:export\s+)?(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?:?=\s*[rfb]?['"`].*$|^[ \t]*(?:(?:private|public|protected|static|final)\s+)+String\s+(\w+)\s*=\s*".*$/gm;
 /** A token grant in a request body. */
 const TOKEN_GRANT = /grant_type[\s\S]{0,200}?(?:refresh_token|client_credentials)|(?:refresh_token|client_credentials)[\s\S]{0,200}?grant_type/i;
 /** A function named for what it does: `refreshToken`, `refresh_access_token`, `getAccessToken`, `fetch_token`. */
@@ -124,9 +129,7 @@ export function tokenRefreshesOf(ctx: RuleContext, points: readonly IntegrationP
   const outbound = points.filter((p) => p.direction === 'outbound' && p.kind !== 'database' && p.kind !== 'cache');
   if (outbound.length === 0) return [];
   // Module-level constants holding a token URL (`TOKEN_URL = "https://…/oauth/token"`).
-  const tokenConstants = [...ctx.source.matchAll(/^\s*(?:export\s+)?(?:const|let|var|final|static|private|public|\s)*\s*(?:[\w<>]+\s+)?([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?(?::=|=)\s*[^\n]*$/gm)]
-    .filter((m) => TOKEN_PATH.test(m[0]))
-    .map((m) => m[1]!);
+  const tokenConstants = [...ctx.source.matchAll(TOKEN_CONSTANT)].filter((m) => TOKEN_PATH.test(m[0])).map((m) => m[1] ?? m[2]!);
   const out: TokenRefresh[] = [];
   const seen = new Set<number>();
   for (const fn of ctx.root.root().findAll({ rule: { any: functionKinds(ctx.language).map((kind) => ({ kind })) } })) {

@@ -138,3 +138,115 @@ describe('vendor-type-crosses-adapter: a business module imports a vendor type t
     expect(brief(repositoryFindings({ ...c, ruleIds: only('vendor-type-crosses-adapter') }))).toEqual([['vendor-type-crosses-adapter', 'internal/orders/cancel.go', 6]]);
   });
 });
+
+describe('duplicate-retry-for-wrapped-service: a second hand-written token refresh', () => {
+  const CRM = [
+    "const CRM_URL = 'https://crm.example.com/v2';",
+    '',
+    'let token: string | undefined;',
+    '',
+    'async function refreshToken(): Promise<string> {',
+    "  const res = await fetch('https://crm.example.com/oauth/token', {",
+    "    method: 'POST',",
+    "    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: process.env.CRM_REFRESH ?? '' }),",
+    '    signal: AbortSignal.timeout(5000),',
+    '  });',
+    '  token = ((await res.json()) as { access_token: string }).access_token;',
+    '  return token;',
+    '}',
+    '',
+    'export async function syncCustomer(id: string): Promise<void> {',
+    '  const bearer = token ?? (await refreshToken());',
+    "  const res = await fetch(`${CRM_URL}/customers/${id}`, { method: 'PUT', headers: { authorization: `Bearer ${bearer}` }, signal: AbortSignal.timeout(5000) });",
+    '  if (!res.ok) throw new Error(`crm sync failed: ${res.status}`);',
+    '}',
+    '',
+  ].join('\n');
+  const REPORT = ["import { syncCustomer } from '../clients/crm';", '', 'export async function report(id: string): Promise<void> {', '  await syncCustomer(id);', '}', ''].join('\n');
+  const base = (): Record<string, string> => ({ ...tsShop(), 'src/clients/crm.ts': CRM, 'src/reports/report.ts': REPORT });
+  const ownRefresh = [
+    '',
+    'export async function getCrmAccessToken(): Promise<string> {',
+    "  const res = await fetch('https://crm.example.com/oauth/token', {",
+    "    method: 'POST',",
+    "    body: new URLSearchParams({ grant_type: 'client_credentials' }),",
+    '    signal: AbortSignal.timeout(5000),',
+    '  });',
+    '  return ((await res.json()) as { access_token: string }).access_token;',
+    '}',
+    '',
+  ].join('\n');
+
+  it('TypeScript: a client-credentials request to the CRM beside the CRM client that refreshes its token', () => {
+    const c = change(base(), { 'src/reports/report.ts': REPORT + ownRefresh });
+    expect(c.model.tokenRefreshes?.map((r) => [r.module, r.function, r.line])).toEqual(
+      expect.arrayContaining([
+        ['src/clients/crm', 'refreshToken', 6],
+        ['src/reports/report', 'getCrmAccessToken', 8],
+      ]),
+    );
+    const findings = repositoryFindings({ ...c, ruleIds: only('duplicate-retry-for-wrapped-service') });
+    expect(c.model.tokenRefreshes?.map((r) => r.function)).not.toContain('syncCustomer');
+    expect(brief(findings)).toEqual([['duplicate-retry-for-wrapped-service', 'src/reports/report.ts', 8]]);
+    expect(findings[0]!.title).toBe('Second token refresh for crm.example.com: `src/clients/crm` already refreshes it');
+    expect(findings[0]!.body).toContain('`src/clients/crm` already refreshes the crm.example.com token (`refreshToken`); a second refresh races it and doubles token requests.');
+  });
+
+  it('not in the adapter, in tests or scripts, on unchanged lines, for another host, or when the adapter does not refresh', () => {
+    const inAdapter = change(base(), { 'src/clients/crm.ts': CRM.replace('async function refreshToken', 'export async function refreshToken') + ownRefresh });
+    expect(repositoryFindings({ ...inAdapter, ruleIds: only('duplicate-retry-for-wrapped-service') })).toEqual([]);
+    for (const path of ['src/reports/report.test.ts', 'scripts/token.ts']) {
+      const t = change(base(), { [path]: REPORT + ownRefresh });
+      expect(repositoryFindings({ ...t, ruleIds: only('duplicate-retry-for-wrapped-service') })).toEqual([]);
+    }
+    const b = base();
+    b['src/reports/report.ts'] = REPORT + ownRefresh;
+    const untouched = change(b, { 'src/reports/report.ts': `${b['src/reports/report.ts']}\nexport const VERSION = 2;\n` });
+    expect(repositoryFindings({ ...untouched, ruleIds: only('duplicate-retry-for-wrapped-service') })).toEqual([]);
+    const other = change(base(), { 'src/reports/report.ts': REPORT + ownRefresh.replace(/crm\.example\.com/g, 'login.partner.example') });
+    expect(repositoryFindings({ ...other, ruleIds: only('duplicate-retry-for-wrapped-service') })).toEqual([]);
+    const plain = { ...base(), 'src/clients/crm.ts': tsShop()['src/clients/crm.ts']! };
+    const noRefresh = change(plain, { 'src/reports/report.ts': REPORT + ownRefresh });
+    expect(repositoryFindings({ ...noRefresh, ruleIds: only('duplicate-retry-for-wrapped-service') })).toEqual([]);
+  });
+
+  it('Python: a refresh_token grant outside the SMS gateway that already refreshes its token', () => {
+    const gateway = loadFixture('py-notify').find((f) => f.path === 'app/clients/sms_gateway.py')!.source;
+    const withRefresh = `${gateway}\n    def refresh_access_token(self):\n        resp = self.session.post(f"{BASE_URL}/oauth2/token", data={"grant_type": "refresh_token"}, timeout=5)\n        return resp.json()["access_token"]\n`;
+    const repo: Record<string, string> = { ...Object.fromEntries(loadFixture('py-notify').map((f) => [f.path, f.source])), 'app/clients/sms_gateway.py': withRefresh };
+    const notify = `${repo['app/services/notify.py']}\n\ndef sms_token():\n    resp = requests.post("https://api.smsprovider.example/v1/oauth2/token", data={"grant_type": "client_credentials"}, timeout=5)\n    return resp.json()["access_token"]\n`;
+    const c = change(repo, { 'app/services/notify.py': notify });
+    const findings = repositoryFindings({ ...c, ruleIds: only('duplicate-retry-for-wrapped-service') });
+    expect(brief(findings)).toEqual([['duplicate-retry-for-wrapped-service', 'app/services/notify.py', 14]]);
+    expect(findings[0]!.body).toContain('`app/clients/sms_gateway` already refreshes the api.smsprovider.example token (`refresh_access_token`)');
+  });
+
+  it('Go: a token request through a module-level token URL constant, beside the ledger client that has one', () => {
+    const fixture = Object.fromEntries(loadFixture('go-ledger').map((f) => [f.path, f.source]));
+    const client = `${fixture['internal/ledger/client.go']!.replace('const baseURL = "https://ledger.example.com/api"', 'const baseURL = "https://ledger.example.com/api"\n\nconst tokenURL = "https://ledger.example.com/oauth/token"')}
+func (c *Client) authorize(ctx context.Context) error {
+\treq, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, nil)
+\tif err != nil {
+\t\treturn fmt.Errorf("build token request: %w", err)
+\t}
+\tresp, err := c.http.Do(req)
+\tif err != nil {
+\t\treturn fmt.Errorf("token: %w", err)
+\t}
+\treturn resp.Body.Close()
+}
+`;
+    const repo = { ...fixture, 'internal/ledger/client.go': client };
+    const exportGo = fixture['internal/billing/export.go']!;
+    const head = `${exportGo}
+func ledgerToken() (*http.Response, error) {
+\treturn http.Post("https://ledger.example.com/oauth/token", "application/x-www-form-urlencoded", nil)
+}
+`;
+    const c = change(repo, { 'internal/billing/export.go': head.includes('"net/http"') ? head : head.replace('import (', 'import (\n\t"net/http"') });
+    expect(c.model.tokenRefreshes?.map((r) => [r.module, r.function])).toEqual(expect.arrayContaining([['internal/ledger', 'authorize']]));
+    const findings = repositoryFindings({ ...c, ruleIds: only('duplicate-retry-for-wrapped-service') });
+    expect(findings.map((f) => [f.ruleId, f.path])).toEqual([['duplicate-retry-for-wrapped-service', 'internal/billing/export.go']]);
+    expect(findings[0]!.title).toBe('Second token refresh for ledger.example.com: `internal/ledger` already refreshes it');
+  });
+});
