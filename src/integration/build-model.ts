@@ -3,7 +3,7 @@ import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
 import type { RuleContext } from '../rules/types.js';
 import { integrationPointsOf, parseFile } from './extract-points.js';
-import { exportedVendorTypes, mayHaveFileFacts, tokenRefreshesOf, type TokenRefresh, type VendorTypeExport } from './file-facts.js';
+import { exportedVendorTypes, mayHaveFileFacts, signatureVendorTypes, tokenRefreshesOf, type SignatureVendorType, type TokenRefresh, type VendorTypeExport } from './file-facts.js';
 import { importedModules, moduleIndex, moduleOf, scanImportSpecifiers, scannedImportedModules, type ModuleIndex } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
@@ -44,6 +44,8 @@ export interface FileModel {
   vendorTypes?: VendorTypeExport[];
   /** Its functions that request an OAuth/API token (see `tokenRefreshesOf`). */
   tokenRefreshes?: TokenRefresh[];
+  /** Vendor types in its public signatures (see `signatureVendorTypes`). */
+  signatureTypes?: SignatureVendorType[];
 }
 
 /**
@@ -57,7 +59,7 @@ export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: reado
   if (points) {
     // Given points: parsed again only when the file may export a vendor type or request a token.
     const gate = mayHaveFileFacts(file.source);
-    const wanted = (gate.tokens && points.length > 0) || (gate.vendorTypes && importsVendor(file));
+    const wanted = (gate.tokens && points.length > 0) || ((gate.vendorTypes || points.length > 0) && importsVendor(file));
     const parsed = wanted && !isOutsideRuntime(file.path, file.source) ? parseFile(file) : undefined;
     const facts = parsed && !('error' in parsed) ? fileFacts(parsed.ctx, points) : {};
     return { ...base, points: [...points], imports: scannedImportedModules(file, index), ...facts };
@@ -65,7 +67,7 @@ export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: reado
   const parsed = parseFile(file);
   const own: IntegrationPoint[] = [];
   let error: string | undefined;
-  let facts: Pick<FileModel, 'vendorTypes' | 'tokenRefreshes'> = {};
+  let facts: Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes'> = {};
   if (!isOutsideRuntime(file.path, file.source)) {
     if ('error' in parsed) error = parsed.error;
     else {
@@ -78,11 +80,17 @@ export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: reado
 }
 
 /** The vendor types a file exports and its token requests, when it has any (absent otherwise: the cached JSON stays small). */
-function fileFacts(ctx: RuleContext, points: readonly IntegrationPoint[]): Pick<FileModel, 'vendorTypes' | 'tokenRefreshes'> {
+function fileFacts(ctx: RuleContext, points: readonly IntegrationPoint[]): Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes'> {
   const gate = mayHaveFileFacts(ctx.source);
   const vendorTypes = gate.vendorTypes ? exportedVendorTypes(ctx) : [];
   const tokenRefreshes = gate.tokens ? tokenRefreshesOf(ctx, points) : [];
-  return { ...(vendorTypes.length > 0 ? { vendorTypes } : {}), ...(tokenRefreshes.length > 0 ? { tokenRefreshes } : {}) };
+  // Only a module that makes calls can be an adapter whose signatures matter.
+  const signatureTypes = points.length > 0 ? signatureVendorTypes(ctx) : [];
+  return {
+    ...(vendorTypes.length > 0 ? { vendorTypes } : {}),
+    ...(tokenRefreshes.length > 0 ? { tokenRefreshes } : {}),
+    ...(signatureTypes.length > 0 ? { signatureTypes } : {}),
+  };
 }
 
 /** Some import line of the file names a vendor SDK module (read by regular expressions, no parse). */
@@ -99,9 +107,11 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
   const named = new Set<string>();
   const vendorTypes = new Map<string, VendorTypeExport[]>();
   const tokenRefreshes: NonNullable<IntegrationModel['tokenRefreshes']> = [];
+  const signatureTypes = new Map<string, SignatureVendorType[]>();
   for (const file of files) {
     points.push(...file.points);
     if (file.vendorTypes) vendorTypes.set(moduleOf(file.path, file.language), [...(vendorTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.vendorTypes]);
+    if (file.signatureTypes) signatureTypes.set(moduleOf(file.path, file.language), [...(signatureTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.signatureTypes]);
     for (const r of file.tokenRefreshes ?? []) tokenRefreshes.push({ ...r, path: file.path, module: moduleOf(file.path, file.language) });
     if (file.error) errors.push(file.error);
     const from = moduleOf(file.path, file.language);
@@ -111,7 +121,7 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
     for (const t of file.imports) set.add(t);
     imports.set(from, set);
   }
-  return { points, imports, adapters: adaptersOf(points, imports, named), errors, vendorTypes, tokenRefreshes };
+  return { points, imports, adapters: adaptersOf(points, imports, named), errors, vendorTypes, tokenRefreshes, signatureTypes };
 }
 
 const moduleOfFile = (f: SourceFile): string => moduleOf(f.path, f.language);

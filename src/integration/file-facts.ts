@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { isFunctionNode, functionName, languageFamily } from '../rules/ast/function-scope.js';
 import { lineOf } from '../rules/ast/node-text.js';
+import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
 import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
 import type { RuleContext } from '../rules/types.js';
 import type { IntegrationPoint } from './types.js';
@@ -14,6 +15,25 @@ export interface VendorTypeExport {
   vendor: string;
   /** The vendor type as the module names it (`Stripe.Charge`, `stripe.Charge`). */
   type: string;
+}
+
+/** A vendor type in a public signature of the module (`refund(): Promise<Stripe.Refund>` → `Refund`, vendor `Stripe`). */
+export interface SignatureVendorType {
+  vendor: string;
+  /** The type's own name, without its package or namespace (`Refund`). */
+  name: string;
+}
+
+/** The vendor types the module's public signatures use, once each (see `vendorTypeSignatures`). */
+export function signatureVendorTypes(ctx: RuleContext): SignatureVendorType[] {
+  const out: SignatureVendorType[] = [];
+  for (const sig of vendorTypeSignatures(ctx)) {
+    for (const r of sig.refs) {
+      const name = /([A-Za-z_]\w*)(?:<.*)?`?$/.exec(r.text.replace(/`/g, '').replace(/\[.*$/, ''))?.[1];
+      if (name && !out.some((o) => o.vendor === r.vendor && o.name === name)) out.push({ vendor: r.vendor, name });
+    }
+  }
+  return out;
 }
 
 /** A function that requests an OAuth/API token from a service: its name, the line of its token call, the services it calls. */

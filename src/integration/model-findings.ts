@@ -16,6 +16,7 @@ import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js'
 import type { Rule } from '../rules/types.js';
 import { parseFile } from './extract-points.js';
 import { moduleOf, resolveImport } from './module-graph.js';
+import type { SgNode } from '@ast-grep/napi';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 export interface RepositoryFindingsInput {
@@ -71,7 +72,13 @@ export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
   const out: Finding[] = [];
   if (on(adapterBypass)) out.push(...bypasses(ctx));
   if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
-  if (on(vendorTypeCrossesAdapter)) out.push(...crossingTypes(ctx), ...typesThroughAdapters(ctx));
+  if (on(vendorTypeCrossesAdapter)) {
+    const typed = vendorTypesForAdapterValues(ctx);
+    // On the same import line, the crossing type is the sharper finding: it names the adapter that leaks it.
+    const at = new Set(typed.map((f) => `${f.path}:${f.line}`));
+    out.splice(0, out.length, ...out.filter((f) => f.ruleId !== vendorSdkOutsideAdapter.id || !at.has(`${f.path}:${f.line}`)));
+    out.push(...crossingTypes(ctx), ...typesThroughAdapters(ctx), ...typed);
+  }
   if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx), ...duplicateRefreshes(ctx));
   if (on(newIntegrationWithoutResilience)) out.push(...newIntegrations(ctx));
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
@@ -249,6 +256,73 @@ function typesThroughAdapters(ctx: Ctx): Finding[] {
     }
   }
   return out;
+}
+
+/**
+ * A business module that imports, on an added line, a vendor SDK type straight from the SDK to type what an
+ * adapter it uses returns or takes: the name is in a public signature of that adapter, the module uses it
+ * as a type on an added line, and never as a value (`Refund r = gateway.refund(id)`, not `Refund.create(…)`).
+ * TS, Python and Java.
+ */
+function vendorTypesForAdapterValues(ctx: Ctx): Finding[] {
+  const signatures = ctx.input.model.signatureTypes;
+  if (!signatures || signatures.size === 0) return [];
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter') || file.language === 'go') continue;
+    const module = moduleOf(path, file.language);
+    if (ctx.adapterModules.has(module)) continue;
+    const used = [...(ctx.input.model.imports.get(module) ?? [])].filter((m) => signatures.has(m) && isAdapterModule(ctx, m));
+    if (used.length === 0) continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    const root = parsed.ctx.root.root();
+    for (const imp of importStatements(parsed.ctx.root, file.language)) {
+      const sdk = vendorOfModule(file.language, imp.module);
+      const line = sdk ? firstAdded(ctx, path, imp.line, imp.endLine) : undefined;
+      if (!sdk || line === undefined || isNamedAfterVendor(path, sdk.keys)) continue;
+      for (const n of imp.names) {
+        const whole = n.imported === '*' || n.imported === 'default';
+        // Java binds the class by its simple name with `imported: '*'`.
+        const own = file.language === 'java' ? imp.module.split('.').pop()! : n.imported;
+        for (const adapter of used) {
+          const types = (signatures.get(adapter) ?? []).filter((t) => t.vendor === sdk.name);
+          const hit = types.find((t) => (whole && file.language !== 'java' ? typeUse(root, file.language, `${n.local}.${t.name}`, ctx, path) : t.name === own && typeUse(root, file.language, n.local, ctx, path) && !valueUse(root, file.language, n.local)));
+          if (!hit) continue;
+          out.push(
+            finding(ctx, vendorTypeCrossesAdapter, path, line, {
+              title: `${sdk.name} type \`${hit.name}\` crosses the adapter \`${adapter}\` into \`${module}\``,
+              detail: `\`${adapter}\` is the repository's adapter for ${sdk.name}, and its public API hands out the ${sdk.name} SDK's \`${hit.name}\`, so \`${path}\` now imports \`${imp.module}\` to type what it gets from the adapter.`,
+            }),
+          );
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const TYPE_KINDS: Record<string, string[]> = { js: ['type_identifier', 'nested_type_identifier'], java: ['type_identifier', 'scoped_type_identifier'], python: ['type'] };
+
+/** `name` is used as a type (an annotation, a declared type) on an added line of the file. */
+function typeUse(root: SgNode, language: SourceFile['language'], name: string, ctx: Ctx, path: string): boolean {
+  const family = language === 'python' ? 'python' : language === 'java' ? 'java' : 'js';
+  for (const n of root.findAll({ rule: { any: TYPE_KINDS[family]!.map((kind) => ({ kind })) } })) {
+    const text = n.text();
+    const hit = family === 'python' ? new RegExp(`(^|[^\\w.])${name.replace(/\./g, '\\.')}(?![\\w])`).test(text) : text === name;
+    if (hit && ctx.isAdded(path, n.range().start.line + 1)) return true;
+  }
+  return false;
+}
+
+/** `name` is called or constructed (`Refund.create(…)`, `new Refund(…)`, `Refund(…)`) somewhere in the file. */
+function valueUse(root: SgNode, language: SourceFile['language'], name: string): boolean {
+  const callee = language === 'java' ? ['method_invocation', 'object_creation_expression'] : language === 'python' ? ['call'] : ['call_expression', 'new_expression'];
+  return root.findAll({ rule: { any: callee.map((kind) => ({ kind })) } }).some((c) => {
+    const target = (c.field('object') ?? c.field('type') ?? c.field('function') ?? c.field('constructor'))?.text() ?? '';
+    return target === name || target.startsWith(`${name}.`);
+  });
 }
 
 /** An adapter by the model, or a module whose name or folder says it is one. */

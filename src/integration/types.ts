@@ -77,4 +77,6 @@ export interface IntegrationModel {
   vendorTypes?: Map<string, Array<{ name: string; vendor: string; type: string }>>;
   /** Functions that request an OAuth/API token: where, the line of the token call, and the services they call. */
   tokenRefreshes?: Array<{ path: string; module: string; function: string; line: number; services: string[] }>;
+  /** module → the vendor types its public signatures use (`Refund` of Stripe). */
+  signatureTypes?: Map<string, Array<{ vendor: string; name: string }>>;
 }

@@ -250,3 +250,71 @@ func ledgerToken() (*http.Response, error) {
     expect(findings[0]!.title).toBe('Second token refresh for ledger.example.com: `internal/ledger` already refreshes it');
   });
 });
+
+describe('vendor-type-crosses-adapter: a vendor type imported from the SDK to type what the adapter returns', () => {
+  it('TypeScript: `import type Stripe` to type the refund the adapter returns; not for a value import that calls the SDK', () => {
+    const cancel = tsShop()['src/orders/cancel-order.ts']!;
+    const typed = `import type Stripe from 'stripe';\n${cancel.replace('  await refund(order.chargeId);', '  const r: Stripe.Refund = await refund(order.chargeId);\n  void r;')}`;
+    const c = change(tsShop(), { 'src/orders/cancel-order.ts': typed });
+    expect(c.model.signatureTypes?.get('src/lib/payments')).toEqual(expect.arrayContaining([{ vendor: 'Stripe', name: 'Refund' }]));
+    const findings = repositoryFindings(c);
+    // The sharper finding replaces vendor-sdk-outside-adapter on the import line.
+    expect(brief(findings)).toEqual([['vendor-type-crosses-adapter', 'src/orders/cancel-order.ts', 1]]);
+    expect(findings[0]!.title).toBe('Stripe type `Refund` crosses the adapter `src/lib/payments` into `src/orders/cancel-order`');
+    // A type that is not in the adapter's signatures (Stripe.Customer): the plain SDK-outside-adapter finding stays.
+    const other = change(tsShop(), { 'src/orders/cancel-order.ts': typed.replace('Stripe.Refund', 'Stripe.Customer') });
+    expect(brief(repositoryFindings(other))).toEqual([['vendor-sdk-outside-adapter', 'src/orders/cancel-order.ts', 1]]);
+  });
+
+  it('Java: `Refund r = gateway.refund(id)` types the gateway’s result; `Refund.create(…)` is a direct SDK use, not this', () => {
+    const service = (body: string) =>
+      [
+        'package com.acme.orders;',
+        '',
+        'import com.acme.pay.StripeGateway;',
+        'import com.stripe.model.Refund;',
+        '',
+        'public class OrderService {',
+        '    private final StripeGateway gateway;',
+        '',
+        '    public OrderService(StripeGateway gateway) {',
+        '        this.gateway = gateway;',
+        '    }',
+        '',
+        '    public String cancel(String chargeId) throws Exception {',
+        `        ${body}`,
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+    const repo = Object.fromEntries(loadFixture('java-pay').map((f) => [f.path, f.source]));
+    const path = 'src/main/java/com/acme/orders/OrderService.java';
+    const typed = repositoryFindings(change(repo, { [path]: service('Refund r = gateway.refund(chargeId); return r.getId();') }));
+    expect(brief(typed)).toEqual([['vendor-type-crosses-adapter', path, 4]]);
+    const direct = repositoryFindings(change(repo, { [path]: service('Refund r = Refund.retrieve(chargeId); return r.getId();') }));
+    expect(brief(direct).map((f) => f[0])).not.toContain('vendor-type-crosses-adapter');
+  });
+
+  it('Python: `from stripe import Refund` to annotate the gateway’s result', () => {
+    const gateway = [
+      'import stripe',
+      '',
+      '',
+      'class PaymentGateway:',
+      '    def refund(self, charge_id) -> stripe.Refund:',
+      '        return stripe.Refund.create(charge=charge_id)',
+      '',
+      '    def capture(self, intent_id):',
+      '        return stripe.PaymentIntent.capture(intent_id)',
+      '',
+    ].join('\n');
+    const service = ['from app.payments.gateway import PaymentGateway', '', '', 'def cancel(gateway: PaymentGateway, charge_id):', '    return gateway.refund(charge_id)', ''].join('\n');
+    const repo = { 'app/payments/gateway.py': gateway, 'app/orders/service.py': service };
+    const head = service.replace('PaymentGateway\n', 'PaymentGateway\nfrom stripe import Refund\n').replace('    return gateway.refund(charge_id)', '    r: Refund = gateway.refund(charge_id)\n    return r.id');
+    const findings = repositoryFindings({ ...change(repo, { 'app/orders/service.py': head }), ruleIds: only('vendor-type-crosses-adapter') });
+    expect(brief(findings)).toEqual([['vendor-type-crosses-adapter', 'app/orders/service.py', 2]]);
+    // Only imported, never used as a type on an added line: not this finding.
+    const unused = repositoryFindings({ ...change(repo, { 'app/orders/service.py': service.replace('PaymentGateway\n', 'PaymentGateway\nfrom stripe import Refund\n') }), ruleIds: only('vendor-type-crosses-adapter') });
+    expect(unused).toEqual([]);
+  });
+});
