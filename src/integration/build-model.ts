@@ -1,7 +1,10 @@
 import { withFileMemo } from '../rules/ast/file-memo.js';
 import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
+import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import type { RuleContext } from '../rules/types.js';
 import { integrationPointsOf, parseFile } from './extract-points.js';
-import { importedModules, moduleIndex, moduleOf, scannedImportedModules, type ModuleIndex } from './module-graph.js';
+import { exportedVendorTypes, mayHaveFileFacts, signatureVendorTypes, tokenRefreshesOf, type SignatureVendorType, type TokenRefresh, type VendorTypeExport } from './file-facts.js';
+import { importedModules, moduleIndex, moduleOf, scanImportSpecifiers, scannedImportedModules, type ModuleIndex } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 /** A module holding at least this share of a service's calls is its adapter (when others import it). */
@@ -37,6 +40,12 @@ export interface FileModel {
   error?: string;
   /** Only its imports were read (no integration signals, see `hasIntegrationSignals`): `points` is empty unread. */
   unparsed?: boolean;
+  /** Names it exports that are a vendor SDK's types (re-exports, type aliases; see `exportedVendorTypes`). */
+  vendorTypes?: VendorTypeExport[];
+  /** Its functions that request an OAuth/API token (see `tokenRefreshesOf`). */
+  tokenRefreshes?: TokenRefresh[];
+  /** Vendor types in its public signatures (see `signatureVendorTypes`). */
+  signatureTypes?: SignatureVendorType[];
 }
 
 /**
@@ -47,16 +56,47 @@ export interface FileModel {
 export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: readonly IntegrationPoint[]): FileModel {
   const namedAdapter = hasFileRole(file.path, file.source, 'adapter');
   const base = { path: file.path, language: file.language, ...(namedAdapter ? { namedAdapter } : {}) };
-  if (points) return { ...base, points: [...points], imports: scannedImportedModules(file, index) };
+  if (points) {
+    // Given points: parsed again only when the file may export a vendor type or request a token.
+    const gate = mayHaveFileFacts(file.source);
+    const wanted = (gate.tokens && points.length > 0) || ((gate.vendorTypes || points.length > 0) && importsVendor(file));
+    const parsed = wanted && !isOutsideRuntime(file.path, file.source) ? parseFile(file) : undefined;
+    const facts = parsed && !('error' in parsed) ? fileFacts(parsed.ctx, points) : {};
+    return { ...base, points: [...points], imports: scannedImportedModules(file, index), ...facts };
+  }
   const parsed = parseFile(file);
   const own: IntegrationPoint[] = [];
   let error: string | undefined;
+  let facts: Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes'> = {};
   if (!isOutsideRuntime(file.path, file.source)) {
     if ('error' in parsed) error = parsed.error;
-    else own.push(...withFileMemo(() => integrationPointsOf(parsed.ctx)));
+    else {
+      own.push(...withFileMemo(() => integrationPointsOf(parsed.ctx)));
+      facts = fileFacts(parsed.ctx, own);
+    }
   }
   const imports = importedModules(file, index, 'error' in parsed ? null : parsed.ctx.root);
-  return { ...base, points: own, imports, ...(error ? { error } : {}) };
+  return { ...base, points: own, imports, ...facts, ...(error ? { error } : {}) };
+}
+
+/** The vendor types a file exports and its token requests, when it has any (absent otherwise: the cached JSON stays small). */
+function fileFacts(ctx: RuleContext, points: readonly IntegrationPoint[]): Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes'> {
+  const gate = mayHaveFileFacts(ctx.source);
+  const vendorTypes = gate.vendorTypes ? exportedVendorTypes(ctx) : [];
+  const tokenRefreshes = gate.tokens ? tokenRefreshesOf(ctx, points) : [];
+  // Only a module that makes calls can be an adapter whose signatures matter.
+  const signatureTypes = points.length > 0 ? signatureVendorTypes(ctx) : [];
+  return {
+    ...(vendorTypes.length > 0 ? { vendorTypes } : {}),
+    ...(tokenRefreshes.length > 0 ? { tokenRefreshes } : {}),
+    ...(signatureTypes.length > 0 ? { signatureTypes } : {}),
+  };
+}
+
+/** Some import line of the file names a vendor SDK module (read by regular expressions, no parse). */
+function importsVendor(file: SourceFile): boolean {
+  const specifiers = file.language === 'python' ? [...file.source.matchAll(/^\s*(?:from|import)\s+([\w.]+)/gm)].map((m) => m[1]!) : scanImportSpecifiers(file.source, file.language);
+  return specifiers.some((m) => vendorOfModule(file.language, m) !== undefined);
 }
 
 /** The integration model of a repository from its files' model data: points, module imports, and the adapters found from both. */
@@ -65,8 +105,14 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
   const errors: string[] = [];
   const imports = new Map<string, Set<string>>();
   const named = new Set<string>();
+  const vendorTypes = new Map<string, VendorTypeExport[]>();
+  const tokenRefreshes: NonNullable<IntegrationModel['tokenRefreshes']> = [];
+  const signatureTypes = new Map<string, SignatureVendorType[]>();
   for (const file of files) {
     points.push(...file.points);
+    if (file.vendorTypes) vendorTypes.set(moduleOf(file.path, file.language), [...(vendorTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.vendorTypes]);
+    if (file.signatureTypes) signatureTypes.set(moduleOf(file.path, file.language), [...(signatureTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.signatureTypes]);
+    for (const r of file.tokenRefreshes ?? []) tokenRefreshes.push({ ...r, path: file.path, module: moduleOf(file.path, file.language) });
     if (file.error) errors.push(file.error);
     const from = moduleOf(file.path, file.language);
     if (file.namedAdapter) named.add(from);
@@ -75,7 +121,7 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
     for (const t of file.imports) set.add(t);
     imports.set(from, set);
   }
-  return { points, imports, adapters: adaptersOf(points, imports, named), errors };
+  return { points, imports, adapters: adaptersOf(points, imports, named), errors, vendorTypes, tokenRefreshes, signatureTypes };
 }
 
 const moduleOfFile = (f: SourceFile): string => moduleOf(f.path, f.language);

@@ -3,7 +3,7 @@ import { fingerprint } from '../review/fingerprint.js';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
 import { isNamedAfterVendor } from '../rules/coupling/business-layer.js';
-import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import { vendorOfModule, vendorSdks } from '../rules/coupling/vendor-sdks.js';
 import {
   adapterBypass,
   duplicateRetryForWrappedService,
@@ -15,7 +15,8 @@ import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { parseFile } from './extract-points.js';
-import { moduleOf } from './module-graph.js';
+import { moduleOf, resolveImport } from './module-graph.js';
+import type { SgNode } from '@ast-grep/napi';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
 export interface RepositoryFindingsInput {
@@ -71,8 +72,14 @@ export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
   const out: Finding[] = [];
   if (on(adapterBypass)) out.push(...bypasses(ctx));
   if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
-  if (on(vendorTypeCrossesAdapter)) out.push(...crossingTypes(ctx));
-  if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx));
+  if (on(vendorTypeCrossesAdapter)) {
+    const typed = vendorTypesForAdapterValues(ctx);
+    // On the same import line, the crossing type is the sharper finding: it names the adapter that leaks it.
+    const at = new Set(typed.map((f) => `${f.path}:${f.line}`));
+    out.splice(0, out.length, ...out.filter((f) => f.ruleId !== vendorSdkOutsideAdapter.id || !at.has(`${f.path}:${f.line}`)));
+    out.push(...crossingTypes(ctx), ...typesThroughAdapters(ctx), ...typed);
+  }
+  if (on(duplicateRetryForWrappedService)) out.push(...duplicateRetries(ctx), ...duplicateRefreshes(ctx));
   if (on(newIntegrationWithoutResilience)) out.push(...newIntegrations(ctx));
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
 }
@@ -199,6 +206,136 @@ function crossingTypes(ctx: Ctx): Finding[] {
   return out;
 }
 
+/**
+ * A business module that imports, on an added line, a vendor type through the adapter: a name the adapter
+ * re-exports or aliases from the vendor SDK (`import { StripeCharge } from '../lib/payments'`,
+ * `from app.payments.gateway import Charge`, Go `payments.Charge` of `type Charge = stripe.Charge`).
+ */
+function typesThroughAdapters(ctx: Ctx): Finding[] {
+  const exported = ctx.input.model.vendorTypes;
+  if (!exported || exported.size === 0) return [];
+  const index = { modules: new Set(exported.keys()) };
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter')) continue;
+    const module = moduleOf(path, file.language);
+    if (ctx.adapterModules.has(module) || file.language === 'java') continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    for (const imp of importStatements(parsed.ctx.root, file.language, { dependencies: true })) {
+      const target = resolveImport(file, imp.module, index);
+      if (!target || !isAdapterModule(ctx, target)) continue;
+      const types = exported.get(target) ?? [];
+      const uses: Array<{ line: number; name: string; t: (typeof types)[number] }> = [];
+      if (file.language === 'go') {
+        // A package import binds no names: the aliased types are used as `payments.Charge` on added lines.
+        const local = imp.names[0]?.local;
+        if (!local) continue;
+        for (const q of parsed.ctx.root.root().findAll({ rule: { kind: 'qualified_type' } })) {
+          const t = q.field('package')?.text() === local ? types.find((x) => x.name === q.field('name')?.text()) : undefined;
+          const line = q.range().start.line + 1;
+          if (t && ctx.isAdded(path, line) && !uses.some((u) => u.name === t.name)) uses.push({ line, name: `${local}.${t.name}`, t });
+        }
+      } else {
+        const line = firstAdded(ctx, path, imp.line, imp.endLine);
+        if (line === undefined) continue;
+        for (const n of imp.names) {
+          const t = types.find((x) => x.name === n.imported);
+          if (t) uses.push({ line, name: n.local, t });
+        }
+      }
+      for (const u of uses) {
+        if (isNamedAfterVendor(path, vendorKeys(u.t.vendor))) continue;
+        out.push(
+          finding(ctx, vendorTypeCrossesAdapter, path, u.line, {
+            title: `${u.t.vendor} type \`${u.t.name}\` crosses the adapter \`${target}\` into \`${module}\``,
+            detail: `\`${target}\` is the repository's ${u.t.vendor} adapter, and \`${u.t.name}\` there is the ${u.t.vendor} SDK's \`${u.t.type}\` (${u.t.type.endsWith(`.${u.t.name}`) || u.t.type === u.t.name ? 're-exported' : 'an alias'}), so \`${path}\` now depends on the ${u.t.vendor} SDK through it (\`${u.name}\`).`,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A business module that imports, on an added line, a vendor SDK type straight from the SDK to type what an
+ * adapter it uses returns or takes: the name is in a public signature of that adapter, the module uses it
+ * as a type on an added line, and never as a value (`Refund r = gateway.refund(id)`, not `Refund.create(…)`).
+ * TS, Python and Java.
+ */
+function vendorTypesForAdapterValues(ctx: Ctx): Finding[] {
+  const signatures = ctx.input.model.signatureTypes;
+  if (!signatures || signatures.size === 0) return [];
+  const out: Finding[] = [];
+  for (const [path, file] of ctx.input.files ?? []) {
+    if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter') || file.language === 'go') continue;
+    const module = moduleOf(path, file.language);
+    if (ctx.adapterModules.has(module)) continue;
+    const used = [...(ctx.input.model.imports.get(module) ?? [])].filter((m) => signatures.has(m) && isAdapterModule(ctx, m));
+    if (used.length === 0) continue;
+    const parsed = parseFile(file);
+    if ('error' in parsed) continue;
+    const root = parsed.ctx.root.root();
+    for (const imp of importStatements(parsed.ctx.root, file.language)) {
+      const sdk = vendorOfModule(file.language, imp.module);
+      const line = sdk ? firstAdded(ctx, path, imp.line, imp.endLine) : undefined;
+      if (!sdk || line === undefined || isNamedAfterVendor(path, sdk.keys)) continue;
+      for (const n of imp.names) {
+        const whole = n.imported === '*' || n.imported === 'default';
+        // Java binds the class by its simple name with `imported: '*'`.
+        const own = file.language === 'java' ? imp.module.split('.').pop()! : n.imported;
+        for (const adapter of used) {
+          const types = (signatures.get(adapter) ?? []).filter((t) => t.vendor === sdk.name);
+          const hit = types.find((t) => (whole && file.language !== 'java' ? typeUse(root, file.language, `${n.local}.${t.name}`, ctx, path) : t.name === own && typeUse(root, file.language, n.local, ctx, path) && !valueUse(root, file.language, n.local)));
+          if (!hit) continue;
+          out.push(
+            finding(ctx, vendorTypeCrossesAdapter, path, line, {
+              title: `${sdk.name} type \`${hit.name}\` crosses the adapter \`${adapter}\` into \`${module}\``,
+              detail: `\`${adapter}\` is the repository's adapter for ${sdk.name}, and its public API hands out the ${sdk.name} SDK's \`${hit.name}\`, so \`${path}\` now imports \`${imp.module}\` to type what it gets from the adapter.`,
+            }),
+          );
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const TYPE_KINDS: Record<string, string[]> = { js: ['type_identifier', 'nested_type_identifier'], java: ['type_identifier', 'scoped_type_identifier'], python: ['type'] };
+
+/** `name` is used as a type (an annotation, a declared type) on an added line of the file. */
+function typeUse(root: SgNode, language: SourceFile['language'], name: string, ctx: Ctx, path: string): boolean {
+  const family = language === 'python' ? 'python' : language === 'java' ? 'java' : 'js';
+  for (const n of root.findAll({ rule: { any: TYPE_KINDS[family]!.map((kind) => ({ kind })) } })) {
+    const text = n.text();
+    const hit = family === 'python' ? new RegExp(`(^|[^\\w.])${name.replace(/\./g, '\\.')}(?![\\w])`).test(text) : text === name;
+    if (hit && ctx.isAdded(path, n.range().start.line + 1)) return true;
+  }
+  return false;
+}
+
+/** `name` is called or constructed (`Refund.create(…)`, `new Refund(…)`, `Refund(…)`) somewhere in the file. */
+function valueUse(root: SgNode, language: SourceFile['language'], name: string): boolean {
+  const callee = language === 'java' ? ['method_invocation', 'object_creation_expression'] : language === 'python' ? ['call'] : ['call_expression', 'new_expression'];
+  return root.findAll({ rule: { any: callee.map((kind) => ({ kind })) } }).some((c) => {
+    const target = (c.field('object') ?? c.field('type') ?? c.field('function') ?? c.field('constructor'))?.text() ?? '';
+    return target === name || target.startsWith(`${name}.`);
+  });
+}
+
+/** An adapter by the model, or a module whose name or folder says it is one. */
+const isAdapterModule = (ctx: Ctx, module: string): boolean => ctx.adapterModules.has(module) || hasFileRole(`${module}.x`, '', 'adapter');
+
+/** The first added line in [from, to]. */
+function firstAdded(ctx: Ctx, path: string, from: number, to: number): number | undefined {
+  for (let l = from; l <= to; l++) if (ctx.isAdded(path, l)) return l;
+  return undefined;
+}
+
+const vendorKeys = (vendor: string): readonly string[] => vendorSdks().find((v) => v.name === vendor)?.keys ?? [];
+
 function duplicateRetries(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const p of newPointsOutsideAdapters(ctx)) {
@@ -215,6 +352,40 @@ function duplicateRetries(ctx: Ctx): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * A hand-written token request (OAuth refresh or client-credentials grant) on an added line of a business
+ * module, for a service whose adapter already requests its token (the same detection on the adapter's code).
+ */
+function duplicateRefreshes(ctx: Ctx): Finding[] {
+  const refreshes = ctx.input.model.tokenRefreshes ?? [];
+  if (refreshes.length === 0) return [];
+  const out: Finding[] = [];
+  for (const r of refreshes) {
+    if (!ctx.isAdded(r.path, r.line) || !ctx.isRuntime(r.path) || ctx.adapterModules.has(r.module) || hasFileRole(r.path, sourceOf(ctx, r.path), 'adapter')) continue;
+    const point = ctx.input.model.points.find((p) => p.path === r.path && p.line === r.line && isNamedService(p) && r.services.includes(p.service));
+    if (!point || UMBRELLA_VENDORS.has(point.service)) continue;
+    // The adapter that requests the same service's token: an adapter module (of any service: a token host is
+    // often not the API host) that is not this module and does not use it as a helper.
+    const theirs = refreshes.find(
+      (a) => a.module !== r.module && a.services.includes(point.service) && ctx.adapterModules.has(a.module) && !ctx.input.model.imports.get(a.module)?.has(r.module),
+    );
+    if (!theirs || refreshedInBase(ctx, r)) continue;
+    const service = ctx.input.model.adapters.find((a) => a.module === theirs.module && a.service === point.service)?.service ?? point.service;
+    out.push(
+      finding(ctx, duplicateRetryForWrappedService, r.path, r.line, {
+        title: `Second token refresh for ${service}: \`${theirs.module}\` already refreshes it`,
+        detail: `\`${r.function || 'this function'}\` requests a ${service} token here, but \`${theirs.module}\` already refreshes the ${service} token (\`${theirs.function}\`); a second refresh races it and doubles token requests. Use the adapter, or take the token from it.`,
+        confidence: confidenceOf(duplicateRetryForWrappedService, point),
+      }),
+    );
+  }
+  return out;
+}
+
+function refreshedInBase(ctx: Ctx, r: { path: string; function: string }): boolean {
+  return ctx.input.baseModel?.tokenRefreshes?.some((b) => b.path === r.path && b.function === r.function) ?? false;
 }
 
 function newIntegrations(ctx: Ctx): Finding[] {

@@ -152,3 +152,17 @@ function byLastSegment(index: ModuleIndex): Map<string, string[]> {
   }
   return map;
 }
+
+/**
+ * The repository module one import specifier of `file` names, when `index` has it: as {@link importedModules}
+ * resolves it (Python's dotted and relative modules included).
+ */
+export function resolveImport(file: SourceFile, specifier: string, index: ModuleIndex): string | undefined {
+  if (file.language === 'python') {
+    const dots = /^\.*/.exec(specifier)![0].length;
+    const rest = specifier.slice(dots);
+    const m = bySuffix(dots > 0 ? relativePython(file.path, dots, rest) : rest.replace(/\./g, '/'), index);
+    return m !== moduleOf(file.path, file.language) ? m : undefined;
+  }
+  return resolveSpecifiers(file, [specifier], index)[0];
+}

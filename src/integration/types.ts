@@ -73,4 +73,10 @@ export interface IntegrationModel {
   adapters: Adapter[];
   /** Files that could not be parsed, with why; never fatal. */
   errors: string[];
+  /** module → the names it exports that are a vendor SDK's types (re-exports and type aliases). */
+  vendorTypes?: Map<string, Array<{ name: string; vendor: string; type: string }>>;
+  /** Functions that request an OAuth/API token: where, the line of the token call, and the services they call. */
+  tokenRefreshes?: Array<{ path: string; module: string; function: string; line: number; services: string[] }>;
+  /** module → the vendor types its public signatures use (`Refund` of Stripe). */
+  signatureTypes?: Map<string, Array<{ vendor: string; name: string }>>;
 }

@@ -11,9 +11,15 @@ export interface BaseModelCache {
   set(key: string, data: BaseModelData): Promise<void>;
 }
 
-/** The cache key of a repository's base model: repository, base commit and budget (a smaller budget reads less). */
+/**
+ * The version of the cached per-file model data: raised when `FileModel` gains what older entries lack (2: the
+ * vendor types a file exports and its signatures use, its token requests), so no review reads a stale shape.
+ */
+export const MODEL_DATA_VERSION = 2;
+
+/** The cache key of a repository's base model: repository, base commit, budget (a smaller budget reads less) and data version. */
 export function baseModelKey(repository: string, ref: string, budget: SnapshotBudget): string {
-  return `${repository}@${ref}#${budget.maxFiles}/${budget.maxBytes}/${budget.timeoutMs}`;
+  return `${repository}@${ref}#${budget.maxFiles}/${budget.maxBytes}/${budget.timeoutMs}/m${MODEL_DATA_VERSION}`;
 }
 
 /** Default bound of the in-memory cache: 64 MB of model data (as JSON characters). */

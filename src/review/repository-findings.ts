@@ -27,6 +27,14 @@ const SHARPENS: Readonly<Record<string, readonly string[]>> = {
   'vendor-type-crosses-adapter': ['vendor-type-in-exported-signature'],
 };
 
+/**
+ * Per-file rules of another category whose finding on the same line a repository finding replaces: a vendor
+ * type imported to type what an adapter returns is the sharper reading of a vendor import in business code.
+ */
+const SHARPENS_ACROSS: Readonly<Record<string, readonly string[]>> = {
+  'vendor-type-crosses-adapter': ['domain-imports-vendor-sdk'],
+};
+
 export interface ApplyRepositoryModelInput {
   /** The per-file rule findings (after differential analysis). */
   findings: readonly Finding[];
@@ -87,6 +95,10 @@ export function applyRepositoryModel(input: ApplyRepositoryModelInput): Finding[
       replaced.add(there);
       out.push(there.suggestion !== undefined && f.suggestion === undefined ? { ...f, suggestion: there.suggestion } : f);
     }
+  }
+  for (const f of out) {
+    const across = SHARPENS_ACROSS[f.ruleId!];
+    if (across) for (const p of input.findings) if (p.path === f.path && p.line === f.line && p.ruleId !== undefined && across.includes(p.ruleId)) replaced.add(p);
   }
   const kept = input.findings.filter((f) => !replaced.has(f));
   if (out.length > 0) input.log.info({ findings: out.length, replaced: replaced.size }, 'repository rules');

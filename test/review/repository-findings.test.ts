@@ -88,3 +88,16 @@ describe('a repository finding beside a per-file finding on the same line', () =
     expect(ids(result.inline.filter((f) => f.path === 'src/notify/ops.ts'))).toEqual([['http-call-without-timeout', 4]]);
   });
 });
+
+describe('a vendor type imported to type what the adapter returns', () => {
+  it('vendor-type-crosses-adapter replaces domain-imports-vendor-sdk and vendor-sdk-outside-adapter on the import line', async () => {
+    const base = loadFixture('ts-shop');
+    const cancel = base.find((f) => f.path === CANCEL)!.source;
+    const typed = `import type Stripe from 'stripe';\n${cancel.replace('  await refund(order.chargeId);', '  const r: Stripe.Refund = await refund(order.chargeId);\n  void r;')}`;
+    const head = base.map((f) => (f.path === CANCEL ? { ...f, source: typed } : f));
+    const change = gitChange(Object.fromEntries(base.map((f) => [f.path, f.source])), { [CANCEL]: typed });
+    const result = await reviewPullRequest({ source: sourceOf(change), config: defaultConfig(), target, log: silentLogger, repositoryModel: buildIntegrationModel(head), baseRepositoryModel: buildIntegrationModel(base) });
+    const line1 = [...result.inline, ...result.summaryOnly.map((s) => s.finding), ...(result.demoted ?? []).map((d) => d.finding)].filter((f) => f.path === CANCEL && f.line === 1);
+    expect(line1.map((f) => f.ruleId)).toEqual(['vendor-type-crosses-adapter']);
+  });
+});

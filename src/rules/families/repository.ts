@@ -37,31 +37,31 @@ export const vendorSdkOutsideAdapter: Rule = {
   check: noFileMatch,
 };
 
-/** A vendor SDK type in the public signature of an adapter that business modules import. */
+/** A vendor SDK type in the public signature of an adapter that business modules import, or imported through the adapter by one. */
 export const vendorTypeCrossesAdapter: Rule = {
   id: 'vendor-type-crosses-adapter',
   category: 'abstraction',
   severity: 'medium',
   languages: ALL_LANGUAGES,
-  title: 'Adapter exposes a vendor SDK type to the modules that use it',
+  title: 'Vendor SDK type crosses an adapter into the modules that use it',
   confidence: 0.75,
-  exemptions: `Private and unexported members, Go \`New…\` constructors, adapters that only other adapters, tests or scripts import, signatures the change did not touch, and the implementations of a port in the same file once the port's signature has a finding. ${ROLE_EXEMPTIONS}`,
-  why: 'The adapter exists so that callers do not depend on the vendor; a vendor type in its public signature carries the SDK into every business module that calls it, so an SDK bump or a change of provider still ripples past the adapter.',
-  fix: 'Return and accept your own types in the adapter\'s public functions (e.g. `Refund { id, status, amountCents }`) and map the vendor objects inside the adapter.',
+  exemptions: `Private and unexported members, Go \`New…\` constructors, adapters that only other adapters, tests or scripts import, signatures the change did not touch, and the implementations of a port in the same file once the port's signature has a finding. On the importing side: only names the adapter provably takes from the vendor SDK (TS \`export { X } from 'vendor'\`, \`export type { X }\` of a vendor import, \`export type X = Vendor.Y\`; Python module-level \`from vendor import X\` or \`X = vendor.Y\` with a capitalised name; Go \`type X = vendor.Y\` aliases), imported on an added line by a module that is not an adapter (by the model or by name) nor named after the vendor; modules that re-export vendor types but are no adapter; Java (no re-exports). A vendor type imported straight from the SDK counts only when a public signature of an adapter the module imports uses it and the module uses it as a type on an added line, never as a value (\`Refund.create(…)\` is a direct SDK use: \`vendor-sdk-outside-adapter\`); not in Go. ${ROLE_EXEMPTIONS}`,
+  why: 'The adapter exists so that callers do not depend on the vendor; a vendor type in its public signature, or re-exported by it and imported by a business module, carries the SDK into that module, so an SDK bump or a change of provider still ripples past the adapter.',
+  fix: 'Return and accept your own types in the adapter\'s public functions (e.g. `Refund { id, status, amountCents }`) and map the vendor objects inside the adapter; import that type, not the vendor\'s, in business modules.',
   check: noFileMatch,
 };
 
-/** A hand-written retry around a service whose client wrapper already retries. */
+/** A hand-written retry or token refresh for a service whose client wrapper already retries or refreshes. */
 export const duplicateRetryForWrappedService: Rule = {
   id: 'duplicate-retry-for-wrapped-service',
   category: 'resilience',
   severity: 'medium',
   languages: ALL_LANGUAGES,
-  title: 'Second hand-written retry for a service whose client wrapper already retries',
+  title: 'Second hand-written retry or token refresh for a service whose client wrapper already does it',
   confidence: 0.75,
-  exemptions: `The wrapper module itself, services whose wrapper does not retry, and retries already in the base version. ${ROLE_EXEMPTIONS}`,
-  why: 'Two retry layers multiply: three attempts here around three attempts in the wrapper make nine calls to a vendor that is already failing, turn a short outage into a retry storm, and stretch the caller\'s latency far past any timeout budget.',
-  fix: 'Drop this retry and rely on the wrapper\'s policy (or change the policy there, in one place); if this call needs a different policy, make it an option of the wrapper.',
+  exemptions: `The wrapper module itself (by the model or by name), services whose wrapper does not retry, token requests for a service whose adapter requests no token of its own (a token endpoint \`/oauth/token\`, \`/oauth2/…/token\`, a \`grant_type\` of \`refresh_token\`/\`client_credentials\`, or a function named \`refresh…Token\`/\`get…AccessToken\`, with a call to the same host or SDK), and retries or token requests already in the base version. ${ROLE_EXEMPTIONS}`,
+  why: 'Two retry layers multiply: three attempts here around three attempts in the wrapper make nine calls to a vendor that is already failing, turn a short outage into a retry storm, and stretch the caller\'s latency far past any timeout budget. A second token refresh races the wrapper\'s: both request tokens (doubling token traffic against a rate-limited endpoint), and a rotating refresh token used by one invalidates the other\'s.',
+  fix: 'Drop this retry and rely on the wrapper\'s policy (or change the policy there, in one place); if this call needs a different policy, make it an option of the wrapper. For a token: call the service through the wrapper, or expose its token (e.g. `crm.accessToken()`) instead of requesting one here.',
   check: noFileMatch,
 };
 
