@@ -1,24 +1,10 @@
-import { inferLayers, type DeclaredLayer, type Layer } from '../integration/layers.js';
 import { repositoryFindings } from '../integration/model-findings.js';
 import type { IntegrationModel, SourceFile } from '../integration/types.js';
 import { REPOSITORY_RULE_IDS } from '../rules/families/repository.js';
 import { ruleAppliesTo, type RuleSettings } from '../rules/rule-settings.js';
 import type { Rule } from '../rules/types.js';
 import type { Finding } from './finding.js';
-import type { Logger, ReviewFile } from './ports.js';
-
-/**
- * The layer of each changed file with a rule language, from the repository model (and the declared
- * boundaries, when given): plain data, carried to the rules in `RunRulesInput.layer`.
- */
-export function layersOfChange(model: IntegrationModel, files: readonly ReviewFile[], headTexts: ReadonlyMap<string, string>, declared?: DeclaredLayer): Record<string, Layer> {
-  const layerFiles = files.flatMap((f) => {
-    const language = f.classification.ruleLanguage;
-    const source = headTexts.get(f.diff.path);
-    return language && source !== undefined ? [{ path: f.diff.path, language, source }] : [];
-  });
-  return inferLayers(model, layerFiles, declared);
-}
+import type { Logger } from './ports.js';
 
 /** Per-file rules whose finding a repository rule's finding on the same line replaces: it says the same, with the adapter named. */
 const SHARPENS: Readonly<Record<string, readonly string[]>> = {
@@ -40,9 +26,8 @@ export interface ApplyRepositoryModelInput {
   findings: readonly Finding[];
   model: IntegrationModel;
   baseModel?: IntegrationModel;
-  /** The changed files in scope, with their added lines. */
-  files: readonly ReviewFile[];
-  headTexts: ReadonlyMap<string, string>;
+  /** The changed files in scope the rules read: head text and added lines. */
+  files: ReadonlyArray<SourceFile & { added: ReadonlySet<number> }>;
   /** The rules of this review: a repository rule runs when it is among them (config turned it on). */
   rules: readonly Rule[];
   settings: RuleSettings;
@@ -60,15 +45,8 @@ export function applyRepositoryModel(input: ApplyRepositoryModelInput): Finding[
   const enabled = input.rules.filter((r) => REPOSITORY_RULE_IDS.has(r.id));
   if (enabled.length === 0) return [...input.findings];
   const byId = new Map(enabled.map((r) => [r.id, r]));
-  const files = new Map<string, SourceFile>();
-  const added = new Map<string, ReadonlySet<number>>();
-  for (const f of input.files) {
-    const language = f.classification.ruleLanguage;
-    const source = input.headTexts.get(f.diff.path);
-    if (!language || source === undefined) continue;
-    files.set(f.diff.path, { path: f.diff.path, language, source });
-    added.set(f.diff.path, f.lineMap.added);
-  }
+  const files = new Map<string, SourceFile>(input.files.map((f) => [f.path, { path: f.path, language: f.language, source: f.source }]));
+  const added = new Map<string, ReadonlySet<number>>(input.files.map((f) => [f.path, f.added]));
   let found: Finding[];
   try {
     found = repositoryFindings({ model: input.model, ...(input.baseModel ? { baseModel: input.baseModel } : {}), added, files, ruleIds: new Set(byId.keys()) });

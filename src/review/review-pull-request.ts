@@ -19,7 +19,8 @@ import { buildChangeMap } from './integration-map.js';
 import type { IntegrationModel } from '../integration/types.js';
 import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
 import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
-import { applyRepositoryModel, layersOfChange } from './repository-findings.js';
+import { applyRepositoryModel } from './repository-findings.js';
+import { inferLayers } from '../integration/layers.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
 import { CATEGORIES, type Category, type Finding } from './finding.js';
 import { mapLimit } from './map-limit.js';
@@ -128,6 +129,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
     return language && file.headText !== undefined && inScope(file.diff.path) ? [{ file, language, source: file.headText }] : [];
   });
   const languages = new Map<string, RuleLanguage>(ruleFiles.map((f) => [f.file.diff.path, f.language]));
+  /** The same files as the repository model and its rules see them: head text and added lines. */
+  const changedSources = ruleFiles.map((f) => ({ path: f.file.diff.path, language: f.language, source: f.source, added: f.file.lineMap.added }));
 
   // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
   // change with source files the rules read (a docs-only change costs no tarball).
@@ -138,7 +141,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
           repository: target.repository,
           config,
           files: parsed.files,
-          inputs: ruleFiles.map((f) => ({ path: f.file.diff.path, language: f.language, source: f.source, changedLines: f.file.lineMap.added })),
+          inputs: changedSources.map((f) => ({ path: f.path, language: f.language, source: f.source, changedLines: f.added })),
           // The head points are computed here: the layers below are for the rule run itself.
           results: [],
           // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
@@ -158,7 +161,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // With a repository model, each file's layer comes from the model (and the declared `architecture:` modules)
   // instead of its folder names.
   const declared = config.architecture ? declaredLayers(compileArchitecture(config.architecture)) : undefined;
-  const layers = repositoryModel ? layersOfChange(repositoryModel, selected, headTexts, declared) : undefined;
+  const layers = repositoryModel ? inferLayers(repositoryModel, changedSources, declared) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
@@ -209,11 +212,13 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // Declared architecture boundaries (`architecture:`): judged on the imports this change adds, from the changed files alone.
   const boundaries = boundaryFindings({
     config,
-    files: selected.flatMap((f) => {
-      const language = languages.get(f.diff.path);
-      const deleted = f.diff.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del').map((l) => l.content));
-      return language && f.headText !== undefined ? [{ path: f.diff.path, language, text: f.headText, added: f.lineMap.added, deleted }] : [];
-    }),
+    files: ruleFiles.map(({ file, language, source: text }) => ({
+      path: file.diff.path,
+      language,
+      text,
+      added: file.lineMap.added,
+      deleted: file.diff.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'del').map((l) => l.content)),
+    })),
   });
   // Findings that need the repository model, on added lines of the files in scope.
   const withRepository = repositoryModel
@@ -221,8 +226,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         findings: differential.findings,
         model: repositoryModel,
         ...(baseRepositoryModel ? { baseModel: baseRepositoryModel } : {}),
-        files: selected.filter((f) => inScope(f.diff.path)),
-        headTexts,
+        files: changedSources,
         rules,
         settings: config.rules,
         log,
