@@ -3,8 +3,7 @@ import type { DiffFile } from '../diff/types.js';
 import { mergeFileModels, type FileModel } from '../integration/build-model.js';
 import { baseModelData, headRepositoryModel, type BaseModelData } from '../integration/repository-model.js';
 import { packageFolder, type SnapshotBudget } from '../integration/snapshot.js';
-import type { IntegrationModel, IntegrationPoint } from '../integration/types.js';
-import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
+import type { IntegrationModel, IntegrationPoint, SourceFile } from '../integration/types.js';
 import { baseModelKey, type BaseModelCache } from './base-model-cache.js';
 import type { Logger, PullRequestSource, ReviewResult } from './ports.js';
 
@@ -15,9 +14,8 @@ export interface RepositoryModelInput {
   config: Config;
   /** The change's files (deleted and renamed ones leave the base model). */
   files: readonly DiffFile[];
-  /** The rule inputs (head versions) and their results, which carry the head points. */
-  inputs: readonly RunRulesInput[];
-  results: readonly RunRulesResult[];
+  /** The head versions of the changed files the rules read (their points are extracted here). */
+  head: readonly SourceFile[];
   cache: BaseModelCache;
   log: Logger;
   signal?: AbortSignal;
@@ -44,11 +42,11 @@ export function snapshotBudget(config: Config): SnapshotBudget {
 /**
  * The repository model of a change: the base commit's per-file model data from the cache (keyed by repository,
  * base SHA and budget) or, on a miss, from one snapshot read through the source (then cached), and the head
- * model made from it by replacing the changed files with their head versions (points from the rule run). A cut
+ * model made from it by replacing the changed files with their head versions. A cut
  * snapshot is reused only by changes inside its scope. Never throws: a failure is logged and noted, and the
  * review goes on with the change map alone.
  *
- * @example const { view, notes } = await readRepositoryModel({ source, repository: 'acme/shop', config, files, inputs, results, cache, log });
+ * @example const { view, notes } = await readRepositoryModel({ source, repository: 'acme/shop', config, files, head, cache, log });
  */
 export async function readRepositoryModel(input: RepositoryModelInput): Promise<{ view?: RepositoryView; notes: string[] }> {
   const { source, log } = input;
@@ -77,10 +75,7 @@ export async function readRepositoryModel(input: RepositoryModelInput): Promise<
     }
   }
   const removed = input.files.flatMap((f) => (f.status === 'deleted' ? [f.path] : f.oldPath && f.oldPath !== f.path ? [f.oldPath] : []));
-  const head = input.inputs.map((inp, i) => {
-    const points = input.results[i]?.points;
-    return { file: { path: inp.path, language: inp.language, source: inp.source }, ...(points ? { points } : {}) };
-  });
+  const head = input.head.map((f) => ({ file: { path: f.path, language: f.language, source: f.source } }));
   const model = headRepositoryModel(base.files, { removed, head }).model;
   return { view: { model, baseModel: mergeFileModels(base.files), base, cached }, notes: base.note ? [base.note] : [] };
 }

@@ -141,9 +141,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
           repository: target.repository,
           config,
           files: parsed.files,
-          inputs: changedSources.map((f) => ({ path: f.path, language: f.language, source: f.source, changedLines: f.added })),
-          // The head points are computed here: the layers below are for the rule run itself.
-          results: [],
+          // Read before the rule run: the layers below are for the rule run itself.
+          head: changedSources,
           // Without a cache (the CLI: one review per process), the snapshot is read for this review alone.
           cache: deps.baseModelCache ?? memoryBaseModelCache(),
           log,

@@ -33,8 +33,7 @@ const input = (source: PullRequestSource, cache = memoryBaseModelCache(), config
   repository: 'acme/shop',
   config,
   files: [added('src/orders/pay.ts'), { ...added('src/webhooks/stripe.ts'), status: 'deleted' as const }],
-  inputs: [{ path: 'src/orders/pay.ts', language: 'typescript' as const, source: DIRECT, changedLines: new Set([1, 2, 3, 4, 5]) }],
-  results: [],
+  head: [{ path: 'src/orders/pay.ts', language: 'typescript' as const, source: DIRECT }],
   cache,
   log: silentLogger,
 });
