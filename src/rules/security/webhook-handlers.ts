@@ -99,7 +99,10 @@ const PY_ROUTE = /^@\s*\w+(\.\w+)*\.(route|post|put|api_route)\s*\(\s*["'][^"']*
  */
 export function webhookHandlers(root: SgNode, language: RuleLanguage, path: string): WebhookHandler[] {
   // The webhook rule and the integration model ask for the same file's handlers.
-  return memoised(WEBHOOK_HANDLERS, `${language}\u0000${path}`, () => findWebhookHandlers(root, language, path));
+  return memoised(WEBHOOK_HANDLERS, `${language}\u0000${path}`, () =>
+    // Every way a handler is recognised needs the word: in a route, a handler's name, or the file's path.
+    WEBHOOK.test(path) || WEBHOOK.test(root.text()) ? findWebhookHandlers(root, language, path) : [],
+  );
 }
 
 const WEBHOOK_HANDLERS = {};
