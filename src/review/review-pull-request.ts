@@ -16,7 +16,7 @@ import { boundaryFindings } from './boundary-findings.js';
 import { carryForward } from './carry-forward.js';
 import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
-import type { IntegrationModel } from '../integration/types.js';
+import type { IntegrationModel, IntegrationPoint } from '../integration/types.js';
 import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
 import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
 import { applyRepositoryModel } from './repository-findings.js';
@@ -162,6 +162,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const declared = config.architecture ? declaredLayers(compileArchitecture(config.architecture)) : undefined;
   const layers = repositoryModel ? inferLayers(repositoryModel, changedSources, declared) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
+  /** The changed files' head points from the repository model, when the snapshot was read (see `readRepositoryModel`). */
+  const headPointsByPath = repository?.view ? pointsByPath(repository.view.model, changedSources) : undefined;
   // Signatures describe each match for differential analysis, which needs the base versions.
   const signatures = source.readBaseFile !== undefined;
   const ruleInputs: RunRulesInput[] = [];
@@ -176,7 +178,8 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
       changedLines: file.lineMap.added,
       ...(ruleIds ? { ruleIds } : {}),
       ...(signatures ? { signatures } : {}),
-      ...(config.integration_map.enabled ? { integration: true } : {}),
+      // The repository model already extracted the changed files' points (same parse helpers): not again here.
+      ...(config.integration_map.enabled && !headPointsByPath ? { integration: true } : {}),
       ...(layers?.[file.diff.path] ? { layer: layers[file.diff.path] } : {}),
     });
   }
@@ -239,7 +242,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         source,
         files: parsed.files,
         inputs: ruleInputs,
-        results: ruleResults,
+        results: headPointsByPath ? ruleResults.map((r, i) => ({ ...r, points: headPointsByPath.get(ruleInputs[i]!.path) ?? [] })) : ruleResults,
         maxFileBytes: config.max_file_bytes,
         maxServices: config.integration_map.max_services,
         readConcurrency: deps.readConcurrency ?? 8,
@@ -375,4 +378,11 @@ async function loadLearnings(feedback: FeedbackSource | undefined, log: Logger, 
     notes.push('Feedback learned from earlier reviews could not be read, so dismissed findings may be posted again.');
     return NO_LEARNINGS;
   }
+}
+
+/** The points of the changed files in a repository model, by path. */
+function pointsByPath(model: IntegrationModel, files: readonly { path: string }[]): Map<string, IntegrationPoint[]> {
+  const byPath = new Map<string, IntegrationPoint[]>(files.map((f) => [f.path, []]));
+  for (const p of model.points) byPath.get(p.path)?.push(p);
+  return byPath;
 }

@@ -120,6 +120,26 @@ describe('reviewPullRequest with a repository snapshot', () => {
     expect(docsResult.repository).toBeUndefined();
   });
 
+  it('extracts the changed files’ points once: the rule run is not asked again when the model has them', async () => {
+    const { reviewPullRequest } = await import('../../src/review/review-pull-request.js');
+    const { runRulesInProcess } = await import('../../src/rules/run-rules-in-process.js');
+    const asked: boolean[] = [];
+    const ruleRunner: typeof runRulesInProcess = (inputs, rules) => {
+      asked.push(...inputs.map((i) => i.integration === true));
+      return runRulesInProcess(inputs, rules);
+    };
+    const code = withDiff(diffAdding('src/orders/pay.ts', DIRECT));
+    const result = await reviewPullRequest({ source: code.source, ruleRunner, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger });
+    expect(asked).toEqual([false]);
+    expect(result.integrationMap?.edges.map((e) => [e.module, e.service, e.status, e.timeout, e.points.map((p) => p.line)])).toEqual([['src/orders/pay', 'Stripe', 'added', 'unknown', [4]]]);
+    // Without a snapshot the rule run extracts them, and the map is the same.
+    const { readBaseSnapshot: _r, baseSnapshotRef: _b, ...plain } = code.source;
+    asked.length = 0;
+    const without = await reviewPullRequest({ source: plain, ruleRunner, config: defaultConfig(), target: { repository: 'acme/shop', headSha: 'h' }, log: silentLogger });
+    expect(asked).toEqual([true]);
+    expect(without.integrationMap?.edges.map((e) => [e.module, e.service, e.status, e.timeout, e.points.map((p) => p.line)])).toEqual([['src/orders/pay', 'Stripe', 'added', 'unknown', [4]]]);
+  });
+
   it('hands the agent the repository’s adapters with the change’s edges', async () => {
     const { reviewPullRequest } = await import('../../src/review/review-pull-request.js');
     const code = withDiff(diffAdding('src/orders/pay.ts', DIRECT));
