@@ -23,7 +23,7 @@ export interface ModuleIndex {
 }
 
 /** An index of the modules of `files`. */
-export function moduleIndex(files: readonly SourceFile[]): ModuleIndex {
+export function moduleIndex(files: ReadonlyArray<Pick<SourceFile, 'path' | 'language'>>): ModuleIndex {
   return { modules: new Set(files.map((f) => moduleOf(f.path, f.language))) };
 }
 
@@ -104,30 +104,37 @@ export function resolveScannedImports(file: Pick<SourceFile, 'path' | 'language'
 }
 
 /**
- * The last path segment of each module a file's imports may name (for a Python `from m import a`: `m`'s and
- * `a`'s; for a Java `p.*`: the package's): a module whose last segment is not among them is not one of its
- * imports. Lets a reader that sees files one at a time (the snapshot) check each new file against the
- * imports read before it without resolving them all again.
+ * Keys of the modules a file's imports may name, to look a module up among the imports of files read before
+ * it (the snapshot sees files one at a time, so it cannot resolve against the whole repository): `=path` for
+ * an import that names one path (a relative TS/JS or Python import), else the last path segment of what it
+ * names (for Python's `from m import a`: `m`'s and `a`'s; for a Java `p.*`: the package's). A module none of
+ * whose {@link moduleKeys} is among them is not one of the file's imports; one that is may be (check with
+ * {@link resolveScannedImports}).
  */
 export function importTargetKeys(file: Pick<SourceFile, 'path' | 'language'>, imports: readonly ScannedImport[]): string[] {
   const keys = new Set<string>();
   for (const imp of imports) {
     if (file.language === 'python') {
       const base = pythonModulePath(file.path, imp.module);
-      keys.add(lastSegment(base));
-      for (const n of imp.names ?? []) keys.add(n);
+      const relative = imp.module.startsWith('.');
+      const key = (p: string): string => (relative ? `=${p}` : lastSegment(p));
+      keys.add(key(base));
+      for (const n of imp.names ?? []) keys.add(key(posix.join(base, n)));
     } else if (file.language === 'java') keys.add(lastSegment(imp.module.replace(/\.\*$/, '').replace(/\./g, '/')));
     else if (file.language === 'go') keys.add(lastSegment(imp.module));
-    else if (imp.module.startsWith('.')) keys.add(lastSegment(posix.normalize(posix.join(posix.dirname(file.path), imp.module)).replace(EXTENSION, '').replace(/\/index$/, '')));
+    else if (imp.module.startsWith('.')) keys.add(`=${posix.normalize(posix.join(posix.dirname(file.path), imp.module)).replace(EXTENSION, '').replace(/\/index$/, '')}`);
     else if (/^[@~#]\//.test(imp.module) || /^src\//.test(imp.module)) keys.add(lastSegment(imp.module.replace(EXTENSION, '')));
   }
   keys.delete('');
+  keys.delete('=');
   return [...keys];
 }
 
-/** The keys {@link importTargetKeys} gives for imports of `module`: its last segment, and for Java its package's (a `p.*` import). */
+/** The keys of `module` that {@link importTargetKeys} of its importers may hold: `=module`, its last segment, and for Java its package's (a `p.*` import). */
 export function moduleKeys(module: string, language: RuleLanguage): string[] {
-  return language === 'java' ? [lastSegment(module), lastSegment(posix.dirname(module))] : [lastSegment(module)];
+  const keys = [`=${module}`, lastSegment(module)];
+  if (language === 'java') keys.push(lastSegment(posix.dirname(module)));
+  return keys;
 }
 
 /**
