@@ -163,7 +163,9 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
   // With a repository model, each file's layer comes from the model (and the declared `architecture:` modules)
   // instead of its folder names.
-  const declared = config.architecture ? declaredLayers(compileArchitecture(config.architecture)) : undefined;
+  // Compiled once: for the layers here and for the boundary findings below.
+  const architecture = config.architecture ? compileArchitecture(config.architecture) : undefined;
+  const declared = architecture ? declaredLayers(architecture) : undefined;
   const layers = repositoryModel ? inferLayers(repositoryModel, changedSources, declared) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   // Signatures describe each match for differential analysis, which needs the base versions.
@@ -215,6 +217,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // Declared architecture boundaries (`architecture:`): judged on the imports this change adds, from the changed files alone.
   const boundaries = boundaryFindings({
     config,
+    ...(architecture ? { compiled: architecture } : {}),
     files: ruleFiles.map(({ file, language, source: text }) => ({
       path: file.diff.path,
       language,
