@@ -251,9 +251,9 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     // Feedback (👎, resolved threads, replies) is shared by every pull request of a repository only with Redis.
     feedbackStore = env.redisUrl ? createRedisFeedbackStore(env.redisUrl) : undefined;
     // Base repository models: this process's memory first, then (with Redis) every worker's.
-    const redisModels = env.redisUrl ? createRedisBaseModelCache(env.redisUrl) : undefined;
+    const redisModels = env.redisUrl ? createRedisBaseModelCache(env.redisUrl, { onLookup: (result) => metrics.baseModelCacheLookups.inc({ layer: 'redis', result }) }) : undefined;
     redisBaseModels = redisModels;
-    const memoryModels = memoryBaseModelCache();
+    const memoryModels = memoryBaseModelCache(undefined, { onLookup: (result) => metrics.baseModelCacheLookups.inc({ layer: 'memory', result }) });
     const baseModelCache = redisModels ? tieredBaseModelCache(memoryModels, redisModels, log) : memoryModels;
     await queue.start(makeProcessor({ probot, log, metrics, version, reviewer, ruleRunner: rulePool.run, enqueue, botLogin, settled, baseModelCache, ...(feedbackStore ? { feedbackStore } : {}), ...(answerer ? { answerer } : {}), ...(options.feedback ? { feedback: options.feedback } : {}) }));
     log.info({ concurrency: env.workerConcurrency, queue: env.redisUrl ? 'bullmq' : 'in-process' }, 'review worker started');

@@ -47,6 +47,16 @@ export interface Metrics {
   readonly findingsSuppressedByFeedback: Counter<'rule'>;
   /** `pause_changes_total{state}`: `/arch-review pause` (`paused`) and `resume` (`resumed`) answered. */
   readonly pauseChanges: Counter<'state'>;
+  /**
+   * `repository_snapshots_total{outcome}`: base-commit snapshots reviews needed: `read`, `truncated` (a budget
+   * cut it), `failed` (the review went on without it), `disabled` (`integration_map.snapshot.enabled: false`).
+   * A base model found in the cache reads none (see `base_model_cache_lookups_total`).
+   */
+  readonly repositorySnapshots: Counter<'outcome'>;
+  /** `repository_snapshot_duration_seconds{outcome}`: wall time of one snapshot read (`read`, `truncated`, `failed`). */
+  readonly repositorySnapshotDuration: Histogram<'outcome'>;
+  /** `base_model_cache_lookups_total{layer,result}`: base-model cache lookups by layer (`memory`, `redis`) and `hit`/`miss` (a Redis failure is a miss). */
+  readonly baseModelCacheLookups: Counter<'layer' | 'result'>;
 }
 
 export interface MetricsOptions {
@@ -140,6 +150,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
     }),
     pauseChanges: new Counter({ name: 'pause_changes_total', help: 'Pause and resume commands answered, by the new state.', labelNames: ['state'], registers: [registry] }),
+    repositorySnapshots: new Counter({
+      name: 'repository_snapshots_total',
+      help: 'Base-commit repository snapshots reviews needed, by outcome (read, truncated by the budget, failed, disabled by config).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    repositorySnapshotDuration: new Histogram({
+      name: 'repository_snapshot_duration_seconds',
+      help: 'Wall time of one repository snapshot read (tarball download and scan), by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120],
+      registers: [registry],
+    }),
+    baseModelCacheLookups: new Counter({
+      name: 'base_model_cache_lookups_total',
+      help: 'Base repository model cache lookups, by layer (memory, redis) and result (hit, miss).',
+      labelNames: ['layer', 'result'],
+      registers: [registry],
+    }),
     reconcilerEnqueued: new Counter({ name: 'reconciler_enqueued_total', help: 'Review jobs the reconciler queued for open pull requests whose head had no completed check run.', registers: [registry] }),
   };
 }

@@ -25,7 +25,7 @@ export interface QueueJobProcessorDeps {
   enqueue(job: QueueJob): Promise<boolean>;
   /** A logger that binds job context (pino's `child`). */
   log: { child(bindings: Record<string, unknown>): Logger };
-  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges'>>;
+  metrics?: Pick<Metrics, 'reviewsTotal' | 'reviewDuration' | 'findingsTotal' | 'commandsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'repliesTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'pauseChanges' | 'repositorySnapshots' | 'repositorySnapshotDuration'>>;
   /** The cross-PR feedback store (Redis when `REDIS_URL` is set); without it learning is per pull request. */
   feedbackStore?: FeedbackStore | undefined;
   /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */

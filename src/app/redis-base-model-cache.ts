@@ -3,7 +3,7 @@ import { gunzip, gzip } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { ExternalServiceError } from '../errors.js';
 import type { BaseModelData } from '../integration/repository-model.js';
-import type { BaseModelCache } from '../review/base-model-cache.js';
+import type { BaseModelCache, CacheLookup } from '../review/base-model-cache.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -17,6 +17,8 @@ export interface RedisBaseModelCacheOptions {
   /** Key prefix; default `arch-review:base-model`. */
   prefix?: string;
   ttlSeconds?: number;
+  /** Hears every lookup's result (a failed one is a miss): the App counts them as `base_model_cache_lookups_total{layer="redis"}`. */
+  onLookup?: (result: CacheLookup) => void;
 }
 
 /**
@@ -40,13 +42,20 @@ export function createRedisBaseModelCache(redisUrl: string, opts: RedisBaseModel
     }
   }
   return {
-    get: (key) =>
-      guarded('get', async () => {
-        const raw = await redis.getBuffer(`${prefix}:${key}`);
-        if (!raw || raw.length === 0) return undefined;
-        const json = raw[0] === 0x7a /* z */ ? (await gunzipAsync(raw.subarray(1))).toString('utf8') : raw.toString('utf8');
-        return JSON.parse(json) as BaseModelData;
-      }),
+    get: async (key) => {
+      let found: BaseModelData | undefined;
+      try {
+        found = await guarded('get', async () => {
+          const raw = await redis.getBuffer(`${prefix}:${key}`);
+          if (!raw || raw.length === 0) return undefined;
+          const json = raw[0] === 0x7a /* z */ ? (await gunzipAsync(raw.subarray(1))).toString('utf8') : raw.toString('utf8');
+          return JSON.parse(json) as BaseModelData;
+        });
+      } finally {
+        opts.onLookup?.(found ? 'hit' : 'miss');
+      }
+      return found;
+    },
     set: (key, data) =>
       guarded('set', async () => {
         const json = Buffer.from(JSON.stringify(data), 'utf8');

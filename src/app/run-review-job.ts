@@ -22,6 +22,7 @@ import { reviewPullRequest } from '../review/review-pull-request.js';
 import { VERSION } from '../review/version.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { BaseModelCache } from '../review/base-model-cache.js';
+import type { SnapshotObserver } from '../review/repository-model.js';
 import { createPullRequestFeedbackSource } from '../feedback/pull-request-feedback-source.js';
 import type { SeenFeedback } from '../feedback/seen-feedback.js';
 
@@ -37,7 +38,7 @@ export interface RunReviewJobDeps {
   /** Written into the marker; defaults to this package's version. */
   version?: string;
   /** `findings_total` of published reviews. `reviews_total` is counted by the caller (the job processor). */
-  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback'>>;
+  metrics?: Pick<Metrics, 'findingsTotal'> & Partial<Pick<Metrics, 'suppressionsTotal' | 'feedbackTotal' | 'findingsSuppressedByFeedback' | 'repositorySnapshots' | 'repositorySnapshotDuration'>>;
   /** The cross-PR feedback store (Redis); without it, feedback is learned per pull request from GitHub alone. */
   feedbackStore?: FeedbackStore;
   /** Base repository models kept between reviews (memory, and Redis with `REDIS_URL`); absent: none kept. */
@@ -249,6 +250,7 @@ export async function runReviewJob(deps: RunReviewJobDeps, signal?: AbortSignal)
       ...(onlyPaths ? { onlyPaths } : {}),
       ...(signal ? { signal } : {}),
       ...(deps.baseModelCache ? { baseModelCache: deps.baseModelCache } : {}),
+      ...(deps.metrics?.repositorySnapshots ? { onSnapshot: snapshotMetrics(deps.metrics) } : {}),
       feedback: createPullRequestFeedbackSource({
         octokit,
         ref,
@@ -398,5 +400,13 @@ function abortedCheckOutcome(signal: AbortSignal | undefined): CheckRunOutcome {
     title: 'Review stopped before publishing',
     summary: `This review was stopped (${reason}) before anything was posted; the newest commit gets its own review.`,
     annotations: [],
+  };
+}
+
+/** Counts each repository snapshot a review needed, by outcome, and times it (labelled by outcome, never by repository). */
+function snapshotMetrics(metrics: Partial<Pick<Metrics, 'repositorySnapshots' | 'repositorySnapshotDuration'>>): SnapshotObserver {
+  return (outcome, seconds) => {
+    metrics.repositorySnapshots?.inc({ outcome });
+    if (seconds !== undefined) metrics.repositorySnapshotDuration?.observe({ outcome }, seconds);
   };
 }

@@ -17,7 +17,8 @@ export interface LocalSnapshotOptions {
 /**
  * The repository snapshot of a local repository at `ref`: `git ls-tree -r -l` lists every blob with its size
  * (one process), the collector picks the source files worth reading, and one `git cat-file --batch` process
- * streams their contents. Stops at the budget (files, bytes, time) like the GitHub tarball reader.
+ * streams their contents. Stops at the budget (files, bytes, time) like the GitHub tarball reader; over it, a
+ * module of the touched packages' import closure read before its importer is read again by a second `cat-file`.
  *
  * @example const snap = await readLocalSnapshot({ root, ref: mergeBase, budget, changedPaths: ['src/pay.ts'] });
  */
@@ -31,6 +32,9 @@ export async function readLocalSnapshot(opts: LocalSnapshotOptions): Promise<Rep
   }
   const ordered = wanted.length > opts.budget.maxFiles ? await touchedFirst(opts, wanted) : wanted;
   if (ordered.length > 0) await catFiles(opts.root, ordered, collector, opts.signal);
+  // Cut, with a module the touched packages import read (only its imports) before its importer: read it again.
+  const again = new Set(collector.secondPass());
+  if (again.size > 0) await catFiles(opts.root, wanted.filter((w) => again.has(w.path)), collector, opts.signal);
   return collector.finish(opts.ref);
 }
 

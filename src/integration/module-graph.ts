@@ -23,7 +23,7 @@ export interface ModuleIndex {
 }
 
 /** An index of the modules of `files`. */
-export function moduleIndex(files: readonly SourceFile[]): ModuleIndex {
+export function moduleIndex(files: ReadonlyArray<Pick<SourceFile, 'path' | 'language'>>): ModuleIndex {
   return { modules: new Set(files.map((f) => moduleOf(f.path, f.language))) };
 }
 
@@ -31,31 +31,18 @@ export function moduleIndex(files: readonly SourceFile[]): ModuleIndex {
  * The repository modules a file imports: relative and aliased-by-suffix imports in TS/JS, absolute and
  * relative imports in Python, Go import paths ending in a package directory of the repository, Java imports
  * of the repository's classes (or packages, with `.*`). Third-party modules are left out. `tree`: the file
- * already parsed (parsed here when absent; `null`: it does not parse, so only Python's imports are read).
+ * already parsed (parsed here when absent; `null`: it does not parse, so only Python's imports are read, by a scan).
  */
 export function importedModules(file: SourceFile, index: ModuleIndex, tree?: SgRoot | null): string[] {
-  const from = moduleOf(file.path, file.language);
-  const out = new Set<string>();
-  const add = (m: string | undefined): void => {
-    if (m && m !== from) out.add(m);
-  };
   if (file.language === 'python') {
-    for (const m of file.source.matchAll(/^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?([\w ,\n]+)\)?/gm)) {
-      const dots = m[1]!.length;
-      const base = dots > 0 ? relativePython(file.path, dots, m[2]!) : m[2]!.replace(/\./g, '/');
-      const names = m[3]!.split(',').map((n) => n.trim().split(/\s+/)[0]!).filter(Boolean);
-      let matched = false;
-      for (const n of names) {
-        const sub = bySuffix(`${base}/${n}`, index);
-        if (sub) {
-          add(sub);
-          matched = true;
-        }
-      }
-      if (!matched) add(bySuffix(base, index));
+    // The parsed tree's import statements when there is one (relative ones too), else the scan of the import lines.
+    let imports: ScannedImport[];
+    try {
+      imports = tree === null ? scanPythonImports(file.source) : pythonImportsOf(importStatements(tree ?? parseSource('python', file.source), 'python', { dependencies: true }));
+    } catch {
+      imports = scanPythonImports(file.source);
     }
-    for (const m of file.source.matchAll(/^\s*import\s+([\w.]+)/gm)) add(bySuffix(m[1]!.replace(/\./g, '/'), index));
-    return [...out];
+    return resolveScannedImports(file, imports, index);
   }
   let statements: Array<{ module: string }>;
   try {
@@ -73,8 +60,124 @@ export function importedModules(file: SourceFile, index: ModuleIndex, tree?: SgR
  * deciding which files of a repository snapshot to keep.
  */
 export function scannedImportedModules(file: SourceFile, index: ModuleIndex): string[] {
-  if (file.language === 'python') return importedModules(file, index, null);
-  return resolveSpecifiers(file, scanImportSpecifiers(file.source, file.language), index);
+  return resolveScannedImports(file, scanImports(file.source, file.language), index);
+}
+
+/**
+ * One import line of a file as written: the module specifier (`./pay`, `github.com/acme/shop/internal/pay`,
+ * `com.acme.pay.Client`, Python's `.a.b` or `a.b`) and, for Python's `from m import a, b`, the names (each may
+ * be a submodule of `m`). What {@link scanImports} reads and {@link resolveScannedImports} resolves.
+ */
+export interface ScannedImport {
+  module: string;
+  /** Python's `from … import` names (`*` left out). */
+  names?: string[];
+}
+
+/** The import lines of a file (all four languages), read by regular expressions: no parse. */
+export function scanImports(source: string, language: RuleLanguage): ScannedImport[] {
+  if (language === 'python') return scanPythonImports(source);
+  return scanImportSpecifiers(source, language).map((module) => ({ module }));
+}
+
+/** The repository modules (of `index`) that a file's scanned imports name; its own module left out. */
+export function resolveScannedImports(file: Pick<SourceFile, 'path' | 'language'>, imports: readonly ScannedImport[], index: ModuleIndex): string[] {
+  if (file.language !== 'python') return resolveSpecifiers(file, imports.map((i) => i.module), index);
+  const from = moduleOf(file.path, file.language);
+  const out = new Set<string>();
+  const add = (m: string | undefined): void => {
+    if (m && m !== from) out.add(m);
+  };
+  for (const imp of imports) {
+    const base = pythonModulePath(file.path, imp.module);
+    let matched = false;
+    for (const n of imp.names ?? []) {
+      const sub = bySuffix(posix.join(base, n), index);
+      if (sub) {
+        add(sub);
+        matched = true;
+      }
+    }
+    if (!matched) add(bySuffix(base, index));
+  }
+  return [...out];
+}
+
+/**
+ * Keys of the modules a file's imports may name, to look a module up among the imports of files read before
+ * it (the snapshot sees files one at a time, so it cannot resolve against the whole repository): `=path` for
+ * an import that names one path (a relative TS/JS or Python import), else the last path segment of what it
+ * names (for Python's `from m import a`: `m`'s and `a`'s; for a Java `p.*`: the package's). A module none of
+ * whose {@link moduleKeys} is among them is not one of the file's imports; one that is may be (check with
+ * {@link resolveScannedImports}).
+ */
+export function importTargetKeys(file: Pick<SourceFile, 'path' | 'language'>, imports: readonly ScannedImport[]): string[] {
+  const keys = new Set<string>();
+  for (const imp of imports) {
+    if (file.language === 'python') {
+      const base = pythonModulePath(file.path, imp.module);
+      const relative = imp.module.startsWith('.');
+      const key = (p: string): string => (relative ? `=${p}` : lastSegment(p));
+      keys.add(key(base));
+      for (const n of imp.names ?? []) keys.add(key(posix.join(base, n)));
+    } else if (file.language === 'java') keys.add(lastSegment(imp.module.replace(/\.\*$/, '').replace(/\./g, '/')));
+    else if (file.language === 'go') keys.add(lastSegment(imp.module));
+    else if (imp.module.startsWith('.')) keys.add(`=${posix.normalize(posix.join(posix.dirname(file.path), imp.module)).replace(EXTENSION, '').replace(/\/index$/, '')}`);
+    else if (/^[@~#]\//.test(imp.module) || /^src\//.test(imp.module)) keys.add(lastSegment(imp.module.replace(EXTENSION, '')));
+  }
+  keys.delete('');
+  keys.delete('=');
+  return [...keys];
+}
+
+/** The keys of `module` that {@link importTargetKeys} of its importers may hold: `=module`, its last segment, and for Java its package's (a `p.*` import). */
+export function moduleKeys(module: string, language: RuleLanguage): string[] {
+  const keys = [`=${module}`, lastSegment(module)];
+  if (language === 'java') keys.push(lastSegment(posix.dirname(module)));
+  return keys;
+}
+
+/**
+ * Python's import statements, read by regular expressions over logical lines: `import a.b, c as d`,
+ * `from a.b import c, d as e`, relative `from . import x` and `from ..a import (b,\n c,  # note\n)`, backslash
+ * continuations and `;`-separated statements. Each statement ends at its own line (or closing parenthesis).
+ */
+export function scanPythonImports(source: string): ScannedImport[] {
+  const out: ScannedImport[] = [];
+  const statement = /^[ \t]*(?:from[ \t]+(\.+[\w.]*|[\w.]+)[ \t]+import[ \t]*(\([^)]*\)?|(?:[^\n\\]|\\\r?\n)*)|import[ \t]+((?:[^\n\\]|\\\r?\n)+))/gm;
+  for (const m of source.matchAll(statement)) {
+    if (m[1] !== undefined) {
+      const names = pythonNames(m[2]!.startsWith('(') ? m[2]!.replace(/#[^\n]*/g, '').replace(/[()]/g, '') : untilStatementEnd(m[2]!));
+      out.push({ module: m[1], ...(names.length > 0 ? { names } : {}) });
+    } else for (const module of pythonNames(untilStatementEnd(m[3]!))) out.push({ module });
+  }
+  return out;
+}
+
+/** A logical line's import list without its comment, continuations or a following `;` statement. */
+const untilStatementEnd = (text: string): string => text.replace(/\\\r?\n/g, ' ').replace(/[#;].*$/s, '');
+
+/** `b as c, d` → `['b', 'd']` (the dotted module of `import a.b as c`); `*` and anything else left out. */
+function pythonNames(list: string): string[] {
+  return list
+    .split(',')
+    .map((n) => n.trim().split(/\s+/)[0] ?? '')
+    .filter((n) => /^[A-Za-z_][\w.]*$/.test(n));
+}
+
+/** Python import statements of the parsed tree as {@link ScannedImport}s (`import a.b` has no names; `from m import x` has `x`). */
+function pythonImportsOf(statements: ReadonlyArray<{ module: string; names: ReadonlyArray<{ imported: string }> }>): ScannedImport[] {
+  return statements.map((s) => {
+    const names = s.names.map((n) => n.imported).filter((n) => n !== '*');
+    return { module: s.module, ...(names.length > 0 ? { names } : {}) };
+  });
+}
+
+/** A Python module as written (`.a.b`, `a.b`) → its path (relative to the file's package for leading dots). */
+function pythonModulePath(path: string, module: string): string {
+  const dots = /^\.*/.exec(module)![0].length;
+  const rest = module.slice(dots);
+  return dots > 0 ? relativePython(path, dots, rest) : rest.replace(/\./g, '/');
 }
 
 /** The modules named by a file's import lines (TS/JS `import`/`require`, Go `import`, Java `import`), read by regular expressions. */
@@ -91,7 +194,7 @@ export function scanImportSpecifiers(source: string, language: RuleLanguage): st
   return out;
 }
 
-function resolveSpecifiers(file: SourceFile, specifiers: readonly string[], index: ModuleIndex): string[] {
+function resolveSpecifiers(file: Pick<SourceFile, 'path' | 'language'>, specifiers: readonly string[], index: ModuleIndex): string[] {
   const from = moduleOf(file.path, file.language);
   const out = new Set<string>();
   const add = (m: string | undefined): void => {

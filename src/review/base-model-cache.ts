@@ -22,6 +22,9 @@ export function baseModelKey(repository: string, ref: string, budget: SnapshotBu
   return `${repository}@${ref}#${budget.maxFiles}/${budget.maxBytes}/${budget.timeoutMs}/m${MODEL_DATA_VERSION}`;
 }
 
+/** A cache lookup's result, for metrics: `hit` or `miss` (a failed lookup is a miss). */
+export type CacheLookup = 'hit' | 'miss';
+
 /** Default bound of the in-memory cache: 64 MB of model data (as JSON characters). */
 export const MEMORY_CACHE_MAX_SIZE = 64 * 1024 * 1024;
 
@@ -29,9 +32,11 @@ export const MEMORY_CACHE_MAX_SIZE = 64 * 1024 * 1024;
  * An in-memory LRU of base models, bounded by the size of their JSON (a 5,000-file repository's model is a
  * few MB): the least recently used go first. A model larger than the whole bound is not kept.
  *
+ * `onLookup` hears every lookup's result (the App counts them by layer).
+ *
  * @example const cache = memoryBaseModelCache(); await cache.set(key, data); await cache.get(key)
  */
-export function memoryBaseModelCache(maxSize = MEMORY_CACHE_MAX_SIZE): BaseModelCache & { readonly size: number; readonly entries: number } {
+export function memoryBaseModelCache(maxSize = MEMORY_CACHE_MAX_SIZE, opts: { onLookup?: (result: CacheLookup) => void } = {}): BaseModelCache & { readonly size: number; readonly entries: number } {
   // A Map iterates in insertion order: re-inserting on every hit makes its first key the least recently used.
   const entries = new Map<string, { data: BaseModelData; size: number }>();
   let size = 0;
@@ -44,6 +49,7 @@ export function memoryBaseModelCache(maxSize = MEMORY_CACHE_MAX_SIZE): BaseModel
     },
     get(key) {
       const hit = entries.get(key);
+      opts.onLookup?.(hit ? 'hit' : 'miss');
       if (!hit) return Promise.resolve(undefined);
       entries.delete(key);
       entries.set(key, hit);

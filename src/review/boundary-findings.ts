@@ -1,4 +1,4 @@
-import { compileArchitecture, hasBoundaries, judgeFiles, LAYERS_RULE, type BoundaryViolation, type ResolveContext } from '../architecture/index.js';
+import { compileArchitecture, hasBoundaries, judgeFiles, LAYERS_RULE, type BoundaryViolation, type CompiledArchitecture, type ResolveContext } from '../architecture/index.js';
 import type { Config } from '../config/schema.js';
 import type { RuleLanguage } from '../diff/types.js';
 import { architectureBoundary } from '../rules/coupling/architecture-boundary.js';
@@ -22,6 +22,8 @@ export interface BoundaryFindingsInput {
   files: readonly BoundaryFile[];
   /** Optional precision: repository paths, Go module path, TS path aliases (see `ResolveContext`). */
   resolve?: ResolveContext;
+  /** `config.architecture` already compiled (the review compiles it once for the layers too); compiled here when absent. */
+  compiled?: CompiledArchitecture;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface BoundaryFindingsInput {
 export function boundaryFindings(input: BoundaryFindingsInput): Finding[] {
   const { config } = input;
   if (!config.architecture || ruleEnabled(config.rules, architectureBoundary.id) === false) return [];
-  const compiled = compileArchitecture(config.architecture);
+  const compiled = input.compiled ?? compileArchitecture(config.architecture);
   if (!hasBoundaries(compiled)) return [];
   const files = input.files
     .filter((f) => f.added.size > 0 && ruleAppliesTo(config.rules, architectureBoundary.id, f.path))

@@ -19,7 +19,15 @@ export interface RepositoryModelInput {
   cache: BaseModelCache;
   log: Logger;
   signal?: AbortSignal;
+  /** Hears each snapshot read (the App's metrics); none when the base model came from the cache. */
+  onSnapshot?: SnapshotObserver;
 }
+
+/** How a snapshot a review needed ended: read whole, cut by the budget, failed, or turned off by config. */
+export type SnapshotOutcome = 'read' | 'truncated' | 'failed' | 'disabled';
+
+/** Hears each snapshot a review needed, with how long reading it took (absent for `disabled`). */
+export type SnapshotObserver = (outcome: SnapshotOutcome, seconds?: number) => void;
 
 /** The repository around a change: its model at the base (from the snapshot, or the cache) and at the head. */
 export interface RepositoryView {
@@ -63,13 +71,17 @@ export async function readRepositoryModel(input: RepositoryModelInput): Promise<
   if (base && base.truncated && !covers(base.scope ?? [], changedPaths)) base = undefined;
   const cached = base !== undefined;
   if (!base) {
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
     try {
       const snapshot = await source.readBaseSnapshot({ budget, changedPaths, ...(input.signal ? { signal: input.signal } : {}) });
       if (!snapshot) return { notes: [] };
+      input.onSnapshot?.(snapshot.truncated ? 'truncated' : 'read', seconds());
       base = baseModelData(snapshot);
       log.info({ ref: snapshot.ref, ...snapshot.stats, truncated: snapshot.truncated }, 'repository snapshot read');
       await input.cache.set(key ?? baseModelKey(input.repository, snapshot.ref, budget), base).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'base model cache: set failed'));
     } catch (err) {
+      input.onSnapshot?.('failed', seconds());
       log.warn({ err: (err as Error).message }, 'repository snapshot could not be read');
       return { notes: ['The repository snapshot could not be read, so the integration map covers the changed files only.'] };
     }

@@ -18,7 +18,7 @@ import { demotePreExisting, type HeadFinding } from './differential.js';
 import { buildChangeMap } from './integration-map.js';
 import type { IntegrationModel, IntegrationPoint } from '../integration/types.js';
 import { memoryBaseModelCache, type BaseModelCache } from './base-model-cache.js';
-import { readRepositoryModel, repositorySummary, snapshotBasePoints } from './repository-model.js';
+import { readRepositoryModel, repositorySummary, snapshotBasePoints, type SnapshotObserver } from './repository-model.js';
 import { applyRepositoryModel } from './repository-findings.js';
 import { inferLayers } from '../integration/layers.js';
 import { applyDismissals, moveSummaryOnlyRules, NO_LEARNINGS, type FeedbackSource, type LearnedEffect, type Learnings } from './feedback.js';
@@ -60,6 +60,8 @@ export interface ReviewPullRequestDeps {
   feedback?: FeedbackSource;
   /** Where base repository models are kept between reviews (the App's worker passes one); default: none kept. */
   baseModelCache?: BaseModelCache;
+  /** Hears each repository snapshot the review needed (read, cut, failed, or turned off by config): the App's metrics. */
+  onSnapshot?: SnapshotObserver;
   /**
    * The integration model of the repository at the head, given instead of reading the snapshot through the
    * source (tests, benchmarks). Without it, the model comes from `source.readBaseSnapshot` when there is one.
@@ -147,8 +149,10 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
           cache: deps.baseModelCache ?? memoryBaseModelCache(),
           log,
           ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.onSnapshot ? { onSnapshot: deps.onSnapshot } : {}),
         })
       : undefined;
+  if (!deps.repositoryModel && !(config.integration_map.enabled && config.integration_map.snapshot.enabled) && source.readBaseSnapshot && ruleFiles.length > 0) deps.onSnapshot?.('disabled');
   notes.push(...(repository?.notes ?? []));
   /** The head repository model (for layers, repository-wide findings and the agent); absent without a snapshot. */
   const repositoryModel: IntegrationModel | undefined = deps.repositoryModel ?? repository?.view?.model;
@@ -159,7 +163,9 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   const rules = [...(deps.rules ?? enabledRules(config.rules)), ...(deps.extraRules ?? [])];
   // With a repository model, each file's layer comes from the model (and the declared `architecture:` modules)
   // instead of its folder names.
-  const declared = config.architecture ? declaredLayers(compileArchitecture(config.architecture)) : undefined;
+  // Compiled once: for the layers here and for the boundary findings below.
+  const architecture = config.architecture ? compileArchitecture(config.architecture) : undefined;
+  const declared = architecture ? declaredLayers(architecture) : undefined;
   const layers = repositoryModel ? inferLayers(repositoryModel, changedSources, declared) : undefined;
   const ruleRunner = deps.ruleRunner ?? runRulesInProcess;
   /** The changed files' head points from the repository model, when the snapshot was read (see `readRepositoryModel`). */
@@ -214,6 +220,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
   // Declared architecture boundaries (`architecture:`): judged on the imports this change adds, from the changed files alone.
   const boundaries = boundaryFindings({
     config,
+    ...(architecture ? { compiled: architecture } : {}),
     files: ruleFiles.map(({ file, language, source: text }) => ({
       path: file.diff.path,
       language,

@@ -49,7 +49,7 @@ describe('createOpsHandler', () => {
     const text = await res.text();
     expect(text).toContain('reviews_total{outcome="published"} 1');
     expect(text).toContain('queue_depth{state="waiting"} 1');
-    for (const name of ['review_duration_seconds', 'findings_total', 'github_api_errors_total', 'webhook_deliveries_total']) expect(text).toContain(`# TYPE ${name}`);
+    for (const name of ['review_duration_seconds', 'findings_total', 'github_api_errors_total', 'webhook_deliveries_total', 'repository_snapshots_total', 'repository_snapshot_duration_seconds', 'base_model_cache_lookups_total']) expect(text).toContain(`# TYPE ${name}`);
   });
 
   it('leaves other paths and methods to the next handler', async () => {

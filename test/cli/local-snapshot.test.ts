@@ -42,7 +42,7 @@ describe('local repository snapshot', () => {
     const snap = await readLocalSnapshot({ root, ref: base, budget: { ...BUDGET, maxFiles: 1 }, changedPaths: ['src/orders/cancel.ts'] });
     expect(snap.truncated).toBe(true);
     expect(snap.scope).toEqual(['src/orders']);
-    expect(snap.note).toContain('the repository model covers `src/orders` and, of the files read before the cut, those they import');
+    expect(snap.note).toBe('The repository snapshot was cut at 1 file: the repository model covers `src/orders`; 1 more file they import was left out to stay within the budget.');
   });
 
   it('over the budget, reads the touched package and what it imports first, wherever they sit in the tree', async () => {

@@ -38,7 +38,7 @@ const DIRECT = [
 ];
 
 /** A pull request on `ts-shop` that adds `path` (a direct Stripe call) at head `sha`. */
-function directStripePullRequest(number: number, sha: string, path: string, baseTarball: Buffer): FakePullRequestInit {
+function directStripePullRequest(number: number, sha: string, path: string, baseTarball: Buffer, mergeBase = MERGE_BASE): FakePullRequestInit {
   const base = new Map(loadFixture('ts-shop').map((f) => [f.path, f.source]));
   const text = DIRECT.join('\n');
   const diff = [
@@ -51,7 +51,7 @@ function directStripePullRequest(number: number, sha: string, path: string, base
     ...DIRECT.slice(0, -1).map((l) => `+${l}`),
     '',
   ].join('\n');
-  return { number, headSha: sha, baseSha: 'e'.repeat(40), mergeBaseSha: MERGE_BASE, title: 'Refund straight away', diff, headFiles: new Map([...base, [path, text]]), baseFiles: base, baseTarball };
+  return { number, headSha: sha, baseSha: 'e'.repeat(40), mergeBaseSha: mergeBase, title: 'Refund straight away', diff, headFiles: new Map([...base, [path, text]]), baseFiles: base, baseTarball };
 }
 
 let github: FakeGitHub;
@@ -67,10 +67,11 @@ const countApiRequests = (scenario: string) => {
 };
 const shaFor = (s: string) => createHash('sha1').update(`${s}-${randomBytes(8).toString('hex')}`).digest('hex');
 const published = async () => readMetric(await fetchMetrics(app.url), 'reviews_total', { outcome: 'published' });
+const metric = async (name: string, labels: Record<string, string>) => readMetric(await fetchMetrics(app.url), name, labels);
 
-async function review(number: number, path: string): Promise<string> {
+async function review(number: number, path: string, base: { tarball: Buffer; mergeBase: string } = { tarball, mergeBase: MERGE_BASE }): Promise<string> {
   const sha = shaFor(`pr-${number}`);
-  github.addPullRequest(directStripePullRequest(number, sha, path, tarball));
+  github.addPullRequest(directStripePullRequest(number, sha, path, base.tarball, base.mergeBase));
   const before = await published();
   const ack = await deliverWebhook(webhookUrl, { event: 'pull_request', payload: pullRequestOpenedPayload({ ...TARGET, number }, sha), id: `snap-${number}-${sha.slice(0, 8)}`, secret: WEBHOOK_SECRET });
   expect(ack.status).toBe(200);
@@ -94,7 +95,13 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
   beforeEach(() => github.reset());
 
   it('reads the base tarball once (following the 302 to codeload), and the summary maps the new direct edge', async () => {
+    const reads = await metric('repository_snapshots_total', { outcome: 'read' });
     const sha = await review(TARGET.number, 'src/orders/refund-now.ts');
+    // /metrics counts the read (by outcome, never by repository), its duration and the memory cache's miss.
+    expect(await metric('repository_snapshots_total', { outcome: 'read' })).toBe(reads + 1);
+    expect(await metric('repository_snapshot_duration_seconds_count', { outcome: 'read' })).toBe(reads + 1);
+    expect(await metric('base_model_cache_lookups_total', { layer: 'memory', result: 'miss' })).toBeGreaterThanOrEqual(1);
+    expect((await fetchMetrics(app.url)).split('\n').filter((l) => l.startsWith('repository_snapshots_total{')).join('\n')).not.toContain('acme');
     // One tarball request per review, at the merge base, followed to codeload with its token.
     expect(github.calls('GET', TARBALL).map((r) => [r.route, r.status])).toEqual([[`/repos/acme/shop/tarball/${MERGE_BASE}`, 302]]);
     expect(github.calls('GET', CODELOAD).map((r) => [r.query.token, r.status])).toEqual([['codeload-token', 200]]);
@@ -113,7 +120,11 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
   });
 
   it('a second pull request on the same base reads no tarball: the base model is cached', async () => {
+    const hits = await metric('base_model_cache_lookups_total', { layer: 'memory', result: 'hit' });
+    const reads = await metric('repository_snapshots_total', { outcome: 'read' });
     await review(TARGET.number + 1, 'src/notify/refund-later.ts');
+    expect(await metric('base_model_cache_lookups_total', { layer: 'memory', result: 'hit' })).toBe(hits + 1);
+    expect(await metric('repository_snapshots_total', { outcome: 'read' })).toBe(reads);
     expect(github.calls('GET', TARBALL)).toEqual([]);
     expect(github.calls('GET', CODELOAD)).toEqual([]);
     const [summary] = github.submittedReviews(TARGET.number + 1);
@@ -125,12 +136,54 @@ describe('repository snapshot (npm start against a fake GitHub Enterprise)', () 
 
   it('with integration_map.snapshot.enabled: false, no tarball is read and no compare is needed for it', async () => {
     github.knobs.repoConfig = 'integration_map:\n  snapshot:\n    enabled: false\n';
+    const disabled = await metric('repository_snapshots_total', { outcome: 'disabled' });
     await review(TARGET.number + 2, 'src/notify/refund-off.ts');
+    expect(await metric('repository_snapshots_total', { outcome: 'disabled' })).toBe(disabled + 1);
     expect(github.calls('GET', TARBALL)).toEqual([]);
     // Without the repository, nothing knows the adapter: no bypass finding.
     expect(github.submittedReviews(TARGET.number + 2).flatMap((r) => r.comments).some((c) => c.body.includes('adapter-bypass'))).toBe(false);
     countApiRequests('snapshot off');
     // This change adds files only, so nothing else resolves the merge base: no compare either.
     expect(routes['snapshot off']!.filter((r) => r.includes('/compare/') || r.includes('/tarball/'))).toEqual([]);
+  });
+
+  describe('over the budget (a monorepo larger than `max_files`)', () => {
+    /** 30 generated packages with integrations, before the shop's own files in the archive: the cut (at 20 files) falls among them. */
+    const filler = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`packages/p${String(i).padStart(2, '0')}/client.ts`, `import axios from 'axios';\nexport const get = () => axios.get('https://p${i}.example.com');\n`]));
+    const shop = () => Object.fromEntries(loadFixture('ts-shop').map((f) => [f.path, f.source]));
+    const budgetConfig = 'integration_map:\n  snapshot:\n    max_files: 20\n';
+
+    it('the adapter the touched package imports comes after the cut and after its importer: ONE tarball request, the adapter known, the bypass found', async () => {
+      github.knobs.repoConfig = budgetConfig;
+      const files = shop();
+      // The touched package first, its import (the Stripe adapter `src/lib/payments`) after it.
+      const ordered = { ...filler, 'src/orders/cancel-order.ts': files['src/orders/cancel-order.ts']!, 'src/orders/order-repository.ts': files['src/orders/order-repository.ts']!, ...files };
+      const mergeBase = '1'.repeat(40);
+      const base = { tarball: await tarballOf(ordered, `acme-shop-${mergeBase.slice(0, 7)}`), mergeBase };
+      const truncated = await metric('repository_snapshots_total', { outcome: 'truncated' });
+      const sha = await review(TARGET.number + 3, 'src/orders/refund-fast.ts', base);
+      expect(github.calls('GET', TARBALL)).toHaveLength(1);
+      expect(github.calls('GET', CODELOAD)).toHaveLength(1);
+      const [summary] = github.submittedReviews(TARGET.number + 3).filter((r) => r.commitId === sha);
+      expect(summary!.comments.filter((c) => c.body.includes('rule `adapter-bypass`')).map((c) => [c.path, c.line])).toEqual([['src/orders/refund-fast.ts', 6]]);
+      expect(summary!.body).toContain('The repository snapshot was cut at 20 files: the repository model covers `src/orders` and 1 file they import.');
+      expect(await metric('repository_snapshots_total', { outcome: 'truncated' })).toBe(truncated + 1);
+      countApiRequests('over budget, import after its importer');
+    });
+
+    it('the adapter comes after the cut but before its importer (git tree order: `lib` < `orders`): a second, filtered tarball request reads it, and the bypass is found', async () => {
+      github.knobs.repoConfig = budgetConfig;
+      const mergeBase = '2'.repeat(40);
+      const base = { tarball: await tarballOf({ ...filler, ...shop() }, `acme-shop-${mergeBase.slice(0, 7)}`), mergeBase };
+      const sha = await review(TARGET.number + 4, 'src/orders/refund-slow.ts', base);
+      expect(github.calls('GET', TARBALL)).toHaveLength(2);
+      expect(github.calls('GET', CODELOAD).map((r) => r.status)).toEqual([200, 200]);
+      const [summary] = github.submittedReviews(TARGET.number + 4).filter((r) => r.commitId === sha);
+      const bypass = summary!.comments.filter((c) => c.body.includes('rule `adapter-bypass`'));
+      expect(bypass.map((c) => [c.path, c.line])).toEqual([['src/orders/refund-slow.ts', 6]]);
+      expect(bypass[0]!.body).toContain('`src/lib/payments`');
+      expect(summary!.body).toContain('the repository model covers `src/orders` and 1 file they import.');
+      countApiRequests('over budget, import before its importer');
+    });
   });
 });

@@ -56,7 +56,87 @@ describe('SnapshotCollector', () => {
     expect(snap.truncated).toBe(true);
     expect(snap.scope).toEqual(['services/billing']);
     expect(snap.files.map((f) => f.path).sort()).toEqual(['pkg/ledger/client.ts', 'services/billing/invoice.ts', 'services/billing/refund.ts']);
-    expect(snap.note).toBe('The repository snapshot was cut at 3 files: the repository model covers `services/billing` and, of the files read before the cut, those they import.');
+    expect(snap.note).toBe('The repository snapshot was cut at 3 files: the repository model covers `services/billing` and 1 file they import.');
+  });
+
+  it('over the budget, an import that comes after the cut and after its importer is read in the same pass', () => {
+    const c = new SnapshotCollector({ budget: { ...BIG, maxFiles: 3 }, changedPaths: ['services/billing/refund.ts'] });
+    const entries: Array<[string, string]> = [
+      ['apps/a/x.ts', "import axios from 'axios';\n"],
+      ['apps/b/y.ts', "import axios from 'axios';\n"],
+      ['apps/c/z.ts', "import axios from 'axios';\n"],
+      // The cut: the touched package comes next, then what it imports, then what that imports.
+      ['services/billing/refund.ts', "import { charge } from '../../pkg/payments/gateway';\nexport const r = () => charge();\n"],
+      ['services/users/u.ts', "import axios from 'axios';\n"],
+      ['pkg/payments/gateway.ts', "import Stripe from 'stripe';\nimport { log } from '../obs/log';\nexport const charge = () => new Stripe('k').charges.create({});\n"],
+      ['pkg/obs/log.ts', "export const log = (m: string) => fetch('https://logs.example.com', { body: m });\n"],
+    ];
+    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    expect(c.secondPass()).toEqual([]);
+    const snap = c.finish('abc');
+    expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'pkg/payments/gateway.ts', 'pkg/obs/log.ts']);
+    expect(snap.stats.reread).toBeUndefined();
+    expect(snap.note).toBe('The repository snapshot was cut at 3 files: the repository model covers `services/billing` and 2 files they import.');
+  });
+
+  it('over the budget, an import that comes after the cut but before its importer is named for a second pass, with what it imports', () => {
+    const c = new SnapshotCollector({ budget: { ...BIG, maxFiles: 3 }, changedPaths: ['services/billing/refund.ts'] });
+    const entries: Array<[string, string]> = [
+      ['apps/a/x.ts', "import axios from 'axios';\n"],
+      ['apps/b/y.ts', "import axios from 'axios';\n"],
+      ['apps/c/z.ts', "import axios from 'axios';\n"],
+      // After the cut: the imports come before their importer (`lib` < `services`, as in git's tree order).
+      ['lib/obs/log.ts', "export const log = (m: string) => fetch('https://logs.example.com', { body: m });\n"],
+      ['lib/payments/gateway.ts', "import Stripe from 'stripe';\nimport { log } from '../obs/log';\nexport const charge = () => new Stripe('k').charges.create({});\n"],
+      ['lib/unrelated/u.ts', "import axios from 'axios';\n"],
+      ['services/billing/refund.ts', "import { charge } from '../../lib/payments/gateway';\nexport const r = () => charge();\n"],
+    ];
+    const pass = (only?: Set<string>) => {
+      for (const [path, text] of entries) if ((!only || only.has(path)) && c.wants(path, text.length)) c.add(path, text);
+    };
+    pass();
+    // The touched package's import, and what that imports, nearest first; nothing else.
+    const again = c.secondPass();
+    expect(again).toEqual(['lib/payments/gateway.ts', 'lib/obs/log.ts']);
+    expect(c.done).toBe(false);
+    pass();
+    expect(c.done).toBe(true);
+    const snap = c.finish('abc');
+    expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'lib/payments/gateway.ts', 'lib/obs/log.ts']);
+    expect(snap.stats).toMatchObject({ reread: 2, scanned: 7, kept: 3 });
+  });
+
+  it('after a cut, what is kept holds to the budget: the touched packages first, then the nearest imports', () => {
+    const c = new SnapshotCollector({ budget: { ...BIG, maxFiles: 2 }, changedPaths: ['services/billing/refund.ts'] });
+    const entries: Array<[string, string]> = [
+      ['apps/a/x.ts', "import axios from 'axios';\n"],
+      ['apps/b/y.ts', "import axios from 'axios';\n"],
+      ['lib/deep/d.ts', "export const d = () => fetch('https://d.example.com');\n"],
+      ['lib/near/n.ts', "import { d } from '../deep/d';\nexport const n = () => fetch('https://n.example.com');\n"],
+      ['services/billing/refund.ts', "import { n } from '../../lib/near/n';\nexport const r = () => n();\n"],
+    ];
+    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    // Room for one more file: the direct import, not the one it imports.
+    expect(c.secondPass()).toEqual(['lib/near/n.ts']);
+    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    const snap = c.finish('abc');
+    expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'lib/near/n.ts']);
+    expect(snap.note).toBe('The repository snapshot was cut at 2 files: the repository model covers `services/billing` and 1 file they import; 1 more file they import was left out to stay within the budget.');
+  });
+
+  it('Python and Go imports are followed across the cut too', () => {
+    const c = new SnapshotCollector({ budget: { ...BIG, maxFiles: 5 }, changedPaths: ['app/billing/views.py', 'cmd/api/main.go'] });
+    const entries: Array<[string, string]> = [
+      ...Array.from({ length: 5 }, (_, i): [string, string] => [`aaa/f${i}.py`, 'import requests\n']),
+      ['app/billing/views.py', 'from app.clients.stripe_gateway import refund\nfrom app.notify import pager\n'],
+      ['app/clients/stripe_gateway.py', 'import stripe\n'],
+      ['app/notify/pager.py', 'import requests\nrequests.post("https://events.pagerduty.com")\n'],
+      ['cmd/api/main.go', 'package main\n\nimport (\n\t"net/http"\n\t"github.com/acme/shop/internal/ledger"\n)\n'],
+      ['internal/ledger/client.go', 'package ledger\n\nimport "net/http"\n'],
+    ];
+    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    expect(c.secondPass()).toEqual([]);
+    expect(c.finish('abc').files.map((f) => f.path)).toEqual(['app/billing/views.py', 'cmd/api/main.go', 'app/clients/stripe_gateway.py', 'app/notify/pager.py', 'internal/ledger/client.go']);
   });
 
   it('over maxBytes cuts the same way', () => {

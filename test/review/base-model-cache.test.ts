@@ -92,7 +92,8 @@ describe.skipIf(redisUnavailableReason() !== undefined)('the Redis base-model ca
   baseModelCacheContract(() => createRedisBaseModelCache(redis.url, { prefix: `c${Math.random()}` }));
 
   it('stores small models as JSON and large ones gzipped, with a TTL, and reads both back', async () => {
-    const cache = createRedisBaseModelCache(redis.url, { prefix: 't', ttlSeconds: 60 });
+    const lookups: string[] = [];
+    const cache = createRedisBaseModelCache(redis.url, { prefix: 't', ttlSeconds: 60, onLookup: (r) => lookups.push(r) });
     const small = data('s');
     const large = data('l', 2000);
     await cache.set('small', small);
@@ -100,6 +101,7 @@ describe.skipIf(redisUnavailableReason() !== undefined)('the Redis base-model ca
     expect(await cache.get('small')).toEqual(small);
     expect(await cache.get('large')).toEqual(large);
     expect(await cache.get('none')).toBeUndefined();
+    expect(lookups).toEqual(['hit', 'hit', 'miss']);
     const { Redis } = await import('ioredis');
     const raw = new Redis(redis.url);
     expect((await raw.getBuffer('t:small'))![0]).toBe('{'.charCodeAt(0));
@@ -112,13 +114,16 @@ describe.skipIf(redisUnavailableReason() !== undefined)('the Redis base-model ca
   });
 
   it('a Redis that is gone makes get and set fail fast (the tiered cache logs them)', async () => {
-    const cache = createRedisBaseModelCache('redis://127.0.0.1:1', { prefix: 't' });
+    const lookups: string[] = [];
+    const cache = createRedisBaseModelCache('redis://127.0.0.1:1', { prefix: 't', onLookup: (r) => lookups.push(`redis ${r}`) });
     const { log, warnings } = recordingLog();
-    const tiered = tieredBaseModelCache(memoryBaseModelCache(), cache, log);
+    const tiered = tieredBaseModelCache(memoryBaseModelCache(undefined, { onLookup: (r) => lookups.push(`memory ${r}`) }), cache, log);
     await tiered.set('k', data('k'));
     expect(await tiered.get('k')).toEqual(data('k')); // from memory
     expect(await tiered.get('other')).toBeUndefined();
     expect(warnings).toEqual(['base model cache: set failed', 'base model cache: get failed']);
+    // A failed Redis lookup counts as a miss of that layer.
+    expect(lookups).toEqual(['memory hit', 'memory miss', 'redis miss']);
     await cache.close();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileArchitecture } from '../../src/architecture/index.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { boundaryFindings } from '../../src/review/boundary-findings.js';
@@ -97,5 +98,14 @@ index 1111111..2222222 100644
   it('finds nothing without architecture: boundaries', () => {
     const config = loadConfig('min_severity: low\n').config;
     expect(boundaryFindings({ config, files: [{ path: 'src/domain/order.ts', language: 'typescript', text: HEAD, added: new Set([1, 2]) }] })).toEqual([]);
+  });
+
+  it('judges with the architecture the review already compiled when given one (compiled once per review)', () => {
+    const config = loadConfig(CONFIG).config;
+    const files = [{ path: 'src/domain/order.ts', language: 'typescript' as const, text: HEAD, added: new Set([2]) }];
+    expect(boundaryFindings({ config, files }).map((f) => f.line)).toEqual([2]);
+    // A compiled architecture without the vendor rule: the given one is what judges, not config.architecture again.
+    const lenient = compileArchitecture(loadConfig(CONFIG.replace(/ {2}forbid:[\s\S]*$/, '')).config.architecture!);
+    expect(boundaryFindings({ config, files, compiled: lenient })).toEqual([]);
   });
 });

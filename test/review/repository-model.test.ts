@@ -71,11 +71,27 @@ describe('readRepositoryModel', () => {
     const { source, reads } = sourceOf();
     const first = await readRepositoryModel(input(source, cache, small));
     expect(first.view?.base.truncated).toBe(true);
-    expect(first.notes).toEqual([expect.stringMatching(/^The repository snapshot was cut at 2 files: the repository model covers `src\/orders`, `src\/webhooks` and, of the files read before the cut, those they import\.$/)]);
+    expect(first.notes).toEqual(['The repository snapshot was cut at 2 files: the repository model covers `src/orders`, `src/webhooks`; 1 more file they import was left out to stay within the budget.']);
     await readRepositoryModel(input(source, cache, small));
     expect(reads).toHaveLength(1);
     await readRepositoryModel({ ...input(source, cache, small), files: [added('src/notify/x.ts')] });
     expect(reads).toHaveLength(2);
+  });
+
+  it('reports each snapshot it needed by outcome, with its duration; a cached base model reads none (and the cache hears the hit)', async () => {
+    const lookups: string[] = [];
+    const cache = memoryBaseModelCache(undefined, { onLookup: (r) => lookups.push(r) });
+    const heard: Array<[string, number | undefined]> = [];
+    const onSnapshot = (outcome: string, seconds?: number) => heard.push([outcome, seconds]);
+    const config = defaultConfig();
+    const small = { ...config, integration_map: { ...config.integration_map, snapshot: { ...config.integration_map.snapshot, max_files: 2 } } };
+    await readRepositoryModel({ ...input(sourceOf().source, cache), onSnapshot });
+    await readRepositoryModel({ ...input(sourceOf().source, cache), onSnapshot });
+    await readRepositoryModel({ ...input(sourceOf({ ref: 'base2' }).source, cache, small), onSnapshot });
+    await readRepositoryModel({ ...input(sourceOf({ fail: true, ref: 'base3' }).source, cache), onSnapshot });
+    expect(heard.map(([o]) => o)).toEqual(['read', 'truncated', 'failed']);
+    for (const [, seconds] of heard) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(lookups).toEqual(['miss', 'hit', 'miss', 'miss']);
   });
 
   it('a failed snapshot is logged and noted; the review goes on without a model', async () => {
