@@ -568,7 +568,7 @@ describe("a consumer's own broker calls are not outbound points", () => {
 
   it('amqplib: the connection and channel built for the consumer (reported as outbound when nothing consumes)', () => {
     expect(extract(SNIPPETS.amqplib).filter((p) => p.direction === 'outbound')).toEqual([]);
-    const noConsumer = SNIPPETS.amqplib.source.replace(/  await channel\.consume[\s\S]*?\n  \}\);\n/, '');
+    const noConsumer = SNIPPETS.amqplib.source.replace(/ {2}await channel\.consume[\s\S]*?\n {2}\}\);\n/, '');
     expect(extract({ ...SNIPPETS.amqplib, source: noConsumer }).map((p) => p.label)).toEqual(['`amqp.connect(…)`', '`conn.createChannel(…)`']);
   });
 
