@@ -147,8 +147,33 @@ export function consumerRegistrations(root: SgNode, language: RuleLanguage, sour
     if (libs.size === 0 && family !== 'java') return [];
     const found = family === 'js' ? jsConsumers(root, language, source, libs) : family === 'python' ? pyConsumers(root, language, source, libs) : family === 'go' ? goConsumers(root, language, source, libs) : javaConsumers(root, language, source, libs);
     const seen = new Set<number>();
-    return found.filter((r) => !seen.has(r.anchor.id()) && !!seen.add(r.anchor.id())).sort((a, b) => lineOf(a.anchor) - lineOf(b.anchor));
+    const distinct = found.filter((r) => !seen.has(r.anchor.id()) && !!seen.add(r.anchor.id())).sort((a, b) => lineOf(a.anchor) - lineOf(b.anchor));
+    return mergeSameConsumer(distinct, language);
   });
+}
+
+/**
+ * One consumer subscribed in two branches (`if (fromBeginning) consumer.subscribe(topics, listener) else
+ * consumer.subscribe(topics)`) is one point: registrations by calls on the same receiver, in the same function,
+ * with no handler of their own or the same one, are merged into the first (their channels and plumbing joined).
+ */
+function mergeSameConsumer(registrations: ConsumerRegistration[], language: RuleLanguage): ConsumerRegistration[] {
+  const out: ConsumerRegistration[] = [];
+  const byKey = new Map<string, ConsumerRegistration>();
+  for (const r of registrations) {
+    const receiver = kindOf(r.anchor) === CALL_KIND[language] ? receiverText(r.anchor, language) : undefined;
+    const fn = enclosingFunction(r.anchor, language);
+    const key = receiver && fn ? `${r.broker}\u0000${receiver}\u0000${fn.id()}\u0000${r.handler?.id() ?? ''}` : undefined;
+    const first = key ? byKey.get(key) : undefined;
+    if (first) {
+      first.channels = unique([...first.channels, ...r.channels]);
+      first.plumbing.push(...r.plumbing);
+      continue;
+    }
+    if (key) byKey.set(key, r);
+    out.push(r);
+  }
+  return out;
 }
 
 const REGISTRATIONS = {};

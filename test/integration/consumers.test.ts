@@ -477,6 +477,26 @@ class Topics { static final String REFUNDS = "refunds.issued"; }
     ]);
   });
 
+  it('one point for one consumer subscribed in two branches (Java client)', () => {
+    const source = `package com.acme.queue;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+public class TopicConsumer {
+    private KafkaConsumer<String, byte[]> consumer;
+    protected void doSubscribe(List<String> topics, boolean fromBeginning) {
+        if (fromBeginning) {
+            consumer.subscribe(topics, new Rewind());
+        } else {
+            consumer.subscribe(topics);
+        }
+    }
+}
+`;
+    expect(summary({ path: 'src/main/java/com/acme/queue/TopicConsumer.java', language: 'java', source })).toEqual([{ line: 10, service: 'Kafka', label: '`consumer.subscribe(…)` (Kafka consumer)', function: 'doSubscribe' }]);
+  });
+
   it('one point per kafkajs consumer: its subscribe calls name the topics of its run', () => {
     const regs = consumerRegistrationsOf('typescript', SNIPPETS.kafkajs.source);
     expect(regs).toHaveLength(1);
