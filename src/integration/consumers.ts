@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../diff/types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../rules/ast/external-call.js';
 import { memoised } from '../rules/ast/file-memo.js';
-import { enclosingFunction, functionName, isFunctionNode, languageFamily, type LanguageFamily } from '../rules/ast/function-scope.js';
+import { enclosingFunction, functionName, isFunctionNode, knownKindsRule, languageFamily, type LanguageFamily } from '../rules/ast/function-scope.js';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { fieldOf, kindOf, lineOf } from '../rules/ast/node-text.js';
 import { parseSource } from '../rules/parse-source.js';
@@ -219,6 +219,8 @@ function consumerLabel(r: ConsumerRegistration, language: RuleLanguage): string 
 
 function handlerName(fn: SgNode, language: RuleLanguage): string | undefined {
   if (kindOf(fn) === 'decorated_definition') return fieldOf(fn, 'definition')?.field('name')?.text();
+  const parent = fn.parent();
+  if (parent && /^(public_)?field_definition$/.test(kindOf(parent))) return (fieldOf(parent, 'name') ?? fieldOf(parent, 'property'))?.text();
   return functionName(fn, language);
 }
 
@@ -310,6 +312,8 @@ export function channelsOf(node: SgNode | null | undefined, language: RuleLangua
     return s && !s.interpolated && s.value ? [s.value] : [];
   }
   if (k === 'regex') return [n.text()];
+  // `options.queueName ?? 'events-queue'`: the name written is the default.
+  if (k === 'binary_expression' && /^(\?\?|\|\|)$/.test(fieldOf(n, 'operator')?.text() ?? '')) return channelsOf(fieldOf(n, 'right'), language, source, depth + 1);
   if (k === 'identifier' || k === 'member_expression' || k === 'attribute' || k === 'field_access' || k === 'selector_expression') {
     const name = k === 'identifier' ? n.text() : lastName(n, language);
     const value = name ? constantOf(name, source) : undefined;
@@ -400,7 +404,7 @@ function callsOf(root: SgNode, language: RuleLanguage): Array<{ call: SgNode; me
 function jsConsumers(root: SgNode, language: RuleLanguage, source: string, libs: Map<Library, Map<string, string>>): ConsumerRegistration[] {
   const out: ConsumerRegistration[] = [];
   let namedCache: Map<string, SgNode> | undefined;
-  const named = (): Map<string, SgNode> => (namedCache ??= namedFunctions(root, language));
+  const named = (): Map<string, SgNode> => (namedCache ??= withClassFields(namedFunctions(root, language), root, language));
   const calls = callsOf(root, language);
   const all = calls.map((c) => c.call);
 
@@ -513,6 +517,16 @@ function jsConsumers(root: SgNode, language: RuleLanguage, source: string, libs:
     }
   }
   return out;
+}
+
+/** Class fields that hold a function (`worker_ = async (job) => { … }`): handlers are often written so. */
+function withClassFields(named: Map<string, SgNode>, root: SgNode, language: RuleLanguage): Map<string, SgNode> {
+  for (const f of root.findAll(knownKindsRule(language, ['public_field_definition', 'field_definition']))) {
+    const name = fieldOf(f, 'name') ?? fieldOf(f, 'property');
+    const value = fieldOf(f, 'value');
+    if (name && value && isFunctionNode(value, language) && !named.has(name.text())) named.set(name.text(), value);
+  }
+  return named;
 }
 
 function isSendOf(call: SgNode, language: RuleLanguage, command: RegExp): boolean {

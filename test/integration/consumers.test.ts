@@ -477,6 +477,27 @@ class Topics { static final String REFUNDS = "refunds.issued"; }
     ]);
   });
 
+  it('a BullMQ worker whose handler is a class field and whose queue name has a default', () => {
+    const source = `import { Queue, Worker } from 'bullmq';
+
+export class RedisEventBus {
+  private worker?: Worker;
+  constructor(private readonly options: { queueName?: string }) {
+    this.worker = new Worker(options.queueName ?? 'events-queue', this.work, { connection: {} });
+  }
+
+  work = async (job: { data: { id: string } }) => {
+    if (await this.alreadyProcessed(job.data.id)) return;
+    await handle(job.data);
+  };
+  private async alreadyProcessed(_id: string) { return false; }
+}
+async function handle(_d: unknown) {}
+`;
+    const [p] = inbound({ path: 'src/events/redis-event-bus.ts', language: 'typescript', source });
+    expect(p).toMatchObject({ line: 6, service: 'BullMQ', label: '`events-queue` (BullMQ queue)', function: 'work', facts: { idempotencyKey: true, onError: 'propagates' } });
+  });
+
   it('one point for one consumer subscribed in two branches (Java client)', () => {
     const source = `package com.acme.queue;
 
