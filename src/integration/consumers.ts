@@ -821,7 +821,7 @@ function javaConsumers(root: SgNode, language: RuleLanguage, source: string, lib
   const calls = libs.size > 0 ? callsOf(root, language) : [];
   const all = calls.map((c) => c.call);
   for (const { call, method, args } of calls) {
-    if (libs.has('kafka-client') && method === 'subscribe' && args.length >= 1 && kindOf(args[0]!) !== 'lambda_expression') {
+    if (libs.has('kafka-client') && method === 'subscribe' && args.length >= 1 && isKafkaSubscribe(call, args[0]!, source)) {
       out.push({ broker: 'Kafka', anchor: call, channels: channelsOf(args[0], language, source), plumbing: plumbingOf(call, all, root, language) });
     } else if (libs.has('rabbit-client') && method === 'basicConsume' && args.length >= 2) {
       out.push({ broker: 'RabbitMQ', anchor: call, channels: channelsOf(args[0], language, source), plumbing: plumbingOf(call, all, root, language) });
@@ -833,6 +833,17 @@ function javaConsumers(root: SgNode, language: RuleLanguage, source: string, lib
     }
   }
   return out;
+}
+
+/**
+ * The Java client's `consumer.subscribe(topics)` (a collection or a `Pattern`), not a Reactor or Flow
+ * `subscribe(this::handle)`: the receiver is named for a consumer or declared as one in the file.
+ */
+function isKafkaSubscribe(call: SgNode, topics: SgNode, source: string): boolean {
+  if (/^(lambda_expression|method_reference|object_creation_expression)$/.test(kindOf(topics))) return false;
+  const receiver = (fieldOf(call, 'object')?.text() ?? '').replace(/^this\./, '');
+  if (!/^\w+$/.test(receiver)) return false;
+  return /consumer/i.test(receiver) || new RegExp(`Consumer<[^;=]*>\\s+${receiver}\\b`).test(source);
 }
 
 /** `@KafkaListener(topics = {"a", Topics.B})`, `@SqsListener("q")`, `@RabbitListener(bindings = @QueueBinding(value = @Queue("q")))`. */

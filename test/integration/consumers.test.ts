@@ -584,6 +584,27 @@ func Run(g Group) error { return g.Consume(ctx, []string{"a"}, h{}) }
     expect(inbound({ path: 'internal/x/x.go', language: 'go', source: go })).toEqual([]);
   });
 
+  it('Java: a Reactor subscribe in a file that imports the Kafka consumer is not one; a consumer declared under another name is', () => {
+    const source = `package com.acme.audit;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import reactor.core.publisher.Flux;
+
+public class Audit {
+    private final KafkaConsumer<String, String> kc;
+    Audit(KafkaConsumer<String, String> kc) { this.kc = kc; }
+    void start(Flux<String> events) {
+        events.subscribe(this::store);
+        events.subscribe(e -> store(e));
+        kc.subscribe(List.of("audit.events"));
+    }
+    void store(String e) { }
+}
+`;
+    expect(summary({ path: 'src/main/java/com/acme/audit/Audit.java', language: 'java', source })).toEqual([{ line: 13, service: 'Kafka', label: '`audit.events` (Kafka topic)', function: 'start' }]);
+  });
+
   it('a Celery task on the project’s own app (`from proj.celery import app`) is one', () => {
     const py = `from proj.celery import app
 
