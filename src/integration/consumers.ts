@@ -36,7 +36,7 @@ export interface ConsumerRegistration {
  * its annotation or its receive call, so files without one of these words cost one regular expression.
  */
 const MENTIONS: Record<LanguageFamily, RegExp> = {
-  js: /kafkajs|kafka-javascript|\bbullmq\b|['"]bull['"]|bee-queue|amqplib|amqp-connection-manager|client-sqs|sqs-consumer|aws-sdk|['"]nats['"]|@nats-io\/|xreadgroup|xReadGroup/,
+  js: /kafkajs|kafka-javascript|\bbullmq\b|@nestjs\/bull|['"]bull['"]|bee-queue|amqplib|amqp-connection-manager|client-sqs|sqs-consumer|aws-sdk|['"]nats['"]|@nats-io\/|xreadgroup|xReadGroup/,
   python: /\bcelery\b|\bpika\b|\baio_pika\b|\bkafka\b|\baiokafka\b|\bconfluent_kafka\b|receive_message|\bnats\b|xreadgroup/,
   go: /sarama|kafka-go|confluent-kafka-go|nats\.go|streadway\/amqp|amqp091-go|service\/sqs|XReadGroup/,
   java: /@(KafkaListener|RabbitListener|JmsListener|SqsListener)\b|org\.apache\.kafka\.clients\.consumer|com\.rabbitmq\.client|services\.sqs|io\.nats\.client/,
@@ -53,6 +53,7 @@ type Library =
   | 'rdkafka'
   | 'bullmq'
   | 'bull'
+  | 'nest-bull'
   | 'amqp'
   | 'sqs'
   | 'sqs-consumer'
@@ -78,6 +79,7 @@ const LIBRARIES: Record<LanguageFamily, Array<[RegExp, Library]>> = {
     [/^node-rdkafka$/, 'rdkafka'],
     [/^bullmq$/, 'bullmq'],
     [/^(bull|bee-queue)$/, 'bull'],
+    [/^@nestjs\/(bull|bullmq)$/, 'nest-bull'],
     [/^(amqplib|amqplib\/callback_api|amqp-connection-manager)$/, 'amqp'],
     [/^@aws-sdk\/client-sqs$/, 'sqs'],
     [/^sqs-consumer$/, 'sqs-consumer'],
@@ -134,7 +136,7 @@ function librariesOf(root: SgNode, language: RuleLanguage, source: string): Map<
  * consumers, sarama consumer groups, kafka-go readers, Spring `@KafkaListener`, the Java client's `subscribe`),
  * RabbitMQ (amqplib `channel.consume`, pika `basic_consume`, aio-pika `queue.consume`, amqp091 `ch.Consume`,
  * `@RabbitListener`, `basicConsume`), SQS (receive polling loops, sqs-consumer, `@SqsListener`), NATS
- * (`subscribe` and JetStream), Redis streams (`XREADGROUP`), BullMQ workers, Celery tasks and `@JmsListener`.
+ * (`subscribe` and JetStream), Redis streams (`XREADGROUP`), BullMQ workers (also NestJS `@Processor`), Celery tasks and `@JmsListener`.
  * Only where the file shows the broker: an import of its library, the Spring annotation, or a receiver named
  * for it; an RxJS `.subscribe(fn)` or an `emitter.on('message')` is none. One registration per consumer: a
  * kafkajs consumer's `subscribe` calls give the topics of its `run`, which is the point.
@@ -464,6 +466,23 @@ function jsConsumers(root: SgNode, language: RuleLanguage, source: string, libs:
       if (method !== 'process' || !queues.has(receiver)) continue;
       const handler = handlerFunction(args[args.length - 1], language, named);
       out.push({ broker: 'BullMQ', anchor: call, channels: queues.get(receiver)!, ...(handler ? { handler } : {}), plumbing: [] });
+    }
+  }
+
+  const nest = libs.get('nest-bull');
+  if (nest) {
+    // NestJS: `@Processor('emails') export class EmailProcessor extends WorkerHost { async process(job) { … } }`, or `@Process()` methods (Bull).
+    const processors = new Set([...nest].filter(([, imported]) => imported === 'Processor').map(([local]) => local));
+    for (const d of processors.size > 0 ? root.findAll({ rule: { kind: 'decorator' } }) : []) {
+      const expr = d.children().find((c) => c.isNamed());
+      if (!expr || kindOf(expr) !== 'call_expression' || !processors.has(fieldOf(expr, 'function')?.text() ?? '')) continue;
+      const cls = kindOf(d.parent() ?? d) === 'class_declaration' ? d.parent() : d.parent()?.find({ rule: { kind: 'class_declaration' } });
+      if (!cls) continue;
+      const methods = cls.findAll({ rule: { kind: 'method_definition' } });
+      const handler = methods.find((m) => m.prev()?.kind() === 'decorator' && /^@Process\b/.test(m.prev()!.text())) ?? methods.find((m) => fieldOf(m, 'name')?.text() === 'process');
+      const arg = argumentsOf(expr)[0];
+      const name = arg && kindOf(unwrap(arg)) === 'object' ? propertyOf(arg, /^name$/) : arg;
+      out.push({ broker: 'BullMQ', anchor: d, channels: channelsOf(name, language, source), ...(handler ? { handler } : {}), plumbing: [] });
     }
   }
 

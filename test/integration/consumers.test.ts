@@ -498,6 +498,21 @@ async function handle(_d: unknown) {}
     expect(p).toMatchObject({ line: 6, service: 'BullMQ', label: '`events-queue` (BullMQ queue)', function: 'work', facts: { idempotencyKey: true, onError: 'propagates' } });
   });
 
+  it('a NestJS BullMQ processor: the queue of @Processor, its process method', () => {
+    const source = `import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+
+@Processor('invoices')
+export class InvoiceProcessor extends WorkerHost {
+  async process(job: Job<{ id: string }>): Promise<void> {
+    await issue(job.data.id);
+  }
+}
+async function issue(_id: string) {}
+`;
+    expect(summary({ path: 'src/invoices/invoice.processor.ts', language: 'typescript', source })).toEqual([{ line: 4, service: 'BullMQ', label: '`invoices` (BullMQ queue)', function: 'process' }]);
+  });
+
   it('one point for one consumer subscribed in two branches (Java client)', () => {
     const source = `package com.acme.queue;
 
