@@ -60,7 +60,8 @@ export function buildUserMessage(input: UserMessageInput): string {
       'not already in <rule_findings>; return no findings if there are none. ' +
       (input.integration
         ? 'Judge coupling and abstraction against <integration_map>, which the tool computed from the repository: a call ' +
-          'that goes around an adapter listed there, a vendor SDK or type outside its adapter, a new edge with no timeout or retry. '
+          'that goes around an adapter listed there, a vendor SDK or type outside its adapter, a new edge with no timeout or retry, ' +
+          'a new consumer (module <- broker [messaging]) whose handler does not deduplicate or swallows failures. '
         : '') +
       'Answer with the structured output only.',
   );

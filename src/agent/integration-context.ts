@@ -1,4 +1,4 @@
-import type { FactState, MapEdge } from '../integration/change-map.js';
+import { isConsumerEdge, type FactState, type MapEdge } from '../integration/change-map.js';
 import type { Adapter } from '../integration/types.js';
 import type { IntegrationContext } from '../review/ports.js';
 import { maskSecrets } from '../review/mask-secrets.js';
@@ -51,6 +51,11 @@ function sets(a: Adapter): string {
 /** `src/orders/refund -> Stripe [sdk]: n n n n; refund.ts:12,30`. */
 function edgeLine(e: MapEdge): string {
   const where = `${clean(e.module)} ${e.direction === 'inbound' ? '<-' : '->'} ${clean(e.service)} [${e.kind}]`;
+  if (isConsumerEdge(e)) {
+    const channels = (e.channels ?? []).slice(0, 3).map(clean).join(', ');
+    const retry = e.retry === 'yes' || e.retry === 'some' ? `y${e.backoff ? '+backoff' : '-backoff'}` : '?';
+    return `${where}: consumer${channels ? ` of ${channels}` : ''}; dedup ${MARK[e.idempotent ?? 'unknown']}, on failure ${e.onError ?? 'unknown'}, retry ${retry}, dead letter ${e.deadLetter === 'yes' ? 'y' : '?'}; ${sites(e)}`;
+  }
   if (e.direction === 'inbound') return `${where}: inbound webhook`;
   const timeout = e.timeout === 'yes' && e.timeoutMs !== undefined ? `${e.timeoutMs}ms` : MARK[e.timeout];
   const retry = e.retry === 'no' || e.retry === 'unknown' ? MARK[e.retry] : `${MARK[e.retry]}${e.backoff ? '+backoff' : '-backoff'}`;

@@ -21,6 +21,14 @@ export interface MapEdge {
   backoff: boolean;
   breaker: FactState;
   errorTranslation: FactState;
+  /** Consumer edges (see {@link isConsumerEdge}): the topics, queues or subjects consumed, as the code names them. */
+  channels?: string[];
+  /** Consumer edges: the handlers deduplicate messages. */
+  idempotent?: FactState;
+  /** Consumer edges: what the handlers do on a failure (`ResilienceFacts.onError`); `mixed` when they differ, `unknown` when not visible. */
+  onError?: 'nacks' | 'propagates' | 'swallows' | 'unacked' | 'mixed' | 'unknown';
+  /** Consumer edges: a dead-letter queue or topic is configured in the code (`yes`), or not visible (`unknown`). */
+  deadLetter?: FactState;
   /** The calls, head side (base side for a removed edge). */
   points: IntegrationPoint[];
 }
@@ -69,7 +77,7 @@ export function changeMap(head: readonly IntegrationPoint[], base: readonly Inte
   const services = [...new Set(edges.map((e) => e.service))];
   const kept = new Set(services.slice(0, maxServices));
   const drawn = edges.filter((e) => kept.has(e.service));
-  const headlines = drawn.filter((e) => e.status === 'added' && e.direction === 'outbound').map((e) => `adds a dependency on ${inlineCode(e.service)} from ${inlineCode(e.module)} (${factsPhrase(e)})`);
+  const headlines = drawn.filter((e) => e.status === 'added' && (e.direction === 'outbound' || isConsumerEdge(e))).map((e) => (isConsumerEdge(e) ? consumerHeadline(e) : `adds a dependency on ${inlineCode(e.service)} from ${inlineCode(e.module)} (${factsPhrase(e)})`));
   return { edges: drawn, headlines, omittedServices: services.length - kept.size };
 }
 
@@ -91,11 +99,32 @@ function state(points: readonly IntegrationPoint[], has: (f: ResilienceFacts) =>
   return values.some((v) => v === true) ? 'some' : values.some((v) => v === false) ? 'no' : 'unknown';
 }
 
+/** An inbound messaging edge: a module that consumes a topic, queue, subject, stream or task of a broker. */
+export const isConsumerEdge = (e: Pick<MapEdge, 'direction' | 'kind'>): boolean => e.direction === 'inbound' && e.kind === 'messaging';
+
+/** "adds a Kafka consumer (`orders.created`) in `src/billing/consumer`". The broker is one of the model's fixed names. */
+function consumerHeadline(e: MapEdge): string {
+  const channels = e.channels ?? [];
+  const shown = channels.length > 0 ? ` (${channels.slice(0, 3).map(inlineCode).join(', ')}${channels.length > 3 ? ', …' : ''})` : '';
+  return `adds a ${e.service} consumer${shown} in ${inlineCode(e.module)} (${consumerFactsPhrase(e)})`;
+}
+
+function consumerFields(points: readonly IntegrationPoint[]): Pick<MapEdge, 'channels' | 'idempotent' | 'onError' | 'deadLetter'> {
+  const handling = new Set(points.map((p) => p.facts.onError ?? 'unknown'));
+  return {
+    channels: [...new Set(points.flatMap((p) => p.channels ?? []))],
+    idempotent: state(points, (f) => f.idempotencyKey),
+    onError: handling.size === 1 ? [...handling][0]! : 'mixed',
+    deadLetter: points.some((p) => p.facts.deadLetter) ? 'yes' : 'unknown',
+  };
+}
+
 function edgeOf(points: IntegrationPoint[], status: MapEdge['status']): MapEdge {
   const first = points[0]!;
   const timeouts = points.map((p) => p.facts.timeoutMs).filter((n): n is number => n !== undefined);
   const retried = points.filter((p) => p.facts.retry !== undefined);
   return {
+    ...(isConsumerEdge(first) ? consumerFields(points) : {}),
     module: first.module,
     service: first.service,
     kind: first.kind,
@@ -113,6 +142,7 @@ function edgeOf(points: IntegrationPoint[], status: MapEdge['status']): MapEdge 
 
 /** `no timeout, no retry` / `timeout 5 s, retry with backoff, circuit breaker` (error translation is in the table). */
 export function factsPhrase(e: MapEdge): string {
+  if (isConsumerEdge(e)) return `consumer${e.channels && e.channels.length > 0 ? ` of ${e.channels.slice(0, 3).join(', ')}` : ''} (${consumerFactsPhrase(e)})`;
   if (e.direction === 'inbound') return 'inbound webhook';
   const parts: string[] = [];
   if (e.timeout === 'yes') parts.push(e.timeoutMs !== undefined ? `timeout ${formatMs(e.timeoutMs)}` : 'timeout');
@@ -125,3 +155,20 @@ export function factsPhrase(e: MapEdge): string {
 }
 
 const formatMs = (ms: number): string => (ms >= 1000 && ms % 100 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+const ON_ERROR: Record<NonNullable<MapEdge['onError']>, string> = {
+  nacks: 'nacks failed messages',
+  propagates: 'lets failures reach the library',
+  swallows: 'swallows failures (the message is acknowledged)',
+  unacked: 'leaves failed messages unacknowledged',
+  mixed: 'handles failures differently per handler',
+  unknown: 'failure handling not visible',
+};
+
+/** `no deduplication seen, swallows failures (the message is acknowledged), retry with backoff, dead letter`. */
+export function consumerFactsPhrase(e: MapEdge): string {
+  const parts = [e.idempotent === 'yes' ? 'deduplicates' : e.idempotent === 'some' ? 'deduplicates in some handlers' : 'no deduplication seen', ON_ERROR[e.onError ?? 'unknown']];
+  if (e.retry === 'yes' || e.retry === 'some') parts.push(e.backoff ? 'retry with backoff' : 'retry without backoff');
+  if (e.deadLetter === 'yes') parts.push('dead letter');
+  return parts.join(', ');
+}

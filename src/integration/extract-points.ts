@@ -9,6 +9,7 @@ import { parseSource } from '../rules/parse-source.js';
 import { httpCallWithoutTimeout } from '../rules/resilience/http-call-without-timeout.js';
 import { webhookHandlers } from '../rules/security/webhook-handlers.js';
 import type { RuleContext } from '../rules/types.js';
+import { consumerPoints, consumerRegistrations } from './consumers.js';
 import { moduleOf } from './module-graph.js';
 import { callFacts, fileResilience } from './resilience-facts.js';
 import { fileServices, serviceOfCall } from './services.js';
@@ -23,8 +24,9 @@ export interface FilePoints {
 
 /**
  * The integration points of one source file: every call that leaves the process (recognised exactly as the
- * rules recognise it: `externalCallCertainty`), with the service it reaches and its resilience facts, and every
- * inbound webhook endpoint. Tests, scripts, migrations and CLI entry points are not part of the running
+ * rules recognise it: `externalCallCertainty`), with the service it reaches and its resilience facts, every
+ * inbound webhook endpoint, and every message consumer (`consumerRegistrations`: Kafka, RabbitMQ, SQS, NATS,
+ * Redis streams, BullMQ, Celery, JMS), whose own broker calls are not counted again as outbound points. Tests, scripts, migrations and CLI entry points are not part of the running
  * system and give none.
  *
  * @example extractIntegrationPoints({ path: 'src/billing/refund.ts', language: 'typescript', source })
@@ -57,7 +59,11 @@ export function integrationPointsOf(ctx: RuleContext, missingTimeout?: ReadonlyS
   const resilience = fileResilience(root.root(), language, source, missing);
   const module = moduleOf(path, language);
   const points: IntegrationPoint[] = [];
+  // Message consumers (a gate on the file's text first): their own broker calls (the receive, acks, the client built for them) are not outbound points.
+  const consumers = consumerRegistrations(root.root(), language, source);
+  const plumbing = new Set(consumers.flatMap((c) => c.plumbing.map((n) => n.id())));
   for (const call of root.root().findAll({ rule: { kind: CALL_KIND[language] } })) {
+    if (plumbing.size > 0 && plumbing.has(call.id())) continue;
     const certainty = externalCallCertainty(call, language);
     if (!certainty || onResultOfExternalCall(call, language)) continue;
     const { service, kind } = serviceOfCall(call, language, calleeSegments(call, language), services);
@@ -93,6 +99,7 @@ export function integrationPointsOf(ctx: RuleContext, missingTimeout?: ReadonlyS
       facts: { breaker: false, idempotencyKey: false, rateLimited: false, errorTranslation: false },
     });
   }
+  points.push(...consumerPoints(consumers, { path, language, source, module }));
   return points.sort((a, b) => a.line - b.line);
 }
 

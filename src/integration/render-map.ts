@@ -1,5 +1,5 @@
 import { escapeTableCell, inlineCode } from '../review/markdown.js';
-import { factsPhrase, type ChangeMap, type FactState, type MapEdge } from './change-map.js';
+import { factsPhrase, isConsumerEdge, type ChangeMap, type FactState, type MapEdge } from './change-map.js';
 
 /**
  * Module and service names come from the pull request: in a mermaid label only plain characters are kept
@@ -12,6 +12,10 @@ const CHANGE: Record<MapEdge['status'], string> = { added: '**added**', changed:
 
 /** The short label of an edge in the diagram: `timeout ✗ · retry+backoff · breaker`. */
 function edgeLabel(e: MapEdge): string {
+  if (isConsumerEdge(e)) {
+    const channels = e.channels ?? [];
+    return channels.length > 0 ? `consumes ${channels.slice(0, 2).join(', ')}${channels.length > 2 ? ', …' : ''}` : 'consumes';
+  }
   if (e.direction === 'inbound') return 'webhook';
   const parts = [`timeout ${MARK[e.timeout]}`];
   if (e.retry === 'yes' || e.retry === 'some') parts.push(e.backoff ? 'retry+backoff' : 'retry, no backoff');
@@ -56,8 +60,10 @@ export function renderIntegrationMap(map: ChangeMap): string {
   diagram.push('```');
   lines.push(...diagram, '');
 
-  lines.push('| module | service | change | timeout | retry | circuit breaker | errors translated |', '|---|---|---|---|---|---|---|');
-  for (const e of map.edges) {
+  const calls = map.edges.filter((e) => !isConsumerEdge(e));
+  const consumers = map.edges.filter(isConsumerEdge);
+  if (calls.length > 0) lines.push('| module | service | change | timeout | retry | circuit breaker | errors translated |', '|---|---|---|---|---|---|---|');
+  for (const e of calls) {
     const cells = [
       inlineCode(e.module),
       inlineCode(e.service),
@@ -69,10 +75,30 @@ export function renderIntegrationMap(map: ChangeMap): string {
     ];
     lines.push(`| ${cells.map((c) => escapeTableCell(c)).join(' | ')} |`);
   }
+  if (consumers.length > 0) {
+    if (calls.length > 0) lines.push('');
+    lines.push('| module (consumer) | broker | consumes | change | deduplicates | on failure | retry | dead letter |', '|---|---|---|---|---|---|---|---|');
+    for (const e of consumers) {
+      const cells = [
+        inlineCode(e.module),
+        inlineCode(e.service),
+        (e.channels ?? []).length > 0 ? e.channels!.slice(0, 3).map(inlineCode).join(', ') + (e.channels!.length > 3 ? ', …' : '') : '?',
+        CHANGE[e.status],
+        MARK[e.idempotent ?? 'unknown'],
+        ON_FAILURE[e.onError ?? 'unknown'],
+        e.retry === 'yes' || e.retry === 'some' ? (e.backoff ? '✓ backoff' : '✓ no backoff') : '?',
+        e.deadLetter === 'yes' ? '✓' : '?',
+      ];
+      lines.push(`| ${cells.map((c) => escapeTableCell(c)).join(' | ')} |`);
+    }
+  }
   if (map.omittedServices > 0) lines.push('', `${map.omittedServices} more service${map.omittedServices === 1 ? '' : 's'} not drawn.`);
   lines.push('', '✓ set on every call · ✗ on none · ~ on some · ? not visible in the code (e.g. set by a framework).');
+  if (consumers.length > 0) lines.push('On failure: nacks (rejects, retries or dead-letters the message) · propagates (to the library\'s retry or redelivery) · **swallows** (acknowledged and lost) · unacked (left for redelivery).');
   return lines.join('\n');
 }
+
+const ON_FAILURE: Record<NonNullable<MapEdge['onError']>, string> = { nacks: 'nacks', propagates: 'propagates', swallows: '**swallows**', unacked: 'unacked', mixed: '~', unknown: '?' };
 
 /** The integration map as plain text for the CLI's text output. */
 export function integrationMapText(map: ChangeMap): string[] {

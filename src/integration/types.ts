@@ -16,12 +16,21 @@ export interface ResilienceFacts {
   retry?: 'backoff' | 'fixed';
   /** A circuit breaker wraps the call (opossum, resilience4j, gobreaker, pybreaker, Polly-style names). */
   breaker: boolean;
-  /** The call carries an idempotency key. */
+  /** The call carries an idempotency key; for a consumer, its handler deduplicates (message id, idempotency key, processed-ids store). */
   idempotencyKey: boolean;
   /** A rate limiter guards the call (Bottleneck, p-limit, `rate.Limiter`, Guava/resilience4j `RateLimiter`). */
   rateLimited: boolean;
   /** A failure of the call is translated into the caller's own error (wrapped with a cause, or a domain error). */
   errorTranslation: boolean;
+  /**
+   * Consumers only: what the handler does when processing a message fails. `nacks`: it rejects, nacks, retries
+   * or dead-letters the message; `propagates`: the error reaches the library (its retry, redelivery or DLQ
+   * decides); `swallows`: a catch neither rethrows nor nacks, so the message is acknowledged and lost;
+   * `unacked`: such a catch where the handler acknowledges only on success (the message waits for redelivery).
+   */
+  onError?: 'nacks' | 'propagates' | 'swallows' | 'unacked';
+  /** Consumers only: the file configures a dead-letter queue or topic (never claimed absent: it is often broker configuration). */
+  deadLetter?: boolean;
 }
 
 /** One place where the repository talks to something outside the process, or receives a webhook. */
@@ -29,7 +38,7 @@ export interface IntegrationPoint {
   /** What is reached: a vendor (`Stripe`), a host (`crm.example.com`), a store (`PostgreSQL`), a queue (`Kafka`), or a client named in code (`payments client`). */
   service: string;
   kind: IntegrationKind;
-  /** `inbound` for webhook endpoints, `outbound` for everything else. */
+  /** `inbound` for webhook endpoints and message consumers, `outbound` for everything else. */
   direction: 'inbound' | 'outbound';
   path: string;
   language: RuleLanguage;
@@ -39,8 +48,10 @@ export interface IntegrationPoint {
   function?: string;
   /** The module the point belongs to (see `moduleOf`). */
   module: string;
-  /** The call as quoted in a review: `` `stripe.refunds.create(…)` ``. */
+  /** The call as quoted in a review: `` `stripe.refunds.create(…)` ``; for a consumer, what it consumes: `` `orders.created` (Kafka topic)``. */
   label: string;
+  /** Consumers only: the topics, queues, subjects, streams or task names consumed, when the code names them. */
+  channels?: string[];
   /** `known` when a library, an import or the call's shape says it leaves the process; `probable` when only a receiver name does. */
   certainty: 'known' | 'probable';
   facts: ResilienceFacts;

@@ -75,4 +75,11 @@ describe('the agent gets the integration map', () => {
     const block = estimateTokens(renderIntegrationContext(integration));
     expect(withMap.requests[0]!.estimatedInputTokens - plain.requests[0]!.estimatedInputTokens).toBeGreaterThanOrEqual(block);
   });
+
+  it('says consumer for an inbound messaging edge, with what its handler does', () => {
+    const consumer = point({ service: 'Kafka', kind: 'messaging', direction: 'inbound', path: 'src/billing/consumer.ts', module: 'src/billing/consumer', line: 9, label: '`orders.created` (Kafka topic)', channels: ['orders.created'], facts: { breaker: false, idempotencyKey: true, rateLimited: false, errorTranslation: false, onError: 'nacks', retry: 'backoff', deadLetter: true } });
+    const text = renderIntegrationContext({ map: changeMap([consumer], []) });
+    expect(text).toContain('+ src/billing/consumer <- Kafka [messaging]: consumer of orders.created; dedup y, on failure nacks, retry y+backoff, dead letter y; consumer.ts:9');
+    expect(text).not.toContain('webhook');
+  });
 });

@@ -77,4 +77,39 @@ describe('change map', () => {
     // In the table the names are code spans, one line each.
     expect(md).toContain('| ````src/a ``` # hi```` |');
   });
+
+  it('draws a new consumer as consumption (broker --> module), with its own table and headline', () => {
+    const consumer = `import { Kafka } from 'kafkajs';
+const consumer = new Kafka({ brokers: ['k:9092'] }).consumer({ groupId: 'billing' });
+export async function start() {
+  await consumer.subscribe({ topic: 'orders.created' });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      try {
+        await settle(message);
+      } catch (err) {
+        console.error(err);
+      }
+    },
+  });
+}
+async function settle(_m: unknown) {}
+`;
+    const map = changeMap(points('src/billing/consumer.ts', consumer), []);
+    expect(map.edges.map((e) => [e.direction, e.kind, e.service, e.module, e.status, e.channels, e.onError, e.idempotent])).toEqual([
+      ['inbound', 'messaging', 'Kafka', 'src/billing/consumer', 'added', ['orders.created'], 'swallows', 'no'],
+    ]);
+    expect(map.headlines).toEqual(['adds a Kafka consumer (`orders.created`) in `src/billing/consumer` (no deduplication seen, swallows failures (the message is acknowledged))']);
+    const md = renderIntegrationMap(map);
+    expect(md).toContain('This PR adds a Kafka consumer (`orders.created`) in `src/billing/consumer`');
+    expect(md).toContain('  s1(["Kafka"]) -- "consumes orders.created" --> m0["src/billing/consumer"]');
+    expect(md).toContain('| module (consumer) | broker | consumes | change | deduplicates | on failure | retry | dead letter |');
+    expect(md).toContain('| `src/billing/consumer` | `Kafka` | `orders.created` | **added** | ✗ | **swallows** | ? | ? |');
+    // No call edges: the outbound table is left out, not printed empty.
+    expect(md).not.toContain('| module | service |');
+    expect(integrationMapText(map)).toContain('  Kafka -> src/billing/consumer [added] consumer of orders.created (no deduplication seen, swallows failures (the message is acknowledged))');
+    // A webhook is still a webhook.
+    const webhook = points('src/webhooks/stripe.ts', "import express from 'express';\nconst app = express();\napp.post('/webhooks/stripe', async (req, res) => { res.sendStatus(200); });\n");
+    expect(renderIntegrationMap(changeMap(webhook, []))).toContain('-- "webhook" -->');
+  });
 });

@@ -40,4 +40,20 @@ describe('layers inferred from the integration model', () => {
     expect(layers['src/orders/cancel-order.test.ts']).toBe('unknown');
     expect(layers['src/cli/refund.ts']).toBe('entry');
   });
+
+  it('a module that consumes messages is the edge, even when it imports an adapter and its name says nothing', () => {
+    const files = [
+      ...loadFixture('ts-shop'),
+      {
+        path: 'src/orders/settle-orders.ts',
+        language: 'typescript' as const,
+        source: "import { Kafka } from 'kafkajs';\nimport { refund } from '../lib/payments';\nconst consumer = new Kafka({ brokers: ['k:9092'] }).consumer({ groupId: 'orders' });\nexport async function start() {\n  await consumer.subscribe({ topic: 'orders.cancelled' });\n  await consumer.run({ eachMessage: async ({ message }) => { await refund(String(message.key)); } });\n}\n",
+      },
+    ];
+    const layers = inferLayers(buildIntegrationModel(files), files);
+    expect(layers['src/orders/settle-orders.ts']).toBe('edge');
+    // Without the consumer the same module is business logic (it imports the payments adapter).
+    const plain = files.map((f) => (f.path === 'src/orders/settle-orders.ts' ? { ...f, source: "import { refund } from '../lib/payments';\nexport async function settle(id: string) {\n  await refund(id);\n}\n" } : f));
+    expect(inferLayers(buildIntegrationModel(plain), plain)['src/orders/settle-orders.ts']).toBe('business');
+  });
 });
