@@ -14,6 +14,7 @@ import {
 import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
+import { isModuleOutsideRuntime } from './build-model.js';
 import { parseFile } from './extract-points.js';
 import { moduleOf, resolveImport } from './module-graph.js';
 import type { SgNode } from '@ast-grep/napi';
@@ -43,6 +44,13 @@ const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messagin
  * of them says nothing about the others, so they never make an adapter-bypass or an SDK-outside-adapter finding.
  */
 const UMBRELLA_VENDORS = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
+
+/**
+ * Vendors whose SDK clients retry with backoff (and bound each try) unless told not to: AWS (standard mode,
+ * 3 attempts), Azure (`StorageRetryOptions`: 4 tries, exponential), Google Cloud (gax retry settings for
+ * idempotent calls). A new dependency on them is never "without a retry policy".
+ */
+const RETRYING_SDKS = new Set(['AWS', 'Google Cloud', 'Azure']);
 
 /**
  * A service the model named with an identity that holds across files: a vendor SDK, a host, a broker. Not a
@@ -110,10 +118,21 @@ function context(input: RepositoryFindingsInput): Ctx {
   };
 }
 
-/** A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name). */
+/**
+ * A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name)
+ * nor named after the vendor it calls: `stripe/get-invoices.ts`, `stripe-webhook.ts` are the vendor's own
+ * code (a folder of one-function files, a webhook handler), not business logic around its adapter.
+ */
 function newPointsOutsideAdapters(ctx: Ctx): IntegrationPoint[] {
   return ctx.input.model.points.filter(
-    (p) => isNamedService(p) && !UMBRELLA_VENDORS.has(p.service) && ctx.isAdded(p.path, p.line) && ctx.isRuntime(p.path) && !ctx.adapterModules.has(p.module) && !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter'),
+    (p) =>
+      isNamedService(p) &&
+      !UMBRELLA_VENDORS.has(p.service) &&
+      ctx.isAdded(p.path, p.line) &&
+      ctx.isRuntime(p.path) &&
+      !ctx.adapterModules.has(p.module) &&
+      !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter') &&
+      !isNamedAfterVendor(p.path, serviceKeys(p.service)),
   );
 }
 
@@ -180,7 +199,7 @@ function crossingTypes(ctx: Ctx): Finding[] {
     const adapters = ctx.input.model.adapters.filter((a) => a.module === module);
     if (adapters.length === 0) continue;
     // Who uses the adapter: business modules, not other adapters, tests or scripts.
-    const users = [...(ctx.importers.get(module) ?? [])].filter((m) => !ctx.adapterModules.has(m) && !hasFileRole(`${m}.x`, '', 'adapter', 'test', 'script', 'migration', 'cli'));
+    const users = [...(ctx.importers.get(module) ?? [])].filter((m) => !ctx.adapterModules.has(m) && !hasFileRole(`${m}.ts`, '', 'adapter') && !isModuleOutsideRuntime(m));
     if (users.length === 0) continue;
     const parsed = parseFile(file);
     if ('error' in parsed) continue;
@@ -336,6 +355,15 @@ function firstAdded(ctx: Ctx, path: string, from: number, to: number): number | 
 
 const vendorKeys = (vendor: string): readonly string[] => vendorSdks().find((v) => v.name === vendor)?.keys ?? [];
 
+/** The words a module named after a service uses: a vendor's keys, or a host's name (`api.notion.com` → `notion`). */
+function serviceKeys(service: string): readonly string[] {
+  const labels = service.toLowerCase().split('.');
+  if (labels.length < 2) return vendorKeys(service);
+  // `api.foo.co.uk`: the name before a second-level suffix.
+  const i = labels.length >= 3 && /^(co|com|org|net|gov|ac|edu)$/.test(labels[labels.length - 2]!) ? labels.length - 3 : labels.length - 2;
+  return [labels[i]!];
+}
+
 function duplicateRetries(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const p of newPointsOutsideAdapters(ctx)) {
@@ -394,7 +422,7 @@ function newIntegrations(ctx: Ctx): Finding[] {
   const known = new Set((base ? base.points : ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line))).map((p) => p.service));
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of ctx.input.model.points) {
-    if (!isNamedService(p) || known.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path)) continue;
+    if (!isNamedService(p) || RETRYING_SDKS.has(p.service) || known.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path)) continue;
     byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
   }
   const out: Finding[] = [];
