@@ -11,7 +11,7 @@ import {
   vendorSdkOutsideAdapter,
   vendorTypeCrossesAdapter,
 } from '../rules/families/repository.js';
-import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
+import { hasFileRole, isOutsideRuntime, nameWords } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
 import { isModuleOutsideRuntime } from './build-model.js';
@@ -132,8 +132,20 @@ function newPointsOutsideAdapters(ctx: Ctx): IntegrationPoint[] {
       ctx.isRuntime(p.path) &&
       !ctx.adapterModules.has(p.module) &&
       !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter') &&
-      !isNamedAfterVendor(p.path, serviceKeys(p.service)),
+      !isNearVendorName(p.path, serviceKeys(p.service)),
   );
+}
+
+/**
+ * The file, its folder or the folder above is named after the vendor (`stripe-webhook.ts`,
+ * `stripe/get-invoices.ts`, `stripe/webhook/on-checkout.ts`): the vendor's own code. Only the nearest folders
+ * count: in `apps/stripe/src/app/…/use-case.ts` (a whole app for one vendor) the use case is business logic.
+ */
+function isNearVendorName(path: string, keys: readonly string[]): boolean {
+  const parts = path.split('/');
+  const near = [...parts.slice(-3, -1), parts[parts.length - 1]!.replace(/\.[^.]+$/, '')];
+  const words = new Set(near.flatMap(nameWords));
+  return keys.some((k) => words.has(k));
 }
 
 const sourceOf = (ctx: Ctx, path: string): string => ctx.input.files?.get(path)?.source ?? '';
@@ -210,10 +222,14 @@ function crossingTypes(ctx: Ctx): Finding[] {
       const method = sig.label.replace(/[`()]/g, '').split('.').pop() ?? sig.label;
       const key = `${method} ${[...new Set(sig.refs.map((r) => r.text))].sort().join(' ')}`;
       if (added.length === 0 || said.has(key)) continue;
+      // Modules named after the vendor (its webhook handler, `stripe/…`) are the vendor's own code, not callers it must be hidden from.
+      const vendorNames = [...new Set(added.map((r) => r.vendor))];
+      const callers = users.filter((u) => !vendorNames.some((v) => isNearVendorName(u, vendorKeys(v))));
+      if (callers.length === 0) continue;
       said.add(key);
-      const vendors = [...new Set(added.map((r) => r.vendor))].join(', ');
+      const vendors = vendorNames.join(', ');
       const types = [...new Set(added.map((r) => r.text))];
-      const listed = users.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (users.length > 3 ? ', …' : '');
+      const listed = callers.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (callers.length > 3 ? ', …' : '');
       out.push(
         finding(ctx, vendorTypeCrossesAdapter, path, added[0]!.line, {
           title: `Adapter ${sig.label} exposes ${vendors} SDK types to its callers`,
@@ -419,10 +435,24 @@ function refreshedInBase(ctx: Ctx, r: { path: string; function: string }): boole
 function newIntegrations(ctx: Ctx): Finding[] {
   const base = ctx.input.baseModel;
   // Without a base model, a service reached anywhere outside the added lines was there before.
-  const known = new Set((base ? base.points : ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line))).map((p) => p.service));
+  // Head points on lines the change did not add were in the base too, even when the base model missed them
+  // (a base file without integration signals is not parsed; its head version always is). Only points the
+  // model knows are remote: a receiver's guessed service can take the name of an SDK the change imports.
+  const unchanged = ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line));
+  const before = base ? [...base.points, ...unchanged.filter((p) => p.certainty === 'known')] : unchanged;
+  const known = new Set(before.map((p) => p.service));
+  // A vendor the base reaches through the repository's own client is named by its receiver there
+  // (`stripe.customers (external)`) and by the SDK here (`Stripe`): the same dependency, not a new one.
+  // When the new call goes through a client imported from the repository's own module (documenso's shared
+  // `stripe` instance), it is the same dependency; a client the change builds itself is a new one.
+  const reachedBefore = (p: IntegrationPoint): boolean => {
+    if (known.has(p.service)) return true;
+    const keys = vendorKeys(p.service);
+    return keys.length > 0 && before.some((b) => JUDGED_KINDS.has(b.kind) && isNamedAfterVendor(b.service.replace(/[./]/g, ' '), keys)) && receiverFromRepository(ctx, p);
+  };
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of ctx.input.model.points) {
-    if (!isNamedService(p) || RETRYING_SDKS.has(p.service) || known.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path)) continue;
+    if (!isNamedService(p) || RETRYING_SDKS.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path) || reachedBefore(p)) continue;
     byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
   }
   const out: Finding[] = [];
@@ -440,6 +470,21 @@ function newIntegrations(ctx: Ctx): Finding[] {
     );
   }
   return out;
+}
+
+/** The call's receiver (`stripe` of `stripe.prices.search(…)`) is a name the file imports from a module of the repository. */
+function receiverFromRepository(ctx: Ctx, p: IntegrationPoint): boolean {
+  const file = ctx.input.files?.get(p.path);
+  const receiver = /^`?(?:await\s+)?(?:this\.)?([\w$]+)/.exec(p.label)?.[1];
+  if (!file || !receiver) return false;
+  const parsed = parseFile(file);
+  if ('error' in parsed) return false;
+  const modules = new Set<string>();
+  for (const [from, targets] of ctx.input.model.imports) {
+    modules.add(from);
+    for (const t of targets) modules.add(t);
+  }
+  return importStatements(parsed.ctx.root, file.language).some((imp) => imp.names.some((n) => n.local === receiver) && resolveImport(file, imp.module, { modules }) !== undefined);
 }
 
 /**

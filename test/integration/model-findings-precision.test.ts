@@ -97,3 +97,65 @@ describe('adapters: only runtime importers count', () => {
     expect(['src/pay', 'app/services/notify', 'src/main/java/com/acme/Pay', 'internal/ledger'].map(isModuleOutsideRuntime)).toEqual([false, false, false, false]);
   });
 });
+
+describe('repository rules: one vendor under two names, and its own webhook code', () => {
+  const client = ts('src/lib/stripe-client.ts', "import Stripe from 'stripe';\n\nexport const stripe = new Stripe(process.env.STRIPE_KEY ?? '');\n");
+  const customers = ts('src/billing/customers.ts', "import { stripe } from '../lib/stripe-client';\n\nexport async function findCustomer(email: string) {\n  return stripe.customers.list({ email });\n}\n");
+
+  it('new-integration: the base reaches Stripe through the repository\'s client (named by its receiver), so a module importing the SDK adds no new dependency (documenso)', () => {
+    const prices = ts(
+      'src/billing/prices.ts',
+      "import Stripe from 'stripe';\nimport { stripe } from '../lib/stripe-client';\n\nexport async function listPrices(): Promise<Stripe.Price[]> {\n  const { data } = await stripe.prices.search({ query: \"active:'true'\" });\n  return data;\n}\n",
+    );
+    const base = buildIntegrationModel([client, customers]);
+    expect(base.points.map((p) => p.service)).toContain('stripe.customers (external)');
+    const head = buildIntegrationModel([client, customers, prices]);
+    expect(head.points.filter((p) => p.path === prices.path).map((p) => p.service)).toEqual(['Stripe']);
+    const run = (baseModel: typeof base) =>
+      brief(repositoryFindings({ model: head, baseModel, added: new Map([[prices.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[prices.path, prices]]), ruleIds: new Set(['new-integration-without-resilience']) }));
+    expect(run(base)).toEqual([]);
+    // Without the receiver-named calls, Stripe is new.
+    const alone = buildIntegrationModel([client, prices]);
+    expect(brief(repositoryFindings({ model: alone, baseModel: buildIntegrationModel([client]), added: new Map([[prices.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[prices.path, prices]]), ruleIds: new Set(['new-integration-without-resilience']) }))).toEqual([
+      ['new-integration-without-resilience', 'src/billing/prices.ts', 5],
+    ]);
+    // A client the change builds itself, beside the repository's (the labelled saleor refund case): a new dependency.
+    const own = ts(prices.path, prices.source.replace("import { stripe } from '../lib/stripe-client';", "const stripe = new Stripe(process.env.STRIPE_KEY ?? '');"));
+    const ownHead = buildIntegrationModel([client, customers, own]);
+    expect(brief(repositoryFindings({ model: ownHead, baseModel: base, added: new Map([[own.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[own.path, own]]), ruleIds: new Set(['new-integration-without-resilience']) }))).toEqual([
+      ['new-integration-without-resilience', 'src/billing/prices.ts', 5],
+    ]);
+  });
+
+  it('vendor-type-crosses-adapter: a Stripe type in an adapter\'s signature that only Stripe\'s own webhook code imports (documenso `stripe/webhook/…`)', () => {
+    const payments = loadFixture('ts-shop').find((f) => f.path === 'src/lib/payments.ts')!;
+    const head = ts(payments.path, `${payments.source}\nexport async function retrieve(id: string): Promise<Stripe.Charge> {\n  return stripe.charges.retrieve(id);\n}\n`);
+    const errors = loadFixture('ts-shop').find((f) => f.path === 'src/lib/errors.ts')!;
+    const webhook = ts('src/webhooks/stripe-events.ts', "import { retrieve } from '../lib/payments';\n\nexport async function onChargeEvent(id: string): Promise<boolean> {\n  const charge = await retrieve(id);\n  return charge.paid;\n}\n");
+    const headFiles = [errors, webhook, head];
+    const added = new Map([[head.path, new Set(head.source.split('\n').map((_, i) => i + 1).filter((l) => l > payments.source.split('\n').length))]]);
+    const model = buildIntegrationModel(headFiles);
+    expect(model.adapters.some((a) => a.module === 'src/lib/payments' && a.importedBy.includes('src/webhooks/stripe-events'))).toBe(true);
+    const run = (files: SourceFile[]) => brief(repositoryFindings({ model: buildIntegrationModel(files), added, files: new Map([[head.path, head]]), ruleIds: new Set(['vendor-type-crosses-adapter']) }));
+    expect(run(headFiles)).toEqual([]);
+    // The same webhook code in a business module: the Stripe type now crosses.
+    expect(run([errors, { ...webhook, path: 'src/orders/charge-events.ts' }, head])).toEqual([['vendor-type-crosses-adapter', 'src/lib/payments.ts', 22]]);
+  });
+});
+
+describe('repository rules: a base model that missed a file', () => {
+  it('new-integration: calls on lines the change did not add were in the base, even when the base model has no points for the file (saleor razorpay)', () => {
+    const before = "import razorpay\n\n\ndef capture(token, amount):\n    return razorpay.Client(auth=('k', 's')).payment.capture(token, amount)\n";
+    const after = "import razorpay\n\n\ndef capture(token, amount):\n    return razorpay.Client(auth=('k', 's')).payment.capture(token, amount)\n\n\ndef refund(client, token, amount):\n    return razorpay.Client(auth=('k', 's')).payment.refund(token, amount)\n";
+    const file = { path: 'shop/payments/razorpay_gateway.py', language: 'python' as const, source: after };
+    const model = buildIntegrationModel([file]);
+    expect(model.points.filter((p) => p.path === file.path).map((p) => p.service)).toContain('Razorpay');
+    // The base model read the file without parsing it (no points), as a snapshot does for a file without integration signals.
+    const baseModel = { ...buildIntegrationModel([]), points: [] };
+    const added = new Map([[file.path, new Set(after.split('\n').map((_, i) => i + 1).filter((l) => l > before.split('\n').length - 1))]]);
+    const run = (a: typeof added) => brief(repositoryFindings({ model, baseModel, added: a, files: new Map([[file.path, file]]), ruleIds: new Set(['new-integration-without-resilience']) }));
+    expect(run(added)).toEqual([]);
+    // The whole file added: Razorpay is new.
+    expect(run(new Map([[file.path, new Set(after.split('\n').map((_, i) => i + 1))]])).map((f) => f[0])).toEqual(['new-integration-without-resilience']);
+  });
+});
