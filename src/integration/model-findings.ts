@@ -441,15 +441,10 @@ function newIntegrations(ctx: Ctx): Finding[] {
   const unchanged = ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line));
   const before = base ? [...base.points, ...unchanged.filter((p) => p.certainty === 'known')] : unchanged;
   const known = new Set(before.map((p) => p.service));
-  // A vendor the base reaches through the repository's own client is named by its receiver there
-  // (`stripe.customers (external)`) and by the SDK here (`Stripe`): the same dependency, not a new one.
-  // When the new call goes through a client imported from the repository's own module (documenso's shared
-  // `stripe` instance), it is the same dependency; a client the change builds itself is a new one.
-  const reachedBefore = (p: IntegrationPoint): boolean => {
-    if (known.has(p.service)) return true;
-    const keys = vendorKeys(p.service);
-    return keys.length > 0 && before.some((b) => JUDGED_KINDS.has(b.kind) && isNamedAfterVendor(b.service.replace(/[./]/g, ' '), keys)) && receiverFromRepository(ctx, p);
-  };
+  // A call through a client the repository already had (documenso's shared `stripe` instance, imported from
+  // its own module) adds no dependency, whatever the model names the base's calls through it (or missed
+  // them); a client the change builds itself, or a client module it adds, is a new one.
+  const reachedBefore = (p: IntegrationPoint): boolean => known.has(p.service) || (base !== undefined && p.kind === 'sdk' && receiverFromRepository(ctx, p));
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of ctx.input.model.points) {
     if (!isNamedService(p) || RETRYING_SDKS.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path) || reachedBefore(p)) continue;
@@ -472,19 +467,30 @@ function newIntegrations(ctx: Ctx): Finding[] {
   return out;
 }
 
-/** The call's receiver (`stripe` of `stripe.prices.search(…)`) is a name the file imports from a module of the repository. */
+/**
+ * The SDK call's receiver (`stripe` of `stripe.prices.search(…)`) is a client the file imports, not one it builds:
+ * from a module of the repository that the change did not add (no changed file of that module is wholly
+ * added), or from a module the model cannot resolve that is not the vendor SDK (a workspace package).
+ */
 function receiverFromRepository(ctx: Ctx, p: IntegrationPoint): boolean {
   const file = ctx.input.files?.get(p.path);
   const receiver = /^`?(?:await\s+)?(?:this\.)?([\w$]+)/.exec(p.label)?.[1];
   if (!file || !receiver) return false;
   const parsed = parseFile(file);
   if ('error' in parsed) return false;
-  const modules = new Set<string>();
+  const modules = new Set(ctx.input.model.points.map((q) => q.module));
   for (const [from, targets] of ctx.input.model.imports) {
     modules.add(from);
     for (const t of targets) modules.add(t);
   }
-  return importStatements(parsed.ctx.root, file.language).some((imp) => imp.names.some((n) => n.local === receiver) && resolveImport(file, imp.module, { modules }) !== undefined);
+  const added = new Set<string>();
+  for (const [path, f] of ctx.input.files ?? []) if ((ctx.input.added.get(path)?.size ?? 0) >= f.source.replace(/\n$/, '').split('\n').length) added.add(moduleOf(path, f.language));
+  return importStatements(parsed.ctx.root, file.language).some((imp) => {
+    if (!imp.names.some((n) => n.local === receiver)) return false;
+    // A workspace package (`@documenso/lib/…`) may not resolve: any import but the vendor SDK itself is a client built elsewhere.
+    const target = resolveImport(file, imp.module, { modules });
+    return target !== undefined ? !added.has(target) : vendorOfModule(file.language, imp.module) === undefined;
+  });
 }
 
 /**

@@ -102,29 +102,34 @@ describe('repository rules: one vendor under two names, and its own webhook code
   const client = ts('src/lib/stripe-client.ts', "import Stripe from 'stripe';\n\nexport const stripe = new Stripe(process.env.STRIPE_KEY ?? '');\n");
   const customers = ts('src/billing/customers.ts', "import { stripe } from '../lib/stripe-client';\n\nexport async function findCustomer(email: string) {\n  return stripe.customers.list({ email });\n}\n");
 
-  it('new-integration: the base reaches Stripe through the repository\'s client (named by its receiver), so a module importing the SDK adds no new dependency (documenso)', () => {
+  it('new-integration: a call through the client the base repository already had adds no dependency (documenso\'s shared `stripe`); a client the change adds or builds itself does', () => {
     const prices = ts(
       'src/billing/prices.ts',
       "import Stripe from 'stripe';\nimport { stripe } from '../lib/stripe-client';\n\nexport async function listPrices(): Promise<Stripe.Price[]> {\n  const { data } = await stripe.prices.search({ query: \"active:'true'\" });\n  return data;\n}\n",
     );
-    const base = buildIntegrationModel([client, customers]);
-    expect(base.points.map((p) => p.service)).toContain('stripe.customers (external)');
-    const head = buildIntegrationModel([client, customers, prices]);
-    expect(head.points.filter((p) => p.path === prices.path).map((p) => p.service)).toEqual(['Stripe']);
-    const run = (baseModel: typeof base) =>
-      brief(repositoryFindings({ model: head, baseModel, added: new Map([[prices.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[prices.path, prices]]), ruleIds: new Set(['new-integration-without-resilience']) }));
-    expect(run(base)).toEqual([]);
-    // Without the receiver-named calls, Stripe is new.
-    const alone = buildIntegrationModel([client, prices]);
-    expect(brief(repositoryFindings({ model: alone, baseModel: buildIntegrationModel([client]), added: new Map([[prices.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[prices.path, prices]]), ruleIds: new Set(['new-integration-without-resilience']) }))).toEqual([
-      ['new-integration-without-resilience', 'src/billing/prices.ts', 5],
-    ]);
+    const all = new Set([1, 2, 3, 4, 5, 6, 7]);
+    const run = (headFiles: SourceFile[], baseFiles: SourceFile[], file: SourceFile, added: Map<string, Set<number>>) =>
+      brief(
+        repositoryFindings({
+          model: buildIntegrationModel(headFiles),
+          baseModel: buildIntegrationModel(baseFiles),
+          added,
+          files: new Map(headFiles.filter((f) => added.has(f.path)).map((f) => [f.path, f.path === file.path ? file : f])),
+          ruleIds: new Set(['new-integration-without-resilience']),
+        }),
+      );
+    // The base calls Stripe only through its client (named by the receiver there): the head's SDK-named call is not new.
+    expect(buildIntegrationModel([client, customers]).points.map((p) => p.service)).toEqual(['stripe.customers (external)']);
+    expect(run([client, customers, prices], [client, customers], prices, new Map([[prices.path, all]]))).toEqual([]);
+    // The shared client from a workspace package the model cannot resolve (documenso `@documenso/lib/server-only/stripe`): not new either.
+    const workspace = ts(prices.path, prices.source.replace("'../lib/stripe-client'", "'@acme/billing-lib/stripe'"));
+    expect(run([client, customers, workspace], [client, customers], workspace, new Map([[prices.path, all]]))).toEqual([]);
+    // The change adds the client module too: Stripe is new.
+    const clientAdded = new Map([[prices.path, all], [client.path, new Set([1, 2, 3])]]);
+    expect(run([client, customers, prices], [customers], prices, clientAdded)).toEqual([['new-integration-without-resilience', 'src/billing/prices.ts', 5]]);
     // A client the change builds itself, beside the repository's (the labelled saleor refund case): a new dependency.
     const own = ts(prices.path, prices.source.replace("import { stripe } from '../lib/stripe-client';", "const stripe = new Stripe(process.env.STRIPE_KEY ?? '');"));
-    const ownHead = buildIntegrationModel([client, customers, own]);
-    expect(brief(repositoryFindings({ model: ownHead, baseModel: base, added: new Map([[own.path, new Set([1, 2, 3, 4, 5, 6, 7])]]), files: new Map([[own.path, own]]), ruleIds: new Set(['new-integration-without-resilience']) }))).toEqual([
-      ['new-integration-without-resilience', 'src/billing/prices.ts', 5],
-    ]);
+    expect(run([client, customers, own], [client, customers], own, new Map([[own.path, all]]))).toEqual([['new-integration-without-resilience', 'src/billing/prices.ts', 5]]);
   });
 
   it('vendor-type-crosses-adapter: a Stripe type in an adapter\'s signature that only Stripe\'s own webhook code imports (documenso `stripe/webhook/…`)', () => {

@@ -3,7 +3,7 @@
  * with vendor adapters and code beside them, and commits that add vendor SDK imports or direct HTTP calls.
  * Only repository-rule findings are recorded and judged here (the per-file rules are measured on `corpus/`).
  *
- *   npx tsx bench/quality/realworld/repository-rules.ts --repos /work/q2 [--only owner/name] [--tree] [--commits] [--out file]
+ *   npx tsx bench/quality/realworld/repository-rules.ts --repos /work/q2 [--only owner/name] [--tree] [--commits] [--commit sha] [--out file]
  *
  * `--tree`: the product's model (`readLocalSnapshot` → `baseModelData` → `mergeFileModels`, as `arch-review
  * review` builds it, with a budget large enough for the whole tree) at the corpus's `snapshotHead`, and the
@@ -119,7 +119,7 @@ async function commitFindings(dir: string, repository: string, commits: Readonly
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { repos: { type: 'string' }, only: { type: 'string' }, tree: { type: 'boolean' }, commits: { type: 'boolean' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { repos: { type: 'string' }, only: { type: 'string' }, tree: { type: 'boolean' }, commits: { type: 'boolean' }, out: { type: 'string' }, commit: { type: 'string' } } });
   if (!values.repos) throw new Error('--repos <dir> is required (one checkout per repository, named <owner>__<name>)');
   const both = !values.tree && !values.commits;
   const outFile = values.out ?? join(ROOT, 'results-repository.json');
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     }
     if (both || values.commits) {
       ran.add(`${corpus.repository} commit`);
-      mine.push(...(await commitFindings(dir, corpus.repository, corpus.commits)));
+      mine.push(...(await commitFindings(dir, corpus.repository, corpus.commits.filter((c) => !values.commit || c.sha.startsWith(values.commit)))));
     }
     const counts: Record<string, number> = { TP: 0, DEBATABLE: 0, FP: 0, unjudged: 0 };
     for (const f of mine) {
