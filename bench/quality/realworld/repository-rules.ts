@@ -83,7 +83,12 @@ async function treeFindings(dir: string, repository: string, sha: string): Promi
   // The adapters of services the repository rules judge (vendors, hosts, brokers): where a finding can come from.
   const named = new Set(model.points.filter(isNamedService).map((p) => p.service));
   for (const a of model.adapters) if (named.has(a.service)) console.log(`  adapter ${a.service} = ${a.module} (${Math.round(a.share * 100)} %, ${a.importedBy.length} importers)`);
-  return found.map((f) => ({ repository, mode: 'tree', sha, ruleId: f.ruleId!, path: f.path, line: f.line, title: f.title, confidence: f.confidence ?? 0, placement: 'inline' }));
+  // As a review places them: under `min_confidence` a finding is demoted (listed collapsed, never posted).
+  const min = ConfigSchema.parse({}).min_confidence;
+  return found.map((f) => {
+    const confidence = f.confidence ?? 0;
+    return { repository, mode: 'tree' as const, sha, ruleId: f.ruleId!, path: f.path, line: f.line, title: f.title, confidence, ...(confidence < min ? { placement: 'demoted' as const, demotion: 'low-confidence' } : { placement: 'inline' as const }) };
+  });
 }
 
 /** One commit reviewed as `arch-review review --base parent --head sha --no-agent` does; its repository-rule findings. */
