@@ -134,10 +134,21 @@ export function findAdapters(points: readonly IntegrationPoint[], imports: Reado
   return adaptersOf(points, imports, new Set(files.filter((f) => hasFileRole(f.path, f.source, 'adapter')).map(moduleOfFile)));
 }
 
+/**
+ * A module (a file's path without its extension, or a Go package folder) that is a test, fixture, script,
+ * migration or CLI entry point by its path alone (`src/pay.test`, `tests/test_pay`, `scripts/seed`).
+ * Any source extension reads the stem the same way (`foo.test.ts` → `foo.test`).
+ */
+export const isModuleOutsideRuntime = (module: string): boolean => isOutsideRuntime(`${module}.ts`);
+
 /** {@link findAdapters} with the modules that say they are adapters already known. */
 export function adaptersOf(points: readonly IntegrationPoint[], imports: ReadonlyMap<string, ReadonlySet<string>>, named: ReadonlySet<string>): Adapter[] {
   const importers = new Map<string, string[]>();
-  for (const [from, targets] of imports) for (const t of targets) importers.set(t, [...(importers.get(t) ?? []), from]);
+  for (const [from, targets] of imports) {
+    // Tests, fixtures, scripts and migrations do not make a module an adapter: only runtime code "goes through" it.
+    if (isModuleOutsideRuntime(from)) continue;
+    for (const t of targets) importers.set(t, [...(importers.get(t) ?? []), from]);
+  }
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of points) {
     if (p.direction !== 'outbound') continue;

@@ -11,9 +11,10 @@ import {
   vendorSdkOutsideAdapter,
   vendorTypeCrossesAdapter,
 } from '../rules/families/repository.js';
-import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
+import { hasFileRole, isOutsideRuntime, nameWords } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
 import type { Rule } from '../rules/types.js';
+import { isModuleOutsideRuntime } from './build-model.js';
 import { parseFile } from './extract-points.js';
 import { moduleOf, resolveImport } from './module-graph.js';
 import type { SgNode } from '@ast-grep/napi';
@@ -43,6 +44,13 @@ const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messagin
  * of them says nothing about the others, so they never make an adapter-bypass or an SDK-outside-adapter finding.
  */
 const UMBRELLA_VENDORS = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
+
+/**
+ * Vendors whose SDK clients retry with backoff (and bound each try) unless told not to: AWS (standard mode,
+ * 3 attempts), Azure (`StorageRetryOptions`: 4 tries, exponential), Google Cloud (gax retry settings for
+ * idempotent calls). A new dependency on them is never "without a retry policy".
+ */
+const RETRYING_SDKS = new Set(['AWS', 'Google Cloud', 'Azure']);
 
 /**
  * A service the model named with an identity that holds across files: a vendor SDK, a host, a broker. Not a
@@ -110,11 +118,34 @@ function context(input: RepositoryFindingsInput): Ctx {
   };
 }
 
-/** A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name). */
+/**
+ * A point on an added line of a runtime file, in a module that is not an adapter (by the model or by name)
+ * nor named after the vendor it calls: `stripe/get-invoices.ts`, `stripe-webhook.ts` are the vendor's own
+ * code (a folder of one-function files, a webhook handler), not business logic around its adapter.
+ */
 function newPointsOutsideAdapters(ctx: Ctx): IntegrationPoint[] {
   return ctx.input.model.points.filter(
-    (p) => isNamedService(p) && !UMBRELLA_VENDORS.has(p.service) && ctx.isAdded(p.path, p.line) && ctx.isRuntime(p.path) && !ctx.adapterModules.has(p.module) && !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter'),
+    (p) =>
+      isNamedService(p) &&
+      !UMBRELLA_VENDORS.has(p.service) &&
+      ctx.isAdded(p.path, p.line) &&
+      ctx.isRuntime(p.path) &&
+      !ctx.adapterModules.has(p.module) &&
+      !hasFileRole(p.path, sourceOf(ctx, p.path), 'adapter') &&
+      !isNearVendorName(p.path, serviceKeys(p.service)),
   );
+}
+
+/**
+ * The file, its folder or the folder above is named after the vendor (`stripe-webhook.ts`,
+ * `stripe/get-invoices.ts`, `stripe/webhook/on-checkout.ts`): the vendor's own code. Only the nearest folders
+ * count: in `apps/stripe/src/app/…/use-case.ts` (a whole app for one vendor) the use case is business logic.
+ */
+function isNearVendorName(path: string, keys: readonly string[]): boolean {
+  const parts = path.split('/');
+  const near = [...parts.slice(-3, -1), parts[parts.length - 1]!.replace(/\.[^.]+$/, '')];
+  const words = new Set(near.flatMap(nameWords));
+  return keys.some((k) => words.has(k));
 }
 
 const sourceOf = (ctx: Ctx, path: string): string => ctx.input.files?.get(path)?.source ?? '';
@@ -180,7 +211,7 @@ function crossingTypes(ctx: Ctx): Finding[] {
     const adapters = ctx.input.model.adapters.filter((a) => a.module === module);
     if (adapters.length === 0) continue;
     // Who uses the adapter: business modules, not other adapters, tests or scripts.
-    const users = [...(ctx.importers.get(module) ?? [])].filter((m) => !ctx.adapterModules.has(m) && !hasFileRole(`${m}.x`, '', 'adapter', 'test', 'script', 'migration', 'cli'));
+    const users = [...(ctx.importers.get(module) ?? [])].filter((m) => !ctx.adapterModules.has(m) && !hasFileRole(`${m}.ts`, '', 'adapter') && !isModuleOutsideRuntime(m));
     if (users.length === 0) continue;
     const parsed = parseFile(file);
     if ('error' in parsed) continue;
@@ -191,10 +222,14 @@ function crossingTypes(ctx: Ctx): Finding[] {
       const method = sig.label.replace(/[`()]/g, '').split('.').pop() ?? sig.label;
       const key = `${method} ${[...new Set(sig.refs.map((r) => r.text))].sort().join(' ')}`;
       if (added.length === 0 || said.has(key)) continue;
+      // Modules named after the vendor (its webhook handler, `stripe/…`) are the vendor's own code, not callers it must be hidden from.
+      const vendorNames = [...new Set(added.map((r) => r.vendor))];
+      const callers = users.filter((u) => !vendorNames.some((v) => isNearVendorName(u, vendorKeys(v))));
+      if (callers.length === 0) continue;
       said.add(key);
-      const vendors = [...new Set(added.map((r) => r.vendor))].join(', ');
+      const vendors = vendorNames.join(', ');
       const types = [...new Set(added.map((r) => r.text))];
-      const listed = users.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (users.length > 3 ? ', …' : '');
+      const listed = callers.slice(0, 3).map((u) => `\`${u}\``).join(', ') + (callers.length > 3 ? ', …' : '');
       out.push(
         finding(ctx, vendorTypeCrossesAdapter, path, added[0]!.line, {
           title: `Adapter ${sig.label} exposes ${vendors} SDK types to its callers`,
@@ -336,6 +371,15 @@ function firstAdded(ctx: Ctx, path: string, from: number, to: number): number | 
 
 const vendorKeys = (vendor: string): readonly string[] => vendorSdks().find((v) => v.name === vendor)?.keys ?? [];
 
+/** The words a module named after a service uses: a vendor's keys, or a host's name (`api.notion.com` → `notion`). */
+function serviceKeys(service: string): readonly string[] {
+  const labels = service.toLowerCase().split('.');
+  if (labels.length < 2) return vendorKeys(service);
+  // `api.foo.co.uk`: the name before a second-level suffix.
+  const i = labels.length >= 3 && /^(co|com|org|net|gov|ac|edu)$/.test(labels[labels.length - 2]!) ? labels.length - 3 : labels.length - 2;
+  return [labels[i]!];
+}
+
 function duplicateRetries(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const p of newPointsOutsideAdapters(ctx)) {
@@ -391,10 +435,19 @@ function refreshedInBase(ctx: Ctx, r: { path: string; function: string }): boole
 function newIntegrations(ctx: Ctx): Finding[] {
   const base = ctx.input.baseModel;
   // Without a base model, a service reached anywhere outside the added lines was there before.
-  const known = new Set((base ? base.points : ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line))).map((p) => p.service));
+  // Head points on lines the change did not add were in the base too, even when the base model missed them
+  // (a base file without integration signals is not parsed; its head version always is). Only points the
+  // model knows are remote: a receiver's guessed service can take the name of an SDK the change imports.
+  const unchanged = ctx.input.model.points.filter((p) => !ctx.isAdded(p.path, p.line));
+  const before = base ? [...base.points, ...unchanged.filter((p) => p.certainty === 'known')] : unchanged;
+  const known = new Set(before.map((p) => p.service));
+  // A call through a client the repository already had (documenso's shared `stripe` instance, imported from
+  // its own module) adds no dependency, whatever the model names the base's calls through it (or missed
+  // them); a client the change builds itself, or a client module it adds, is a new one.
+  const reachedBefore = (p: IntegrationPoint): boolean => known.has(p.service) || (base !== undefined && p.kind === 'sdk' && receiverFromRepository(ctx, p));
   const byService = new Map<string, IntegrationPoint[]>();
   for (const p of ctx.input.model.points) {
-    if (!isNamedService(p) || known.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path)) continue;
+    if (!isNamedService(p) || RETRYING_SDKS.has(p.service) || !ctx.isAdded(p.path, p.line) || !ctx.isRuntime(p.path) || reachedBefore(p)) continue;
     byService.set(p.service, [...(byService.get(p.service) ?? []), p]);
   }
   const out: Finding[] = [];
@@ -412,6 +465,32 @@ function newIntegrations(ctx: Ctx): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * The SDK call's receiver (`stripe` of `stripe.prices.search(…)`) is a client the file imports, not one it builds:
+ * from a module of the repository that the change did not add (no changed file of that module is wholly
+ * added), or from a module the model cannot resolve that is not the vendor SDK (a workspace package).
+ */
+function receiverFromRepository(ctx: Ctx, p: IntegrationPoint): boolean {
+  const file = ctx.input.files?.get(p.path);
+  const receiver = /^`?(?:await\s+)?(?:this\.)?([\w$]+)/.exec(p.label)?.[1];
+  if (!file || !receiver) return false;
+  const parsed = parseFile(file);
+  if ('error' in parsed) return false;
+  const modules = new Set(ctx.input.model.points.map((q) => q.module));
+  for (const [from, targets] of ctx.input.model.imports) {
+    modules.add(from);
+    for (const t of targets) modules.add(t);
+  }
+  const added = new Set<string>();
+  for (const [path, f] of ctx.input.files ?? []) if ((ctx.input.added.get(path)?.size ?? 0) >= f.source.replace(/\n$/, '').split('\n').length) added.add(moduleOf(path, f.language));
+  return importStatements(parsed.ctx.root, file.language).some((imp) => {
+    if (!imp.names.some((n) => n.local === receiver)) return false;
+    // A workspace package (`@documenso/lib/…`) may not resolve: any import but the vendor SDK itself is a client built elsewhere.
+    const target = resolveImport(file, imp.module, { modules });
+    return target !== undefined ? !added.has(target) : vendorOfModule(file.language, imp.module) === undefined;
+  });
 }
 
 /**

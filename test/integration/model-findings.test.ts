@@ -46,7 +46,7 @@ describe('repository findings: a direct call beside an existing adapter', () => 
       ['adapter-bypass', 'src/orders/cancel-order.ts', 9],
     ]);
     const bypass = findings[1]!;
-    expect(bypass).toMatchObject({ category: 'coupling', source: 'rule', confidence: 0.8 });
+    expect(bypass).toMatchObject({ category: 'coupling', source: 'rule', confidence: 0.7 });
     expect(bypass.body).toContain('Use `refund` in `src/lib/payments`, which already sets a timeout, an idempotency key and error translation.');
     expect(findings[0]!.title).toBe("Stripe SDK imported outside the repository's Stripe adapter `src/lib/payments`");
   });
