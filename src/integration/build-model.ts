@@ -3,7 +3,7 @@ import { hasFileRole, isOutsideRuntime } from '../rules/file-role.js';
 import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
 import type { RuleContext } from '../rules/types.js';
 import { integrationPointsOf, parseFile } from './extract-points.js';
-import { exportedVendorTypes, mayHaveFileFacts, signatureVendorTypes, tokenRefreshesOf, type SignatureVendorType, type TokenRefresh, type VendorTypeExport } from './file-facts.js';
+import { exportedVendorTypes, mayHaveFileFacts, signatureVendorTypes, tokenRefreshesOf, vendorClientsOf, type SignatureVendorType, type TokenRefresh, type VendorClientProvider, type VendorTypeExport } from './file-facts.js';
 import { importedModules, moduleIndex, moduleOf, scanImportSpecifiers, scannedImportedModules, type ModuleIndex } from './module-graph.js';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
 
@@ -46,6 +46,8 @@ export interface FileModel {
   tokenRefreshes?: TokenRefresh[];
   /** Vendor types in its public signatures (see `signatureVendorTypes`). */
   signatureTypes?: SignatureVendorType[];
+  /** Vendor clients it builds and hands out (see `vendorClientsOf`). */
+  clientProviders?: VendorClientProvider[];
 }
 
 /**
@@ -80,16 +82,20 @@ export function fileModelOf(file: SourceFile, index: ModuleIndex, points?: reado
 }
 
 /** The vendor types a file exports and its token requests, when it has any (absent otherwise: the cached JSON stays small). */
-function fileFacts(ctx: RuleContext, points: readonly IntegrationPoint[]): Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes'> {
+function fileFacts(ctx: RuleContext, points: readonly IntegrationPoint[]): Pick<FileModel, 'vendorTypes' | 'tokenRefreshes' | 'signatureTypes' | 'clientProviders'> {
   const gate = mayHaveFileFacts(ctx.source);
   const vendorTypes = gate.vendorTypes ? exportedVendorTypes(ctx) : [];
   const tokenRefreshes = gate.tokens ? tokenRefreshesOf(ctx, points) : [];
   // Only a module that makes calls can be an adapter whose signatures matter.
   const signatureTypes = points.length > 0 ? signatureVendorTypes(ctx) : [];
+  const clientProviders = importsVendor(ctx)
+    ? vendorClientsOf(ctx).flatMap((c) => (c.exported ? [{ vendor: c.vendor, name: c.exported, line: c.line }] : []))
+    : [];
   return {
     ...(vendorTypes.length > 0 ? { vendorTypes } : {}),
     ...(tokenRefreshes.length > 0 ? { tokenRefreshes } : {}),
     ...(signatureTypes.length > 0 ? { signatureTypes } : {}),
+    ...(clientProviders.length > 0 ? { clientProviders } : {}),
   };
 }
 
@@ -108,9 +114,11 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
   const vendorTypes = new Map<string, VendorTypeExport[]>();
   const tokenRefreshes: NonNullable<IntegrationModel['tokenRefreshes']> = [];
   const signatureTypes = new Map<string, SignatureVendorType[]>();
+  const clientProviders: NonNullable<IntegrationModel['clientProviders']> = new Map();
   for (const file of files) {
     points.push(...file.points);
     if (file.vendorTypes) vendorTypes.set(moduleOf(file.path, file.language), [...(vendorTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.vendorTypes]);
+    for (const c of file.clientProviders ?? []) clientProviders.set(c.vendor, [...(clientProviders.get(c.vendor) ?? []), { ...c, path: file.path, module: moduleOf(file.path, file.language) }]);
     if (file.signatureTypes) signatureTypes.set(moduleOf(file.path, file.language), [...(signatureTypes.get(moduleOf(file.path, file.language)) ?? []), ...file.signatureTypes]);
     for (const r of file.tokenRefreshes ?? []) tokenRefreshes.push({ ...r, path: file.path, module: moduleOf(file.path, file.language) });
     if (file.error) errors.push(file.error);
@@ -121,7 +129,7 @@ export function mergeFileModels(files: readonly FileModel[]): IntegrationModel {
     for (const t of file.imports) set.add(t);
     imports.set(from, set);
   }
-  return { points, imports, adapters: adaptersOf(points, imports, named), errors, vendorTypes, tokenRefreshes, signatureTypes };
+  return { points, imports, adapters: adaptersOf(points, imports, named), errors, vendorTypes, tokenRefreshes, signatureTypes, clientProviders };
 }
 
 const moduleOfFile = (f: SourceFile): string => moduleOf(f.path, f.language);

@@ -1,9 +1,10 @@
 import type { SgNode } from '@ast-grep/napi';
 import { importStatements } from '../rules/ast/import-bindings.js';
-import { isFunctionNode, functionName, languageFamily } from '../rules/ast/function-scope.js';
-import { lineOf } from '../rules/ast/node-text.js';
+import { enclosingFunction, isFunctionNode, functionName, languageFamily } from '../rules/ast/function-scope.js';
+import { fieldOf, kindOf, lineOf } from '../rules/ast/node-text.js';
 import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
 import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import { clientConstructions } from '../rules/performance/client-constructors.js';
 import type { RuleContext } from '../rules/types.js';
 import type { IntegrationPoint } from './types.js';
 
@@ -180,4 +181,90 @@ function functionKinds(language: RuleContext['language']): string[] {
   if (family === 'go') return ['function_declaration', 'method_declaration', 'func_literal'];
   if (family === 'java') return ['method_declaration'];
   return ['function_declaration', 'method_definition', 'arrow_function', 'function_expression'];
+}
+
+/** A vendor client a module builds and hands out: `export const getStripeClient = () => new Stripe(…)`. */
+export interface VendorClientProvider {
+  vendor: string;
+  /** The exported function or value that gives the client. */
+  name: string;
+  line: number;
+}
+
+/**
+ * The vendor SDK clients a file builds (`new Stripe(…)`, `stripe.StripeClient(…)`, `twilio.NewRestClient()`),
+ * each with the vendor it belongs to (the vendor SDK the file imports whose name the construction says) and,
+ * when the construction is handed out (an exported function or value, a public top-level Python/Go function or
+ * module value, a public Java method), the name it is handed out by.
+ */
+export function vendorClientsOf(ctx: RuleContext): Array<{ vendor: string; line: number; exported?: string }> {
+  const vendors = [...new Map(importStatements(ctx.root, ctx.language).flatMap((imp) => {
+    const v = vendorOfModule(ctx.language, imp.module);
+    return v && !UMBRELLA.has(v.name) ? [[v.name, v] as const] : [];
+  })).values()];
+  if (vendors.length === 0) return [];
+  const out: Array<{ vendor: string; line: number; exported?: string }> = [];
+  for (const c of clientConstructions(ctx)) {
+    const label = c.label.toLowerCase();
+    const vendor = vendors.find((v) => v.keys.some((k) => label.includes(k)));
+    if (!vendor) continue;
+    const exported = handedOutAs(c.node, ctx.language);
+    out.push({ vendor: vendor.name, line: lineOf(c.node), ...(exported ? { exported } : {}) });
+  }
+  return out;
+}
+
+/** Families of unrelated services (a storage client is no Cloudwatch client): never one provider for all. */
+const UMBRELLA = new Set(['AWS', 'Azure', 'Google Cloud', 'Tencent Cloud', 'Alibaba Cloud']);
+
+/** Wrappers that leave a value as it is: `(new Stripe(…))`, `await x`, `x as Stripe`, `x!`. */
+const TRANSPARENT = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'non_null_expression', 'satisfies_expression', 'unary_expression', 'expression_list']);
+
+/**
+ * The name by which a built client leaves its module, or undefined when it stays inside (a function that builds
+ * a client to make its own calls hands out nothing). Handed out: the value of a module-level exported (Python:
+ * public; Go: capitalised) declaration, or what an exported/public function returns — the construction itself
+ * (`return new Stripe(…)`, an arrow whose body it is) or the local variable it was assigned to.
+ */
+function handedOutAs(node: SgNode, language: RuleContext['language']): string | undefined {
+  let value = node;
+  while (value.parent() && TRANSPARENT.has(kindOf(value.parent() as SgNode))) value = value.parent() as SgNode;
+  const parent = value.parent();
+  if (!parent) return undefined;
+  const fn = enclosingFunction(node, language);
+  const family = languageFamily(language);
+  const pk = kindOf(parent);
+  // Returned directly: `return new Stripe(…)`, `() => new Stripe(…)`.
+  const returned = pk === 'return_statement' || (fn !== null && parent.id() === fn.id() && kindOf(fn) === 'arrow_function');
+  // Assigned: `const stripe = new Stripe(…)`, `client = stripe.StripeClient(…)`, `c := stripe.New(…)`.
+  const assigned = ['variable_declarator', 'assignment', 'short_var_declaration', 'var_spec', 'assignment_statement', 'variable_declarator_id'].includes(pk)
+    ? (fieldOf(parent, 'name') ?? fieldOf(parent, 'left'))?.text().split(/[\s,]/)[0]
+    : undefined;
+  if (!fn) {
+    if (!assigned) return undefined;
+    if (family === 'js') return isExportedJs(parent) ? assigned : undefined;
+    if (family === 'python') return assigned.startsWith('_') ? undefined : assigned;
+    if (family === 'go') return /^[A-Z]/.test(assigned) ? assigned : undefined;
+    return undefined;
+  }
+  const returnsVariable = assigned !== undefined && fn.findAll({ rule: { kind: 'return_statement' } }).some((r) => r.text().replace(/^return\s+|;$/g, '').trim() === assigned);
+  if (!returned && !returnsVariable) return undefined;
+  if (family === 'js') {
+    // `export function getStripe()`, `export const getStripe = () => …`.
+    if (enclosingFunction(fn, language) !== null || !isExportedJs(fn)) return undefined;
+    return functionName(fn, language) ?? 'default export';
+  }
+  const name = functionName(fn, language);
+  if (!name) return undefined;
+  if (family === 'python') return enclosingFunction(fn, language) === null && !name.startsWith('_') ? name : undefined;
+  if (family === 'go') return /^[A-Z]/.test(name) ? name : undefined;
+  // Java: a public method, or a Spring `@Bean`.
+  const head = fn.text().slice(0, Math.max(0, fn.text().indexOf('(')));
+  return /\bpublic\b|@Bean\b/.test(head) ? name : undefined;
+}
+
+/** The node sits under an `export` statement of its module (JS/TS). */
+function isExportedJs(node: SgNode): boolean {
+  for (let p: SgNode | null = node.parent(); p; p = p.parent()) if (kindOf(p) === 'export_statement') return true;
+  return false;
 }

@@ -16,6 +16,7 @@ import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js'
 import type { Rule } from '../rules/types.js';
 import { isModuleOutsideRuntime } from './build-model.js';
 import { parseFile } from './extract-points.js';
+import { vendorClientsOf } from './file-facts.js';
 import { moduleOf, resolveImport } from './module-graph.js';
 import type { SgNode } from '@ast-grep/napi';
 import type { Adapter, IntegrationModel, IntegrationPoint, SourceFile } from './types.js';
@@ -79,7 +80,7 @@ export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
   const on = (r: Rule): boolean => !input.ruleIds || input.ruleIds.has(r.id);
   const out: Finding[] = [];
   if (on(adapterBypass)) out.push(...bypasses(ctx));
-  if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
+  if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx, out));
   if (on(vendorTypeCrossesAdapter)) {
     const typed = vendorTypesForAdapterValues(ctx);
     // On the same import line, the crossing type is the sharper finding: it names the adapter that leaks it.
@@ -160,6 +161,19 @@ function bypasses(ctx: Ctx): Finding[] {
   for (const p of newPointsOutsideAdapters(ctx)) {
     const adapter = otherAdapters(ctx, p.service, p.module)[0];
     if (!adapter || existedInBase(ctx, p)) continue;
+    const provider = clientProviderFor(ctx, p.service, p.path, p.module);
+    if (provider) {
+      // One problem per file: the client built again, not each call made on it.
+      if (out.some((f) => f.path === p.path && f.title.startsWith(`Direct ${p.service} call on a client built here`))) continue;
+      out.push(
+        finding(ctx, adapterBypass, p.path, p.line, {
+          title: `Direct ${p.service} call on a client built here instead of \`${provider.name}\` of \`${provider.module}\``,
+          detail: `${p.label} calls ${p.service} on a client this file builds itself. ${useProvider(p.service, provider)}`,
+          confidence: confidenceOf(adapterBypass, p),
+        }),
+      );
+      continue;
+    }
     const fn = adapterFunction(ctx, adapter, p);
     const where = fn ? `\`${fn}\` in \`${adapter.module}\`` : `\`${adapter.module}\``;
     const sets = setsText(adapter);
@@ -175,7 +189,8 @@ function bypasses(ctx: Ctx): Finding[] {
   return out;
 }
 
-function sdkImports(ctx: Ctx): Finding[] {
+/** `said`: the bypass findings already made (one that names a client factory also covers the file's SDK import). */
+function sdkImports(ctx: Ctx, said: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
   for (const [path, file] of ctx.input.files ?? []) {
     if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter')) continue;
@@ -190,6 +205,19 @@ function sdkImports(ctx: Ctx): Finding[] {
       const adapter = otherAdapters(ctx, vendor.name, module)[0];
       if (!adapter) continue;
       seen.add(vendor.name);
+      const provider = clientProviderFor(ctx, vendor.name, path, module);
+      if (provider) {
+        // The calls on the client it builds make the one finding (`adapter-bypass`), which names the same factory.
+        if (said.some((f) => f.path === path && f.title.startsWith(`Direct ${vendor.name} call on a client built here`))) continue;
+        out.push(
+          finding(ctx, vendorSdkOutsideAdapter, path, imp.line, {
+            title: `${vendor.name} SDK imported to build a second client beside \`${provider.name}\` of \`${provider.module}\``,
+            detail: `\`${path}\` now imports \`${imp.module}\`. ${useProvider(vendor.name, provider)}`,
+            confidence: vendorSdkOutsideAdapter.confidence ?? DEFAULT_RULE_CONFIDENCE,
+          }),
+        );
+        continue;
+      }
       const sets = setsText(adapter);
       out.push(
         finding(ctx, vendorSdkOutsideAdapter, path, imp.line, {
@@ -544,3 +572,32 @@ function finding(ctx: Ctx, rule: Rule, path: string, line: number, m: { title: s
     confidence: Math.min(1, Math.max(0, m.confidence ?? rule.confidence ?? DEFAULT_RULE_CONFIDENCE)),
   };
 }
+
+/**
+ * The module that hands out the repository's client for `vendor` (`getStripeClient` in `billing/stripe-client`),
+ * when the changed file builds its own client of that vendor instead: the nearest such module (by shared
+ * folders, then by its runtime importers) other than the file's own, and not one that uses the file as a helper.
+ */
+function clientProviderFor(ctx: Ctx, vendor: string, path: string, module: string): { name: string; module: string; importers: number } | undefined {
+  const file = ctx.input.files?.get(path);
+  if (!file) return undefined;
+  const parsed = parseFile(file);
+  if ('error' in parsed || !vendorClientsOf(parsed.ctx).some((c) => c.vendor === vendor)) return undefined;
+  const shared = (a: string): number => {
+    const x = a.split('/');
+    const y = path.split('/');
+    let i = 0;
+    while (i < x.length - 1 && i < y.length - 1 && x[i] === y[i]) i++;
+    return i;
+  };
+  const candidates = (ctx.input.model.clientProviders?.get(vendor) ?? [])
+    .filter((c) => c.module !== module && !ctx.input.model.imports.get(c.module)?.has(module))
+    .map((c) => ({ name: c.name, module: c.module, path: c.path, importers: [...(ctx.importers.get(c.module) ?? [])].filter((m) => m !== module && !isModuleOutsideRuntime(m)).length }))
+    .filter((c) => c.importers > 0)
+    .sort((a, b) => shared(b.path) - shared(a.path) || b.importers - a.importers);
+  return candidates[0];
+}
+
+/** The sentence a finding ends with when the repository hands out a client of the vendor the file builds again. */
+const useProvider = (vendor: string, p: { name: string; module: string; importers: number }): string =>
+  `This file builds its own ${vendor} client, while \`${p.module}\` hands one out as \`${p.name}\` (used by ${p.importers} module${p.importers === 1 ? '' : 's'}): use it, so this call gets the same configuration (keys, API version, timeouts, retries) and a change there reaches every call.`;

@@ -90,4 +90,6 @@ export interface IntegrationModel {
   tokenRefreshes?: Array<{ path: string; module: string; function: string; line: number; services: string[] }>;
   /** module → the vendor types its public signatures use (`Refund` of Stripe). */
   signatureTypes?: Map<string, Array<{ vendor: string; name: string }>>;
+  /** vendor → the modules that build its client and hand it out (`getStripeClient` in `billing/stripe-client`). */
+  clientProviders?: Map<string, Array<{ vendor: string; name: string; line: number; path: string; module: string }>>;
 }

@@ -14,9 +14,9 @@ export interface BaseModelCache {
 /**
  * The version of the cached per-file model data: raised when `FileModel` gains what older entries lack (2: the
  * vendor types a file exports and its signatures use, its token requests; 3: message consumers as inbound
- * points), so no review reads a stale shape.
+ * points; 4: the vendor clients a file builds and hands out), so no review reads a stale shape.
  */
-export const MODEL_DATA_VERSION = 3;
+export const MODEL_DATA_VERSION = 4;
 
 /** The cache key of a repository's base model: repository, base commit, budget (a smaller budget reads less) and data version. */
 export function baseModelKey(repository: string, ref: string, budget: SnapshotBudget): string {

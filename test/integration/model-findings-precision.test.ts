@@ -164,3 +164,64 @@ describe('repository rules: a base model that missed a file', () => {
     expect(run(new Map([[file.path, new Set(after.split('\n').map((_, i) => i + 1))]])).map((f) => f[0])).toEqual(['new-integration-without-resilience']);
   });
 });
+
+describe('repository rules: a client built again beside the one the repository hands out', () => {
+  const provider = ts('src/lib/stripe-client.ts', ["import Stripe from 'stripe';", '', 'export const getStripeClient = () =>', "  new Stripe(process.env.STRIPE_SECRET_KEY ?? '', { apiVersion: '2024-06-20', maxNetworkRetries: 2 });", ''].join('\n'));
+  const user = ts('src/orders/cancel.ts', ["import { getStripeClient } from '../lib/stripe-client';", '', 'export async function cancel(id: string) {', '  await getStripeClient().subscriptions.cancel(id);', '}', ''].join('\n'));
+
+  it('names the client factory (formbricks `getStripeClient`) instead of the module with most calls', () => {
+    const base = [...loadFixture('ts-shop'), provider, user];
+    const file = ts('src/billing/invoices.ts', DIRECT_REFUND);
+    const input = {
+      model: buildIntegrationModel([...base, file]),
+      baseModel: buildIntegrationModel(base),
+      added: new Map([[file.path, new Set(file.source.split('\n').map((_, i) => i + 1))]]),
+      files: new Map([[file.path, file]]),
+    };
+    const found = repositoryFindings(input);
+    // One finding for the one problem (the client built again), not one for its import and one per call.
+    expect(brief(found)).toEqual([['adapter-bypass', 'src/billing/invoices.ts', 6]]);
+    expect(found[0]!.body).toContain('`src/lib/stripe-client` hands one out as `getStripeClient`');
+    // With `adapter-bypass` off, the SDK import carries it.
+    const importOnly = repositoryFindings({ ...input, ruleIds: new Set(['vendor-sdk-outside-adapter']) });
+    expect(brief(importOnly)).toEqual([['vendor-sdk-outside-adapter', 'src/billing/invoices.ts', 1]]);
+    expect(importOnly[0]!.body).toContain('hands one out as `getStripeClient`');
+    // A file that calls through the repository's client is not told to use it (no client of its own).
+    const viaAdapter = ts('src/billing/invoices.ts', ["import { getStripeClient } from '../lib/stripe-client';", '', 'export async function refundInvoice(chargeId: string) {', '  await getStripeClient().refunds.create({ charge: chargeId });', '}', ''].join('\n'));
+    const again = repositoryFindings({ ...input, model: buildIntegrationModel([...base, viaAdapter]), files: new Map([[viaAdapter.path, viaAdapter]]) });
+    expect(again.map((f) => f.body).join('\n')).not.toContain('hands one out');
+  });
+
+  it('a client kept inside its module is not handed out; exported factories are, in each language', async () => {
+    const { vendorClientsOf } = await import('../../src/integration/file-facts.js');
+    const { parseFile } = await import('../../src/integration/extract-points.js');
+    const clients = (file: SourceFile) => {
+      const parsed = parseFile(file);
+      if ('error' in parsed) throw new Error(parsed.error);
+      return vendorClientsOf(parsed.ctx).map((c) => [c.vendor, c.exported ?? null]);
+    };
+    expect(clients(provider)).toEqual([['Stripe', 'getStripeClient']]);
+    expect(clients(ts('src/billing/invoices.ts', DIRECT_REFUND))).toEqual([['Stripe', null]]);
+    expect(clients({ path: 'app/payments/client.py', language: 'python', source: 'import stripe\n\n\ndef stripe_client():\n    return stripe.StripeClient(settings.STRIPE_KEY)\n\n\ndef _private():\n    return stripe.StripeClient(settings.STRIPE_KEY)\n' })).toEqual([
+      ['Stripe', 'stripe_client'],
+      ['Stripe', null],
+    ]);
+  });
+});
+
+describe('vendor clients handed out, not built for a function\'s own calls', () => {
+  it('an exported function that builds a client to make its own call hands nothing out (formbricks `createCustomerPortalSession`)', async () => {
+    const { vendorClientsOf } = await import('../../src/integration/file-facts.js');
+    const { parseFile } = await import('../../src/integration/extract-points.js');
+    const handed = (source: string) => {
+      const parsed = parseFile(ts('src/billing/x.ts', source));
+      if ('error' in parsed) throw new Error(parsed.error);
+      return vendorClientsOf(parsed.ctx).map((c) => c.exported ?? null);
+    };
+    expect(handed("import Stripe from 'stripe';\nexport async function portal(id: string) {\n  const stripe = new Stripe(KEY);\n  return (await stripe.billingPortal.sessions.create({ customer: id })).url;\n}\n")).toEqual([null]);
+    expect(handed("import Stripe from 'stripe';\nexport function stripeClient() {\n  const stripe = new Stripe(KEY);\n  return stripe;\n}\n")).toEqual(['stripeClient']);
+    expect(handed("import Stripe from 'stripe';\nexport const stripe = new Stripe(KEY);\n")).toEqual(['stripe']);
+    expect(handed("import Stripe from 'stripe';\nconst stripe = new Stripe(KEY);\nexport async function pay() { await stripe.charges.create({}); }\n")).toEqual([null]);
+    expect(handed("import Stripe from 'stripe';\nexport function run() {\n  const make = () => new Stripe(KEY);\n  return make().charges.list();\n}\n")).toEqual([null]);
+  });
+});

@@ -53,7 +53,7 @@ describe('memoryBaseModelCache', () => {
   });
 
   it('keys by repository, base SHA and budget', () => {
-    expect(baseModelKey('acme/shop', 'abc', { maxFiles: 5000, maxBytes: 1000, timeoutMs: 20_000 })).toBe('acme/shop@abc#5000/1000/20000/m3');
+    expect(baseModelKey('acme/shop', 'abc', { maxFiles: 5000, maxBytes: 1000, timeoutMs: 20_000 })).toBe('acme/shop@abc#5000/1000/20000/m4');
   });
 });
 
