@@ -396,6 +396,15 @@ function receiverText(call: SgNode, language: RuleLanguage): string | undefined 
   return object?.text().replace(/\s+/g, '');
 }
 
+/** What every language's consumer search starts from: an empty result, the file's named functions (read once, when first needed), its calls. */
+function scanOf(root: SgNode, language: RuleLanguage, namedFunctionsOf: () => Map<string, SgNode>) {
+  const out: ConsumerRegistration[] = [];
+  let namedCache: Map<string, SgNode> | undefined;
+  const named = (): Map<string, SgNode> => (namedCache ??= namedFunctionsOf());
+  const calls = callsOf(root, language);
+  return { out, named, calls, all: calls.map((c) => c.call) };
+}
+
 /** Calls of a file with their method name and receiver, walked once. */
 function callsOf(root: SgNode, language: RuleLanguage): Array<{ call: SgNode; method: string; args: SgNode[] }> {
   return root.findAll({ rule: { kind: CALL_KIND[language] } }).map((call) => ({ call, method: calleeSegments(call, language).pop() ?? '', args: argumentsOf(call) }));
@@ -404,11 +413,7 @@ function callsOf(root: SgNode, language: RuleLanguage): Array<{ call: SgNode; me
 // --- TypeScript / JavaScript ----------------------------------------------------------------------------
 
 function jsConsumers(root: SgNode, language: RuleLanguage, source: string, libs: Map<Library, Map<string, string>>): ConsumerRegistration[] {
-  const out: ConsumerRegistration[] = [];
-  let namedCache: Map<string, SgNode> | undefined;
-  const named = (): Map<string, SgNode> => (namedCache ??= withClassFields(namedFunctions(root, language), root, language));
-  const calls = callsOf(root, language);
-  const all = calls.map((c) => c.call);
+  const { out, named, calls, all } = scanOf(root, language, () => withClassFields(namedFunctions(root, language), root, language));
 
   if (libs.has('kafkajs') || libs.has('rdkafka')) {
     // kafkajs: `consumer.subscribe({ topic })` gives the topics, `consumer.run({ eachMessage })` is the consumer.
@@ -611,11 +616,7 @@ function unique(values: readonly string[]): string[] {
 // --- Python ---------------------------------------------------------------------------------------------
 
 function pyConsumers(root: SgNode, language: RuleLanguage, source: string, libs: Map<Library, Map<string, string>>): ConsumerRegistration[] {
-  const out: ConsumerRegistration[] = [];
-  let namedCache: Map<string, SgNode> | undefined;
-  const named = (): Map<string, SgNode> => (namedCache ??= namedFunctions(root, language));
-  const calls = callsOf(root, language);
-  const all = calls.map((c) => c.call);
+  const { out, named, calls, all } = scanOf(root, language, () => namedFunctions(root, language));
 
   if (libs.has('celery')) {
     // `@app.task`, `@celery.task(...)`, `@shared_task`: a task is a consumer of its queue.
@@ -710,11 +711,7 @@ function pyConsumers(root: SgNode, language: RuleLanguage, source: string, libs:
 // --- Go -------------------------------------------------------------------------------------------------
 
 function goConsumers(root: SgNode, language: RuleLanguage, source: string, libs: Map<Library, Map<string, string>>): ConsumerRegistration[] {
-  const out: ConsumerRegistration[] = [];
-  let namedCache: Map<string, SgNode> | undefined;
-  const named = (): Map<string, SgNode> => (namedCache ??= namedFunctions(root, language));
-  const calls = callsOf(root, language);
-  const all = calls.map((c) => c.call);
+  const { out, named, calls, all } = scanOf(root, language, () => namedFunctions(root, language));
   const isSelector = (call: SgNode): boolean => kindOf(fieldOf(call, 'function') ?? call) === 'selector_expression';
 
   if (libs.has('sarama')) {
