@@ -3,7 +3,7 @@ import { importStatements } from '../rules/ast/import-bindings.js';
 import { enclosingFunction, isFunctionNode, functionName, languageFamily } from '../rules/ast/function-scope.js';
 import { fieldOf, kindOf, lineOf } from '../rules/ast/node-text.js';
 import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
-import { vendorOfModule } from '../rules/coupling/vendor-sdks.js';
+import { UMBRELLA_VENDORS, vendorOfModule } from '../rules/coupling/vendor-sdks.js';
 import { clientConstructions } from '../rules/performance/client-constructors.js';
 import type { RuleContext } from '../rules/types.js';
 import type { IntegrationPoint } from './types.js';
@@ -200,7 +200,8 @@ export interface VendorClientProvider {
 export function vendorClientsOf(ctx: RuleContext): Array<{ vendor: string; line: number; exported?: string }> {
   const vendors = [...new Map(importStatements(ctx.root, ctx.language).flatMap((imp) => {
     const v = vendorOfModule(ctx.language, imp.module);
-    return v && !UMBRELLA.has(v.name) ? [[v.name, v] as const] : [];
+    // A storage client is no CloudWatch client: umbrella vendors have no one provider for all.
+    return v && !UMBRELLA_VENDORS.has(v.name) ? [[v.name, v] as const] : [];
   })).values()];
   if (vendors.length === 0) return [];
   const out: Array<{ vendor: string; line: number; exported?: string }> = [];
@@ -213,9 +214,6 @@ export function vendorClientsOf(ctx: RuleContext): Array<{ vendor: string; line:
   }
   return out;
 }
-
-/** Families of unrelated services (a storage client is no Cloudwatch client): never one provider for all. */
-const UMBRELLA = new Set(['AWS', 'Azure', 'Google Cloud', 'Tencent Cloud', 'Alibaba Cloud']);
 
 /** Wrappers that leave a value as it is: `(new Stripe(…))`, `await x`, `x as Stripe`, `x!`. */
 const TRANSPARENT = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'non_null_expression', 'satisfies_expression', 'unary_expression', 'expression_list']);

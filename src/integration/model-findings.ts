@@ -3,7 +3,7 @@ import { fingerprint } from '../review/fingerprint.js';
 import { importStatements } from '../rules/ast/import-bindings.js';
 import { vendorTypeSignatures } from '../rules/abstraction/vendor-type-in-exported-signature.js';
 import { isNamedAfterVendor } from '../rules/coupling/business-layer.js';
-import { vendorOfModule, vendorSdks } from '../rules/coupling/vendor-sdks.js';
+import { UMBRELLA_VENDORS, vendorOfModule, vendorSdks } from '../rules/coupling/vendor-sdks.js';
 import {
   adapterBypass,
   duplicateRetryForWrappedService,
@@ -40,11 +40,7 @@ const PROBABLE_PENALTY = 0.15;
 /** Kinds of points the repository keeps behind adapters and clients (databases and caches are not judged). */
 const JUDGED_KINDS = new Set<IntegrationPoint['kind']>(['http', 'sdk', 'messaging']);
 
-/**
- * Vendors whose SDK is a family of unrelated services (S3 and CloudWatch are both `AWS`): an adapter of one
- * of them says nothing about the others, so they never make an adapter-bypass or an SDK-outside-adapter finding.
- */
-const UMBRELLA_VENDORS = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
+// Umbrella vendors (`UMBRELLA_VENDORS`: AWS, Google Cloud, …) never make an adapter-bypass or an SDK-outside-adapter finding.
 
 /**
  * Vendors whose SDK clients retry with backoff (and bound each try) unless told not to: AWS (standard mode,

@@ -169,3 +169,9 @@ export function vendorSdks(): Array<VendorSdk & { id: string }> {
 export function vendorId(sdk: VendorSdk): string {
   return sdk.name.replace(/\(.*?\)/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+
+/**
+ * Vendors whose SDK is a family of unrelated services (S3 and CloudWatch are both `AWS`): an adapter or a
+ * client of one of them says nothing about the others.
+ */
+export const UMBRELLA_VENDORS: ReadonlySet<string> = new Set(['AWS', 'Google Cloud', 'Azure', 'Alibaba Cloud', 'Tencent Cloud']);
