@@ -76,7 +76,7 @@ export function repositoryFindings(input: RepositoryFindingsInput): Finding[] {
   const on = (r: Rule): boolean => !input.ruleIds || input.ruleIds.has(r.id);
   const out: Finding[] = [];
   if (on(adapterBypass)) out.push(...bypasses(ctx));
-  if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx, out));
+  if (on(vendorSdkOutsideAdapter)) out.push(...sdkImports(ctx));
   if (on(vendorTypeCrossesAdapter)) {
     const typed = vendorTypesForAdapterValues(ctx);
     // On the same import line, the crossing type is the sharper finding: it names the adapter that leaks it.
@@ -98,6 +98,10 @@ interface Ctx {
   isAdded(path: string, line: number): boolean;
   /** A changed file that is runtime code (not a test, script, migration or CLI entry point). */
   isRuntime(path: string): boolean;
+  /** The vendors whose clients a changed file builds itself (see `vendorClientsOf`), read once per file. */
+  builtClients(path: string): ReadonlySet<string>;
+  /** `path\0vendor` of the files `adapter-bypass` already told to use a client factory (their SDK import says no more). */
+  toldToUseFactory: Set<string>;
 }
 
 function context(input: RepositoryFindingsInput): Ctx {
@@ -105,6 +109,7 @@ function context(input: RepositoryFindingsInput): Ctx {
   for (const a of input.model.adapters) adaptersOf.set(a.service, [...(adaptersOf.get(a.service) ?? []), a]);
   const importers = new Map<string, Set<string>>();
   for (const [from, targets] of input.model.imports) for (const t of targets) importers.set(t, (importers.get(t) ?? new Set()).add(from));
+  const built = new Map<string, Set<string>>();
   return {
     input,
     adaptersOf,
@@ -112,6 +117,17 @@ function context(input: RepositoryFindingsInput): Ctx {
     importers,
     isAdded: (path, line) => input.added.get(path)?.has(line) ?? false,
     isRuntime: (path) => input.added.has(path) && !isOutsideRuntime(path, input.files?.get(path)?.source ?? ''),
+    builtClients: (path) => {
+      let vendors = built.get(path);
+      if (!vendors) {
+        const file = input.files?.get(path);
+        const parsed = file ? parseFile(file) : undefined;
+        vendors = new Set(parsed && !('error' in parsed) ? vendorClientsOf(parsed.ctx).map((c) => c.vendor) : []);
+        built.set(path, vendors);
+      }
+      return vendors;
+    },
+    toldToUseFactory: new Set(),
   };
 }
 
@@ -160,7 +176,9 @@ function bypasses(ctx: Ctx): Finding[] {
     const provider = clientProviderFor(ctx, p.service, p.path, p.module);
     if (provider) {
       // One problem per file: the client built again, not each call made on it.
-      if (out.some((f) => f.path === p.path && f.title.startsWith(`Direct ${p.service} call on a client built here`))) continue;
+      const told = `${p.path}\u0000${p.service}`;
+      if (ctx.toldToUseFactory.has(told)) continue;
+      ctx.toldToUseFactory.add(told);
       out.push(
         finding(ctx, adapterBypass, p.path, p.line, {
           title: `Direct ${p.service} call on a client built here instead of \`${provider.name}\` of \`${provider.module}\``,
@@ -185,8 +203,7 @@ function bypasses(ctx: Ctx): Finding[] {
   return out;
 }
 
-/** `said`: the bypass findings already made (one that names a client factory also covers the file's SDK import). */
-function sdkImports(ctx: Ctx, said: readonly Finding[]): Finding[] {
+function sdkImports(ctx: Ctx): Finding[] {
   const out: Finding[] = [];
   for (const [path, file] of ctx.input.files ?? []) {
     if (!ctx.isRuntime(path) || hasFileRole(path, file.source, 'adapter')) continue;
@@ -204,7 +221,7 @@ function sdkImports(ctx: Ctx, said: readonly Finding[]): Finding[] {
       const provider = clientProviderFor(ctx, vendor.name, path, module);
       if (provider) {
         // The calls on the client it builds make the one finding (`adapter-bypass`), which names the same factory.
-        if (said.some((f) => f.path === path && f.title.startsWith(`Direct ${vendor.name} call on a client built here`))) continue;
+        if (ctx.toldToUseFactory.has(`${path}\u0000${vendor.name}`)) continue;
         out.push(
           finding(ctx, vendorSdkOutsideAdapter, path, imp.line, {
             title: `${vendor.name} SDK imported to build a second client beside \`${provider.name}\` of \`${provider.module}\``,
@@ -575,10 +592,7 @@ function finding(ctx: Ctx, rule: Rule, path: string, line: number, m: { title: s
  * folders, then by its runtime importers) other than the file's own, and not one that uses the file as a helper.
  */
 function clientProviderFor(ctx: Ctx, vendor: string, path: string, module: string): { name: string; module: string; importers: number } | undefined {
-  const file = ctx.input.files?.get(path);
-  if (!file) return undefined;
-  const parsed = parseFile(file);
-  if ('error' in parsed || !vendorClientsOf(parsed.ctx).some((c) => c.vendor === vendor)) return undefined;
+  if (!ctx.builtClients(path).has(vendor)) return undefined;
   const shared = (a: string): number => {
     const x = a.split('/');
     const y = path.split('/');
