@@ -136,8 +136,11 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
 
   // The repository model: the base commit's snapshot (cached per base SHA) with the change applied. Only for a
   // change with source files the rules read (a docs-only change costs no tarball).
+  /** The review would read a snapshot (no model given, a source that can, source files to judge), config permitting. */
+  const snapshotWanted = !deps.repositoryModel && source.readBaseSnapshot !== undefined && ruleFiles.length > 0;
+  const snapshotOn = config.integration_map.enabled && config.integration_map.snapshot.enabled;
   const repository =
-    !deps.repositoryModel && config.integration_map.enabled && config.integration_map.snapshot.enabled && source.readBaseSnapshot && ruleFiles.length > 0
+    snapshotWanted && snapshotOn
       ? await readRepositoryModel({
           source,
           repository: target.repository,
@@ -152,7 +155,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
           ...(deps.onSnapshot ? { onSnapshot: deps.onSnapshot } : {}),
         })
       : undefined;
-  if (!deps.repositoryModel && !(config.integration_map.enabled && config.integration_map.snapshot.enabled) && source.readBaseSnapshot && ruleFiles.length > 0) deps.onSnapshot?.('disabled');
+  if (snapshotWanted && !snapshotOn) deps.onSnapshot?.('disabled');
   notes.push(...(repository?.notes ?? []));
   /** The head repository model (for layers, repository-wide findings and the agent); absent without a snapshot. */
   const repositoryModel: IntegrationModel | undefined = deps.repositoryModel ?? repository?.view?.model;
