@@ -32,7 +32,7 @@ import { ConfigSchema } from '../../../src/config/schema.js';
 import type { Finding } from '../../../src/review/finding.js';
 import { silentLogger } from '../../../src/review/ports.js';
 import { reviewPullRequest } from '../../../src/review/review-pull-request.js';
-import { keyOf } from './rerun.js';
+import { keyOf, ResultFinding } from './rerun.js';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const TREE_RULES = new Set(['adapter-bypass', 'vendor-sdk-outside-adapter', 'vendor-type-crosses-adapter', 'duplicate-retry-for-wrapped-service']);
@@ -46,18 +46,12 @@ const Verdict = z.enum(['TP', 'DEBATABLE', 'FP']);
 const Judged = z.object({ sha: z.string(), ruleId: z.string(), path: z.string(), line: z.number(), verdict: Verdict, reason: z.string() });
 const Judgements = z.object({ repository: z.string(), toolCommit: z.string().optional(), findings: z.array(Judged) });
 
-const Found = z.object({
-  repository: z.string(),
+/** A repository-rule finding: a corpus finding (`ResultFinding` of `rerun.ts`) with how it was found and what it said. */
+const Found = ResultFinding.extend({
   /** `tree`: the whole tree at `sha`, every line counted as added; `commit`: the review of the commit `sha`. */
   mode: z.enum(['tree', 'commit']),
-  sha: z.string(),
-  ruleId: z.string(),
-  path: z.string(),
-  line: z.number(),
   title: z.string(),
   confidence: z.number(),
-  placement: z.enum(['inline', 'demoted']),
-  demotion: z.string().optional(),
 });
 type Found = z.infer<typeof Found>;
 const Results = z.object({ findings: z.array(Found) });
