@@ -12,9 +12,9 @@ import { loadFixture } from './load-fixture.js';
 
 const ts = (path: string, source: string): SourceFile => ({ path, language: 'typescript', source });
 
-/** The ts-shop fixture with `file` added: the head model, the base model, and every line of `file` added. */
-function withFile(fixture: string, file: SourceFile) {
-  const base = loadFixture(fixture);
+/** The fixture (plus `extra` files) with `file` added: the head model, the base model, and every line of `file` added. */
+function withFile(fixture: string, file: SourceFile, extra: readonly SourceFile[] = []) {
+  const base = [...loadFixture(fixture), ...extra];
   const head = [...base.filter((f) => f.path !== file.path), file];
   return {
     model: buildIntegrationModel(head),
@@ -170,14 +170,7 @@ describe('repository rules: a client built again beside the one the repository h
   const user = ts('src/orders/cancel.ts', ["import { getStripeClient } from '../lib/stripe-client';", '', 'export async function cancel(id: string) {', '  await getStripeClient().subscriptions.cancel(id);', '}', ''].join('\n'));
 
   it('names the client factory (formbricks `getStripeClient`) instead of the module with most calls', () => {
-    const base = [...loadFixture('ts-shop'), provider, user];
-    const file = ts('src/billing/invoices.ts', DIRECT_REFUND);
-    const input = {
-      model: buildIntegrationModel([...base, file]),
-      baseModel: buildIntegrationModel(base),
-      added: new Map([[file.path, new Set(file.source.split('\n').map((_, i) => i + 1))]]),
-      files: new Map([[file.path, file]]),
-    };
+    const input = withFile('ts-shop', ts('src/billing/invoices.ts', DIRECT_REFUND), [provider, user]);
     const found = repositoryFindings(input);
     // One finding for the one problem (the client built again), not one for its import and one per call.
     expect(brief(found)).toEqual([['adapter-bypass', 'src/billing/invoices.ts', 6]]);
@@ -188,7 +181,7 @@ describe('repository rules: a client built again beside the one the repository h
     expect(importOnly[0]!.body).toContain('hands one out as `getStripeClient`');
     // A file that calls through the repository's client is not told to use it (no client of its own).
     const viaAdapter = ts('src/billing/invoices.ts', ["import { getStripeClient } from '../lib/stripe-client';", '', 'export async function refundInvoice(chargeId: string) {', '  await getStripeClient().refunds.create({ charge: chargeId });', '}', ''].join('\n'));
-    const again = repositoryFindings({ ...input, model: buildIntegrationModel([...base, viaAdapter]), files: new Map([[viaAdapter.path, viaAdapter]]) });
+    const again = repositoryFindings(withFile('ts-shop', viaAdapter, [provider, user]));
     expect(again.map((f) => f.body).join('\n')).not.toContain('hands one out');
   });
 
