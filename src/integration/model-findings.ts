@@ -13,7 +13,7 @@ import {
 } from '../rules/families/repository.js';
 import { hasFileRole, isOutsideRuntime, nameWords } from '../rules/file-role.js';
 import { DEFAULT_RULE_CONFIDENCE, ruleFindingBody } from '../rules/run-rules.js';
-import type { Rule } from '../rules/types.js';
+import type { Rule, RuleContext } from '../rules/types.js';
 import { isModuleOutsideRuntime } from './build-model.js';
 import { parseFile } from './extract-points.js';
 import { vendorClientsOf } from './file-facts.js';
@@ -99,7 +99,7 @@ interface Ctx {
   /** A changed file that is runtime code (not a test, script, migration or CLI entry point). */
   isRuntime(path: string): boolean;
   /** The vendors whose clients a changed file builds itself (see `vendorClientsOf`), read once per file. */
-  builtClients(path: string): ReadonlySet<string>;
+  builtClients(path: string, parsed?: RuleContext): ReadonlySet<string>;
   /** `path\0vendor` of the files `adapter-bypass` already told to use a client factory (their SDK import says no more). */
   toldToUseFactory: Set<string>;
 }
@@ -117,11 +117,11 @@ function context(input: RepositoryFindingsInput): Ctx {
     importers,
     isAdded: (path, line) => input.added.get(path)?.has(line) ?? false,
     isRuntime: (path) => input.added.has(path) && !isOutsideRuntime(path, input.files?.get(path)?.source ?? ''),
-    builtClients: (path) => {
+    builtClients: (path, given) => {
       let vendors = built.get(path);
       if (!vendors) {
         const file = input.files?.get(path);
-        const parsed = file ? parseFile(file) : undefined;
+        const parsed = given ? { ctx: given } : file ? parseFile(file) : undefined;
         vendors = new Set(parsed && !('error' in parsed) ? vendorClientsOf(parsed.ctx).map((c) => c.vendor) : []);
         built.set(path, vendors);
       }
@@ -218,7 +218,7 @@ function sdkImports(ctx: Ctx): Finding[] {
       const adapter = otherAdapters(ctx, vendor.name, module)[0];
       if (!adapter) continue;
       seen.add(vendor.name);
-      const provider = clientProviderFor(ctx, vendor.name, path, module);
+      const provider = clientProviderFor(ctx, vendor.name, path, module, parsed.ctx);
       if (provider) {
         // The calls on the client it builds make the one finding (`adapter-bypass`), which names the same factory.
         if (ctx.toldToUseFactory.has(`${path}\u0000${vendor.name}`)) continue;
@@ -591,8 +591,8 @@ function finding(ctx: Ctx, rule: Rule, path: string, line: number, m: { title: s
  * when the changed file builds its own client of that vendor instead: the nearest such module (by shared
  * folders, then by its runtime importers) other than the file's own, and not one that uses the file as a helper.
  */
-function clientProviderFor(ctx: Ctx, vendor: string, path: string, module: string): { name: string; module: string; importers: number } | undefined {
-  if (!ctx.builtClients(path).has(vendor)) return undefined;
+function clientProviderFor(ctx: Ctx, vendor: string, path: string, module: string, parsed?: RuleContext): { name: string; module: string; importers: number } | undefined {
+  if (!ctx.builtClients(path, parsed).has(vendor)) return undefined;
   const shared = (a: string): number => {
     const x = a.split('/');
     const y = path.split('/');
