@@ -383,7 +383,7 @@ function builders(receiver: string, root: SgNode, language: RuleLanguage, depth 
 function plumbingOf(anchor: SgNode, calls: readonly SgNode[], root: SgNode, language: RuleLanguage): SgNode[] {
   const receiver = receiverText(anchor, language);
   if (!receiver) return [anchor];
-  const same = calls.filter((c) => c.id() !== anchor.id() && receiverText(c, language) === receiver && !PRODUCE.test(calleeSegments(c, language).pop() ?? ''));
+  const same = calls.filter((c) => c.id() !== anchor.id() && receiverText(c, language) === receiver && !PRODUCE.test(calleeSegments(c, language).at(-1) ?? ''));
   return [anchor, ...same, ...builders(receiver, root, language)];
 }
 
@@ -406,8 +406,8 @@ function scanOf(root: SgNode, language: RuleLanguage, namedFunctionsOf: () => Ma
 }
 
 /** Calls of a file with their method name and receiver, walked once. */
-function callsOf(root: SgNode, language: RuleLanguage): Array<{ call: SgNode; method: string; args: SgNode[] }> {
-  return root.findAll({ rule: { kind: CALL_KIND[language] } }).map((call) => ({ call, method: calleeSegments(call, language).pop() ?? '', args: argumentsOf(call) }));
+function callsOf(root: SgNode, language: RuleLanguage): Array<{ call: SgNode; method: string; args: readonly SgNode[] }> {
+  return root.findAll({ rule: { kind: CALL_KIND[language] } }).map((call) => ({ call, method: calleeSegments(call, language).at(-1) ?? '', args: argumentsOf(call) }));
 }
 
 // --- TypeScript / JavaScript ----------------------------------------------------------------------------
@@ -556,7 +556,7 @@ function withClassFields(named: Map<string, SgNode>, root: SgNode, language: Rul
 function isSendOf(call: SgNode, language: RuleLanguage, command: RegExp): boolean {
   const a = argumentsOf(call)[0];
   const n = a ? unwrap(a) : undefined;
-  return !!n && kindOf(n) === 'new_expression' && command.test(fieldOf(n, 'constructor')?.text() ?? '') && (calleeSegments(call, language).pop() ?? '') === 'send';
+  return !!n && kindOf(n) === 'new_expression' && command.test(fieldOf(n, 'constructor')?.text() ?? '') && (calleeSegments(call, language).at(-1) ?? '') === 'send';
 }
 
 /** An amqplib queue: a literal, a constant, or `q.queue` of `const q = await ch.assertQueue('name')`. */
@@ -581,7 +581,7 @@ function queueUrlChannels(node: SgNode | null | undefined, language: RuleLanguag
 }
 
 /** Streams of an XREADGROUP: ioredis `'STREAMS', 'orders', '>'`, node-redis `{ key: 'orders', id: '>' }`, redis-py `{'orders': '>'}`, go-redis `Streams: []string{"orders", ">"}`. */
-function redisStreams(method: string, args: SgNode[], language: RuleLanguage, source: string): string[] {
+function redisStreams(method: string, args: readonly SgNode[], language: RuleLanguage, source: string): string[] {
   const family = languageFamily(language);
   if (family === 'js' && method === 'xreadgroup') {
     const values = args.map((a) => channelsOf(a, language, source)[0]);
@@ -606,7 +606,7 @@ function redisStreams(method: string, args: SgNode[], language: RuleLanguage, so
 /** An XREADGROUP and the XACKs on the same client: the stream consumer's own Redis calls. */
 function redisPlumbing(call: SgNode, all: readonly SgNode[], language: RuleLanguage): SgNode[] {
   const receiver = receiverText(call, language);
-  return [call, ...all.filter((c) => receiverText(c, language) === receiver && /^(xack|xAck|XAck|xclaim|xClaim|XClaim|xautoclaim|xAutoClaim|XAutoClaim|xpending|xPending|XPending)$/.test(calleeSegments(c, language).pop() ?? ''))];
+  return [call, ...all.filter((c) => receiverText(c, language) === receiver && /^(xack|xAck|XAck|xclaim|xClaim|XClaim|xautoclaim|xAutoClaim|XAutoClaim|xpending|xPending|XPending)$/.test(calleeSegments(c, language).at(-1) ?? ''))];
 }
 
 function unique(values: readonly string[]): string[] {

@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { vendorOfModule } from '../coupling/vendor-sdks.js';
 import { findInScope, functionName, isFunctionNode, languageFamily, type LanguageFamily, type LanguageOrFamily } from './function-scope.js';
 import { importedNames, qualifyPython } from './import-bindings.js';
-import { memoised } from './file-memo.js';
+import { memoised, memoisedForNode } from './file-memo.js';
 import { fieldOf, kindOf, quote } from './node-text.js';
 
 /** The node kind of a call, per language (Java: a method invocation; constructors are not calls here). */
@@ -27,10 +27,17 @@ export function calleeOf(call: SgNode, language: RuleLanguage): SgNode {
  * `this.stripe.charges.create` → `['this', 'stripe', 'charges', 'create']`,
  * `db.collection('users').insertOne` → `['db', 'collection', 'insertOne']`. Unknown parts become `?`.
  */
-export function segmentsOf(node: SgNode, language: RuleLanguage): string[] {
+export function segmentsOf(node: SgNode, language: RuleLanguage): readonly string[] {
+  // Many rules ask for the same calls' segments: each answer costs several native calls per segment.
+  return memoisedForNode(SEGMENTS, node, () => Object.freeze(segmentsOfNode(node, language)));
+}
+const SEGMENTS = {};
+const CALLEE_SEGMENTS = {};
+
+function segmentsOfNode(node: SgNode, language: RuleLanguage): string[] {
   const k = kindOf(node);
   const field = (name: string): SgNode | null => fieldOf(node, name);
-  const inner = (child: SgNode | null | undefined): string[] => (child ? segmentsOf(child, language) : ['?']);
+  const inner = (child: SgNode | null | undefined): string[] => (child ? segmentsOfNode(child, language) : ['?']);
   switch (k) {
     case 'identifier':
     case 'this':
@@ -51,7 +58,7 @@ export function segmentsOf(node: SgNode, language: RuleLanguage): string[] {
       return [...inner(field('object')), field('field')?.text() ?? '?'];
     case 'method_invocation': {
       const object = field('object');
-      return [...(object ? segmentsOf(object, language) : []), field('name')?.text() ?? '?'];
+      return [...(object ? segmentsOfNode(object, language) : []), field('name')?.text() ?? '?'];
     }
     case 'call_expression':
     case 'call':
@@ -72,8 +79,8 @@ export function segmentsOf(node: SgNode, language: RuleLanguage): string[] {
 }
 
 /** Callee segments of a call: `stripe.charges.create(...)` → `['stripe', 'charges', 'create']`. */
-export function calleeSegments(call: SgNode, language: RuleLanguage): string[] {
-  return segmentsOf(calleeOf(call, language), language);
+export function calleeSegments(call: SgNode, language: RuleLanguage): readonly string[] {
+  return memoisedForNode(CALLEE_SEGMENTS, call, () => Object.freeze(segmentsOfNode(calleeOf(call, language), language)));
 }
 
 /** The callee of a call quoted for a finding: `stripe.charges.create(…)`. */

@@ -13,6 +13,8 @@
  * their answer every time: the memo is an optimisation, never a dependency.
  */
 
+import type { SgNode } from '@ast-grep/napi';
+
 let open: Map<object, unknown> | undefined;
 
 /** Runs `analyse` with a fresh memo for one file; the memo is dropped when it returns or throws. Nested calls get their own. */
@@ -46,5 +48,21 @@ export function memoised<K, V>(owner: object, key: K, compute: () => V): V {
   if (slot.has(key)) return slot.get(key) as V;
   const value = compute();
   slot.set(key, value);
+  return value;
+}
+
+/**
+ * `memoised` for a question about one syntax node, keyed by the node's id: ast-grep hands out a new wrapper
+ * for the same node on every access, so the id is what identifies it. The entry keeps the node, so its tree
+ * outlives the memo and no id is reused by another tree while the memo is open.
+ */
+export function memoisedForNode<V>(owner: object, node: SgNode, compute: () => V): V {
+  const slot = fileMemo(owner, () => new Map<number, { node: SgNode; value: V }>());
+  if (!slot) return compute();
+  const id = node.id();
+  const hit = slot.get(id);
+  if (hit) return hit.value;
+  const value = compute();
+  slot.set(id, { node, value });
   return value;
 }

@@ -1,6 +1,7 @@
 import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { parseSource } from '../parse-source.js';
+import { memoisedForNode } from './file-memo.js';
 
 /** Languages grouped by grammar family: TypeScript, TSX and JavaScript share node kinds. */
 export type LanguageFamily = 'js' | 'python' | 'go' | 'java';
@@ -41,9 +42,14 @@ export function isFunctionNode(node: SgNode, language: LanguageOrFamily): boolea
 
 /** The nearest function that contains `node` (not `node` itself), or null at module level. */
 export function enclosingFunction(node: SgNode, language: LanguageOrFamily): SgNode | null {
-  for (let p = node.parent(); p; p = p.parent()) if (isFunctionNode(p, language)) return p;
-  return null;
+  // Rules ask this of the same calls again and again, each time a walk up the tree across the native boundary.
+  const family = languageFamily(language);
+  return memoisedForNode(ENCLOSING[family], node, () => {
+    for (let p = node.parent(); p; p = p.parent()) if (isFunctionNode(p, family)) return p;
+    return null;
+  });
 }
+const ENCLOSING: Record<LanguageFamily, object> = { js: {}, python: {}, go: {}, java: {} };
 
 /**
  * True when `node` runs as part of `scope` itself rather than in a function nested inside it:

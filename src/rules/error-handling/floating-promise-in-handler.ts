@@ -105,7 +105,7 @@ function returnsPromise(call: SgNode, language: RuleLanguage, asyncNames: Set<st
   return isExternalCall(call, language) && !/^(push|pop|shift|unshift|has|get|set|delete|keys|values|entries)$/.test(name) || isHttpCall(segs);
 }
 
-const isHttpCall = (segs: string[]): boolean => segs[0] === 'fetch' || segs[0] === 'axios' || segs[0] === 'got';
+const isHttpCall = (segs: readonly string[]): boolean => segs[0] === 'fetch' || segs[0] === 'axios' || segs[0] === 'got';
 
 /** Names of functions and methods declared `async` in the file. */
 function tsAsyncFunctionNames(root: SgNode): Set<string> {

@@ -147,13 +147,13 @@ function calledOnlyFromErrorPaths(fn: SgNode, name: string, language: RuleLangua
   const callsTo = { rule: { kind: CALL_KIND[language], regex: `\\b${name}\\s*\\(` } };
   let calls: SgNode[];
   if (!indexed) {
-    calls = root.findAll(callsTo).filter((c) => calleeSegments(c, language).pop() === name);
+    calls = root.findAll(callsTo).filter((c) => calleeSegments(c, language).at(-1) === name);
   } else {
     // The same calls: those named `name`, each tested against the same rule.
     const byName = memoised(CALL_INDEX, language, () => {
       const index = new Map<string, SgNode[]>();
       for (const c of root.findAll({ rule: { kind: CALL_KIND[language] } })) {
-        const last = calleeSegments(c, language).pop() ?? '';
+        const last = calleeSegments(c, language).at(-1) ?? '';
         const list = index.get(last);
         if (list) list.push(c);
         else index.set(last, [c]);
@@ -172,7 +172,7 @@ export function inDetachedCallback(node: SgNode, language: RuleLanguage): boolea
   const fn = node.ancestors().find((a) => isFunctionNode(a, language));
   const call = fn?.parent()?.parent();
   if (!fn || !call || kindOf(call) !== CALL_KIND[language]) return false;
-  return DETACHING_CALL.test(calleeSegments(call, language).pop() ?? '');
+  return DETACHING_CALL.test(calleeSegments(call, language).at(-1) ?? '');
 }
 
 const TEARDOWN = /^(close|shutdown|cleanup|clean_up|dispose|teardown|tear_down|stop|disconnect|release|destroy|__del__|__exit__|__aexit__|finalize|onModuleDestroy|onApplicationShutdown)$/i;

@@ -206,7 +206,7 @@ const GO_VALUE_AND_ERROR = /^(ReadAll|Do|Get|Post|Head|PostForm|NewRequest|NewRe
  * of an arbitrary call may be anything (`ok, _ := c.Extension("STARTTLS")` drops a string).
  */
 function discardsAnError(call: SgNode, targets: number): boolean {
-  const method = calleeSegments(call, 'go').pop() ?? '';
+  const method = calleeSegments(call, 'go').at(-1) ?? '';
   if (targets === 1) return (isExternalCall(call, 'go') || SEND_LIKE.test(method)) && !isCleanup(call, 'go');
   return GO_VALUE_AND_ERROR.test(method) && (isExternalCall(call, 'go') || /^(io|ioutil)$/.test(calleeSegments(call, 'go')[0] ?? '')) || (SEND_LIKE.test(method) && isExternalCall(call, 'go'));
 }

@@ -83,7 +83,7 @@ export function isSignatureOperand(node: SgNode, language: RuleLanguage, depth =
 }
 
 /** True when the receiver of a digest call is a local created as an HMAC: `mac := hmac.New(…)`, `Mac mac = Mac.getInstance(…)`, `h = hmac.new(…)`. */
-function isHmacObject(segs: string[], call: SgNode, language: RuleLanguage): boolean {
+function isHmacObject(segs: readonly string[], call: SgNode, language: RuleLanguage): boolean {
   const receiver = segs.length === 2 ? segs[0] : undefined;
   const fn = receiver ? enclosingFunction(call, language) : null;
   if (!receiver || !fn) return false;

@@ -46,7 +46,7 @@ const PARAMETERISED: Record<'js' | 'python' | 'go' | 'java', string> = {
 };
 
 /** The arguments of a sink call that carry SQL text (Go sinks take it in different positions, so all are checked). */
-function sqlArguments(call: SgNode, language: RuleLanguage): SgNode[] {
+function sqlArguments(call: SgNode, language: RuleLanguage): readonly SgNode[] {
   const args = argumentsOf(call);
   if (language === 'go') return args;
   const first = args[0];

@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { fieldOf, kindOf } from '../ast/node-text.js';
 import { parseSource } from '../parse-source.js';
-import { memoised } from '../ast/file-memo.js';
+import { memoised, memoisedForNode } from '../ast/file-memo.js';
 
 /**
  * Small syntax helpers the security rules share: string literal values, call arguments, the name an
@@ -102,11 +102,16 @@ export function isLiteral(node: SgNode, language: RuleLanguage): boolean {
 const COMMENT_KIND = /comment$/;
 
 /** The argument expressions of a call or constructor call, comments left out (Python keyword arguments included as-is). */
-export function argumentsOf(call: SgNode): SgNode[] {
-  const args = fieldOf(call, 'arguments');
-  if (!args || (kindOf(args) !== 'arguments' && kindOf(args) !== 'argument_list')) return [];
-  return args.children().filter((c) => c.isNamed() && !COMMENT_KIND.test(kindOf(c)));
+export function argumentsOf(call: SgNode): readonly SgNode[] {
+  return memoisedForNode(ARGUMENTS, call, () => {
+    const args = fieldOf(call, 'arguments');
+    if (!args) return [];
+    const kind = kindOf(args);
+    if (kind !== 'arguments' && kind !== 'argument_list') return [];
+    return Object.freeze(args.children().filter((c) => c.isNamed() && !COMMENT_KIND.test(kindOf(c))));
+  });
 }
+const ARGUMENTS = {};
 
 /** True for a JS tagged template call (`sql\`…\``, `prisma.$queryRaw\`…\``), whose interpolations are bound parameters. */
 export const isTaggedTemplate = (call: SgNode): boolean => kindOf(call) === 'call_expression' && kindOf(fieldOf(call, 'arguments') ?? call) === 'template_string';
