@@ -5,19 +5,37 @@
  * Each size runs in its own child process (so peak RSS is that size's alone): one warm-up, then
  * 5 timed runs; the median is reported. Prints a markdown table and writes bench/results/pipeline.md.
  *
- *   npm run bench                 all sizes
+ *   npm run bench                 all sizes (builds dist/ first)
  *   npm run bench -- 1000 10000   chosen sizes
+ *   npm run bench -- --src        the TypeScript sources through tsx instead of dist/
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig } from '../src/config/schema.js';
+import type * as ConfigSchema from '../src/config/schema.js';
+import type * as Ports from '../src/review/ports.js';
 import type { FileContent, PullRequestSource } from '../src/review/ports.js';
-import { silentLogger } from '../src/review/ports.js';
-import { reviewPullRequest } from '../src/review/review-pull-request.js';
-import { createRuleWorkerPool } from '../src/workers/rule-worker-pool.js';
+import type * as Review from '../src/review/review-pull-request.js';
+import type * as Pool from '../src/workers/rule-worker-pool.js';
 import { generateChange } from './pipeline/generate-change.js';
+
+/**
+ * The product as it runs in production: compiled JavaScript from `dist/` (`npm run bench` builds it first), so
+ * the rule worker is plain JavaScript too and no TypeScript loader sits in its memory; `--src` measures the
+ * TypeScript sources through tsx instead.
+ */
+async function product(fromSource: boolean) {
+  const root = fromSource ? '../src/' : '../dist/';
+  const load = <T>(path: string): Promise<T> => import(new URL(`${root}${path}`, import.meta.url).href) as Promise<T>;
+  const [schema, ports, review, pool] = await Promise.all([
+    load<typeof ConfigSchema>('config/schema.js'),
+    load<typeof Ports>('review/ports.js'),
+    load<typeof Review>('review/review-pull-request.js'),
+    load<typeof Pool>('workers/rule-worker-pool.js'),
+  ]);
+  return { defaultConfig: schema.defaultConfig, silentLogger: ports.silentLogger, reviewPullRequest: review.reviewPullRequest, createRuleWorkerPool: pool.createRuleWorkerPool };
+}
 
 const RUNS = 5;
 const MB = 1024 * 1024;
@@ -37,7 +55,8 @@ interface SizeResult {
   maxRssMb: number;
 }
 
-async function measure(target: number): Promise<SizeResult> {
+async function measure(target: number, fromSource: boolean): Promise<SizeResult> {
+  const { defaultConfig, silentLogger, reviewPullRequest, createRuleWorkerPool } = await product(fromSource);
   const change = generateChange(target);
   const content = (text: string | undefined): Promise<FileContent | undefined> => Promise.resolve(text === undefined ? undefined : { text, size: Buffer.byteLength(text), binary: false });
   const source: PullRequestSource = {
@@ -87,15 +106,15 @@ async function settle(): Promise<void> {
   }
 }
 
-function runChild(target: number): SizeResult {
+function runChild(target: number, fromSource: boolean): SizeResult {
   const self = fileURLToPath(import.meta.url);
-  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(target)], { encoding: 'utf8', maxBuffer: 16 * MB });
+  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(target), ...(fromSource ? ['--src'] : [])], { encoding: 'utf8', maxBuffer: 16 * MB });
   if (res.status !== 0) throw new Error(`benchmark child for ${target} lines failed (exit ${res.status}):\n${res.stderr}`);
   const line = res.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as SizeResult;
 }
 
-function table(results: SizeResult[]): string {
+function table(results: SizeResult[], fromSource: boolean): string {
   const cpu = os.cpus();
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const rows = results.map((r) => {
@@ -108,7 +127,7 @@ function table(results: SizeResult[]): string {
     '## Pipeline benchmark',
     '',
     `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}.`,
-    `parse + classify + rules + differential analysis + select through \`reviewPullRequest\` (in-memory source with base versions, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, garbage collected between runs, so it is the worst single review (includes the tsx loader).`,
+    `parse + classify + rules + differential analysis + select through \`reviewPullRequest\` (in-memory source with base versions, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, garbage collected between runs, so it is the worst single review. ${fromSource ? 'TypeScript sources through tsx (its loader in every thread).' : 'The compiled product (`dist/`), as production runs it; the harness that generates the change runs under tsx in the same process.'} Rule worker pool as the CLI and the app create it (${os.availableParallelism() - 1} worker(s) beside the main thread).`,
     '',
     '| changed lines | files | diff size | median wall time | changed lines/s | peak RSS | findings | target | result |',
     '|---:|---:|---:|---:|---:|---:|---:|---|---|',
@@ -119,17 +138,19 @@ function table(results: SizeResult[]): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const fromSource = args.includes('--src');
   if (args[0] === '--child') {
-    process.stdout.write(`${JSON.stringify(await measure(Number(args[1])))}\n`);
+    process.stdout.write(`${JSON.stringify(await measure(Number(args[1]), fromSource))}\n`);
     return;
   }
-  const sizes = args.length > 0 ? args.map(Number) : [1_000, 10_000, 100_000];
+  const given = args.filter((a) => a !== '--src').map(Number);
+  const sizes = given.length > 0 ? given : [1_000, 10_000, 100_000];
   const results: SizeResult[] = [];
   for (const size of sizes) {
     process.stderr.write(`benchmarking ${size.toLocaleString('en-US')} changed lines…\n`);
-    results.push(runChild(size));
+    results.push(runChild(size, fromSource));
   }
-  const md = table(results);
+  const md = table(results, fromSource);
   process.stdout.write(md);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });

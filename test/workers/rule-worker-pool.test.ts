@@ -16,14 +16,15 @@ const inputs: RunRulesInput[] = [
 ];
 
 describe('createRuleWorkerPool', () => {
-  const pool = createRuleWorkerPool({ size: 2, minChangedLines: 0 });
+  // Workers only, so the counts below say which files went to a worker.
+  const pool = createRuleWorkerPool({ size: 2, minChangedLines: 0, joinHere: false });
   afterAll(() => pool.close());
 
   it('finds in worker threads exactly what the rules find in this thread, in input order', async () => {
     const expected = await runRulesInProcess(inputs, ALL_RULES);
     const actual = await pool.run(inputs, ALL_RULES);
     expect(actual).toEqual(expected);
-    expect(pool.stats()).toEqual({ workerTasks: 3, fallbacks: 0 });
+    expect(pool.stats()).toEqual({ workerTasks: 3, localTasks: 0, fallbacks: 0 });
     expect(actual.map((r) => r.findings.some((f) => f.ruleId === 'http-call-without-timeout'))).toEqual([true, true, true]);
   });
 
@@ -67,5 +68,27 @@ describe('createRuleWorkerPool', () => {
     expect(res?.findings.length).toBeGreaterThan(0);
     expect(small.stats().workerTasks).toBe(0);
     await small.close();
+  });
+
+  it('shares the files between one worker and this thread, two tasks ahead for the worker, with the same results', async () => {
+    const joined = createRuleWorkerPool({ size: 1, minChangedLines: 0 });
+    try {
+      const expected = await runRulesInProcess(inputs, ALL_RULES);
+      expect(await joined.run(inputs, ALL_RULES)).toEqual(expected);
+      // Largest first: the worker is handed the two largest files at once, this thread checks the third.
+      expect(joined.stats()).toEqual({ workerTasks: 2, localTasks: 1, fallbacks: 0 });
+      const twice = await joined.run([...inputs, ...inputs], ALL_RULES);
+      expect(twice).toEqual([...expected, ...expected]);
+      expect(joined.stats().workerTasks + joined.stats().localTasks).toBe(9);
+    } finally {
+      await joined.close();
+    }
+  });
+
+  it('runs everything in this thread when there is no core for a worker', async () => {
+    const none = createRuleWorkerPool({ size: 0, minChangedLines: 0 });
+    expect(await none.run(inputs, ALL_RULES)).toEqual(await runRulesInProcess(inputs, ALL_RULES));
+    expect(none.stats()).toEqual({ workerTasks: 0, localTasks: 0, fallbacks: 0 });
+    await none.close();
   });
 });
