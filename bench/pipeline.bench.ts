@@ -2,42 +2,21 @@
  * Pipeline benchmark: parse + classify + rules + differential analysis (+ select) through
  * `reviewPullRequest`, with an in-memory source (head and base versions) and no agent, on generated
  * changes of 1k, 10k and 100k changed lines.
- * Each size runs in its own child process (so peak RSS is that size's alone): one warm-up, then
- * 5 timed runs; the median is reported. Prints a markdown table and writes bench/results/pipeline.md.
+ * Each size runs in its own child process (so peak RSS is that size's alone; `pipeline/measure-child.mjs`):
+ * one warm-up, then 5 timed runs; the median is reported. Prints a markdown table and writes bench/results/pipeline.md.
  *
  *   npm run bench                 all sizes (builds dist/ first)
  *   npm run bench -- 1000 10000   chosen sizes
  *   npm run bench -- --src        the TypeScript sources through tsx instead of dist/
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as ConfigSchema from '../src/config/schema.js';
-import type * as Ports from '../src/review/ports.js';
-import type { FileContent, PullRequestSource } from '../src/review/ports.js';
-import type * as Review from '../src/review/review-pull-request.js';
-import type * as Pool from '../src/workers/rule-worker-pool.js';
 import { generateChange } from './pipeline/generate-change.js';
 
-/**
- * The product as it runs in production: compiled JavaScript from `dist/` (`npm run bench` builds it first), so
- * the rule worker is plain JavaScript too and no TypeScript loader sits in its memory; `--src` measures the
- * TypeScript sources through tsx instead.
- */
-async function product(fromSource: boolean) {
-  const root = fromSource ? '../src/' : '../dist/';
-  const load = <T>(path: string): Promise<T> => import(new URL(`${root}${path}`, import.meta.url).href) as Promise<T>;
-  const [schema, ports, review, pool] = await Promise.all([
-    load<typeof ConfigSchema>('config/schema.js'),
-    load<typeof Ports>('review/ports.js'),
-    load<typeof Review>('review/review-pull-request.js'),
-    load<typeof Pool>('workers/rule-worker-pool.js'),
-  ]);
-  return { defaultConfig: schema.defaultConfig, silentLogger: ports.silentLogger, reviewPullRequest: review.reviewPullRequest, createRuleWorkerPool: pool.createRuleWorkerPool };
-}
-
-const RUNS = 5;
+const RUNS = 5; // as in measure-child.mjs
 const MB = 1024 * 1024;
 /** Targets from the project's brief: wall time per size, and peak RSS for all. */
 const TIME_TARGET_MS: Record<number, number> = { 10_000: 1_000, 100_000: 10_000 };
@@ -55,63 +34,27 @@ interface SizeResult {
   maxRssMb: number;
 }
 
-async function measure(target: number, fromSource: boolean): Promise<SizeResult> {
-  const { defaultConfig, silentLogger, reviewPullRequest, createRuleWorkerPool } = await product(fromSource);
-  const change = generateChange(target);
-  const content = (text: string | undefined): Promise<FileContent | undefined> => Promise.resolve(text === undefined ? undefined : { text, size: Buffer.byteLength(text), binary: false });
-  const source: PullRequestSource = {
-    loadDiff: () => Promise.resolve({ kind: 'unified', text: change.diff }),
-    readFile: (path) => content(change.files.get(path)),
-    // As the CLI and the app review: base versions too, so differential analysis runs.
-    readBaseFile: (path) => content(change.baseFiles.get(path)),
-  };
-  const config = defaultConfig();
-  // As the CLI and the app run it: rules spread over the cores by the worker pool for large changes.
-  const pool = createRuleWorkerPool();
-  const review = () => reviewPullRequest({ source, config, target: { repository: 'bench', headSha: 'bench' }, log: silentLogger, ruleRunner: pool.run });
-
-  const warm = await review();
-  const runsMs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    await settle();
-    const t0 = process.hrtime.bigint();
-    await review();
-    runsMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const sorted = [...runsMs].sort((a, b) => a - b);
-  return {
-    target,
-    changedLines: change.changedLines,
-    files: change.fileCount,
-    diffMb: Buffer.byteLength(change.diff) / MB,
-    medianMs: sorted[Math.floor(sorted.length / 2)]!,
-    runsMs,
-    findings: warm.inline.length + warm.summaryOnly.length,
-    reviewedFiles: warm.files.filter((f) => f.selected).length,
-    // Linux reports maxRSS in kilobytes.
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-}
-
 /**
- * Frees the previous run's garbage before the next one. ast-grep's parse trees live in native memory
- * that is released only by napi finalizers, after a GC and a turn of the event loop; without this,
- * garbage of earlier runs piles up and peak RSS would measure the benchmark, not one review.
+ * Measures one size in a child process of its own (see measure-child.mjs): the change is generated here and
+ * handed over as a file, so the child holds only the product and the change. The product is the compiled
+ * `dist/` (`npm run bench` builds it first), as production runs it, so the rule worker is plain JavaScript too;
+ * `--src` measures the TypeScript sources through tsx instead (its loader thread in the process's memory).
  */
-async function settle(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 2; i++) {
-    gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function runChild(target: number, fromSource: boolean): SizeResult {
-  const self = fileURLToPath(import.meta.url);
-  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(target), ...(fromSource ? ['--src'] : [])], { encoding: 'utf8', maxBuffer: 16 * MB });
-  if (res.status !== 0) throw new Error(`benchmark child for ${target} lines failed (exit ${res.status}):\n${res.stderr}`);
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as SizeResult;
+  const change = generateChange(target);
+  const dir = mkdtempSync(join(os.tmpdir(), 'arch-review-bench-'));
+  const changeFile = join(dir, 'change.json');
+  try {
+    writeFileSync(changeFile, JSON.stringify({ diff: change.diff, files: [...change.files], baseFiles: [...change.baseFiles], changedLines: change.changedLines, fileCount: change.fileCount }));
+    const child = fileURLToPath(new URL('./pipeline/measure-child.mjs', import.meta.url));
+    const root = fileURLToPath(new URL(fromSource ? '../src' : '../dist', import.meta.url));
+    const res = spawnSync(process.execPath, ['--expose-gc', ...(fromSource ? ['--import', 'tsx'] : []), child, changeFile, root], { encoding: 'utf8', maxBuffer: 16 * MB });
+    if (res.status !== 0) throw new Error(`benchmark child for ${target} lines failed (exit ${res.status}):\n${res.stderr}`);
+    const line = res.stdout.trim().split('\n').pop() ?? '';
+    return { target, ...(JSON.parse(line) as Omit<SizeResult, 'target'>) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function table(results: SizeResult[], fromSource: boolean): string {
@@ -139,10 +82,6 @@ function table(results: SizeResult[], fromSource: boolean): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const fromSource = args.includes('--src');
-  if (args[0] === '--child') {
-    process.stdout.write(`${JSON.stringify(await measure(Number(args[1]), fromSource))}\n`);
-    return;
-  }
   const given = args.filter((a) => a !== '--src').map(Number);
   const sizes = given.length > 0 ? given : [1_000, 10_000, 100_000];
   const results: SizeResult[] = [];

@@ -47,7 +47,7 @@ function spawnRuleWorker(): Worker {
 
 /**
  * A small young generation: a worker's garbage is mostly short-lived node wrappers, collected anyway every
- * ~100 KB of source (see nativeMemoryCollector), so V8's default semi-spaces only hold memory. Measured at 100k
+ * ~200 KB of source (see nativeMemoryCollector), so V8's default semi-spaces only hold memory. Measured at 100k
  * changed lines with one worker: peak RSS 337 → 287 MB, same wall time (bench/pipeline/RESULTS.md).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };

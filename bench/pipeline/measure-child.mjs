@@ -1,0 +1,70 @@
+/**
+ * One size of the pipeline benchmark, in a process of its own so its peak RSS is that review's alone:
+ * `node --expose-gc bench/pipeline/measure-child.mjs <change.json> <product root>`. Plain JavaScript, so with
+ * `dist/` as the product root nothing but the product and Node is in this process's memory (a TypeScript
+ * loader would add its own thread); `pipeline.bench.ts` generates the change and starts this with `--import
+ * tsx` only for `--src`. Prints one JSON line: the SizeResult fields `pipeline.bench.ts` reads.
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+
+const RUNS = 5;
+const MB = 1024 * 1024;
+const [changePath, root] = process.argv.slice(2);
+const load = (path) => import(pathToFileURL(`${root}/${path}`).href);
+const [{ defaultConfig }, { silentLogger }, { reviewPullRequest }, { createRuleWorkerPool }] = await Promise.all([
+  load('config/schema.js'),
+  load('review/ports.js'),
+  load('review/review-pull-request.js'),
+  load('workers/rule-worker-pool.js'),
+]);
+
+const change = JSON.parse(readFileSync(changePath, 'utf8'));
+const files = new Map(change.files);
+const baseFiles = new Map(change.baseFiles);
+const content = (text) => Promise.resolve(text === undefined ? undefined : { text, size: Buffer.byteLength(text), binary: false });
+const source = {
+  loadDiff: () => Promise.resolve({ kind: 'unified', text: change.diff }),
+  readFile: (path) => content(files.get(path)),
+  // As the CLI and the app review: base versions too, so differential analysis runs.
+  readBaseFile: (path) => content(baseFiles.get(path)),
+};
+const config = defaultConfig();
+// As the CLI and the app run it: rules spread over the cores by the worker pool for large changes.
+const pool = createRuleWorkerPool();
+const review = () => reviewPullRequest({ source, config, target: { repository: 'bench', headSha: 'bench' }, log: silentLogger, ruleRunner: pool.run });
+
+/**
+ * Frees the previous run's garbage before the next one. ast-grep's parse trees live in native memory that is
+ * released only by napi finalizers, after a GC and a turn of the event loop; without this, garbage of earlier
+ * runs piles up and peak RSS would measure the benchmark, not one review.
+ */
+async function settle() {
+  for (let i = 0; i < 2; i++) {
+    globalThis.gc?.();
+    await sleep(20);
+  }
+}
+
+const warm = await review();
+const runsMs = [];
+for (let i = 0; i < RUNS; i++) {
+  await settle();
+  const t0 = process.hrtime.bigint();
+  await review();
+  runsMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+await pool.close();
+const sorted = [...runsMs].sort((a, b) => a - b);
+process.stdout.write(`${JSON.stringify({
+  changedLines: change.changedLines,
+  files: change.fileCount,
+  diffMb: Buffer.byteLength(change.diff) / MB,
+  medianMs: sorted[Math.floor(sorted.length / 2)],
+  runsMs,
+  findings: warm.inline.length + warm.summaryOnly.length,
+  reviewedFiles: warm.files.filter((f) => f.selected).length,
+  // Linux reports maxRSS in kilobytes.
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+})}\n`);
