@@ -243,7 +243,7 @@ export async function startArchReview(env: AppEnv, options: StartOptions = {}): 
     const reviewer = options.reviewer ?? createAgentReviewer(env, log);
     const answerer = options.answerer ?? createAgentAnswerer(env, log);
     log.info({ agent: reviewer ? reviewer.name : 'off (no ANTHROPIC_API_KEY or ARCH_REVIEW_PROVIDER): rules only' }, 'reviewer');
-    rulePool = createRuleWorkerPool();
+    rulePool = createRuleWorkerPool(env.ruleWorkers !== undefined ? { size: env.ruleWorkers } : {});
     const app = probot;
     const botLogin = botLoginOnce(() => app);
     const settled = createSettledReviews();

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ArchReviewError, InputError } from '../errors.js';
 import { SEVERITIES, atLeast, type Severity } from '../review/finding.js';
 import type { PullRequestSource, ReviewResult, ReviewTarget } from '../review/ports.js';
-import { createRuleWorkerPool } from '../workers/rule-worker-pool.js';
+import { createRuleWorkerPool, ruleWorkersFromEnv } from '../workers/rule-worker-pool.js';
 import { reviewPullRequest } from '../review/review-pull-request.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { createReviewer } from './create-reviewer.js';
@@ -176,7 +176,8 @@ async function review(opts: ReviewOptions, io: CliIo, pkg: ReturnType<typeof rea
   for (const w of [...withoutCustomRuleIdWarnings(loaded.warnings, custom.ids), ...custom.warnings]) log.warn(w);
 
   const reviewer = opts.agent ? createReviewer(io.env, { config: loaded.config, log }) : undefined;
-  const pool = createRuleWorkerPool();
+  const ruleWorkers = ruleWorkersFromEnv(io.env);
+  const pool = createRuleWorkerPool(ruleWorkers !== undefined ? { size: ruleWorkers } : {});
   let result;
   try {
     result = await reviewPullRequest({ source, config: loaded.config, target, log, ruleRunner: pool.run, ...(custom.rules.length > 0 ? { extraRules: custom.rules } : {}), ...(reviewer ? { reviewer } : {}) });

@@ -62,6 +62,7 @@ const EnvSchema = z
     ANTHROPIC_VERTEX_BASE_URL: z.url().optional(),
     ARCH_REVIEW_AGENT_DEADLINE_MS: int(1_000, 3_600_000).optional(),
     WORKER_CONCURRENCY: int(1, 64).default(2),
+    RULE_WORKERS: int(0, 8).optional(),
     REVIEW_ROLE: z.enum(ROLES).default('all'),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(25_000),
     JOB_ATTEMPTS: int(1, 20).default(4),
@@ -123,6 +124,8 @@ export interface AppEnv {
   /** The agent's variables as given (provider, model, AWS and Google settings), for `agentOptionsFromEnv`. */
   agentEnv: Readonly<Record<string, string | undefined>>;
   workerConcurrency: number;
+  /** Rule worker threads beside the main thread (`RULE_WORKERS`); undefined: one per core but one. */
+  ruleWorkers: number | undefined;
   role: Role;
   /** Running jobs get this long to finish on SIGTERM before they are aborted. */
   shutdownTimeoutMs: number;
@@ -185,6 +188,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Readonly<AppEnv> 
     agentDeadlineMs: e.ARCH_REVIEW_AGENT_DEADLINE_MS,
     agentEnv: Object.freeze(Object.fromEntries(AGENT_ENV_KEYS.map((k) => [k, present[k]]))),
     workerConcurrency: e.WORKER_CONCURRENCY,
+    ruleWorkers: e.RULE_WORKERS,
     role: e.REVIEW_ROLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jobAttempts: e.JOB_ATTEMPTS,

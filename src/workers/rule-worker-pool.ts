@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../errors.js';
 import type { RuleRunner } from '../review/ports.js';
 import { ALL_RULES } from '../rules/registry.js';
 import { nativeMemoryCollector } from '../rules/collect-native-memory.js';
@@ -24,6 +25,17 @@ export interface RuleWorkerPool {
   close(): Promise<void>;
   /** Files checked in workers, files this thread checked beside them, and reviews that fell back to this thread after a worker failed. */
   stats(): { workerTasks: number; localTasks: number; fallbacks: number };
+}
+
+/**
+ * `RULE_WORKERS` as the CLI reads it (the App validates it with its other settings): a whole number from 0
+ * (rules in the main thread only, the least memory) to 8, or undefined when unset.
+ */
+export function ruleWorkersFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const raw = env.RULE_WORKERS?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 8) throw new ConfigError(`RULE_WORKERS must be a whole number from 0 to 8 (got ${JSON.stringify(raw)})`);
+  return Number(raw);
 }
 
 /** One file's results of two rule sets, as one run would give them (findings, then their signatures, in the same order). */

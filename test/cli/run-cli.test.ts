@@ -62,6 +62,19 @@ describe('runCli', () => {
     expect(notDiff.stdout).toBe('');
   });
 
+  it('exits 2 on a bad RULE_WORKERS, and reviews the same with the rules in the main thread only', async () => {
+    const { root, diff } = diffFixture();
+    const bad = await run(['review', '--diff', diff, '--no-agent'], { cwd: root, env: { RULE_WORKERS: 'many' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('arch-review: error: RULE_WORKERS must be a whole number from 0 to 8 (got "many")');
+    const zero = await run(['review', '--diff', diff, '--no-agent', '--format', 'json'], { cwd: root, env: { RULE_WORKERS: '0' } });
+    const defaults = await run(['review', '--diff', diff, '--no-agent', '--format', 'json'], { cwd: root });
+    expect(zero.code).toBe(defaults.code);
+    const findings = (JSON.parse(zero.stdout) as JsonReport).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings).toEqual((JSON.parse(defaults.stdout) as JsonReport).findings);
+  });
+
   it('exits 2 outside a git repository, naming the folder', async () => {
     const dir = tempDir();
     const r = await run(['review'], { cwd: dir });

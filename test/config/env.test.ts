@@ -48,6 +48,14 @@ describe('readEnv', () => {
     expect(env).toMatchObject({ appId: 42, workerConcurrency: 4, role: 'web', redisUrl: 'redis://127.0.0.1:6379' });
   });
 
+  it('reads RULE_WORKERS from 0 (rules in the main thread) to 8, unset by default', () => {
+    expect(readEnv({}).ruleWorkers).toBeUndefined();
+    expect(readEnv({ RULE_WORKERS: '0' }).ruleWorkers).toBe(0);
+    expect(readEnv({ RULE_WORKERS: '3' }).ruleWorkers).toBe(3);
+    expect(() => readEnv({ RULE_WORKERS: '9' })).toThrow(/RULE_WORKERS/);
+    expect(() => readEnv({ RULE_WORKERS: 'two' })).toThrow(/RULE_WORKERS/);
+  });
+
   it('requires a webhook secret with an app id, instead of Probot\'s "development" fallback', () => {
     expect(() => readEnv({ APP_ID: '42' })).toThrow(/WEBHOOK_SECRET is required/);
     expect(() => readEnv({ APP_ID: '42', REVIEW_ROLE: 'worker', REDIS_URL: 'redis://r' })).not.toThrow();

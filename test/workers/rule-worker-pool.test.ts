@@ -3,7 +3,7 @@ import { ALL_RULES } from '../../src/rules/registry.js';
 import { runRulesInProcess } from '../../src/rules/run-rules-in-process.js';
 import type { RunRulesInput } from '../../src/rules/run-rules.js';
 import type { Rule } from '../../src/rules/types.js';
-import { createRuleWorkerPool } from '../../src/workers/rule-worker-pool.js';
+import { createRuleWorkerPool, ruleWorkersFromEnv } from '../../src/workers/rule-worker-pool.js';
 
 const all = (src: string) => new Set(src.split('\n').map((_, i) => i + 1));
 const ts = `import axios from 'axios';\nexport async function charge(id: string) {\n  const res = await axios.post('https://api.example.com/charges', { id });\n  return res.data;\n}\n`;
@@ -90,5 +90,14 @@ describe('createRuleWorkerPool', () => {
     expect(await none.run(inputs, ALL_RULES)).toEqual(await runRulesInProcess(inputs, ALL_RULES));
     expect(none.stats()).toEqual({ workerTasks: 0, localTasks: 0, fallbacks: 0 });
     await none.close();
+  });
+
+  it('reads RULE_WORKERS for the CLI: a whole number from 0 to 8, a clear error otherwise', () => {
+    expect(ruleWorkersFromEnv({})).toBeUndefined();
+    expect(ruleWorkersFromEnv({ RULE_WORKERS: ' ' })).toBeUndefined();
+    expect(ruleWorkersFromEnv({ RULE_WORKERS: '0' })).toBe(0);
+    expect(ruleWorkersFromEnv({ RULE_WORKERS: '8' })).toBe(8);
+    expect(() => ruleWorkersFromEnv({ RULE_WORKERS: '9' })).toThrow('RULE_WORKERS must be a whole number from 0 to 8 (got "9")');
+    expect(() => ruleWorkersFromEnv({ RULE_WORKERS: '-1' })).toThrow(/RULE_WORKERS/);
   });
 });
