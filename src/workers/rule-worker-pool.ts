@@ -167,6 +167,8 @@ export function createRuleWorkerPool(opts: RuleWorkerPoolOptions = {}): RuleWork
       }
     });
     const local = joinHere ? here() : Promise.resolve();
+    // Handled now, awaited below: a failure here while the workers are still busy must not be an unhandled rejection.
+    local.catch(() => undefined);
     try {
       await Promise.all(lanes);
     } catch (err) {
