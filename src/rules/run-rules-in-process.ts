@@ -11,11 +11,30 @@ import { runRules, type RunRulesInput, type RunRulesResult } from './run-rules.j
  */
 export async function runRulesInProcess(inputs: readonly RunRulesInput[], rules: readonly Rule[]): Promise<RunRulesResult[]> {
   const results: RunRulesResult[] = [];
+  let next = 0;
+  await runRulesAsTaken(() => {
+    const input = inputs[next++];
+    return input && { input, done: (result) => results.push(result) };
+  }, rules);
+  return results;
+}
+
+/** A file to check in this thread, and what to do with its result. */
+export interface InProcessTask {
+  input: RunRulesInput;
+  done(result: RunRulesResult): void;
+}
+
+/**
+ * Checks the files `take` hands out, one at a time, until it hands out none, in this thread, with the
+ * collections and yields of {@link runRulesInProcess}: for a caller that shares a queue of files with others
+ * (the worker pool's main-thread lane).
+ */
+export async function runRulesAsTaken(take: () => InProcessTask | undefined, rules: readonly Rule[]): Promise<void> {
   const parsed = nativeMemoryCollector();
-  for (const input of inputs) {
-    results.push(runRules(input, rules));
-    parsed(input.source.length);
+  for (let task = take(); task; task = take()) {
+    task.done(runRules(task.input, rules));
+    parsed(task.input.source.length);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return results;
 }

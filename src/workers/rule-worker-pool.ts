@@ -3,9 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.js';
 import type { RuleRunner } from '../review/ports.js';
 import { ALL_RULES } from '../rules/registry.js';
-import { nativeMemoryCollector } from '../rules/collect-native-memory.js';
-import { runRulesInProcess } from '../rules/run-rules-in-process.js';
-import { runRules } from '../rules/run-rules.js';
+import { runRulesAsTaken, runRulesInProcess } from '../rules/run-rules-in-process.js';
 import type { Rule } from '../rules/types.js';
 import type { RunRulesInput, RunRulesResult } from '../rules/run-rules.js';
 import type { RuleTask, RuleTaskResult } from './rule-worker.js';
@@ -142,16 +140,18 @@ export function createRuleWorkerPool(opts: RuleWorkerPoolOptions = {}): RuleWork
     const order = inputs.map((input, i) => ({ input, i })).sort((a, b) => b.input.source.length - a.input.source.length);
     const results: RunRulesResult[] = new Array(inputs.length);
     let cursor = 0;
-    const here = async (): Promise<void> => {
-      const parsed = nativeMemoryCollector();
-      while (cursor < order.length) {
+    const here = (): Promise<void> =>
+      runRulesAsTaken(() => {
+        if (cursor >= order.length) return undefined;
         const { input, i } = order[cursor++]!;
-        results[i] = runRules(input, rules);
-        localTasks++;
-        parsed(input.source.length);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    };
+        return {
+          input,
+          done: (result) => {
+            results[i] = result;
+            localTasks++;
+          },
+        };
+      }, rules);
     // Two tasks in flight per worker: the next one waits in the worker's queue, so a worker does not idle
     // while this thread is busy with a file of its own and cannot yet hand it more work (measured at 10k
     // changed lines: 1,340 → 1,240 ms).

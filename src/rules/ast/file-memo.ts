@@ -57,12 +57,5 @@ export function memoised<K, V>(owner: object, key: K, compute: () => V): V {
  * outlives the memo and no id is reused by another tree while the memo is open.
  */
 export function memoisedForNode<V>(owner: object, node: SgNode, compute: () => V): V {
-  const slot = fileMemo(owner, () => new Map<number, { node: SgNode; value: V }>());
-  if (!slot) return compute();
-  const id = node.id();
-  const hit = slot.get(id);
-  if (hit) return hit.value;
-  const value = compute();
-  slot.set(id, { node, value });
-  return value;
+  return memoised(owner, node.id(), () => ({ node, value: compute() })).value;
 }
