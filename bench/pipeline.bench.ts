@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChange } from './pipeline/generate-change.js';
 
-const RUNS = 5; // as in measure-child.mjs
+const RUNS = 5;
 const MB = 1024 * 1024;
 /** Targets from the project's brief: wall time per size, and peak RSS for all. */
 const TIME_TARGET_MS: Record<number, number> = { 10_000: 1_000, 100_000: 10_000 };
@@ -48,7 +48,7 @@ function runChild(target: number, fromSource: boolean): SizeResult {
     writeFileSync(changeFile, JSON.stringify({ diff: change.diff, files: [...change.files], baseFiles: [...change.baseFiles], changedLines: change.changedLines, fileCount: change.fileCount }));
     const child = fileURLToPath(new URL('./pipeline/measure-child.mjs', import.meta.url));
     const root = fileURLToPath(new URL(fromSource ? '../src' : '../dist', import.meta.url));
-    const res = spawnSync(process.execPath, ['--expose-gc', ...(fromSource ? ['--import', 'tsx'] : []), child, changeFile, root], { encoding: 'utf8', maxBuffer: 16 * MB });
+    const res = spawnSync(process.execPath, ['--expose-gc', ...(fromSource ? ['--import', 'tsx'] : []), child, changeFile, root, String(RUNS)], { encoding: 'utf8', maxBuffer: 16 * MB });
     if (res.status !== 0) throw new Error(`benchmark child for ${target} lines failed (exit ${res.status}):\n${res.stderr}`);
     const line = res.stdout.trim().split('\n').pop() ?? '';
     return { target, ...(JSON.parse(line) as Omit<SizeResult, 'target'>) };
@@ -70,7 +70,7 @@ function table(results: SizeResult[], fromSource: boolean): string {
     '## Pipeline benchmark',
     '',
     `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}.`,
-    `parse + classify + rules + differential analysis + select through \`reviewPullRequest\` (in-memory source with base versions, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, garbage collected between runs, so it is the worst single review. ${fromSource ? 'TypeScript sources through tsx (its loader in every thread).' : 'The compiled product (`dist/`), as production runs it; the harness that generates the change runs under tsx in the same process.'} Rule worker pool as the CLI and the app create it (${os.availableParallelism() - 1} worker(s) beside the main thread).`,
+    `parse + classify + rules + differential analysis + select through \`reviewPullRequest\` (in-memory source with base versions, no agent); median of ${RUNS} runs after a warm-up; peak RSS of the child process running that size, over the warm-up and the runs (garbage collected between runs; what earlier runs leave fragmented counts too). ${fromSource ? 'TypeScript sources through tsx (its loader in every thread).' : 'The compiled product (`dist/`), as production runs it, in a plain-JavaScript child: the change is generated in the parent.'} Rule worker pool as the CLI and the app create it (${os.availableParallelism() - 1} worker(s) beside the main thread).`,
     '',
     '| changed lines | files | diff size | median wall time | changed lines/s | peak RSS | findings | target | result |',
     '|---:|---:|---:|---:|---:|---:|---:|---|---|',

@@ -1,6 +1,6 @@
 /**
  * One size of the pipeline benchmark, in a process of its own so its peak RSS is that review's alone:
- * `node --expose-gc bench/pipeline/measure-child.mjs <change.json> <product root>`. Plain JavaScript, so with
+ * `node --expose-gc bench/pipeline/measure-child.mjs <change.json> <product root> <timed runs>`. Plain JavaScript, so with
  * `dist/` as the product root nothing but the product and Node is in this process's memory (a TypeScript
  * loader would add its own thread); `pipeline.bench.ts` generates the change and starts this with `--import
  * tsx` only for `--src`. Prints one JSON line: the SizeResult fields `pipeline.bench.ts` reads.
@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
-const RUNS = 5;
 const MB = 1024 * 1024;
-const [changePath, root] = process.argv.slice(2);
+const [changePath, root, runs] = process.argv.slice(2);
+const RUNS = Number(runs);
 const load = (path) => import(pathToFileURL(`${root}/${path}`).href);
 const [{ defaultConfig }, { silentLogger }, { reviewPullRequest }, { createRuleWorkerPool }] = await Promise.all([
   load('config/schema.js'),
