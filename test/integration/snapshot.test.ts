@@ -15,6 +15,11 @@ function collect(entries: Array<[string, string]>, budget: SnapshotBudget = BIG,
   return c.finish('abc123');
 }
 
+/** One pass over an archive's entries, as the App's tarball reader makes it: what the collector wants, it is given. */
+function feed(c: SnapshotCollector, entries: ReadonlyArray<[string, string]>): void {
+  for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+}
+
 describe('SnapshotCollector', () => {
   it('keeps source files with integration signals or repository imports, and nothing else', () => {
     const snap = collect([
@@ -71,7 +76,7 @@ describe('SnapshotCollector', () => {
       ['pkg/payments/gateway.ts', "import Stripe from 'stripe';\nimport { log } from '../obs/log';\nexport const charge = () => new Stripe('k').charges.create({});\n"],
       ['pkg/obs/log.ts', "export const log = (m: string) => fetch('https://logs.example.com', { body: m });\n"],
     ];
-    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    feed(c, entries);
     expect(c.secondPass()).toEqual([]);
     const snap = c.finish('abc');
     expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'pkg/payments/gateway.ts', 'pkg/obs/log.ts']);
@@ -91,15 +96,12 @@ describe('SnapshotCollector', () => {
       ['lib/unrelated/u.ts', "import axios from 'axios';\n"],
       ['services/billing/refund.ts', "import { charge } from '../../lib/payments/gateway';\nexport const r = () => charge();\n"],
     ];
-    const pass = (only?: Set<string>) => {
-      for (const [path, text] of entries) if ((!only || only.has(path)) && c.wants(path, text.length)) c.add(path, text);
-    };
-    pass();
+    feed(c, entries);
     // The touched package's import, and what that imports, nearest first; nothing else.
     const again = c.secondPass();
     expect(again).toEqual(['lib/payments/gateway.ts', 'lib/obs/log.ts']);
     expect(c.done).toBe(false);
-    pass();
+    feed(c, entries);
     expect(c.done).toBe(true);
     const snap = c.finish('abc');
     expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'lib/payments/gateway.ts', 'lib/obs/log.ts']);
@@ -115,10 +117,10 @@ describe('SnapshotCollector', () => {
       ['lib/near/n.ts', "import { d } from '../deep/d';\nexport const n = () => fetch('https://n.example.com');\n"],
       ['services/billing/refund.ts', "import { n } from '../../lib/near/n';\nexport const r = () => n();\n"],
     ];
-    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    feed(c, entries);
     // Room for one more file: the direct import, not the one it imports.
     expect(c.secondPass()).toEqual(['lib/near/n.ts']);
-    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    feed(c, entries);
     const snap = c.finish('abc');
     expect(snap.files.map((f) => f.path)).toEqual(['services/billing/refund.ts', 'lib/near/n.ts']);
     expect(snap.note).toBe('The repository snapshot was cut at 2 files: the repository model covers `services/billing` and 1 file they import; 1 more file they import was left out to stay within the budget.');
@@ -134,7 +136,7 @@ describe('SnapshotCollector', () => {
       ['cmd/api/main.go', 'package main\n\nimport (\n\t"net/http"\n\t"github.com/acme/shop/internal/ledger"\n)\n'],
       ['internal/ledger/client.go', 'package ledger\n\nimport "net/http"\n'],
     ];
-    for (const [path, text] of entries) if (c.wants(path, text.length)) c.add(path, text);
+    feed(c, entries);
     expect(c.secondPass()).toEqual([]);
     expect(c.finish('abc').files.map((f) => f.path)).toEqual(['app/billing/views.py', 'cmd/api/main.go', 'app/clients/stripe_gateway.py', 'app/notify/pager.py', 'internal/ledger/client.go']);
   });
