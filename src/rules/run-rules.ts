@@ -73,6 +73,9 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
     return result();
   }
 
+  // Rules skip candidates that cannot give a reported match (see `RuleContext.changed`). The timeout rule
+  // judges the whole file when the integration points need its verdicts.
+  const pruned: RuleContext = { ...ctx, changed: (start, end) => touchesChange(start, end, input.changedLines, input.insertedAfter) };
   const seen = new Set<string>();
   // The timeout rule's verdicts on the whole file (not only changed lines) feed the integration points' facts.
   let missingTimeout: Set<number> | undefined;
@@ -81,7 +84,7 @@ function runRulesOnFile(input: RunRulesInput, rules: readonly Rule[]): RunRulesR
   for (const rule of nothingToCheck ? [] : applicable) {
     let matches: RuleMatch[];
     try {
-      matches = rule.check(ctx);
+      matches = rule.check(input.integration && rule.id === httpCallWithoutTimeout.id ? ctx : pruned);
     } catch (err) {
       errors.push(`${input.path}: rule ${rule.id} failed: ${(err as Error).message}`);
       continue;

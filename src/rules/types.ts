@@ -47,6 +47,13 @@ export interface RuleContext {
    * built; absent for a bare diff or a single file, where rules fall back to what folder names say.
    */
   layer?: Layer;
+  /**
+   * True when a match spanning lines `start`..`end` (1-based) would be reported: it touches a line the change
+   * made. Absent when every line counts (a whole file, a test). Rules use it through `inChange` to skip
+   * candidates (a handler, a call, a loop) whose own lines hold every match they could give and none of them
+   * changed: the runner drops such matches anyway, so the rule need not judge them.
+   */
+  changed?: (start: number, end: number) => boolean;
 }
 
 /** One match of a rule. Lines are 1-based, on the head (new) version of the file. */

@@ -6,6 +6,16 @@ export const lineOf = (node: SgNode): number => node.range().start.line + 1;
 /** 1-based last line of a node. */
 export const endLineOf = (node: SgNode): number => node.range().end.line + 1;
 
+/**
+ * True when a match inside `node`'s lines could be reported (see `RuleContext.changed`): always without a
+ * changed-lines filter. Only for a candidate whose every match lies within its own lines.
+ */
+export function inChange(ctx: { changed?: (start: number, end: number) => boolean }, node: SgNode): boolean {
+  if (!ctx.changed) return true;
+  const r = node.range();
+  return ctx.changed(r.start.line + 1, r.end.line + 1);
+}
+
 /** Collapses whitespace and shortens code for quoting inline in a finding. */
 export function quote(code: string, max = 70): string {
   const flat = code.replace(/\s+/g, ' ').trim();

@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { findInScope, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, type ErrorHandler } from './error-handlers.js';
 import { GO_ERR_NAME, GO_NIL_CHECK_IF, goErrName, goErrorSource, goErrorSourceBefore } from './go-errors.js';
 import { callLabel, isExternalCall } from '../ast/external-call.js';
@@ -33,8 +33,9 @@ export const rethrowDropsCause: Rule = {
     // Config loading turns parse errors into messages for whoever edits the config: the cause is the input.
     if (isOutsideRuntime(ctx.path, ctx.source) || hasFileRole(ctx.path, ctx.source, 'config')) return [];
     const root = ctx.root.root();
-    if (ctx.language === 'go') return goMatches(root, ctx.lines);
-    return fileErrorHandlers(ctx).flatMap((h) => handlerMatches(h, ctx));
+    if (ctx.language === 'go') return goMatches(root, ctx);
+    // Every match is a throw inside its handler.
+    return fileErrorHandlers(ctx).flatMap((h) => (inChange(ctx, h.node) ? handlerMatches(h, ctx) : []));
   },
 };
 
@@ -162,13 +163,15 @@ function insertBeforeClose(line: string, exprText: string, argsText: string, ext
  * Go: `fmt.Errorf("…: %v", err)` and `errors.New(…)` returned from `if err != nil` without `err`, when `err`
  * comes from a call out. Errors of local calls (a marshal, a parse, a template) carry nothing a caller can act on.
  */
-function goMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
+function goMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^fmt\\.Errorf$' } } })) {
-    const m = goErrorfWithoutWrap(call, lines);
+    if (!inChange(ctx, call)) continue;
+    const m = goErrorfWithoutWrap(call, ctx.lines);
     if (m) out.push(m);
   }
   for (const ifNode of root.findAll(GO_NIL_CHECK_IF)) {
+    if (!inChange(ctx, ifNode)) continue; // its matches are returns inside it
     const errName = goErrName(ifNode);
     const block = fieldOf(ifNode, 'consequence');
     if (!errName || !block) continue;

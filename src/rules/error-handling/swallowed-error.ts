@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { callLabel, calleeSegments, isExternalCall } from '../ast/external-call.js';
 import { enclosingLoop, isTsLike } from '../ast/function-scope.js';
-import { endLineOf, fieldOf, kindOf, lineOf } from '../ast/node-text.js';
+import { endLineOf, fieldOf, inChange, kindOf, lineOf } from '../ast/node-text.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, namedAsIgnored, type ErrorHandler } from './error-handlers.js';
 import { isLoggerReference, isLoggingCall, isLoggingStatement } from './logging-call.js';
 import { goErrorChecksWithoutElse, goExternalErrorSource } from './go-errors.js';
@@ -36,9 +36,10 @@ export const swallowedError: Rule = {
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
     const root = ctx.root.root();
-    if (ctx.language === 'go') return goMatches(root);
-    const matches = fileErrorHandlers(ctx).flatMap((h) => handlerMatch(h, ctx.language));
-    if (isTsLike(ctx.language)) matches.push(...promiseCatchMatches(root, ctx.language));
+    if (ctx.language === 'go') return goMatches(root, ctx);
+    // Every match spans its own handler, `.catch` call or Go statement.
+    const matches = fileErrorHandlers(ctx).flatMap((h) => (inChange(ctx, h.node) ? handlerMatch(h, ctx.language) : []));
+    if (isTsLike(ctx.language)) matches.push(...promiseCatchMatches(root, ctx));
     return matches;
   },
 };
@@ -106,9 +107,11 @@ function weakRemote(call: SgNode | undefined, language: RuleLanguage): Pick<Rule
 }
 
 /** `.catch(() => {})`, `.catch(console.error)`, `.catch((e) => logger.warn(e))` on a promise. */
-function promiseCatchMatches(root: SgNode, language: RuleLanguage): RuleMatch[] {
+function promiseCatchMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
+  const { language } = ctx;
   const out: RuleMatch[] = [];
   for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', kind: 'member_expression', has: { field: 'property', regex: '^catch$' } } } })) {
+    if (!inChange(ctx, call)) continue;
     const args = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed() && kindOf(c) !== 'comment');
     if (args.length !== 1 || !args[0]) continue;
     const verdict = handlerVerdict(args[0], language);
@@ -158,9 +161,10 @@ function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'log
 }
 
 /** Go: `if err != nil { log.Println(err) }` with no return, and errors of calls out assigned to `_`. */
-function goMatches(root: SgNode): RuleMatch[] {
+function goMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const { ifNode, errName, statements } of goErrorChecksWithoutElse(root)) {
+    if (!inChange(ctx, ifNode)) continue;
     if (!statements.every((s) => isLoggingStatement(s, 'go'))) continue;
     const source = goExternalErrorSource(ifNode, errName);
     if (!source || enclosingLoop(ifNode, 'go') || inDetachedCallback(ifNode, 'go')) continue;
@@ -180,6 +184,7 @@ function goMatches(root: SgNode): RuleMatch[] {
   }
   // Only an assignment to `_` counts, so statements without an underscore are skipped natively.
   for (const stmt of root.findAll({ rule: { any: [{ kind: 'assignment_statement' }, { kind: 'short_var_declaration' }], regex: '_' } })) {
+    if (!inChange(ctx, stmt)) continue;
     const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
     const targets = left?.children().filter((c) => c.isNamed()) ?? [];
     const values = right?.children().filter((c) => c.isNamed()) ?? [];
