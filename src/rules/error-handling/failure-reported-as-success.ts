@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { callLabel } from '../ast/external-call.js';
 import { enclosingFunction, enclosingLoop, findInScope } from '../ast/function-scope.js';
-import { endLineOf, lineOf, quote } from '../ast/node-text.js';
+import { endLineOf, inChange, lineOf, quote } from '../ast/node-text.js';
 import { isOutsideRuntime } from '../file-role.js';
 import { catchesEverything, fileErrorHandlers, guardedExternalCalls, type ErrorHandler } from './error-handlers.js';
 import { goErrorChecksWithoutElse, goExternalErrorSource } from './go-errors.js';
@@ -30,8 +30,9 @@ export const failureReportedAsSuccess: Rule = {
     'Tests, command-line entry points, scripts and migrations; calls to caches, metrics and analytics; handlers explained by a best-effort comment; handlers in loops (one item\'s failure), in cleanup/teardown, on an error path or in timer/event callbacks. Returning `null`/`None`/`{}`/`[]` only counts after an action (send, charge, publish, create…) and when the function does not return the same value elsewhere as its "nothing" answer; Go `return nil` from a `(T, error)` function only after an action. A 2xx answer without a call out only counts in a catch-all handler.',
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
-    if (ctx.language === 'go') return goMatches(ctx.root.root());
-    return fileErrorHandlers(ctx).flatMap((h) => handlerMatch(h, ctx.language));
+    if (ctx.language === 'go') return goMatches(ctx.root.root(), ctx);
+    // Every match spans its handler (or Go `if err != nil` block).
+    return fileErrorHandlers(ctx).flatMap((h) => (inChange(ctx, h.node) ? handlerMatch(h, ctx.language) : []));
   },
 };
 
@@ -73,9 +74,10 @@ function quietContext(node: SgNode, language: RuleLanguage): boolean {
 }
 
 /** Go: `if err := client.Send(m); err != nil { log…; return nil }` in a function returning `error`. */
-function goMatches(root: SgNode): RuleMatch[] {
+function goMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const { ifNode, errName, statements } of goErrorChecksWithoutElse(root)) {
+    if (!inChange(ctx, ifNode)) continue;
     const verdict = successAfterLogging(statements, 'go');
     if (!verdict) continue;
     const source = goExternalErrorSource(ifNode, errName);

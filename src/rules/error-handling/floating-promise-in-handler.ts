@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { callLabel, calleeOf, calleeSegments, isExternalCall } from '../ast/external-call.js';
 import { enclosingFunction, findInScope, isFunctionNode } from '../ast/function-scope.js';
-import { fieldOf, indentOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, indentOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { functionName, goRequestHandlers, isAsyncFunction, javaControllerMethods, tsRequestHandlers } from './request-handlers.js';
 
 /**
@@ -29,21 +29,23 @@ export const floatingPromiseInHandler: Rule = {
     const root = ctx.root.root();
     switch (ctx.language) {
       case 'python':
-        return pythonMatches(root, ctx.lines);
+        return pythonMatches(root, ctx);
       case 'go':
-        return goMatches(root);
+        return goMatches(root, ctx);
       case 'java':
-        return javaMatches(root);
+        return javaMatches(root, ctx);
       default:
-        return tsMatches(root, ctx.language, ctx.lines);
+        return tsMatches(root, ctx);
     }
   },
 };
 
 const PROMISE_HANDLED = /^(catch|then)$/;
 
-function tsMatches(root: SgNode, language: RuleLanguage, lines: readonly string[]): RuleMatch[] {
-  const handlers = tsRequestHandlers(root, language);
+function tsMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
+  const { language, lines } = ctx;
+  // Every match is a statement of its handler.
+  const handlers = tsRequestHandlers(root, language).filter((fn) => inChange(ctx, fn));
   if (handlers.length === 0) return [];
   const asyncNames = tsAsyncFunctionNames(root);
   const awaited = awaitedCallees(root, language);
@@ -136,7 +138,8 @@ function prefixStatement(lines: readonly string[], stmt: SgNode, prefix: string)
 const TASK_STARTERS = /^(create_task|ensure_future)$/;
 
 /** Python: coroutines called without `await`, and `asyncio.create_task(...)` results thrown away. */
-function pythonMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
+function pythonMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
+  const { lines } = ctx;
   // `name()` resolves to a module-level `async def`; `self.name()` to an `async def` of the same class.
   const coroutines = new Set<string>();
   // The bare names in `coroutines`: a statement calling none of them (nor create_task) needs no further look.
@@ -153,6 +156,7 @@ function pythonMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
   }
   const out: RuleMatch[] = [];
   for (const stmt of root.findAll({ rule: { kind: 'expression_statement', has: { kind: 'call' } } })) {
+    if (!inChange(ctx, stmt)) continue;
     const call = stmt.children().find((c) => c.isNamed());
     if (!call || kindOf(call) !== 'call') continue;
     const segs = calleeSegments(call, 'python');
@@ -185,9 +189,10 @@ function pythonMatches(root: SgNode, lines: readonly string[]): RuleMatch[] {
 }
 
 /** Go: goroutines started by a handler that use the request context (cancelled on return) or the gin/echo context. */
-function goMatches(root: SgNode): RuleMatch[] {
+function goMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const h of goRequestHandlers(root)) {
+    if (!inChange(ctx, h.fn)) continue; // its matches are statements inside it
     const ctxNames = new Set<string>();
     if (h.framework === 'net/http') {
       for (const decl of findInScope(h.fn, { rule: { kind: 'short_var_declaration' } }, 'go')) {
@@ -228,9 +233,10 @@ function requestUse(stmt: SgNode, param: string, framework: string, ctxNames: Se
 }
 
 /** Java: `CompletableFuture.runAsync/supplyAsync(...)` started in a controller and dropped without handling. */
-function javaMatches(root: SgNode): RuleMatch[] {
+function javaMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const method of javaControllerMethods(root)) {
+    if (!inChange(ctx, method)) continue; // its matches are statements inside it
     for (const stmt of findInScope(method, { rule: { kind: 'expression_statement' } }, 'java')) {
       const expr = stmt.children().find((c) => c.isNamed());
       if (!expr || kindOf(expr) !== 'method_invocation') continue;

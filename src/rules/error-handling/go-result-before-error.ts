@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
-import type { RuleMatch } from '../types.js';
+import type { RuleContext, RuleMatch } from '../types.js';
 import { callLabel, isExternalCall } from '../ast/external-call.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { GO_ERR_NAME } from './go-errors.js';
 
 /**
@@ -9,9 +9,12 @@ import { GO_ERR_NAME } from './go-errors.js';
  * `res, err := http.Post(…)` followed by `res.StatusCode` or `defer res.Body.Close()` before `if err != nil`.
  * When the call fails the value is nil, and the first connection failure panics.
  */
-export function goResultUsedBeforeErrorCheck(root: SgNode): RuleMatch[] {
+export function goResultUsedBeforeErrorCheck(root: SgNode, ctx: Pick<RuleContext, 'changed'> = {}): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const stmt of root.findAll({ rule: { any: [{ kind: 'short_var_declaration' }, { kind: 'assignment_statement' }], regex: 'err' } })) {
+    // The match is a later statement of the same block.
+    const block = stmt.parent();
+    if (block && !inChange(ctx, block)) continue;
     const m = earlyUse(stmt);
     if (m) out.push(m);
   }

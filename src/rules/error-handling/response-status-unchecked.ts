@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, findInScope, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf } from '../ast/node-text.js';
 import { isOutsideRuntime } from '../file-role.js';
 import { goResultUsedBeforeErrorCheck } from './go-result-before-error.js';
 
@@ -33,11 +33,14 @@ export const responseStatusUnchecked: Rule = {
   check(ctx: RuleContext): RuleMatch[] {
     if (isOutsideRuntime(ctx.path, ctx.source)) return [];
     const root = ctx.root.root();
-    const out: RuleMatch[] = ctx.language === 'go' ? goResultUsedBeforeErrorCheck(root) : [];
-    if (isTsLike(ctx.language) && /supabase/i.test(ctx.source)) out.push(...supabaseMatches(root, ctx.language));
+    const out: RuleMatch[] = ctx.language === 'go' ? goResultUsedBeforeErrorCheck(root, ctx) : [];
+    if (isTsLike(ctx.language) && /supabase/i.test(ctx.source)) out.push(...supabaseMatches(root, ctx));
     if (!HINT[ctx.language].test(ctx.source)) return out;
     const helpers = ctx.language === 'java' ? javaResponseHelpers(root, ctx.source) : new Set<string>();
     for (const call of root.findAll(candidateCalls(ctx.language, helpers))) {
+      // A match sits on the call or on a later use of its response in the same function.
+      const fn = enclosingFunction(call, ctx.language);
+      if (fn && !inChange(ctx, fn)) continue;
       const helper = helpers.has(calleeSegments(call, ctx.language).join('.')) ? { write: false } : null;
       const kind = helper ?? httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;
@@ -228,9 +231,11 @@ const SUPABASE_WRITE = /^(insert|update|upsert|delete)$/;
  * supabase-js answers `{ data, error }` instead of throwing: a write awaited as a statement, or a result
  * destructured without `error`, drops the failure (`await supabase.from('orders').update(row).eq('id', id)`).
  */
-function supabaseMatches(root: SgNode, language: RuleLanguage): RuleMatch[] {
+function supabaseMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
+  const { language } = ctx;
   const out: RuleMatch[] = [];
   for (const call of root.findAll({ rule: { kind: 'call_expression', regex: '\\.from\\(' } })) {
+    if (!inChange(ctx, call)) continue;
     const segs = calleeSegments(call, language);
     if (!/supabase/i.test(segs[0] === 'this' ? (segs[1] ?? '') : (segs[0] ?? '')) || !segs.includes('from')) continue;
     // Only the outermost call of the chain: `supabase.from(t).update(x).eq(…)` is one query.
