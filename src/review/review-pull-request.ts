@@ -257,6 +257,7 @@ export async function reviewPullRequest(deps: ReviewPullRequestDeps): Promise<Re
         maxServices: config.integration_map.max_services,
         readConcurrency: deps.readConcurrency ?? 8,
         log,
+        ruleRunner,
         ...(repository?.view ? { basePoints: snapshotBasePoints(repository.view.base) } : {}),
       })
     : undefined;

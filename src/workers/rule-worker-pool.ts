@@ -11,7 +11,7 @@ import type { RuleTask, RuleTaskResult } from './rule-worker.js';
 export interface RuleWorkerPoolOptions {
   /** Worker threads; default: the machine's available parallelism but one (this thread is the other), at most 8. */
   size?: number;
-  /** Below this many changed lines in total, the rules run in this thread (starting workers costs more). */
+  /** Below this many changed lines in total (or, for integration points alone, lines of source), the work runs in this thread (starting workers costs more). */
   minChangedLines?: number;
   /** This thread checks files too, from the same queue as the workers (default true). */
   joinHere?: boolean;
@@ -62,6 +62,13 @@ function spawnRuleWorker(): Worker {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
+/** Lines of a text. */
+const lineCount = (text: string): number => {
+  let n = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+};
+
 /**
  * A pool of worker threads for the rules, so a large change uses the machine's other cores. This thread checks
  * files too, from the same queue, between its other work (a file's rules take milliseconds, and it yields to
@@ -107,9 +114,12 @@ export function createRuleWorkerPool(opts: RuleWorkerPoolOptions = {}): RuleWork
   };
 
   const run: RuleRunner = async (inputs, rules) => {
-    const changed = inputs.reduce((n, i) => n + i.changedLines.size, 0);
     const registry = rules.filter((r) => ALL_RULES.includes(r));
-    if (!parallel || changed < minChangedLines || registry.length === 0) return runRulesInProcess(inputs, rules);
+    // The work: the changed lines the rules check, or, with no rules (the integration map's base versions), the
+    // lines of the files whose integration points alone are wanted.
+    const work = inputs.reduce((n, i) => n + (rules.length === 0 ? (i.integration ? lineCount(i.source) : 0) : i.changedLines.size), 0);
+    // Rules none of which are the registry's (a repository's own) cannot run in a worker.
+    if (!parallel || work < minChangedLines || (registry.length === 0 && rules.length > 0)) return runRulesInProcess(inputs, rules);
     // A mixed set (the repository's own rules beside the registry's): the registry's run in the workers,
     // the others here at the same time, and each file's results are joined.
     if (registry.length < rules.length) {

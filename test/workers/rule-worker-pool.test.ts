@@ -62,6 +62,21 @@ describe('createRuleWorkerPool', () => {
     expect(actual.map((r) => r.findings.filter((f) => f.ruleId === 'custom-line-two').length)).toEqual([1, 1, 0]);
   });
 
+  it('extracts integration points alone (no rules: the map’s base versions) in the workers, the same as here', async () => {
+    const pointsOnly = inputs.map((i) => ({ ...i, changedLines: new Set<number>(), integration: true }));
+    const before = pool.stats().workerTasks;
+    const actual = await pool.run(pointsOnly, []);
+    expect(actual).toEqual(await runRulesInProcess(pointsOnly, []));
+    expect(pool.stats().workerTasks - before).toBe(3);
+    expect(actual.map((r) => r.points?.length)).toEqual([1, 1, 1]);
+    expect(actual.every((r) => r.findings.length === 0)).toBe(true);
+    // Few lines of source: this thread, as for a small change.
+    const small = createRuleWorkerPool({ size: 2 });
+    await small.run(pointsOnly, []);
+    expect(small.stats().workerTasks).toBe(0);
+    await small.close();
+  });
+
   it('runs a small change in this thread, without starting workers', async () => {
     const small = createRuleWorkerPool({ size: 2 });
     const [res] = await small.run([inputs[0]!], ALL_RULES);
