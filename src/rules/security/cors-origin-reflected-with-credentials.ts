@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isFunctionNode, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { allowOriginWrites, allowsCredentials, exactOriginCheck, isUnanchoredPattern, lineAt, reflectedOriginName, weakOriginCheckOfAny } from './cors-origins.js';
 import { isOperatorToolPath } from './operator-tools.js';
@@ -61,6 +61,8 @@ function jsCorsOptions(ctx: RuleContext): RuleMatch[] {
     };
     const origin = get('origin');
     if (!origin || get('credentials')?.text() !== 'true') continue;
+    // Reported inside the object, unless the origin names a function declared elsewhere in the file.
+    if (!inChange(ctx, obj) && kindOf(unwrap(origin)) !== 'identifier') continue;
     const problem = jsOriginProblem(origin, root, ctx.language);
     if (problem) out.push({ line: problem.line, detail: `With \`credentials: true\`, ${problem.why}.` });
   }
@@ -72,6 +74,7 @@ function pythonCorsConfig(ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   const root = ctx.root.root();
   for (const call of findKinds(root, ['call'], ctx.language)) {
+    if (!inChange(ctx, call)) continue; // reported on the call or one of its arguments
     const segs = calleeSegments(call, ctx.language);
     const name = segs[segs.length - 1] ?? '';
     const args = argumentsOf(call);
@@ -130,6 +133,7 @@ function goCorsOptions(ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   const root = ctx.root.root();
   for (const lit of findKinds(root, ['composite_literal'], ctx.language)) {
+    if (!inChange(ctx, lit)) continue; // reported on a line of the literal
     const text = fieldOf(lit, 'body')?.text() ?? '';
     const star = /\bAllowedOrigins\s*:\s*\[\]string\{\s*"\*"\s*\}/.exec(text);
     if (star && /\bAllowCredentials\s*:\s*true\b/.test(text)) {
@@ -137,6 +141,7 @@ function goCorsOptions(ctx: RuleContext): RuleMatch[] {
     }
   }
   for (const fn of findKinds(root, ['func_literal'], ctx.language)) {
+    if (!inChange(ctx, fn)) continue; // reported on a line of the function
     const holder = fn.parent()?.parent();
     if (!holder || !/^(keyed_element|assignment_statement)$/.test(kindOf(holder)) || !/^\s*[\w.]*AllowOrigin(Request|VaryRequest)?Func\b/.test(holder.text())) continue;
     const scope = kindOf(holder) === 'keyed_element' ? (holder.parent() ?? holder) : (enclosingFunction(holder, ctx.language) ?? root);
@@ -171,6 +176,7 @@ function javaCorsConfig(ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   const root = ctx.root.root();
   for (const a of findKinds(root, ['annotation'], ctx.language)) {
+    if (!inChange(ctx, a)) continue;
     const text = a.text();
     if (!/^@CrossOrigin\b/.test(text) || !/allowCredentials\s*=\s*"true"/.test(text)) continue;
     const patterns = /originPatterns\s*=\s*(\{[^}]*\}|"[^"]*")/.exec(text)?.[1] ?? '';
@@ -178,10 +184,11 @@ function javaCorsConfig(ctx: RuleContext): RuleMatch[] {
     if (loose !== undefined) out.push({ line: lineOf(a), detail: `\`@CrossOrigin\` allows credentials for the origin pattern \`"${loose}"\`, which ${loose === '*' ? 'matches every site' : 'also matches other domains'}; Spring echoes the matched origin back.` });
   }
   for (const fn of findKinds(root, ['method_declaration', 'lambda_expression'], ctx.language)) {
+    if (!inChange(ctx, fn)) continue; // reported on a call of its own
     const text = fn.text();
     if (!/(setAllowCredentials|allowCredentials)\s*\(\s*(true|Boolean\.TRUE)\s*\)/.test(text)) continue;
     for (const call of findKinds(fn, ['method_invocation'], ctx.language)) {
-      if (enclosingFunction(call, ctx.language)?.id() !== fn.id()) continue;
+      if (!inChange(ctx, call) || enclosingFunction(call, ctx.language)?.id() !== fn.id()) continue;
       const name = fieldOf(call, 'name')?.text() ?? '';
       if (!/^(addAllowedOriginPattern|setAllowedOriginPatterns|allowedOriginPatterns)$/.test(name)) continue;
       const loose = call.findAll({ rule: { kind: 'string_literal' } }).map((s) => stringValue(s, 'java')?.value ?? '').find(looseSpringPattern);
@@ -196,6 +203,7 @@ function reflectedHeaders(ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   const root = ctx.root.root();
   for (const w of allowOriginWrites(root, ctx.language)) {
+    if (!inChange(ctx, w.node)) continue; // reported on the write
     const origin = reflectedOriginName(w.value, ctx.language);
     if (!origin) continue;
     const scope = enclosingFunction(w.node, ctx.language) ?? root;

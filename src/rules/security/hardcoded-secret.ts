@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { isTsLike } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
-import { isSingleLine, lineOf } from '../ast/node-text.js';
+import { inChange, isSingleLine, lineOf } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { assignedName, type AssignedName } from './assigned-name.js';
 import { isSecretName, splitWords, toEnvName } from './secret-names.js';
@@ -149,7 +149,9 @@ export const hardcodedSecret: Rule = {
     const matches: RuleMatch[] = [];
     const seenLines = new Set<number>();
     for (const lit of findKinds(root, STRING_KINDS[ctx.language], ctx.language)) {
-      // Nested literals (a template inside a template) are checked on their own node.
+      // Nested literals (a template inside a template) are checked on their own node. A match is a line of
+      // the literal (skipping one frees its line in `seenLines` only for matches on unchanged lines).
+      if (!inChange(ctx, lit)) continue;
       const m = checkLiteral(lit, ctx, testPath);
       if (m && !seenLines.has(m.line)) {
         seenLines.add(m.line);
@@ -159,7 +161,7 @@ export const hardcodedSecret: Rule = {
     // A comment holding a PEM block means the source holds one: most files have none.
     const comments = ctx.source.includes('-----BEGIN') ? findKinds(root, COMMENT_KINDS[ctx.language], ctx.language) : [];
     for (const comment of comments) {
-      if (!comment.text().includes('-----BEGIN')) continue;
+      if (!inChange(ctx, comment) || !comment.text().includes('-----BEGIN')) continue;
       const offset = comment.text().split('\n').findIndex((l) => l.includes('-----BEGIN'));
       const line = lineOf(comment) + Math.max(offset, 0);
       const pem = pemPrivateKeyIn(ctx.lines.slice(line - 1, line + 3).join('\n'));

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel } from '../ast/external-call.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { isLoggingCall, loggedArguments } from './logging-calls.js';
 import { isOperatorToolPath } from './operator-tools.js';
@@ -61,7 +61,8 @@ export const secretInLog: Rule = {
     const matches: RuleMatch[] = [];
     if (isOperatorToolPath(ctx.path) || !CREDENTIAL_HINT.test(ctx.source)) return matches;
     for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language] } })) {
-      if (!isLoggingCall(call, ctx.language)) continue;
+      // Every match is a node inside the call's arguments (a reference or a carrying variable).
+      if (!inChange(ctx, call) || !isLoggingCall(call, ctx.language)) continue;
       const args = loggedArguments(call, ctx.language);
       const refs = [...args.flatMap((a) => secretReferences(a, ctx.language)), ...keyValueSecrets(args, ctx.language)];
       const first = refs[0];

@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel, calleeOf, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { flattenPlus } from './dynamic-string.js';
 import { isOperatorToolPath } from './operator-tools.js';
@@ -137,6 +137,7 @@ function builderSecrets(ctx: RuleContext): { node: SgNode; secret: QuerySecret }
   const builder = isTsLike(language) ? 'searchParams' : language === 'java' ? 'queryParam' : language === 'go' ? 'Set|Add' : null;
   if (builder === null) return out;
   for (const call of findKinds(ctx.root.root(), [CALL_KIND[language]], language, { regex: builder })) {
+    if (!inChange(ctx, call)) continue; // reported on the call's own line
     const segs = calleeSegments(call, language);
     const method = segs[segs.length - 1] ?? '';
     if (isTsLike(language) ? !/^(set|append)$/.test(method) : language === 'java' ? !/^(queryParam|queryParams)$/.test(method) : !(/^(Set|Add)$/.test(method) && segs.length === 2)) continue;
@@ -194,7 +195,9 @@ export const secretInUrlQuery: Rule = {
     // A query credential is spliced right after `key=` in a string: `=` then a closing quote, `${`, `{` or `%s`.
     for (const call of SPLICE_AFTER_EQUALS.test(ctx.source) ? findKinds(ctx.root.root(), [CALL_KIND[language]], language) : []) {
       const url = requestUrl(call, language);
-      const found = url ? querySecretIn(url, language) : null;
+      // The credential is in the URL or in an assignment of the call's function that `querySecretIn` follows.
+      if (!url || !inChange(ctx, enclosingFunction(call, language) ?? call)) continue;
+      const found = querySecretIn(url, language);
       if (found) push(lineOf(found.value), `\`${callLabel(call, language)}\` requests a URL whose query string carries \`${found.key}=\` from \`${quote(found.value.text(), 40)}\`.`);
     }
     for (const { node, secret } of builderSecrets(ctx)) {

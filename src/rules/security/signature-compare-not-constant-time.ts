@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
-import { fieldOf, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { isComparedValue, isSignatureOperand } from './signature-operands.js';
 import { CREDENTIAL_HINT, isSecretName, splitWords } from './secret-names.js';
@@ -184,7 +184,16 @@ export const signatureCompareNotConstantTime: Rule = {
     // that computes HMACs or handles webhooks compares signatures in the sense this rule is about.
     const signatureContext = SIGNATURE_CONTEXT.test(ctx.source);
     // Both sides of a secret comparison are credentials by name: a file that names none has no such comparison.
-    const secretCompares = CREDENTIAL_HINT.test(ctx.source) ? signatureComparisons(ctx.root.root(), ctx.language, isSecretPair).filter((c) => isAccessDecision(c.node, ctx.language)) : [];
+    // A comparison is reported on its own line, inside the function around its left operand: the operands of
+    // comparisons in functions the change did not touch are not judged, nor the comparisons it did not touch.
+    const inChangedFunction = (n: SgNode): boolean => {
+      const fn = enclosingFunction(n, ctx.language);
+      return !fn || inChange(ctx, fn);
+    };
+    const pruned = (test: OperandTest): OperandTest => (ctx.changed ? (l, r, language) => inChangedFunction(l) && test(l, r, language) : test);
+    const secretCompares = CREDENTIAL_HINT.test(ctx.source)
+      ? signatureComparisons(ctx.root.root(), ctx.language, pruned(isSecretPair)).filter((c) => inChange(ctx, c.node) && isAccessDecision(c.node, ctx.language))
+      : [];
     for (const c of secretCompares) {
       matches.push({
         line: lineOf(c.node),
@@ -194,7 +203,7 @@ export const signatureCompareNotConstantTime: Rule = {
       });
     }
     const seen = new Set(matches.map((m) => m.line));
-    for (const c of signatureContext ? signatureComparisons(ctx.root.root(), ctx.language).filter((x) => !seen.has(lineOf(x.node))) : []) {
+    for (const c of signatureContext ? signatureComparisons(ctx.root.root(), ctx.language, pruned(isSignaturePair)).filter((x) => inChange(ctx, x.node) && !seen.has(lineOf(x.node))) : []) {
       const suggestion = suggestionFor(c, ctx);
       matches.push({
         line: lineOf(c.node),

@@ -2,7 +2,7 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { isOperatorToolPath } from './operator-tools.js';
 import { dynamicString, type DynamicString } from './dynamic-string.js';
@@ -124,6 +124,8 @@ export const sqlStringBuilding: Rule = {
       const fragment = FRAGMENT_SINKS[fam].test(method);
       if (!SINKS[fam].test(method) && !fragment) continue;
       const scope = { node: enclosingFunction(call, language) ?? ctx.root.root(), language };
+      // The reported value is in the call or in an assignment looked up in this scope: the scope holds the match.
+      if (!inChange(ctx, scope.node)) continue;
       // A fragment sink's later arguments are bind values (`Where("name LIKE ?", pattern)`).
       for (const arg of fragment ? sqlArguments(call, language).slice(0, 1) : sqlArguments(call, language)) {
         const built = dynamicString(arg, scope);

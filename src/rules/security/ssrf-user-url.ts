@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { requestInputOrigin } from './request-input.js';
 import { argumentsOf, assignmentsTo, keywordArgument } from './syntax.js';
@@ -112,12 +112,15 @@ export const ssrfUserUrl: Rule = {
     const root = ctx.root.root();
     const calls = root.findAll({ rule: { kind: CALL_KIND[language] } });
     const candidates: { call: SgNode; url: SgNode }[] = [];
+    // A match is reported on the line of its call or constructor.
     for (const call of calls) {
+      if (!inChange(ctx, call)) continue;
       const url = urlArgument(call, language);
       if (url) candidates.push({ call, url });
     }
     if (language === 'java') {
       for (const created of root.findAll({ rule: { kind: 'object_creation_expression' } })) {
+        if (!inChange(ctx, created)) continue;
         const url = javaConstructorUrl(created);
         if (url) candidates.push({ call: created, url });
       }

@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeSegments } from '../ast/external-call.js';
 import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleMatch } from '../types.js';
 import { isLoggingCall } from './logging-calls.js';
 import { isSignatureName } from './secret-names.js';
@@ -237,12 +237,16 @@ export const webhookWithoutSignatureCheck: Rule = {
     ];
     for (const n of readers) {
       const fn = enclosingFunction(n, language);
-      if (fn && !functions.has(fn.id()) && signatureReads(fn, language).length > 0) functions.set(fn.id(), fn);
+      // An unrouted function's findings lie within it: one the change did not touch need not be judged.
+      if (fn && !functions.has(fn.id()) && inChange(ctx, fn) && signatureReads(fn, language).length > 0) functions.set(fn.id(), fn);
     }
     if (functions.size === 0 || fileVerifiesInMiddleware(root, language)) return [];
 
     const matches: RuleMatch[] = [];
     for (const fn of functions.values()) {
+      const handler = routed.get(fn.id());
+      // Findings lie within the function, or on its route registration.
+      if (!inChange(ctx, fn) && !(handler && inChange(ctx, handler.anchor))) continue;
       const skip = signatureReads(fn, language).map((r) => skipWhenMissing(r, fn, language)).find((n) => !!n);
       if (skip) {
         matches.push({
@@ -252,7 +256,6 @@ export const webhookWithoutSignatureCheck: Rule = {
         });
         continue;
       }
-      const handler = routed.get(fn.id());
       if (verifies(fn, language, named) || signatureComparisons(fn, language).length > 0) continue;
       if (handler?.middleware.some((m) => VERIFY.test(m.text()) || /sig|auth/i.test(m.text().replace(/["'`][^"'`]*["'`]/g, '')))) continue;
       const reads = signatureReads(fn, language);
