@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { calleeSegments } from '../ast/external-call.js';
 import { findInScope, isTsLike, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { isUrlish, keywordArgument, positionalArguments } from '../coupling/outbound-http.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 
@@ -91,6 +91,8 @@ function pythonLeaks(ctx: RuleContext): Leak[] {
   }
   const out: Leak[] = [];
   const visit = (fn: SgNode, owner: string | null): void => {
+    // Its match is its return annotation or one of its returns, inside the function.
+    if (!inChange(ctx, fn)) return;
     const name = fieldOf(fn, 'name')?.text() ?? '';
     if (name.startsWith('_') || isGenericHelper(fn)) return;
     const label = `\`${owner ? `${owner}.` : ''}${name}()\``;
@@ -147,6 +149,8 @@ function jsLeaks(ctx: RuleContext): Leak[] {
   const serverResponse = importStatements(ctx.root, ctx.language).some((i) => SERVER_RESPONSE_MODULES.test(i.module) && i.names.some((n) => n.local === 'Response'));
   const out: Leak[] = [];
   const visit = (fn: SgNode, label: string, name: string): void => {
+    // Its match is its return type or one of its returns, inside the function.
+    if (!inChange(ctx, fn)) return;
     if (name.startsWith('_') || isGenericHelper(fn) || isJsHandler(fn, name)) return;
     const found = returnedRaw(fn, ctx.language, (n) => jsRawCall(n, ctx.language, axiosInstances));
     if (!found) return;
@@ -194,6 +198,7 @@ function unconditional(stmt: SgNode, fn: SgNode): boolean {
 function goLeaks(ctx: RuleContext): Leak[] {
   const out: Leak[] = [];
   for (const fn of ctx.root.root().findAll({ rule: { any: [{ kind: 'function_declaration' }, { kind: 'method_declaration' }] } })) {
+    if (!inChange(ctx, fn)) continue; // its match is its result type
     const name = fieldOf(fn, 'name')?.text() ?? '';
     const result = fieldOf(fn, 'result');
     if (!/^[A-Z]/.test(name) || !result || !/\*\s*http\.Response\b/.test(result.text())) continue;
@@ -237,7 +242,7 @@ function javaLeaks(ctx: RuleContext): Leak[] {
     const clsName = fieldOf(cls, 'name')?.text() ?? '';
     if (!/\bpublic\b/.test(modifiersOf(cls)) || JAVA_HANDLER_CLASS.test(modifiersOf(cls)) || JAVA_HANDLER_NAME.test(clsName)) continue;
     for (const m of fieldOf(cls, 'body')?.children() ?? []) {
-      if (kindOf(m) !== 'method_declaration' || !fieldOf(m, 'body')) continue;
+      if (kindOf(m) !== 'method_declaration' || !inChange(ctx, m) || !fieldOf(m, 'body')) continue; // its match is its return type
       const mods = modifiersOf(m);
       if (!/\bpublic\b/.test(mods) || JAVA_HANDLER_METHOD.test(mods) || isGenericHelper(m)) continue;
       const typeNode = fieldOf(m, 'type');

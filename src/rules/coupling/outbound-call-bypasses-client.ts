@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import { calleeOf, calleeSegments } from '../ast/external-call.js';
 import { isFunctionNode } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { nameWords } from '../file-role.js';
 import { argumentsOf, bareHttpCalls, HTTP_VERB, isUrlish, keywordArgument, positionalArguments, type BareCall } from './outbound-http.js';
@@ -329,7 +329,8 @@ function wrapperFor(bare: BareCall, uses: readonly WrapperUse[]): WrapperUse | u
 
 function checkFile(ctx: RuleContext): RuleMatch[] {
   const root = ctx.root.root();
-  const bare = bareHttpCalls(root, ctx.language);
+  // Each match is its bare call's line; the wrapper uses below stay whole-file (they are the evidence, not candidates).
+  const bare = bareHttpCalls(root, ctx.language).filter((b) => inChange(ctx, b.node));
   if (bare.length === 0) return [];
   const language = ctx.language;
   let uses: WrapperUse[];

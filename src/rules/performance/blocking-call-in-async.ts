@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { CALL_KIND, callLabel } from '../ast/external-call.js';
 import { enclosingFunction, findInScope, FUNCTION_KINDS, isAsync } from '../ast/function-scope.js';
 import { importedNames, qualifyPython } from '../ast/import-bindings.js';
-import { fieldOf, lineOf } from '../ast/node-text.js';
+import { fieldOf, inChange, lineOf } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { perRequestAncestor, perRequestFunctions } from './per-request.js';
 
@@ -26,7 +26,7 @@ function pythonMatches(ctx: RuleContext): RuleMatch[] {
   const names = importedNames(ctx.root, ctx.language);
   const out: RuleMatch[] = [];
   for (const fn of ctx.root.root().findAll({ rule: { kind: 'function_definition' } })) {
-    if (!isAsync(fn)) continue;
+    if (!inChange(ctx, fn) || !isAsync(fn)) continue; // its matches are calls inside it
     for (const call of findInScope(fn, { rule: { kind: 'call' } }, ctx.language)) {
       const callee = qualifyPython((fieldOf(call, 'function')?.text() ?? '').replace(/\s+/g, ''), names);
       const hit = PY_BLOCKING.find(([re]) => re.test(callee));
@@ -41,9 +41,12 @@ function pythonMatches(ctx: RuleContext): RuleMatch[] {
 function jsMatches(ctx: RuleContext): RuleMatch[] {
   if (!/Sync\s*\(/.test(ctx.source)) return [];
   const root = ctx.root.root();
+  // Each match is its call's line: the per-request detector is built only when a changed call needs it.
+  const calls = root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: 'Sync$' } } }).filter((call) => inChange(ctx, call));
+  if (calls.length === 0) return [];
   const detector = perRequestFunctions(root, 'js', ctx.path);
   const out: RuleMatch[] = [];
-  for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: 'Sync$' } } })) {
+  for (const call of calls) {
     const callee = (fieldOf(call, 'function')?.text() ?? '').replace(/\s+/g, '');
     if (!JS_BLOCKING.test(callee)) continue;
     const fn = enclosingFunction(call, ctx.language);
@@ -59,6 +62,7 @@ function javaMatches(ctx: RuleContext): RuleMatch[] {
   if (!/\.block(First|Last)?\s*\(/.test(ctx.source)) return [];
   const out: RuleMatch[] = [];
   for (const call of ctx.root.root().findAll({ rule: { kind: CALL_KIND.java, has: { field: 'name', regex: JAVA_BLOCK.source } } })) {
+    if (!inChange(ctx, call)) continue; // its match is the call's line
     let method: SgNode | null = enclosingFunction(call, 'java');
     while (method && method.kind() === 'lambda_expression') method = enclosingFunction(method, 'java');
     if (!method || !FUNCTION_KINDS.java.has(String(method.kind())) || !/^(Mono|Flux)\b/.test(fieldOf(method, 'type')?.text() ?? '')) continue;

@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { clientConstructions, type ClientConstruction } from './client-constructors.js';
 import { enclosingFunction, functionName, isFunctionNode, languageFamily, parameterNames, type LanguageFamily } from '../ast/function-scope.js';
-import { lineOf } from '../ast/node-text.js';
+import { inChange, lineOf } from '../ast/node-text.js';
 import { walkedCollection, iterationCallbackCall, loopBoundNames, repeatingAncestor } from './loops.js';
 import { perRequestAncestor, perRequestFunctions, type PerRequest } from './per-request.js';
 
@@ -253,7 +253,8 @@ export const clientPerRequest: Rule = {
   // No firing on the real-world corpus yet (0 judged): an estimate. Matches in a singleton service's method (probably per request) carry 0.7.
   confidence: 0.8,
   check(ctx: RuleContext): RuleMatch[] {
-    const constructions = clientConstructions(ctx);
+    // Each match is its construction's line: those the change did not touch need no judging (nor the per-request detector).
+    const constructions = clientConstructions(ctx).filter((c) => inChange(ctx, c.node));
     if (constructions.length === 0) return [];
     const family = languageFamily(ctx.language);
     const root = ctx.root.root();

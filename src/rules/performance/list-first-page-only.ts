@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, callLabel } from '../ast/external-call.js';
 import { languageFamily, type LanguageFamily } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 
 /** One paginated list API: how its call reads, and what its documentation says about pages. */
@@ -94,6 +94,7 @@ export const listFirstPageOnly: Rule = {
     const word = { field: family === 'java' ? 'name' : 'function', regex: `${CALL_WORD[family].flags.includes('i') ? '(?i)' : ''}${CALL_WORD[family].source}` };
     const calls = CALL_WORD[family].test(ctx.source) ? ctx.root.root().findAll({ rule: { kind: CALL_KIND[ctx.language], has: word } }) : [];
     for (const call of calls) {
+      if (!inChange(ctx, call)) continue; // its match is the call's line
       const callee = calleeText(call, ctx.language);
       const api = apis.find((a) => a.callee.test(callee));
       if (!api || EXPLICIT_LIMIT.test(fieldOf(call, 'arguments')?.text() ?? '') || firstElementOnly(call)) continue;
@@ -102,6 +103,7 @@ export const listFirstPageOnly: Rule = {
     if (family === 'js') {
       const commands = /Command/.test(ctx.source) ? ctx.root.root().findAll({ rule: { kind: 'new_expression', has: { field: 'constructor', regex: JS_PAGED_COMMAND.source } } }) : [];
       for (const n of commands) {
+        if (!inChange(ctx, n)) continue; // its match is the command's line
         const ctor = fieldOf(n, 'constructor')?.text() ?? '';
         if (EXPLICIT_LIMIT.test(fieldOf(n, 'arguments')?.text() ?? '')) continue;
         const what = ctor.startsWith('Scan') ? 'at most 1 MB of items (DynamoDB returns `LastEvaluatedKey` for the rest)' : 'at most 1,000 keys (S3 sets `IsTruncated` and a continuation token for the rest)';

@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { CALL_KIND, externalCalls, isAwaited, isKnownJavaCall, type ExternalCallMatch } from '../ast/external-call.js';
 import { enclosingFunction, isAsync, isFunctionNode, kindsInScope, languageFamily, type LanguageFamily } from '../ast/function-scope.js';
-import { lineOf } from '../ast/node-text.js';
+import { inChange, lineOf } from '../ast/node-text.js';
 import { isComprehension, isLoop, iteratedCollection, iterationCallbackCall, loopBody, repeatingAncestor } from './loops.js';
 
 /**
@@ -140,9 +140,10 @@ function sequentialCalls(loop: SgNode, family: LanguageFamily, own: LoopScope | 
 }
 
 /** Java method references handed to an iteration method: `ids.forEach(repo::findById)`, `ids.stream().map(client::fetch)`. */
-function javaMethodRefs(root: SgNode): { loop: SgNode; node: SgNode; label: string }[] {
+function javaMethodRefs(root: SgNode, ctx: RuleContext): { loop: SgNode; node: SgNode; label: string }[] {
   const out: { loop: SgNode; node: SgNode; label: string }[] = [];
   for (const ref of root.findAll({ rule: { kind: 'method_reference' } })) {
+    if (!inChange(ctx, ref)) continue; // its match is the reference's own line
     const call = ref.parent()?.kind() === 'argument_list' ? ref.parent()?.parent() : null;
     const method = call?.field('name')?.text() ?? '';
     if (!call || !/^(forEach|map|flatMap|peek|forEachOrdered)$/.test(method) || /parallel/i.test(call.field('object')?.text() ?? '')) continue;
@@ -155,11 +156,13 @@ function javaMethodRefs(root: SgNode): { loop: SgNode; node: SgNode; label: stri
 }
 
 /** `items.forEach(async (item) => { await … })`: forEach ignores the promises, so nothing waits for the work. */
-function asyncForEach(root: SgNode, language: RuleLanguage): RuleMatch[] {
+function asyncForEach(root: SgNode, ctx: RuleContext): RuleMatch[] {
+  const { language } = ctx;
   const out: RuleMatch[] = [];
   // ast-grep finds the `.forEach(...)` calls; the callback checks stay here.
   const forEachCall = { kind: 'call_expression', has: { field: 'function', kind: 'member_expression', has: { field: 'property', regex: '^forEach$' } } };
   for (const call of root.findAll({ rule: forEachCall })) {
+    if (!inChange(ctx, call)) continue; // its match is the call's first line
     const callee = call.field('function');
     if (callee?.kind() !== 'member_expression' || callee.field('property')?.text() !== 'forEach') continue;
     const cb = call.field('arguments')?.children().find((c) => c.isNamed());
@@ -198,8 +201,10 @@ export const sequentialAwaitInLoop: Rule = {
     const family = languageFamily(ctx.language);
     const root = ctx.root.root();
     const external = externalCalls(ctx.root, ctx.language);
-    const out: RuleMatch[] = family === 'js' ? asyncForEach(root, ctx.language) : [];
+    const out: RuleMatch[] = family === 'js' ? asyncForEach(root, ctx) : [];
     for (const loop of root.findAll({ rule: { any: LOOP_RULES[family] } })) {
+      // Its match is the line of one of the loop's own calls, inside the loop (or callback).
+      if (!inChange(ctx, loop)) continue;
       if (loop.kind() === 'lambda_expression' && !iterationCallbackCall(loop, family)) continue;
       const collection = iteratedCollection(loop, family);
       if (!collection) continue;
@@ -222,7 +227,7 @@ export const sequentialAwaitInLoop: Rule = {
       });
     }
     if (family === 'java') {
-      for (const ref of javaMethodRefs(root)) {
+      for (const ref of javaMethodRefs(root, ctx)) {
         out.push({
           line: lineOf(ref.node),
           title: `${ref.label.replace(/`/g, '')} once per item (N+1)`,

@@ -3,7 +3,7 @@ import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
 import { findInScope, isFunctionNode, isTsLike } from '../ast/function-scope.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { nonIdempotentKind } from './non-idempotent-call.js';
 import { retryDecorators, retryableAnnotations } from './retry-annotations.js';
 import { retryLoops } from './retry-loops.js';
@@ -41,17 +41,20 @@ export const retryNonIdempotentPost: Rule = {
     if (isTsLike(language)) contexts.push(...tsRetryWrappers(root, language));
     const out: RuleMatch[] = [];
     const seen = new Set<number>();
+    // Each match is a call's line, inside its retry scope. A changed call's first scope holds it, so it is judged
+    // there as without the filter; `seen` differs only for unchanged calls, whose matches are dropped anyway.
     for (const { scope, via } of contexts) {
+      if (!inChange(ctx, scope)) continue;
       for (const call of findInScope(scope, { rule: { kind: CALL_KIND[language] } }, language)) {
-        if (seen.has(call.id()) || !outermost(call, language)) continue;
+        if (seen.has(call.id()) || !inChange(ctx, call) || !outermost(call, language)) continue;
         const kind = nonIdempotentKind(call, language);
         if (!kind) continue;
         seen.add(call.id());
         out.push({ line: lineOf(call), detail: detail(call, language, kind, via) });
       }
     }
-    if (isTsLike(language)) out.push(...axiosRetryPosts(root, language, seen));
-    if (language === 'python') out.push(...urllib3PostRetries(root));
+    if (isTsLike(language)) out.push(...axiosRetryPosts(root, ctx, seen));
+    if (language === 'python') out.push(...urllib3PostRetries(root, ctx));
     return out;
   },
 };
@@ -91,7 +94,8 @@ function tsRetryWrappers(root: SgNode, language: RuleLanguage): Array<{ scope: S
  * axios-retry retries only idempotent methods by default; a custom `retryCondition` that does not check
  * idempotency makes it retry POSTs too. Flags POSTs made through that instance.
  */
-function axiosRetryPosts(root: SgNode, language: RuleLanguage, seen: Set<number>): RuleMatch[] {
+function axiosRetryPosts(root: SgNode, ctx: RuleContext, seen: Set<number>): RuleMatch[] {
+  const { language } = ctx;
   const instances = new Set<string>();
   for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^axiosRetry$' } } })) {
     const [instance, config] = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed());
@@ -103,6 +107,7 @@ function axiosRetryPosts(root: SgNode, language: RuleLanguage, seen: Set<number>
   return root
     .findAll({ rule: { kind: 'call_expression' } })
     .filter((call) => {
+      if (!inChange(ctx, call)) return false; // its match is the call's line
       const segs = calleeSegments(call, language);
       return !seen.has(call.id()) && segs.length === 2 && instances.has(segs[0] ?? '') && segs[1] === 'post';
     })
@@ -113,9 +118,10 @@ function axiosRetryPosts(root: SgNode, language: RuleLanguage, seen: Set<number>
 }
 
 /** urllib3 `Retry(allowed_methods=[..., "POST"])` (or `method_whitelist`, or `False` = every method) mounted on a session. */
-function urllib3PostRetries(root: SgNode): RuleMatch[] {
+function urllib3PostRetries(root: SgNode, ctx: RuleContext): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const call of root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(urllib3\\.util\\.retry\\.|urllib3\\.util\\.|urllib3\\.)?Retry$' } } })) {
+    if (!inChange(ctx, call)) continue; // its match is the call's line
     const kw = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => kindOf(c) === 'keyword_argument');
     const methods = kw.find((k) => /^(allowed_methods|method_whitelist)$/.test(fieldOf(k, 'name')?.text() ?? ''));
     const value = methods ? (fieldOf(methods, 'value')?.text() ?? '') : '';

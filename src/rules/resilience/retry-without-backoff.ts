@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { callLabel } from '../ast/external-call.js';
-import { fieldOf, kindOf, lineOf, quote } from '../ast/node-text.js';
+import { fieldOf, inChange, kindOf, lineOf, quote } from '../ast/node-text.js';
 import { retryDecorators, retryableAnnotations } from './retry-annotations.js';
 import { isConstantDelay, retryLoops, type RetryLoop } from './retry-loops.js';
 
@@ -26,10 +26,12 @@ export const retryWithoutBackoff: Rule = {
   confidence: 0.75,
   check(ctx: RuleContext): RuleMatch[] {
     const root = ctx.root.root();
-    const matches = retryLoops(root, ctx.language).flatMap((r) => loopMatch(r, ctx.language));
-    if (ctx.language === 'python') matches.push(...retryDecorators(root, ctx.source).flatMap(decoratorMatch));
-    if (ctx.language === 'java') matches.push(...retryableAnnotations(root).flatMap(annotationMatch));
-    if (ctx.language === 'go') matches.push(...goConstantBackOff(root));
+    // A loop's match is its first line or a sleep statement inside it (every loop kind is a statement, so the
+    // sleep's nearest statement is at most the loop); a decorator's, annotation's or call's is its own line.
+    const matches = retryLoops(root, ctx.language).flatMap((r) => (inChange(ctx, r.loop) ? loopMatch(r, ctx.language) : []));
+    if (ctx.language === 'python') matches.push(...retryDecorators(root, ctx.source).flatMap((d) => (inChange(ctx, d.node) ? decoratorMatch(d) : [])));
+    if (ctx.language === 'java') matches.push(...retryableAnnotations(root).flatMap((a) => (inChange(ctx, a.node) ? annotationMatch(a) : [])));
+    if (ctx.language === 'go') matches.push(...goConstantBackOff(root, ctx));
     return matches;
   },
 };
@@ -108,9 +110,10 @@ function annotationMatch(a: ReturnType<typeof retryableAnnotations>[number]): Ru
 }
 
 /** cenkalti/backoff `NewConstantBackOff(d)`: fixed interval, and unlimited unless wrapped in `WithMaxRetries`. */
-function goConstantBackOff(root: SgNode): RuleMatch[] {
+function goConstantBackOff(root: SgNode, ctx: RuleContext): RuleMatch[] {
   return root
     .findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^backoff\\.NewConstantBackOff$' } } })
+    .filter((call) => inChange(ctx, call))
     .map((call) => {
       const wrapped = call.ancestors().some((a) => kindOf(a) === 'call_expression' && /WithMaxRetries$/.test(fieldOf(a, 'function')?.text() ?? ''));
       return {
