@@ -16,8 +16,19 @@ export function check(ruleId: string, language: RuleLanguage, source: string, op
   const lineCount = source.split('\n').length;
   const changedLines = new Set(opts.changed ?? Array.from({ length: lineCount }, (_, i) => i + 1));
   const path = opts.path ?? `src/services/example.${EXT[language]}`;
-  const res = runRules({ path, language, source, changedLines, ...(opts.layer ? { layer: opts.layer } : {}) }, [rule]);
+  const input = { path, language, source, changedLines, ...(opts.layer ? { layer: opts.layer } : {}) };
+  const res = runRules(input, [rule]);
   if (res.errors.length > 0) throw new Error(res.errors.join('\n'));
+  // Every rule test is also a test of the rule's changed-lines filter (`inChange`): a finding must still be made
+  // when its own first (or last) line is the only one changed, or the filter skipped the candidate behind it.
+  for (const f of res.findings) {
+    for (const only of new Set([f.line, f.endLine ?? f.line])) {
+      const alone = runRules({ ...input, changedLines: new Set([only]) }, [rule]).findings;
+      if (!alone.some((g) => JSON.stringify(g) === JSON.stringify(f))) {
+        throw new Error(`${ruleId}: the finding on line ${f.line} is lost when only line ${only} changed (its changed-lines filter skips the candidate that makes it)`);
+      }
+    }
+  }
   return res.findings;
 }
 

@@ -13,6 +13,7 @@ import { withFileMemo } from '../../src/rules/ast/file-memo.js';
 import { parseSource } from '../../src/rules/parse-source.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import type { RuleContext, RuleMatch } from '../../src/rules/types.js';
+import { PRUNING_SOURCES } from './fixtures/pruning-sources.js';
 
 const LANGUAGE: Record<string, RuleLanguage> = { ts: 'typescript', tsx: 'tsx', js: 'javascript', py: 'python', go: 'go', java: 'java' };
 const CASES = join(import.meta.dirname, '../../bench/quality/cases');
@@ -41,11 +42,13 @@ function corpus(): SourceFile[] {
     const language = LANGUAGE[path.split('.').pop() ?? ''];
     if (language) files.push({ path, language, source });
   }
-  return files;
+  return [...files, ...PRUNING_SOURCES];
 }
 
+type ChangeSet = { changed: Set<number>; insertedAfter?: Set<number> };
+
 /** Deterministic changed-line sets: single lines, short hunks, and an insertion point without changed lines. */
-function changeSets(lineCount: number, seed: number): { changed: Set<number>; insertedAfter?: Set<number> }[] {
+function changeSets(lineCount: number, seed: number): ChangeSet[] {
   let a = seed;
   const random = () => {
     a = (a * 1103515245 + 12345) % 2147483648;
@@ -62,6 +65,22 @@ function changeSets(lineCount: number, seed: number): { changed: Set<number>; in
     { changed: new Set([...hunk(1), ...hunk(12), ...hunk(2)]) },
     { changed: new Set(), insertedAfter: new Set([line(), line()]) },
   ];
+}
+
+/**
+ * The sets that put a filter on the wrong candidate to the test: for each match of the whole file, only its
+ * first line, only its last line, or only an insertion inside it changed (at most 16 matches a file).
+ */
+function aimedSets(matches: readonly RuleMatch[]): ChangeSet[] {
+  const sets = new Map<string, ChangeSet>();
+  for (const m of matches.slice(0, 16)) {
+    sets.set(`c${m.line}`, { changed: new Set([m.line]) });
+    if (m.endLine && m.endLine > m.line) {
+      sets.set(`c${m.endLine}`, { changed: new Set([m.endLine]) });
+      sets.set(`i${m.line}`, { changed: new Set(), insertedAfter: new Set([m.line]) });
+    }
+  }
+  return [...sets.values()];
 }
 
 const touches = (m: RuleMatch, changed: Set<number>, insertedAfter?: Set<number>): boolean => {
@@ -88,7 +107,8 @@ describe('changed-lines pruning', () => {
       const rules = ALL_RULES.filter((r) => r.languages.includes(file.language));
       const full: RuleContext = { path: file.path, language: file.language, source: file.source, lines, root };
       const everything = withFileMemo(() => new Map(rules.map((r) => [r.id, r.check(full)])));
-      for (const { changed, insertedAfter } of changeSets(lines.length, i + 1)) {
+      const matches = [...everything.values()].flat().sort((a, b) => a.line - b.line);
+      for (const { changed, insertedAfter } of [...changeSets(lines.length, i + 1), ...aimedSets(matches)]) {
         const pruned: RuleContext = { ...full, changed: (start, end) => touches({ line: start, endLine: end }, changed, insertedAfter) };
         withFileMemo(() => {
           for (const rule of rules) {
@@ -102,7 +122,7 @@ describe('changed-lines pruning', () => {
       }
     });
     // The sets must reach real matches, or the comparison proves nothing.
-    expect(compared).toBeGreaterThan(2_000);
-    expect(reported).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(5_000);
+    expect(reported).toBeGreaterThan(500);
   });
 });
