@@ -13,7 +13,7 @@ const MB = 1024 * 1024;
 const [changePath, root, runs] = process.argv.slice(2);
 const RUNS = Number(runs);
 const load = (path) => import(pathToFileURL(`${root}/${path}`).href);
-const [{ defaultConfig }, { silentLogger }, { reviewPullRequest }, { createRuleWorkerPool }] = await Promise.all([
+const [{ defaultConfig }, { silentLogger }, { reviewPullRequest }, { createRuleWorkerPool, ruleWorkersFromEnv }] = await Promise.all([
   load('config/schema.js'),
   load('review/ports.js'),
   load('review/review-pull-request.js'),
@@ -32,7 +32,9 @@ const source = {
 };
 const config = defaultConfig();
 // As the CLI and the app run it: rules spread over the cores by the worker pool for large changes.
-const pool = createRuleWorkerPool();
+// `RULE_WORKERS` as the CLI and the app read it (a product root from before it existed: the default pool).
+const workers = ruleWorkersFromEnv?.(process.env);
+const pool = createRuleWorkerPool(workers !== undefined ? { size: workers } : {});
 const review = () => reviewPullRequest({ source, config, target: { repository: 'bench', headSha: 'bench' }, log: silentLogger, ruleRunner: pool.run });
 
 /**
