@@ -68,19 +68,31 @@ export function errorHandlers(root: SgNode, language: RuleLanguage): ErrorHandle
 }
 
 function describe(node: SgNode, tryNode: SgNode, language: RuleLanguage): ErrorHandler {
-  const body = isTsLike(language) ? fieldOf(node, 'body') : (node.children().find((c) => kindOf(c) === 'block') ?? null);
-  const statements = (body?.children() ?? []).filter((c) => c.isNamed() && !isFiller(c));
-  // Only some handlers need what the `try` guards, or whether they are explained: worked out on first read.
+  // Worked out on first read: the rules judge only the handlers a change touched (see \`inChange\`).
+  let body: { node: SgNode | null } | undefined;
+  let statements: SgNode[] | undefined;
+  let bound: { param?: string; types: string[] } | undefined;
   let guarded: SgNode[] | undefined;
   let commented: boolean | undefined;
+  const bodyNode = (): SgNode | null =>
+    (body ??= { node: isTsLike(language) ? fieldOf(node, 'body') : (node.children().find((c) => kindOf(c) === 'block') ?? null) }).node;
   return {
     node,
-    body,
-    statements,
+    get body(): SgNode | null {
+      return bodyNode();
+    },
+    get statements(): SgNode[] {
+      return (statements ??= (bodyNode()?.children() ?? []).filter((c) => c.isNamed() && !isFiller(c)));
+    },
     get guarded(): SgNode[] {
       return (guarded ??= guardedBy(tryNode));
     },
-    ...binding(node, language),
+    get param(): string | undefined {
+      return (bound ??= binding(node, language)).param;
+    },
+    get types(): string[] {
+      return (bound ??= binding(node, language)).types;
+    },
     get commented(): boolean {
       return (commented ??= isCommented(node, language));
     },
