@@ -2,6 +2,8 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { parseSource } from '../parse-source.js';
 import { memoisedForNode } from './file-memo.js';
+import { inChange } from './node-text.js';
+import type { RuleContext } from '../types.js';
 
 /** Languages grouped by grammar family: TypeScript, TSX and JavaScript share node kinds. */
 export type LanguageFamily = 'js' | 'python' | 'go' | 'java';
@@ -50,6 +52,16 @@ export function enclosingFunction(node: SgNode, language: LanguageOrFamily): SgN
   });
 }
 const ENCLOSING: Record<LanguageFamily, object> = { js: {}, python: {}, go: {}, java: {} };
+
+/**
+ * {@link inChange} for the function around `node` (the whole file at module level): for a candidate whose
+ * matches may lie anywhere in its function, such as a later use of a response or an operand built earlier.
+ */
+export function functionInChange(ctx: Pick<RuleContext, 'changed'>, node: SgNode, language: LanguageOrFamily): boolean {
+  if (!ctx.changed) return true;
+  const fn = enclosingFunction(node, language);
+  return !fn || inChange(ctx, fn);
+}
 
 /**
  * True when `node` runs as part of `scope` itself rather than in a function nested inside it:

@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import type { RuleContext } from '../types.js';
 
 /** 1-based first line of a node (ast-grep ranges are 0-based). */
 export const lineOf = (node: SgNode): number => node.range().start.line + 1;
@@ -10,7 +11,7 @@ export const endLineOf = (node: SgNode): number => node.range().end.line + 1;
  * True when a match inside `node`'s lines could be reported (see `RuleContext.changed`): always without a
  * changed-lines filter. Only for a candidate whose every match lies within its own lines.
  */
-export function inChange(ctx: { changed?: (start: number, end: number) => boolean }, node: SgNode): boolean {
+export function inChange(ctx: Pick<RuleContext, 'changed'>, node: SgNode): boolean {
   if (!ctx.changed) return true;
   const r = node.range();
   return ctx.changed(r.start.line + 1, r.end.line + 1);

@@ -68,7 +68,7 @@ export function errorHandlers(root: SgNode, language: RuleLanguage): ErrorHandle
 }
 
 function describe(node: SgNode, tryNode: SgNode, language: RuleLanguage): ErrorHandler {
-  // Worked out on first read: the rules judge only the handlers a change touched (see \`inChange\`).
+  // Worked out on first read: the rules judge only the handlers a change touched (see `inChange`).
   let body: { node: SgNode | null } | undefined;
   let statements: SgNode[] | undefined;
   let bound: { param?: string; types: string[] } | undefined;

@@ -2,7 +2,7 @@ import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
 import { CALL_KIND, callLabel, calleeSegments } from '../ast/external-call.js';
-import { enclosingFunction, findInScope, isTsLike } from '../ast/function-scope.js';
+import { enclosingFunction, findInScope, functionInChange, isTsLike } from '../ast/function-scope.js';
 import { fieldOf, inChange, kindOf, lineOf } from '../ast/node-text.js';
 import { isOutsideRuntime } from '../file-role.js';
 import { goResultUsedBeforeErrorCheck } from './go-result-before-error.js';
@@ -39,8 +39,7 @@ export const responseStatusUnchecked: Rule = {
     const helpers = ctx.language === 'java' ? javaResponseHelpers(root, ctx.source) : new Set<string>();
     for (const call of root.findAll(candidateCalls(ctx.language, helpers))) {
       // A match sits on the call or on a later use of its response in the same function.
-      const fn = enclosingFunction(call, ctx.language);
-      if (fn && !inChange(ctx, fn)) continue;
+      if (!functionInChange(ctx, call, ctx.language)) continue;
       const helper = helpers.has(calleeSegments(call, ctx.language).join('.')) ? { write: false } : null;
       const kind = helper ?? httpCall(call, ctx.language, ctx.source);
       if (!kind) continue;

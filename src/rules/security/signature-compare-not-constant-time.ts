@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { CALL_KIND, calleeOf, calleeSegments } from '../ast/external-call.js';
-import { enclosingFunction, isTsLike } from '../ast/function-scope.js';
+import { enclosingFunction, functionInChange, isTsLike } from '../ast/function-scope.js';
 import { importStatements } from '../ast/import-bindings.js';
 import { fieldOf, inChange, isSingleLine, kindOf, lineOf, quote } from '../ast/node-text.js';
 import type { Rule, RuleContext, RuleMatch } from '../types.js';
@@ -186,11 +186,7 @@ export const signatureCompareNotConstantTime: Rule = {
     // Both sides of a secret comparison are credentials by name: a file that names none has no such comparison.
     // A comparison is reported on its own line, inside the function around its left operand: the operands of
     // comparisons in functions the change did not touch are not judged, nor the comparisons it did not touch.
-    const inChangedFunction = (n: SgNode): boolean => {
-      const fn = enclosingFunction(n, ctx.language);
-      return !fn || inChange(ctx, fn);
-    };
-    const pruned = (test: OperandTest): OperandTest => (ctx.changed ? (l, r, language) => inChangedFunction(l) && test(l, r, language) : test);
+    const pruned = (test: OperandTest): OperandTest => (l, r, language) => functionInChange(ctx, l, language) && test(l, r, language);
     const secretCompares = CREDENTIAL_HINT.test(ctx.source)
       ? signatureComparisons(ctx.root.root(), ctx.language, pruned(isSecretPair)).filter((c) => inChange(ctx, c.node) && isAccessDecision(c.node, ctx.language))
       : [];
