@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../diff/types.js';
+import { memoisedForNode } from '../rules/ast/file-memo.js';
 import { enclosingFunction, languageFamily } from '../rules/ast/function-scope.js';
 import { kindOf, lineOf } from '../rules/ast/node-text.js';
 import { retryDecorators, retryableAnnotations } from '../rules/resilience/retry-annotations.js';
@@ -16,6 +17,10 @@ export interface FileResilience {
   retriedFunctions: Map<number, 'backoff' | 'fixed'>;
   source: string;
   lines: readonly string[];
+  /** The file names a retry helper somewhere (`RETRY_WRAPPER`): without one, no call is handed to one. */
+  namesRetryWrapper: boolean;
+  /** A handler somewhere throws or raises a new error (`THROWS_NEW`): without one, no `try` translates a failure. */
+  throwsNew: boolean;
 }
 
 /** Reads a file's retry loops, retry decorators and annotations once; `missingTimeout` comes from the timeout rule. */
@@ -29,8 +34,11 @@ export function fileResilience(root: SgNode, language: RuleLanguage, source: str
   const retriedFunctions = new Map<number, 'backoff' | 'fixed'>();
   if (language === 'python') for (const d of retryDecorators(root, source)) retriedFunctions.set(d.fn.id(), d.wait === 'growing' ? 'backoff' : 'fixed');
   if (language === 'java') for (const a of retryableAnnotations(root)) retriedFunctions.set(a.method.id(), a.exponential ? 'backoff' : 'fixed');
-  return { missingTimeout, retried, retriedFunctions, source, lines: source.split('\n') };
+  return { missingTimeout, retried, retriedFunctions, source, lines: source.split('\n'), namesRetryWrapper: RETRY_WRAPPER.test(source), throwsNew: THROWS_NEW.test(source) };
 }
+
+/** A handler that throws or raises an error of its own: the failure is translated. */
+const THROWS_NEW = /\bthrow\s+new\s+\w+|\braise\s+\w+/;
 
 const RETRY_WRAPPER = /\b(pRetry|p-retry|retry|retryAsync|withRetry|withRetries|retryWithBackoff|asyncRetry|backoff\.Retry\w*|backoff\.on_exception|Retry\.decorate\w*|RetryTemplate|retryTemplate\.execute|tenacity|Retrying|AsyncRetrying)\s*[(.]/;
 const BREAKER = /\b(breaker|circuitBreaker|CircuitBreaker|opossum|gobreaker|pybreaker|hystrix|Hystrix|circuit_breaker|cb\.(Execute|fire|call))\b/;
@@ -44,24 +52,27 @@ const IDEMPOTENCY = /idempotency[_-]?key|Idempotency-Key|idempotencyKey|Idempote
  */
 export function callFacts(call: SgNode, language: RuleLanguage, file: FileResilience): ResilienceFacts {
   const fn = enclosingFunction(call, language);
-  const fnText = fn?.text() ?? '';
+  // Every call of a function asks for its text: read once per function.
+  const fnText = fn ? memoisedForNode(FUNCTION_TEXT, fn, () => fn.text()) : '';
   const callText = call.text();
   const line = lineOf(call);
   const facts: ResilienceFacts = {
     breaker: BREAKER.test(fnText) || BREAKER.test(decoratorsOf(fn)),
     idempotencyKey: IDEMPOTENCY.test(callText) || argumentBuiltWithKey(call, fnText),
     rateLimited: RATE_LIMIT.test(fnText),
-    errorTranslation: translatesError(call, language, fnText),
+    errorTranslation: translatesError(call, callText, language, fnText, file),
   };
-  const timeout = timeoutOf(call, language, file, fnText, line);
+  const timeout = timeoutOf(callText, language, file, fnText, line);
   if (timeout) {
     facts.timeout = timeout.set;
     if (timeout.ms !== undefined) facts.timeoutMs = timeout.ms;
   }
-  const retry = file.retried.get(call.id()) ?? (fn ? file.retriedFunctions.get(fn.id()) : undefined) ?? (wrappedInRetry(call) ? 'backoff' : undefined);
+  const retry = file.retried.get(call.id()) ?? (fn ? file.retriedFunctions.get(fn.id()) : undefined) ?? (file.namesRetryWrapper && wrappedInRetry(call) ? 'backoff' : undefined);
   if (retry) facts.retry = retry;
   return facts;
 }
+
+const FUNCTION_TEXT = {};
 
 /** An argument variable built with an idempotency key earlier in the function (`RequestOptions options = …setIdempotencyKey(…)`). */
 function argumentBuiltWithKey(call: SgNode, fnText: string): boolean {
@@ -93,13 +104,13 @@ function wrappedInRetry(call: SgNode): boolean {
 }
 
 /** Timeout facts: the rule's verdict (missing), a timeout in the call or in its client's construction, or a Go context deadline. */
-function timeoutOf(call: SgNode, language: RuleLanguage, file: FileResilience, fnText: string, line: number): { set: boolean; ms?: number } | undefined {
+function timeoutOf(callText: string, language: RuleLanguage, file: FileResilience, fnText: string, line: number): { set: boolean; ms?: number } | undefined {
   if (file.missingTimeout.has(line)) return { set: false };
-  const own = timeoutIn(call.text(), language);
+  const own = timeoutIn(callText, language);
   if (own) return own;
   // The client the call goes through, built in this file with a timeout (`axios.create({ timeout })`,
   // `http: &http.Client{Timeout: …}`, `new Stripe(key, { timeout })`): any receiver segment, nearest first.
-  for (const receiver of receiversOf(call.text())) {
+  for (const receiver of receiversOf(callText)) {
     const assigned = new RegExp(`\\b${receiver}\\s*(?::=|=|:)`);
     const built = file.lines.find((l) => assigned.test(l) && /timeout|Timeout|deadline/.test(l));
     if (built) return timeoutIn(built, language) ?? { set: true };
@@ -158,17 +169,18 @@ function msOf(expr: string, family: ReturnType<typeof languageFamily>): { ms?: n
  * error (JS/Java/Python), or, in Go, an error check right after it that wraps (`%w`, `errors.Wrap`) or returns
  * a named error.
  */
-function translatesError(call: SgNode, language: RuleLanguage, fnText: string): boolean {
+function translatesError(call: SgNode, callText: string, language: RuleLanguage, fnText: string, file: FileResilience): boolean {
   if (language === 'go') {
-    const after = fnText.slice(fnText.indexOf(call.text()) + call.text().length);
+    const after = fnText.slice(fnText.indexOf(callText) + callText.length);
     const check = /^[^\n]*\n\s*if\s+err\s*!=\s*nil\s*\{([\s\S]*?)\n\s*\}/.exec(after) ?? /^[^\n]*;\s*err\s*!=\s*nil\s*\{([\s\S]*?)\n\s*\}/.exec(after);
     return !!check && /fmt\.Errorf\([^)]*%w|errors\.Wrap|&\w+Error\{|\bNew\w*Err\w*\(|\bErr[A-Z]\w*/.test(check[1] ?? '');
   }
+  if (!file.throwsNew) return false;
   for (let p = call.parent(); p; p = p.parent()) {
     const k = kindOf(p);
     if (k === 'try_statement' || k === 'try_with_resources_statement') {
       const handlers = p.children().filter((c) => /^(catch_clause|except_clause)$/.test(kindOf(c)));
-      return handlers.some((h) => /\bthrow\s+new\s+\w+|\braise\s+\w+/.test(h.text()));
+      return handlers.some((h) => THROWS_NEW.test(h.text()));
     }
     if (/^(function_declaration|method_declaration|method_definition|arrow_function|function_definition|function_expression|lambda_expression)$/.test(k)) return false;
   }
