@@ -103,6 +103,13 @@ function buildCommit(commit: string): { root: string; sha: string; remove: () =>
   }
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** One row per size, workload and commit: the median of the rounds' medians, the highest peak RSS. */
 interface Row extends SizeResult {
   rounds: number[];
@@ -116,8 +123,7 @@ function rowsOf(results: SizeResult[]): Row[] {
   }
   return [...groups.values()].map((g) => {
     const rounds = g.map((r) => r.medianMs);
-    const sorted = [...rounds].sort((a, b) => a - b);
-    return { ...g[0]!, medianMs: sorted[Math.floor(sorted.length / 2)]!, maxRssMb: Math.max(...g.map((r) => r.maxRssMb)), rounds };
+    return { ...g[0]!, medianMs: median(rounds), maxRssMb: Math.max(...g.map((r) => r.maxRssMb)), rounds };
   });
 }
 
