@@ -4,46 +4,12 @@
  * (four languages) and on generated integration code, with many changed-line sets, the matches that touch the
  * change are the same with the filter as without it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateChange } from '../../bench/pipeline/generate-change.js';
-import type { RuleLanguage } from '../../src/diff/types.js';
+import { sourceCorpus } from '../helpers/source-corpus.js';
 import { withFileMemo } from '../../src/rules/ast/file-memo.js';
 import { parseSource } from '../../src/rules/parse-source.js';
 import { ALL_RULES } from '../../src/rules/registry.js';
 import type { RuleContext, RuleMatch } from '../../src/rules/types.js';
-import { PRUNING_SOURCES } from './fixtures/pruning-sources.js';
-
-const LANGUAGE: Record<string, RuleLanguage> = { ts: 'typescript', tsx: 'tsx', js: 'javascript', py: 'python', go: 'go', java: 'java' };
-const CASES = join(import.meta.dirname, '../../bench/quality/cases');
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-interface SourceFile {
-  path: string;
-  language: RuleLanguage;
-  source: string;
-}
-
-function corpus(): SourceFile[] {
-  const files: SourceFile[] = [];
-  for (const p of walk(CASES)) {
-    const language = LANGUAGE[p.split('.').pop() ?? ''];
-    // Head and base versions alike: the base is what differential analysis checks.
-    if (language && /\/(head|base)\//.test(p)) files.push({ path: p.slice(p.search(/\/(head|base)\//) + 6), language, source: readFileSync(p, 'utf8') });
-  }
-  for (const [path, source] of generateChange(1_500).files) {
-    const language = LANGUAGE[path.split('.').pop() ?? ''];
-    if (language) files.push({ path, language, source });
-  }
-  return [...files, ...PRUNING_SOURCES];
-}
 
 type ChangeSet = { changed: Set<number>; insertedAfter?: Set<number> };
 
@@ -90,7 +56,7 @@ const touches = (m: RuleMatch, changed: Set<number>, insertedAfter?: Set<number>
 };
 
 describe('changed-lines pruning', () => {
-  const files = corpus();
+  const files = sourceCorpus();
 
   it('has a corpus in every language', () => {
     const languages = new Set(files.map((f) => f.language));

@@ -1,7 +1,7 @@
 import type { NapiConfig, SgNode } from '@ast-grep/napi';
 import type { RuleLanguage } from '../../diff/types.js';
 import { parseSource } from '../parse-source.js';
-import { memoisedForNode } from './file-memo.js';
+import { fileMemo, memoisedForNode } from './file-memo.js';
 import { inChange } from './node-text.js';
 import type { RuleContext } from '../types.js';
 
@@ -44,14 +44,77 @@ export function isFunctionNode(node: SgNode, language: LanguageOrFamily): boolea
 
 /** The nearest function that contains `node` (not `node` itself), or null at module level. */
 export function enclosingFunction(node: SgNode, language: LanguageOrFamily): SgNode | null {
-  // Rules ask this of the same calls again and again, each time a walk up the tree across the native boundary.
+  // Rules and the integration points ask this of many nodes: a walk up the tree costs two native calls per
+  // level, so in an open file memo it is answered from one search of the file's functions (see FunctionIndex).
   const family = languageFamily(language);
   return memoisedForNode(ENCLOSING[family], node, () => {
-    for (let p = node.parent(); p; p = p.parent()) if (isFunctionNode(p, family)) return p;
-    return null;
+    const byTree = fileMemo(FUNCTION_INDEX[family], () => new Map<number, FunctionIndex>());
+    if (!byTree) return walkToFunction(node, family);
+    const root = node.getRoot().root();
+    let index = byTree.get(root.id());
+    if (!index) byTree.set(root.id(), (index = functionIndex(root, family)));
+    return index.enclosing(node) ?? walkToFunction(node, family);
   });
 }
 const ENCLOSING: Record<LanguageFamily, object> = { js: {}, python: {}, go: {}, java: {} };
+const FUNCTION_INDEX: Record<LanguageFamily, object> = { js: {}, python: {}, go: {}, java: {} };
+
+function walkToFunction(node: SgNode, family: LanguageFamily): SgNode | null {
+  for (let p = node.parent(); p; p = p.parent()) if (isFunctionNode(p, family)) return p;
+  return null;
+}
+
+/**
+ * A file's functions by position: sorted by start (the outer first when two start together), each with the
+ * nearest function around it. Functions nest, so the nearest function around a node is the last one starting
+ * at or before it that ends at or after it: from the last one starting at or before it, up its chain of
+ * enclosing functions. `enclosing` answers undefined when it cannot tell from positions alone (a function
+ * with exactly the node's span, which may sit inside the node, as a Python lambda in an expression statement
+ * does): the caller then walks the tree.
+ */
+interface FunctionIndex {
+  enclosing(node: SgNode): SgNode | null | undefined;
+}
+
+function functionIndex(root: SgNode, family: LanguageFamily): FunctionIndex {
+  const fns = root.findAll(functionRule(family)).map((node) => {
+    const r = node.range();
+    return { node, id: node.id(), start: r.start.index, end: r.end.index, parent: -1 };
+  });
+  fns.sort((a, b) => a.start - b.start || b.end - a.end);
+  const open: number[] = [];
+  fns.forEach((fn, i) => {
+    while (open.length > 0 && fns[open[open.length - 1]!]!.end < fn.end) open.pop();
+    fn.parent = open.length > 0 ? open[open.length - 1]! : -1;
+    open.push(i);
+  });
+  return {
+    enclosing(node) {
+      const r = node.range();
+      const start = r.start.index;
+      const end = r.end.index;
+      const id = node.id();
+      // The last function starting at or before the node.
+      let lo = 0;
+      let hi = fns.length - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (fns[mid]!.start <= start) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      for (let i = at; i >= 0; i = fns[i]!.parent) {
+        const fn = fns[i]!;
+        if (fn.end < end || fn.id === id) continue;
+        if (fn.start === start && fn.end === end) return undefined;
+        return fn.node;
+      }
+      return null;
+    },
+  };
+}
 
 /**
  * {@link inChange} for the function around `node` (the whole file at module level): for a candidate whose
