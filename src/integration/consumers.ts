@@ -340,7 +340,7 @@ function propertyOf(node: SgNode | null | undefined, key: RegExp): SgNode | unde
   }
   if (k === 'composite_literal' || k === 'unary_expression') {
     for (const el of n.findAll({ rule: { kind: 'keyed_element' } })) {
-      const parts = el.children().filter((c) => c.isNamed());
+      const parts = el.namedChildren();
       if (parts.length >= 2 && key.test(parts[0]!.text())) return parts[1]!.children().find((c) => c.isNamed()) ?? parts[1]!;
     }
   }
@@ -867,7 +867,7 @@ function annotationChannels(a: SgNode, keys: RegExp, language: RuleLanguage, sou
   const args = fieldOf(a, 'arguments');
   if (!args) return [];
   const out: string[] = [];
-  for (const c of args.children().filter((x) => x.isNamed())) {
+  for (const c of args.namedChildren()) {
     if (kindOf(c) === 'element_value_pair') {
       if (!keys.test(fieldOf(c, 'key')?.text() ?? '')) continue;
       const value = fieldOf(c, 'value');

@@ -89,7 +89,7 @@ export function exportedVendorTypes(ctx: RuleContext): VendorTypeExport[] {
         const sdk = fromModule !== undefined ? vendorOfModule(ctx.language, fromModule) : undefined;
         if (fromModule !== undefined && !sdk) continue;
         for (const spec of clause.children().filter((c) => c.kind() === 'export_specifier')) {
-          const ids = spec.children().filter((c) => c.isNamed());
+          const ids = spec.namedChildren();
           const name = ids[0]?.text() ?? '';
           const exported = ids[1]?.text() ?? name;
           if (sdk) add(exported, sdk.name, `${fromModule}.${name}`);

@@ -140,7 +140,7 @@ function jsImports(root: SgNode): ImportStatement[] {
   for (const call of calls) {
     const fn = call.field('function');
     if (!fn || (fn.text() !== 'require' && fn.kind() !== 'import')) continue;
-    const args = call.field('arguments')?.children().filter((c) => c.isNamed()) ?? [];
+    const args = call.field('arguments')?.namedChildren() ?? [];
     const module = stringValue(args[0] ?? null);
     if (!module || args.length !== 1) continue;
     const names: ImportedName[] = [];

@@ -34,7 +34,7 @@ function jsReads(root: SgNode): EnvRead[] {
   // `const { STRIPE_KEY, STRIPE_WEBHOOK_SECRET } = process.env`
   for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
     if (d.field('value')?.text().replace(/\s/g, '') !== 'process.env' || d.field('name')?.kind() !== 'object_pattern') continue;
-    const keys = d.field('name')?.children().filter((c) => c.isNamed()).map((c) => (c.field('key') ?? c).text()) ?? [];
+    const keys = d.field('name')?.namedChildren().map((c) => (c.field('key') ?? c).text()) ?? [];
     out.push({ node: d, name: keys.join('`, `') || 'process.env' });
   }
   return out;

@@ -135,7 +135,7 @@ function binding(node: SgNode, language: RuleLanguage): { param?: string; types:
   }
   if (language === 'java') {
     const formal = node.children().find((c) => kindOf(c) === 'catch_formal_parameter');
-    const types = (formal?.find({ rule: { kind: 'catch_type' } })?.children() ?? []).filter((c) => c.isNamed()).map((c) => c.text().split('.').pop() ?? '');
+    const types = (formal?.find({ rule: { kind: 'catch_type' } })?.namedChildren() ?? []).map((c) => c.text().split('.').pop() ?? '');
     const name = formal?.children().filter((c) => kindOf(c) === 'identifier').pop()?.text();
     return name ? { param: name, types } : { types };
   }
@@ -148,7 +148,7 @@ function binding(node: SgNode, language: RuleLanguage): { param?: string; types:
     typeExpr = value.children().find((c) => c.isNamed()) ?? value;
     param = value.find({ rule: { kind: 'as_pattern_target' } })?.text();
   }
-  const typeNodes = kindOf(typeExpr) === 'tuple' || kindOf(typeExpr) === 'parenthesized_expression' ? typeExpr.children().filter((c) => c.isNamed()) : [typeExpr];
+  const typeNodes = kindOf(typeExpr) === 'tuple' || kindOf(typeExpr) === 'parenthesized_expression' ? typeExpr.namedChildren() : [typeExpr];
   const types = typeNodes.map((t) => t.text().split('.').pop() ?? '');
   return param ? { param, types } : { types };
 }

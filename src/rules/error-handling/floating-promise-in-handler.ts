@@ -87,7 +87,7 @@ function handledChain(expr: SgNode): boolean {
     const callee = fieldOf(call, 'function');
     if (!callee || kindOf(callee) !== 'member_expression') return false;
     const prop = fieldOf(callee, 'property')?.text() ?? '';
-    const argc = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed()).length;
+    const argc = (fieldOf(call, 'arguments')?.namedChildren() ?? []).length;
     if (PROMISE_HANDLED.test(prop) && (prop === 'catch' || argc >= 2)) return true;
     call = fieldOf(callee, 'object');
   }
@@ -95,7 +95,7 @@ function handledChain(expr: SgNode): boolean {
 }
 
 function returnsPromise(call: SgNode, language: RuleLanguage, asyncNames: Set<string>, awaited: Set<string>): boolean {
-  const args = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed());
+  const args = (fieldOf(call, 'arguments')?.namedChildren() ?? []);
   const last = args[args.length - 1];
   // A trailing callback means the callback API (`s3.putObject(params, cb)`), not a promise.
   if (last && (kindOf(last) === 'arrow_function' || kindOf(last) === 'function_expression')) return false;

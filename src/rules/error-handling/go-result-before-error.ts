@@ -24,8 +24,8 @@ export function goResultUsedBeforeErrorCheck(root: SgNode, ctx: Pick<RuleContext
 /** The first use of the result of `res, err := call()` in the statements that follow, before `err` is mentioned. */
 function earlyUse(stmt: SgNode): RuleMatch | null {
   const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
-  const targets = left?.children().filter((c) => c.isNamed()) ?? [];
-  const values = right?.children().filter((c) => c.isNamed()) ?? [];
+  const targets = left?.namedChildren() ?? [];
+  const values = right?.namedChildren() ?? [];
   const result = targets[0];
   const errName = targets[targets.length - 1]?.text() ?? '';
   const call = values[0];

@@ -56,7 +56,7 @@ const EMPTY_VALUE = /^(null|None|undefined|\[\]|\{\}|dict\(\)|list\(\)|Collectio
 /** The values of a return statement (Go: the members of its expression list). */
 export function returnedValues(ret: SgNode): SgNode[] {
   const values = ret.children().filter((c) => c.isNamed() && kindOf(c) !== 'comment');
-  return values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].children().filter((c) => c.isNamed()) : values;
+  return values.length === 1 && values[0] && kindOf(values[0]) === 'expression_list' ? values[0].namedChildren() : values;
 }
 
 /** A statement that only reports: a logging call, or a metric/analytics call (`metrics.send("x_failure", …)`). */

@@ -114,7 +114,7 @@ function httpCall(call: SgNode, language: RuleLanguage, source: string): { write
   if (method === 'send' && receivers.some((r) => /client$/i.test(r)) && /BodyHandlers?\./.test(call.text())) return { write: false };
   if (method === 'execute' && segs.includes('newCall')) return { write: false };
   if (segs.includes('request') && /^(get|post|put|delete|head)$/.test(method)) {
-    const argc = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed()).length;
+    const argc = (fieldOf(call, 'arguments')?.namedChildren() ?? []).length;
     const returnsResponse = /^(get|delete|head)$/.test(method) ? argc === 0 : argc === 1;
     return returnsResponse ? { write: WRITE_METHOD.test(method) } : null;
   }
@@ -140,7 +140,7 @@ const firstArg = (call: SgNode): SgNode | undefined => fieldOf(call, 'arguments'
 
 /** `fetch(url, { method: 'POST' })`. */
 function fetchWrites(call: SgNode): boolean {
-  const opts = fieldOf(call, 'arguments')?.children().filter((c) => c.isNamed())[1];
+  const opts = fieldOf(call, 'arguments')?.namedChildren()[1];
   return !!opts && /\bmethod\s*:\s*['"`](post|put|patch|delete)['"`]/i.test(opts.text());
 }
 

@@ -154,7 +154,7 @@ function handlerVerdict(handler: SgNode, language: RuleLanguage): 'empty' | 'log
   const body = fieldOf(handler, 'body');
   if (!body) return null;
   if (kindOf(body) !== 'statement_block') return isLoggingCall(body, language) ? 'logs' : null;
-  const children = body.children().filter((c) => c.isNamed());
+  const children = body.namedChildren();
   if (children.some((c) => kindOf(c) === 'comment')) return null;
   if (children.length === 0) return 'empty';
   return children.every((s) => isLoggingStatement(s, language)) ? 'logs' : null;
@@ -186,8 +186,8 @@ function goMatches(root: SgNode, ctx: RuleContext): RuleMatch[] {
   for (const stmt of root.findAll({ rule: { any: [{ kind: 'assignment_statement' }, { kind: 'short_var_declaration' }], regex: '_' } })) {
     if (!inChange(ctx, stmt)) continue;
     const [left, right] = stmt.children().filter((c) => kindOf(c) === 'expression_list');
-    const targets = left?.children().filter((c) => c.isNamed()) ?? [];
-    const values = right?.children().filter((c) => c.isNamed()) ?? [];
+    const targets = left?.namedChildren() ?? [];
+    const values = right?.namedChildren() ?? [];
     const call = values[0];
     if (targets[targets.length - 1]?.text() !== '_' || values.length !== 1 || !call || kindOf(call) !== 'call_expression') continue;
     if (!discardsAnError(call, targets.length)) continue;

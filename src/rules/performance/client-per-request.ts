@@ -80,7 +80,7 @@ function isCached(c: ClientConstruction, family: LanguageFamily): boolean {
     const assign = parent?.kind() === 'assignment_statement' ? parent : null;
     if (assign) {
       const left = assign.field('left');
-      const ids = left?.children().filter((i) => i.isNamed()) ?? [];
+      const ids = left?.namedChildren() ?? [];
       return ids.some((i) => i.kind() !== 'identifier' || (i.text() !== '_' && !declaredIn(fn, i.text(), family)));
     }
     return false;

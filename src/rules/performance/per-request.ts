@@ -30,7 +30,7 @@ function jsRouteOf(call: SgNode): string | undefined {
   if (callee?.kind() !== 'member_expression') return undefined;
   const verb = callee.field('property')?.text() ?? '';
   const object = callee.field('object');
-  const args = call.field('arguments')?.children().filter((c) => c.isNamed()) ?? [];
+  const args = call.field('arguments')?.namedChildren() ?? [];
   const path = stringText(args[0]);
   if (HTTP_VERBS.has(verb.toLowerCase())) {
     if (path !== undefined && (path.startsWith('/') || path === '' || path === '*')) return `${verb.toUpperCase()} ${path || '/'}`;
@@ -175,7 +175,7 @@ function javaPerRequest(): PerRequest {
       if (!isStatic && cls?.kind() === 'class_declaration' && javaAnnotations(cls).some((a) => JAVA_CONTROLLER.test(a))) {
         return `\`${name}()\` of the controller \`${cls.field('name')?.text() ?? ''}\``;
       }
-      if (/^do(Get|Post|Put|Delete)$/.test(name) || (name === 'handleRequest' && (fn.field('parameters')?.children().filter((c) => c.isNamed()).length ?? 0) >= 2)) {
+      if (/^do(Get|Post|Put|Delete)$/.test(name) || (name === 'handleRequest' && (fn.field('parameters')?.namedChildren().length ?? 0) >= 2)) {
         return `the request handler \`${name}()\``;
       }
       return undefined;

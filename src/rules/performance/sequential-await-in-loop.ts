@@ -147,7 +147,7 @@ function javaMethodRefs(root: SgNode, ctx: RuleContext): { loop: SgNode; node: S
     const call = ref.parent()?.kind() === 'argument_list' ? ref.parent()?.parent() : null;
     const method = call?.field('name')?.text() ?? '';
     if (!call || !/^(forEach|map|flatMap|peek|forEachOrdered)$/.test(method) || /parallel/i.test(call.field('object')?.text() ?? '')) continue;
-    const parts = ref.children().filter((c) => c.isNamed());
+    const parts = ref.namedChildren();
     const receiver = parts[0]?.text() ?? '';
     const target = parts[parts.length - 1]?.text() ?? '';
     if (isKnownJavaCall(receiver, target)) out.push({ loop: call, node: ref, label: `\`${receiver.replace(/^this\./, '')}::${target}\`` });

@@ -26,7 +26,7 @@ export function retryDecorators(root: SgNode, source: string): RetryDecorator[] 
     if (!fn || !expr) continue;
     const isCall = kindOf(expr) === 'call';
     const name = (isCall ? fieldOf(expr, 'function') : expr)?.text() ?? '';
-    const args = isCall ? (fieldOf(expr, 'arguments')?.children() ?? []).filter((c) => c.isNamed()) : [];
+    const args = isCall ? (fieldOf(expr, 'arguments')?.namedChildren() ?? []) : [];
     const kw = new Map<string, string>();
     for (const a of args) if (kindOf(a) === 'keyword_argument') kw.set(fieldOf(a, 'name')?.text() ?? '', fieldOf(a, 'value')?.text() ?? '');
     const positional = args.filter((a) => kindOf(a) !== 'keyword_argument').map((a) => a.text());

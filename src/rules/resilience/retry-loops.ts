@@ -161,7 +161,7 @@ function loopShape(loop: SgNode, language: RuleLanguage): { infinite: boolean; c
     if (!clause) return { infinite: true };
     if (kindOf(clause) === 'range_clause') {
       const left = clause.children().find((c) => kindOf(c) === 'expression_list')?.text() ?? '_';
-      const right = clause.children().filter((c) => c.isNamed()).pop()?.text() ?? '';
+      const right = clause.namedChildren().pop()?.text() ?? '';
       if (idents(right).some(isRetryName) || isRetryName(left)) return { infinite: false, counter: left };
       return null;
     }
@@ -195,7 +195,7 @@ function counterIn(header: string, loop?: SgNode, language?: RuleLanguage): { in
  * it does not iterate over data (`items[i]`, `send(batch(i))`).
  */
 function unused(loop: SgNode, name: string, language: RuleLanguage): boolean {
-  const body = fieldOf(loop, 'body') ?? loop.children().filter((c) => c.isNamed()).pop();
+  const body = fieldOf(loop, 'body') ?? loop.namedChildren().pop();
   if (!body) return false;
   if (language === 'python' && name === '_') return true;
   return body
@@ -317,8 +317,8 @@ function assignmentsIn(loop: SgNode, language: RuleLanguage): Assigned {
       add(fieldOf(n, 'name')?.text(), fieldOf(n, 'value'));
     } else if (k === 'assignment_statement' || k === 'short_var_declaration') {
       const [left, right] = n.children().filter((c) => kindOf(c) === 'expression_list');
-      const names = (left?.children() ?? []).filter((c) => c.isNamed()).map((c) => c.text());
-      const values = (right?.children() ?? []).filter((c) => c.isNamed());
+      const names = (left?.namedChildren() ?? []).map((c) => c.text());
+      const values = (right?.namedChildren() ?? []);
       names.forEach((name, i) => add(name, operator(n) === '=' || operator(n) === ':=' ? (values[i] ?? 'mutated') : 'mutated'));
     } else {
       const left = fieldOf(n, 'left');

@@ -98,7 +98,7 @@ function axiosRetryPosts(root: SgNode, ctx: RuleContext, seen: Set<number>): Rul
   const { language } = ctx;
   const instances = new Set<string>();
   for (const call of root.findAll({ rule: { kind: 'call_expression', has: { field: 'function', regex: '^axiosRetry$' } } })) {
-    const [instance, config] = (fieldOf(call, 'arguments')?.children() ?? []).filter((c) => c.isNamed());
+    const [instance, config] = (fieldOf(call, 'arguments')?.namedChildren() ?? []);
     if (!instance || !config || kindOf(config) !== 'object') continue;
     const condition = config.children().find((p) => kindOf(p) === 'pair' && fieldOf(p, 'key')?.text() === 'retryCondition');
     if (condition && !/Idempotent/.test(condition.text())) instances.add(instance.text());

@@ -21,7 +21,7 @@ function pythonMatches(ctx: RuleContext): RuleMatch[] {
 
 /** `SMTP(host, port, local_hostname, timeout)`: a fourth positional argument is the timeout; `**opts` may carry it. */
 function mayPassTimeout(args: SgNode | null): boolean {
-  const named = args?.children().filter((c) => c.isNamed()) ?? [];
+  const named = args?.namedChildren() ?? [];
   return named.some((c) => c.kind() === 'dictionary_splat' || c.kind() === 'list_splat') || named.filter((c) => c.kind() !== 'keyword_argument').length >= 4;
 }
 

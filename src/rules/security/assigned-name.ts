@@ -70,7 +70,7 @@ export function assignedName(lit: SgNode, language: RuleLanguage): AssignedName 
   } else if (language === 'go') {
     if (pk === 'expression_list') {
       const holder = parent.parent();
-      const values = parent.children().filter((c) => c.isNamed());
+      const values = parent.namedChildren();
       if (!holder || values.length !== 1) return null;
       const hk = kindOf(holder);
       if ((hk === 'const_spec' || hk === 'var_spec') && same(fieldOf(holder, 'value'), parent)) {
@@ -78,7 +78,7 @@ export function assignedName(lit: SgNode, language: RuleLanguage): AssignedName 
         return names.length === 1 ? plain(names[0]?.text(), true, false, hk === 'const_spec') : null;
       }
       if ((hk === 'short_var_declaration' || hk === 'assignment_statement') && same(fieldOf(holder, 'right'), parent)) {
-        const left = fieldOf(holder, 'left')?.children().filter((c) => c.isNamed()) ?? [];
+        const left = fieldOf(holder, 'left')?.namedChildren() ?? [];
         const op = hk === 'assignment_statement' ? fieldOf(holder, 'operator')?.text() : ':=';
         return left.length === 1 && left[0] && (op === '=' || op === ':=') ? plain(lastName(left[0], language), true) : null;
       }

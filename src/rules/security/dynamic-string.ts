@@ -63,7 +63,7 @@ export function dynamicString(expr: SgNode, scope: Scope, depth = 0): DynamicStr
     const right = fieldOf(e, 'right');
     const fmt = left ? stringValue(left, language) : null;
     if (!fmt || !right) return null;
-    const values = kindOf(right) === 'tuple' ? right.children().filter((c) => c.isNamed()) : [right];
+    const values = kindOf(right) === 'tuple' ? right.namedChildren() : [right];
     return { staticText: fmt.value, unsafe: pairVerbs(fmt.value, values).filter((v) => !isSafeValue(v, scope)), how: '`%` formatting' };
   }
 
@@ -205,7 +205,7 @@ export function isSafeValue(node: SgNode, scope: Scope, depth = 0): boolean {
   if (name && (k === 'member_expression' || k === 'attribute' || k === 'selector_expression' || k === 'field_access') && /^(this|self)\b/.test(n.text()) && /table|schema/i.test(name)) return true;
   if (PLACEHOLDER_TEXT.test(n.text())) return true;
   if (k === 'ternary_expression' || k === 'conditional_expression') {
-    const branches = k === 'ternary_expression' ? [fieldOf(n, 'consequence'), fieldOf(n, 'alternative')] : n.children().filter((c) => c.isNamed()).filter((_, i) => i !== 1);
+    const branches = k === 'ternary_expression' ? [fieldOf(n, 'consequence'), fieldOf(n, 'alternative')] : n.namedChildren().filter((_, i) => i !== 1);
     return branches.every((b) => !!b && isSafeValue(b, scope, depth + 1));
   }
   if (k === 'binary_expression' || k === 'binary_operator' || k === 'boolean_operator') {
@@ -358,7 +358,7 @@ function joinedFromLiterals(call: SgNode, scope: Scope, depth: number): boolean 
   else list = args[1];
   if (!list) return false;
   list = unwrap(list);
-  if (kindOf(list) === 'array' || kindOf(list) === 'list') return list.children().filter((c) => c.isNamed()).every((c) => isSafeValue(c, scope, depth + 1));
+  if (kindOf(list) === 'array' || kindOf(list) === 'list') return list.namedChildren().every((c) => isSafeValue(c, scope, depth + 1));
   if (kindOf(list) !== 'identifier') return false;
   const name = list.text();
   const pushed: SgNode[] = [];

@@ -59,7 +59,7 @@ function carriedIdentifiers(node: SgNode, language: RuleLanguage): SgNode[] {
     const value = fieldOf(node, 'value');
     return value ? carriedIdentifiers(value, language) : [];
   }
-  return node.children().filter((c) => c.isNamed()).flatMap((c) => carriedIdentifiers(c, language));
+  return node.namedChildren().flatMap((c) => carriedIdentifiers(c, language));
 }
 
 /** The first secret the variable `id` holds where it is used: from its assignments before that line, or entries added to it. */

@@ -88,7 +88,7 @@ function visit(n: SgNode, language: RuleLanguage, out: SgNode[]): void {
   }
   if (k === 'conditional_expression') {
     // Python `a if cond else b`: the condition is not logged.
-    const [body, , alt] = n.children().filter((c) => c.isNamed());
+    const [body, , alt] = n.namedChildren();
     for (const b of [body, alt]) if (b) visit(b, language, out);
     return;
   }

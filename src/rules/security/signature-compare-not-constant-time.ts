@@ -48,7 +48,7 @@ export function signatureComparisons(scope: SgNode, language: RuleLanguage, test
   const binaryRule = language === 'python' ? { kind: binaryKind, regex: '==|!=' } : { kind: binaryKind, has: { field: 'operator', regex: '^(==|===|!=|!==)$' } };
   for (const b of scope.findAll({ rule: binaryRule })) {
     if (language === 'python') {
-      const operands = b.children().filter((c) => c.isNamed());
+      const operands = b.namedChildren();
       const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
       if (operands.length !== 2 || ops.length !== 1 || !/^(==|!=)$/.test(ops[0] ?? '')) continue;
       const c = pair(b, operands[0], operands[1], ops[0] === '!=', `\`${ops[0]}\``, language, test);

@@ -265,8 +265,8 @@ function buildAssignmentIndex(scope: SgNode, language: RuleLanguage): Map<string
     }
   } else if (language === 'go') {
     for (const s of scope.findAll({ rule: { any: [{ kind: 'short_var_declaration' }, { kind: 'assignment_statement' }] } })) {
-      const left = fieldOf(s, 'left')?.children().filter((c) => c.isNamed()) ?? [];
-      const right = fieldOf(s, 'right')?.children().filter((c) => c.isNamed()) ?? [];
+      const left = fieldOf(s, 'left')?.namedChildren() ?? [];
+      const right = fieldOf(s, 'right')?.namedChildren() ?? [];
       if (right.length !== left.length) continue;
       const op = kindOf(s) === 'assignment_statement' ? fieldOf(s, 'operator')?.text() : ':=';
       if (!(op === '=' || op === ':=' || op === '+=')) continue;
@@ -278,7 +278,7 @@ function buildAssignmentIndex(scope: SgNode, language: RuleLanguage): Map<string
     }
     for (const s of scope.findAll({ rule: { kind: 'var_spec' } })) {
       const names = s.children().filter((c) => kindOf(c) === 'identifier').map((c) => c.text());
-      const values = fieldOf(s, 'value')?.children().filter((c) => c.isNamed()) ?? [];
+      const values = fieldOf(s, 'value')?.namedChildren() ?? [];
       if (values.length !== names.length) continue;
       names.forEach((name, i) => {
         if (names.indexOf(name) === i) push(name, values[i] ?? null, false, s);
@@ -300,7 +300,7 @@ export function parametersOf(fn: SgNode, language: RuleLanguage): { name: string
   if (!params) return [];
   if (kindOf(params) === 'identifier') return [{ name: params.text(), type: '', node: params }];
   const out: { name: string; type: string; node: SgNode }[] = [];
-  for (const p of params.children().filter((c) => c.isNamed())) {
+  for (const p of params.namedChildren()) {
     const k = kindOf(p);
     if (language === 'python') {
       if (k === 'identifier') out.push({ name: p.text(), type: '', node: p });

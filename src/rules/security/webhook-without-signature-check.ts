@@ -103,7 +103,7 @@ function comparedWithValue(read: SignatureRead, fn: SgNode, language: RuleLangua
   const name = read.variable;
   const kind = language === 'python' ? 'comparison_operator' : 'binary_expression';
   return fn.findAll({ rule: { kind } }).some((b) => {
-    const operands = b.children().filter((c) => c.isNamed()).map((c) => unwrap(c));
+    const operands = b.namedChildren().map((c) => unwrap(c));
     const ops = b.children().filter((c) => !c.isNamed()).map((c) => c.text());
     return ops.length === 1 && /^(==|===|!=|!==)$/.test(ops[0] ?? '') && operands.length === 2 && operands.some((o) => o.text() === name) && operands.every((o) => !isLiteral(o, language) && !/^(undefined|None|nil|null)$/.test(o.text()));
   });
