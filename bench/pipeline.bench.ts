@@ -21,7 +21,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateChange } from './pipeline/generate-change.js';
+import { changeJson, generateChange } from './pipeline/generate-change.js';
 
 const RUNS = 5;
 const MB = 1024 * 1024;
@@ -53,7 +53,7 @@ function changeFile(target: number): { path: string; done: () => void } {
   const change = generateChange(target);
   const dir = mkdtempSync(join(os.tmpdir(), 'arch-review-bench-'));
   const path = join(dir, 'change.json');
-  writeFileSync(path, JSON.stringify({ diff: change.diff, files: [...change.files], baseFiles: [...change.baseFiles], changedLines: change.changedLines, fileCount: change.fileCount }));
+  writeFileSync(path, changeJson(change));
   return { path, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

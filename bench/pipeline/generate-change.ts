@@ -270,3 +270,10 @@ export function generateChange(targetLines: number, seed = 42): GeneratedChange 
   }
   return { diff: diffs.join(''), files, baseFiles, changedLines, fileCount: files.size };
 }
+
+/**
+ * A generated change as the benchmark child reads it (`measure-child.mjs`): JSON, with the maps as entry lists.
+ */
+export function changeJson(change: GeneratedChange): string {
+  return JSON.stringify({ diff: change.diff, files: [...change.files], baseFiles: [...change.baseFiles], changedLines: change.changedLines, fileCount: change.fileCount });
+}

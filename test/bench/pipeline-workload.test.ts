@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateChange } from '../../bench/pipeline/generate-change.js';
+import { changeJson, generateChange } from '../../bench/pipeline/generate-change.js';
 import workload from '../../bench/pipeline/workload-274835a.json' with { type: 'json' };
 import { ALL_RULES } from '../../src/rules/registry.js';
 
@@ -16,9 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A small generated change, as the benchmark hands it to its child. */
 const changeFile = (() => {
-  const change = generateChange(400);
   const file = join(dir, 'change.json');
-  writeFileSync(file, JSON.stringify({ diff: change.diff, files: [...change.files], baseFiles: [...change.baseFiles], changedLines: change.changedLines, fileCount: change.fileCount }));
+  writeFileSync(file, changeJson(generateChange(400)));
   return file;
 })();
 
