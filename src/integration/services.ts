@@ -175,7 +175,7 @@ function clientName(receivers: readonly string[]): string | undefined {
  * Java's `http.send(request, …)`, the URL argument where that request was built in the same function.
  */
 function urlExpression(call: SgNode, language: RuleLanguage): string | undefined {
-  const args = (fieldOf(call, 'arguments')?.namedChildren() ?? []);
+  const args = fieldOf(call, 'arguments')?.namedChildren() ?? [];
   if (languageFamily(language) === 'python') {
     const kw = args.find((a) => kindOf(a) === 'keyword_argument' && fieldOf(a, 'name')?.text() === 'url');
     if (kw) return fieldOf(kw, 'value')?.text();

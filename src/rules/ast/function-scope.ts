@@ -51,8 +51,9 @@ export function enclosingFunction(node: SgNode, language: LanguageOrFamily): SgN
     const byTree = fileMemo(FUNCTION_INDEX[family], () => new Map<number, FunctionIndex>());
     if (!byTree) return walkToFunction(node, family);
     const root = node.getRoot().root();
-    let index = byTree.get(root.id());
-    if (!index) byTree.set(root.id(), (index = functionIndex(root, family)));
+    const tree = root.id();
+    let index = byTree.get(tree);
+    if (!index) byTree.set(tree, (index = functionIndex(root, family)));
     return index.enclosing(node) ?? walkToFunction(node, family);
   });
 }
